@@ -1,0 +1,1 @@
+"""The HTTP API: application factory, dependencies, error mapping and the router wiring."""

@@ -1,0 +1,8 @@
+"""Every domain router, mounted under ``/api`` in one place."""
+
+from fastapi import APIRouter
+
+from cspersona.customers.router import router as customers_router
+
+api_router = APIRouter(prefix="/api")
+api_router.include_router(customers_router)

@@ -1,0 +1,5 @@
+"""The ``cspersona`` command line: one sub-command group per pipeline stage."""
+
+from cspersona.cli.app import app, main
+
+__all__ = ["app", "main"]

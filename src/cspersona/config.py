@@ -1,0 +1,105 @@
+"""Settings: one object read from ``CSPERSONA_*`` environment variables and a ``.env`` file."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from cspersona.exceptions import ConfigError
+
+DEFAULT_SECRET_KEY = "change-me"
+
+
+class Settings(BaseSettings):
+    """Everything the product can be configured with; see docs/configuration.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CSPERSONA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+    )
+
+    environment: Literal["local", "production"] = Field(
+        default="local",
+        description="`production` refuses unsafe defaults such as the built-in secret key.",
+    )
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for the SQLite database, generated worlds and trained models.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file in `data_dir`. "
+        "`postgresql://user@host:5432/db` switches to PostgreSQL.",
+    )
+    secret_key: str = Field(
+        default=DEFAULT_SECRET_KEY,
+        description="Salt for PII hashing and pseudonyms and for API-key digests.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `cspersona serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `cspersona serve` uses.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Logging threshold for the CLI and the server."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                f"{value!r} is not a database URL; expected e.g. "
+                "sqlite:///data/cspersona.db or postgresql://postgres@127.0.0.1:5432/cspersona"
+            ) from None
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError(
+                f"database {url.get_backend_name()!r} is not supported; use sqlite or postgresql"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production_values(self) -> Self:
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError(
+                "CSPERSONA_SECRET_KEY is the built-in default; set it to a long random value "
+                f"(e.g. {secrets.token_urlsafe(32)}) before running in production"
+            )
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL the engine uses: the SQLite default, and psycopg 3 for plain PostgreSQL URLs."""
+        if not self.database_url:
+            return f"sqlite:///{self.data_dir / 'cspersona.db'}"
+        url = make_url(self.database_url)
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation failure into a one-line :class:`ConfigError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "settings"
+        variable = f"CSPERSONA_{field.upper()}" if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{variable}: {message}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Conversations: interactions (tickets, emails, chats, calls) and their ordered messages."""

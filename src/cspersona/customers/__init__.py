@@ -1,0 +1,1 @@
+"""Customers (the companies we serve), their contacts, NPS answers, usage and lifecycle events."""

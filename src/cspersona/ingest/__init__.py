@@ -1,0 +1,1 @@
+"""Ingestion: readers, validation, deduplication, PII anonymisation and quarantine."""

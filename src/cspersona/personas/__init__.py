@@ -1,0 +1,1 @@
+"""Personas: clusters of customers who behave alike, with profiles a CSM can use."""

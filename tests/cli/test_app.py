@@ -1,0 +1,117 @@
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+from typer.testing import CliRunner
+
+from cspersona import __version__
+from cspersona.cli import app
+from cspersona.db import migrate
+from tests.conftest import DatabaseFactory
+from tests.support import all_command_paths
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"cspersona {__version__}"
+
+
+@pytest.mark.parametrize("command", all_command_paths(), ids=" ".join)
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"], terminal_width=200)
+
+    assert result.exit_code == 0
+    assert "Example: cspersona " + command[0] in result.stdout
+
+
+def test_db_upgrade_then_current_reports_head(database_factory: DatabaseFactory) -> None:
+    env = {"CSPERSONA_DATABASE_URL": database_factory.create()}
+
+    upgraded = runner.invoke(app, ["db", "upgrade"], env=env)
+    current = runner.invoke(app, ["db", "current", "--json"], env=env)
+
+    assert upgraded.exit_code == 0, upgraded.output
+    state = json.loads(current.stdout)
+    assert state["current"] == state["head"] == migrate.head_revision()
+
+
+def test_db_downgrade_base_empties_the_schema(database_factory: DatabaseFactory) -> None:
+    env = {"CSPERSONA_DATABASE_URL": database_factory.create()}
+    runner.invoke(app, ["db", "upgrade"], env=env)
+
+    result = runner.invoke(app, ["db", "downgrade", "base"], env=env)
+
+    assert result.exit_code == 0
+    assert (
+        json.loads(runner.invoke(app, ["db", "current", "--json"], env=env).stdout)["current"]
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("database_url", "exit_code", "message"),
+    [
+        ("not-a-url", 2, "error: CSPERSONA_DATABASE_URL: 'not-a-url' is not a database URL"),
+        ("postgresql://postgres@127.0.0.1:1/x", 1, "error: cannot reach the database at"),
+    ],
+)
+def test_bad_database_settings_give_a_one_line_error(
+    database_url: str, exit_code: int, message: str
+) -> None:
+    result = runner.invoke(app, ["db", "current"], env={"CSPERSONA_DATABASE_URL": database_url})
+
+    assert result.exit_code == exit_code
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_serve_refuses_an_unmigrated_database(isolated_settings: Path) -> None:
+    result = runner.invoke(app, ["serve"])
+
+    assert result.exit_code == 1
+    assert "has no schema yet; run `cspersona db upgrade`" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_answers_health_over_http(isolated_settings: Path) -> None:
+    env = {**os.environ, "CSPERSONA_DATA_DIR": str(isolated_settings / "data")}
+    cli = [sys.executable, "-m", "cspersona"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx2.TransportError:
+                assert server.poll() is None, "server exited before answering"
+                assert time.monotonic() < deadline, "server did not answer within 30 s"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
