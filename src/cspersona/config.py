@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         default=DEFAULT_SECRET_KEY,
         description="Salt for PII hashing and pseudonyms and for API-key digests.",
     )
+    catalogue_path: Path | None = Field(
+        default=None,
+        description="YAML catalogue of your product (plans, features, integrations, competitors); "
+        "empty means the packaged demo catalogue.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `cspersona serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `cspersona serve` uses.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(

@@ -22,6 +22,5 @@ def serve(
     open_database().dispose()
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"serving on http://{bind_host}:{bind_port} (API docs at /docs); Ctrl+C stops")
-    uvicorn.run(
-        create_app(settings), host=bind_host, port=bind_port, log_level=settings.log_level.lower()
-    )
+    # log_config=None keeps the CLI's logging set-up (one format, quiet Alembic) for the server.
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_config=None)

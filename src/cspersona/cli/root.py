@@ -1,7 +1,5 @@
 """The root Typer app: global options and the registration of every command group."""
 
-import logging
-
 import typer
 
 from cspersona import __version__
@@ -11,6 +9,7 @@ from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
+from cspersona.logs import configure_logging
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -40,9 +39,7 @@ def root(
     ),
 ) -> None:
     """Turn customer conversations into personas a Customer Success team can study and talk to."""
-    logging.basicConfig(
-        level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(get_settings().log_level)
 
 
 @app.command()
