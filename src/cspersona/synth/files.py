@@ -1,0 +1,168 @@
+"""Writes a world as a dataset folder (docs/data-format.md): JSONL or CSV files, manifest, truth.
+
+The folder is written next to its destination under a ``.partial`` name and moved into place
+only when complete, so a failed run never leaves half a dataset where ``ingest`` would find it,
+and never destroys the folder it was asked to replace.
+"""
+
+import csv
+import json
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal, Self
+
+from cspersona import __version__
+from cspersona.exceptions import BadInput
+from cspersona.synth.records import DATA_COLUMNS, TRUTH_COLUMNS
+from cspersona.synth.world import CustomerBundle
+
+Format = Literal["jsonl", "csv"]
+MANIFEST = "manifest.json"
+DATASET_FORMAT = "cspersona-dataset"
+FORMAT_VERSION = 1
+TRUTH_DIR = "truth"
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def check_destination(folder: Path, *, overwrite: bool) -> None:
+    """Refuse a destination that holds anything but a dataset we may replace."""
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(f"--out {folder} is a file, not a folder")
+    if not folder.exists() or not any(folder.iterdir()):
+        return
+    if not is_generated_dataset(folder):
+        raise BadInput(
+            f"--out {folder} is not empty and holds no generated dataset; choose an empty folder"
+        )
+    if not overwrite:
+        raise BadInput(f"--out {folder} already holds a dataset; pass --overwrite to replace it")
+
+
+def is_generated_dataset(folder: Path) -> bool:
+    """Whether ``folder`` holds a dataset this generator wrote (its manifest says so)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(manifest, dict)
+        and manifest.get("format") == DATASET_FORMAT
+        and str(manifest.get("generator", "")).startswith("cspersona generate")
+    )
+
+
+class FileSink:
+    """Writes customer bundles to a dataset folder as they come, one open file per entity."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        file_format: Format,
+        overwrite: bool,
+        seed: int,
+        scale: float,
+        window: tuple[date, date],
+    ) -> None:
+        """Check the destination now, so a bad ``--out`` fails before any work is done."""
+        check_destination(folder, overwrite=overwrite)
+        self.folder = folder
+        self.partial = folder.with_name(folder.name + ".partial")
+        self.file_format = file_format
+        self.manifest: dict[str, Any] = {
+            "format": DATASET_FORMAT,
+            "version": FORMAT_VERSION,
+            "generator": f"cspersona generate {__version__}",
+            "seed": seed,
+            "scale": scale,
+            "window_start": window[0].isoformat(),
+            "window_end": window[1].isoformat(),
+            "files": {},
+            "truth": {},
+        }
+        self._data: dict[str, tuple[IO[str], Any, tuple[str, ...]]] = {}
+        self._truth: dict[str, IO[str]] = {}
+        self.rows: dict[str, int] = dict.fromkeys(DATA_COLUMNS, 0)
+        self.truth_rows: dict[str, int] = dict.fromkeys(TRUTH_COLUMNS, 0)
+
+    def __enter__(self) -> Self:
+        """Create the partial folder and open every file."""
+        if self.partial.exists():
+            shutil.rmtree(self.partial)
+        (self.partial / TRUTH_DIR).mkdir(parents=True)
+        for entity, columns in DATA_COLUMNS.items():
+            handle = (self.partial / f"{entity}.{self.file_format}").open(
+                "w", encoding="utf-8", newline=""
+            )
+            writer = None
+            if self.file_format == "csv":
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(columns)
+            self._data[entity] = (handle, writer, columns)
+        for entity in TRUTH_COLUMNS:
+            self._truth[entity] = (self.partial / TRUTH_DIR / f"{entity}.jsonl").open(
+                "w", encoding="utf-8"
+            )
+        return self
+
+    def write(self, bundle: CustomerBundle) -> None:
+        """Append one customer's rows."""
+        for entity, rows in bundle.data.items():
+            handle, writer, columns = self._data[entity]
+            if writer is None:
+                handle.writelines(_json_line(row) for row in rows)
+            else:
+                writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
+            self.rows[entity] += len(rows)
+        for entity, rows in bundle.truth.items():
+            self._truth[entity].writelines(_json_line(row) for row in rows)
+            self.truth_rows[entity] += len(rows)
+
+    def __exit__(
+        self,
+        error_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Finish the manifest and move the folder into place, or discard it on failure."""
+        for handle, _, _ in self._data.values():
+            handle.close()
+        for handle in self._truth.values():
+            handle.close()
+        if error_type is not None:
+            shutil.rmtree(self.partial, ignore_errors=True)
+            return
+        for entity, count in self.rows.items():
+            self.manifest["files"][entity] = {
+                "path": f"{entity}.{self.file_format}",
+                "rows": count,
+            }
+        for entity, count in self.truth_rows.items():
+            self.manifest["truth"][entity] = {"path": f"{TRUTH_DIR}/{entity}.jsonl", "rows": count}
+        (self.partial / MANIFEST).write_text(
+            json.dumps(self.manifest, indent=2) + "\n", encoding="utf-8"
+        )
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.partial.rename(self.folder)
