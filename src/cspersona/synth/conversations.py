@@ -395,18 +395,19 @@ def _status(
         return None, None
     if kind is ConversationKind.CHAT:
         return ("closed", last + timedelta(minutes=1)) if complete else ("open", None)
-    escalated_unrecovered = (
-        any(item.turn.act is Act.ESCALATE for item in sent) and not plan.resolved
-    )
-    unresolved = spec.unresolved_base + spec.unresolved_friction_weight * friction
-    if complete and plan.resolved:
-        status, closed_at = "solved", last + timedelta(hours=rng.uniform(0.5, 48))
-    elif not complete or rng.random() < unresolved + (0.25 if escalated_unrecovered else 0.0):
+    if not complete:
         return rng.choice(("open", "pending")), None
+    slowdown = 1 + spec.friction_delay_weight * friction
+    if plan.resolved:
+        status, closed_at = "solved", last + timedelta(hours=rng.uniform(0.5, 24) * slowdown)
     else:
-        status, closed_at = "closed", last + timedelta(days=rng.uniform(2, 10))
+        escalated = any(item.turn.act is Act.ESCALATE for item in sent)
+        lingers = spec.unresolved_base + spec.unresolved_friction_weight * friction
+        lingers += spec.unresolved_escalation_weight if escalated else 0.0
+        days = rng.uniform(*spec.unresolved_days) if rng.random() < lingers else rng.uniform(1, 5)
+        status, closed_at = "closed", last + timedelta(days=days * slowdown)
     if closed_at >= cutoff:
-        return "pending", None
+        return rng.choice(("open", "pending")), None
     return status, closed_at.replace(microsecond=0)
 
 

@@ -1,11 +1,14 @@
 """A customer's life over the window: weekly latent states and the contract events they cause.
 
 Three latent states move week by week: engagement (how much the team uses the product), mood
-(how they feel about the vendor) and friction (open problems). Incidents, reorganisations and a
-champion leaving push them down; they drift back on their own. Each surfaces in one observable
-stream (usage, message sentiment and NPS, ticket load and resolution, who still writes), and the
-churn and expansion hazards are functions of them, so outcomes follow from behaviour that the
-pipeline can see, with noise.
+(how they feel about the vendor) and friction (open problems). Each surfaces in one observable
+stream: usage; message sentiment and NPS; ticket load, slow replies and unresolved tickets; and a
+champion who leaves stops writing. Small wobbles and random incidents move them all the time.
+
+Churn follows from risk episodes: weeks in which some of those streams turn bad together. An
+episode either ends in churn some weeks later or fades; the odds of churn grow with how deep
+each decline runs and whether the champion left, so the signal is spread over several
+observables, and noise (recovering episodes, a little silent churn) keeps it imperfect.
 """
 
 import math
@@ -15,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 
 from cspersona.customers.models import LifecycleKind
-from cspersona.synth.spec import LifeSpec
+from cspersona.synth.spec import LifeSpec, RiskSpec
 from cspersona.synth.traits import CustomerTraits
 
 DAYS_PER_WEEK = 7
@@ -48,6 +51,38 @@ class ContractEvent:
 
 
 @dataclass(frozen=True)
+class Episode:
+    """A risk episode: when it starts, how deep each decline goes, and how it ends."""
+
+    onset: int
+    ramp: int
+    hold: int
+    recovery: int
+    usage_depth: float
+    mood_depth: float
+    friction_depth: float
+    champion_lost: bool
+    churn_week: int | None
+
+    def progress(self, week: int) -> float:
+        """How far the declines have gone in ``week``: 0 before and after, 1 at full depth."""
+        since = week - self.onset
+        if since < 0:
+            return 0.0
+        if since < self.ramp:
+            return (since + 1) / self.ramp
+        if self.churn_week is not None or since < self.ramp + self.hold:
+            return 1.0
+        return max(0.0, 1.0 - (since - self.ramp - self.hold + 1) / self.recovery)
+
+    def over(self, week: int) -> bool:
+        """Whether the episode has faded completely by ``week``."""
+        return (
+            self.churn_week is None and week >= self.onset + self.ramp + self.hold + self.recovery
+        )
+
+
+@dataclass(frozen=True)
 class Life:
     """One customer's observed life: weekly latent states from ``start`` until ``end``."""
 
@@ -60,6 +95,7 @@ class Life:
     churned_at: datetime | None
     events: tuple[ContractEvent, ...]
     initial: Contract
+    episodes: tuple[Episode, ...]
 
     @property
     def active_days(self) -> int:
@@ -127,18 +163,20 @@ def simulate_life(
     start = max(window_start, contract_start)
     weeks = (window_end - start).days // DAYS_PER_WEEK + 1
     scalars = traits.scalars
-    draws = rng.random((weeks, 8))
+    draws = rng.random((weeks, 9))
     noise = rng.normal(size=(weeks, 2))
     severity = rng.exponential(1.0, size=weeks)
     champion_weekly = 1 - (1 - scalars.champion_turnover) ** (1 / weeks)
     renewals = anniversaries(contract_start, start - timedelta(days=1), window_end)
     renewal_horizon = timedelta(days=spec.renewal_window_days)
 
-    engagement = float(
+    wobble = float(
         rng.normal(0, _stationary_sd(spec.engagement_noise, spec.engagement_persistence))
     )
-    mood = float(rng.normal(0, _stationary_sd(spec.mood_noise, spec.mood_persistence)))
-    friction = 0.0
+    temper = float(rng.normal(0, _stationary_sd(spec.mood_noise, spec.mood_persistence)))
+    incidents = 0.0
+    episode: Episode | None = None
+    episodes: list[Episode] = []
     champion_left_week: int | None = None
     contract = initial
     events: list[ContractEvent] = []
@@ -147,24 +185,26 @@ def simulate_life(
     path: list[tuple[float, float, float]] = []
     for week in range(weeks):
         week_start = start + timedelta(days=DAYS_PER_WEEK * week)
-        week_end = week_start + timedelta(days=DAYS_PER_WEEK)
+        near_renewal = any(week_start <= day < week_start + renewal_horizon for day in renewals)
+        if episode is None or episode.over(week):
+            rate = spec.risk.weekly_rate * scalars.churn_hazard
+            if near_renewal:
+                rate *= spec.renewal_risk_factor
+            episode = _start_episode(week, spec.risk, rng) if draws[week, 0] < rate else None
+            if episode is not None:
+                episodes.append(episode)
+        depth = episode.progress(week) if episode else 0.0
+        engagement = wobble - (episode.usage_depth * depth if episode else 0.0)
+        mood = temper - (episode.mood_depth * depth if episode else 0.0)
+        friction = incidents + (episode.friction_depth * depth if episode else 0.0)
         path.append((engagement, mood, friction))
         for renewal in renewals:
-            if week_start <= renewal < week_end:
-                contract = _renew(contract, engagement, renewal, spec, draws[week, 6:8], events)
-        state = {
-            "engagement": engagement,
-            "mood": mood,
-            "friction": friction,
-            "champion_quiet": float(champion_left_week is not None),
-        }
+            if week_start <= renewal < week_start + timedelta(days=DAYS_PER_WEEK):
+                contract = _renew(contract, engagement, renewal, spec, draws[week, 7:9], events)
         moment = _working_moment(week_start, draws[week, 5])
-        churn_rate = (
-            spec.churn.base_weekly * scalars.churn_hazard * _exp_dot(spec.churn.weights, state)
-        )
-        if any(week_start <= renewal < week_start + renewal_horizon for renewal in renewals):
-            churn_rate *= spec.renewal_churn_factor
-        if moment.date() <= window_end and draws[week, 0] < 1 - math.exp(-churn_rate):
+        ends_here = episode is not None and episode.churn_week == week
+        silent = draws[week, 1] < spec.silent_churn_weekly * scalars.churn_hazard
+        if moment.date() <= window_end and (ends_here or silent):
             churned_at = moment
             gone = Contract(0, contract.plan_index, contract.discount)
             events.append(ContractEvent(LifecycleKind.CHURNED, moment, contract, gone))
@@ -172,37 +212,35 @@ def simulate_life(
         expansion_rate = (
             spec.expansion.base_weekly
             * scalars.expansion_propensity
-            * _exp_dot(spec.expansion.weights, state)
+            * _exp_dot(spec.expansion.weights, {"engagement": engagement, "mood": mood})
         )
         if (
-            moment.date() <= window_end
+            episode is None
+            and moment.date() <= window_end
             and (week_start - last_expansion).days >= spec.expansion_min_gap_days
-            and draws[week, 1] < 1 - math.exp(-expansion_rate)
+            and draws[week, 2] < 1 - math.exp(-expansion_rate)
         ):
             larger = _expanded(contract, spec, plan_count, rng)
             events.append(ContractEvent(LifecycleKind.EXPANDED, moment, contract, larger))
             contract, last_expansion = larger, week_start
-        incident = float(severity[week]) if draws[week, 2] < spec.incident_weekly_rate else 0.0
-        disengaged = draws[week, 3] < spec.disengagement_weekly_rate
-        engagement = (
-            spec.engagement_persistence * engagement
-            + spec.engagement_noise * noise[week, 0]
-            - spec.incident_engagement_hit * incident
-            - (spec.disengagement_hit if disengaged else 0.0)
-        )
-        mood = (
-            spec.mood_persistence * mood
+        incident = float(severity[week]) if draws[week, 3] < spec.incident_weekly_rate else 0.0
+        wobble = spec.engagement_persistence * wobble + spec.engagement_noise * noise[week, 0]
+        temper = (
+            spec.mood_persistence * temper
             + spec.mood_noise * noise[week, 1]
             - spec.incident_mood_hit * incident
         )
-        friction = spec.friction_persistence * friction + incident
-        if champion_left_week is None and week + 1 < weeks and draws[week, 4] < champion_weekly:
-            champion_left_week = week + 1
-            engagement -= spec.champion_departure_hit
+        incidents = spec.friction_persistence * incidents + incident
+        if champion_left_week is None and week + 1 < weeks:
+            episode_loss = (
+                episode is not None
+                and episode.champion_lost
+                and week == episode.onset + episode.ramp // 2
+            )
+            if episode_loss or draws[week, 4] < champion_weekly:
+                champion_left_week = week + 1
     states = np.array(path)
     end = churned_at.date() if churned_at else window_end + timedelta(days=1)
-    if champion_left_week is not None and champion_left_week >= len(states):
-        champion_left_week = None
     return Life(
         start=start,
         end=end,
@@ -213,6 +251,40 @@ def simulate_life(
         churned_at=churned_at,
         events=tuple(events),
         initial=initial,
+        episodes=tuple(episodes),
+    )
+
+
+def _start_episode(week: int, spec: RiskSpec, rng: np.random.Generator) -> Episode:
+    """Draw an episode starting in ``week``: its declines, and whether it ends in churn."""
+    depths = {
+        name: float(rng.uniform(*decline.depth)) if rng.random() < decline.probability else 0.0
+        for name, decline in (
+            ("usage", spec.usage),
+            ("mood", spec.mood),
+            ("friction", spec.friction),
+        )
+    }
+    champion_lost = bool(rng.random() < spec.champion_loss)
+    logit = spec.churn_logit
+    odds = (
+        logit["intercept"]
+        + sum(logit[name] * depth for name, depth in depths.items())
+        + (logit["champion"] if champion_lost else 0.0)
+    )
+    ramp = int(rng.integers(spec.ramp_weeks[0], spec.ramp_weeks[1] + 1))
+    churns = rng.random() < 1 / (1 + math.exp(-odds))
+    delay = int(rng.integers(spec.churn_delay_weeks[0], spec.churn_delay_weeks[1] + 1))
+    return Episode(
+        onset=week,
+        ramp=ramp,
+        hold=int(rng.integers(spec.hold_weeks[0], spec.hold_weeks[1] + 1)),
+        recovery=int(rng.integers(spec.recovery_weeks[0], spec.recovery_weeks[1] + 1)),
+        usage_depth=depths["usage"],
+        mood_depth=depths["mood"],
+        friction_depth=depths["friction"],
+        champion_lost=champion_lost,
+        churn_week=week + ramp + delay if churns else None,
     )
 
 

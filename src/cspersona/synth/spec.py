@@ -112,6 +112,33 @@ class HazardSpec(Spec):
     weights: dict[str, float]
 
 
+class Decline(Spec):
+    """How often a risk episode drags one observable down, and how deep it goes."""
+
+    probability: float = Field(ge=0, le=1)
+    depth: tuple[float, float]
+
+
+class RiskSpec(Spec):
+    """Risk episodes: weeks in which usage, mood and support go bad, then churn or recover.
+
+    An episode ramps its declines in, holds them, and either ends in churn (after a delay) or
+    fades out. Whether it ends in churn is a logistic function of how deep each decline runs
+    and whether the champion left, so several observables carry the signal.
+    """
+
+    weekly_rate: float = Field(ge=0, le=1)
+    ramp_weeks: tuple[int, int]
+    hold_weeks: tuple[int, int]
+    recovery_weeks: tuple[int, int]
+    usage: Decline
+    mood: Decline
+    friction: Decline
+    champion_loss: float = Field(ge=0, le=1)
+    churn_logit: dict[str, float]
+    churn_delay_weeks: tuple[int, int]
+
+
 class LifeSpec(Spec):
     """The weekly latent state of a customer: engagement, mood, friction and its champion."""
 
@@ -122,14 +149,11 @@ class LifeSpec(Spec):
     friction_persistence: float = Field(gt=0, lt=1)
     incident_weekly_rate: float = Field(ge=0, le=1)
     incident_mood_hit: float
-    incident_engagement_hit: float
-    disengagement_weekly_rate: float = Field(ge=0, le=1)
-    disengagement_hit: float
-    champion_departure_hit: float
     onboarding_days: int = Field(gt=0)
-    churn: HazardSpec
+    risk: RiskSpec
+    silent_churn_weekly: float = Field(ge=0, le=1)
     renewal_window_days: int = Field(ge=0)
-    renewal_churn_factor: float = Field(ge=1)
+    renewal_risk_factor: float = Field(ge=1)
     expansion: HazardSpec
     expansion_min_gap_days: int = Field(ge=0)
     expansion_seat_growth: tuple[float, float]
@@ -161,6 +185,8 @@ class DialogueSpec(Spec):
     agent_negative_rate: float = Field(ge=0, le=1)
     unresolved_base: float = Field(ge=0, le=1)
     unresolved_friction_weight: float = Field(ge=0)
+    unresolved_days: tuple[float, float]
+    unresolved_escalation_weight: float = Field(ge=0)
     csm_initiated_share: float = Field(ge=0, le=1)
     quiet_no_reply_rate: float = Field(ge=0, le=1)
     no_reply_rate: float = Field(ge=0, le=1)
