@@ -46,6 +46,47 @@ class Snapshots:
         return np.column_stack([self.features[name] for name in names])
 
 
+class SnapshotCollector:
+    """Collects snapshots customer by customer, so a world never has to be held in memory."""
+
+    def __init__(
+        self, *, window: tuple[date, date], horizon_days: int = 90, step_days: int = 30
+    ) -> None:
+        """Cutoffs every ``step_days`` that leave 90 days of history and a full horizon."""
+        first = window[0] + timedelta(days=EARLIER_DAYS)
+        last = window[1] - timedelta(days=horizon_days)
+        self.cutoffs = [
+            datetime.combine(first + timedelta(days=step), time(0), tzinfo=UTC)
+            for step in range(0, (last - first).days + 1, step_days)
+        ]
+        self.horizon = timedelta(days=horizon_days)
+        self.rows: dict[str, list[float]] = {name: [] for name in FEATURES}
+        self.labels: list[bool] = []
+        self.customers: list[str] = []
+
+    def add(self, bundle: CustomerBundle) -> None:
+        """Snapshot one customer at every cutoff where it is active and has enough history."""
+        history = _History(bundle)
+        churned_at = history.churned_at
+        for cutoff in self.cutoffs:
+            if churned_at is not None and churned_at <= cutoff:
+                break
+            if not history.observed_since(cutoff.date() - timedelta(days=EARLIER_DAYS)):
+                continue
+            for name, value in history.features(cutoff).items():
+                self.rows[name].append(value)
+            self.labels.append(churned_at is not None and churned_at <= cutoff + self.horizon)
+            self.customers.append(history.external_id)
+
+    def snapshots(self) -> Snapshots:
+        """Everything collected so far."""
+        return Snapshots(
+            features={name: np.array(values) for name, values in self.rows.items()},
+            churned=np.array(self.labels),
+            customers=list(self.customers),
+        )
+
+
 def churn_snapshots(
     bundles: Iterable[CustomerBundle],
     *,
@@ -53,33 +94,11 @@ def churn_snapshots(
     horizon_days: int = 90,
     step_days: int = 30,
 ) -> Snapshots:
-    """Snapshots of every customer at every cutoff that has 90 days of history and a horizon."""
-    first_cutoff = window[0] + timedelta(days=EARLIER_DAYS)
-    last_cutoff = window[1] - timedelta(days=horizon_days)
-    cutoffs = [
-        datetime.combine(first_cutoff + timedelta(days=step), time(0), tzinfo=UTC)
-        for step in range(0, (last_cutoff - first_cutoff).days + 1, step_days)
-    ]
-    rows: dict[str, list[float]] = {name: [] for name in FEATURES}
-    labels: list[bool] = []
-    customers: list[str] = []
-    horizon = timedelta(days=horizon_days)
+    """Snapshots of every customer of ``bundles`` (see :class:`SnapshotCollector`)."""
+    collector = SnapshotCollector(window=window, horizon_days=horizon_days, step_days=step_days)
     for bundle in bundles:
-        history = _History(bundle)
-        for cutoff in cutoffs:
-            if history.churned_at is not None and history.churned_at <= cutoff:
-                break
-            if not history.observed_since(cutoff.date() - timedelta(days=EARLIER_DAYS)):
-                continue
-            for name, value in history.features(cutoff).items():
-                rows[name].append(value)
-            labels.append(history.churned_at is not None and history.churned_at <= cutoff + horizon)
-            customers.append(history.external_id)
-    return Snapshots(
-        features={name: np.array(values) for name, values in rows.items()},
-        churned=np.array(labels),
-        customers=customers,
-    )
+        collector.add(bundle)
+    return collector.snapshots()
 
 
 class _History:

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, Self
 
+import orjson
+
 from cspersona import __version__
 from cspersona.exceptions import BadInput
 from cspersona.synth.records import DATA_COLUMNS, TRUTH_COLUMNS
@@ -25,14 +27,9 @@ FORMAT_VERSION = 1
 TRUTH_DIR = "truth"
 
 
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
-
-
-def _json_line(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False, default=_json_default) + "\n"
+def _json_line(row: dict[str, Any]) -> bytes:
+    """One JSONL line, UTF-8; datetimes as ISO 8601 with their offset, days as YYYY-MM-DD."""
+    return orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def _csv_cell(value: object) -> object:
@@ -101,8 +98,9 @@ class FileSink:
             "files": {},
             "truth": {},
         }
-        self._data: dict[str, tuple[IO[str], Any, tuple[str, ...]]] = {}
-        self._truth: dict[str, IO[str]] = {}
+        self._jsonl: dict[str, IO[bytes]] = {}
+        self._csv: dict[str, tuple[IO[str], Any, tuple[str, ...]]] = {}
+        self._truth: dict[str, IO[bytes]] = {}
         self.rows: dict[str, int] = dict.fromkeys(DATA_COLUMNS, 0)
         self.truth_rows: dict[str, int] = dict.fromkeys(TRUTH_COLUMNS, 0)
 
@@ -112,28 +110,26 @@ class FileSink:
             shutil.rmtree(self.partial)
         (self.partial / TRUTH_DIR).mkdir(parents=True)
         for entity, columns in DATA_COLUMNS.items():
-            handle = (self.partial / f"{entity}.{self.file_format}").open(
-                "w", encoding="utf-8", newline=""
-            )
-            writer = None
+            path = self.partial / f"{entity}.{self.file_format}"
             if self.file_format == "csv":
+                handle = path.open("w", encoding="utf-8", newline="")
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(columns)
-            self._data[entity] = (handle, writer, columns)
+                self._csv[entity] = (handle, writer, columns)
+            else:
+                self._jsonl[entity] = path.open("wb")
         for entity in TRUTH_COLUMNS:
-            self._truth[entity] = (self.partial / TRUTH_DIR / f"{entity}.jsonl").open(
-                "w", encoding="utf-8"
-            )
+            self._truth[entity] = (self.partial / TRUTH_DIR / f"{entity}.jsonl").open("wb")
         return self
 
     def write(self, bundle: CustomerBundle) -> None:
         """Append one customer's rows."""
         for entity, rows in bundle.data.items():
-            handle, writer, columns = self._data[entity]
-            if writer is None:
-                handle.writelines(_json_line(row) for row in rows)
-            else:
+            if self.file_format == "csv":
+                _, writer, columns = self._csv[entity]
                 writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
+            else:
+                self._jsonl[entity].writelines(_json_line(row) for row in rows)
             self.rows[entity] += len(rows)
         for entity, rows in bundle.truth.items():
             self._truth[entity].writelines(_json_line(row) for row in rows)
@@ -146,9 +142,8 @@ class FileSink:
         traceback: TracebackType | None,
     ) -> None:
         """Finish the manifest and move the folder into place, or discard it on failure."""
-        for handle, _, _ in self._data.values():
-            handle.close()
-        for handle in self._truth.values():
+        handles: list[IO[Any]] = [handle for handle, _, _ in self._csv.values()]
+        for handle in [*handles, *self._jsonl.values(), *self._truth.values()]:
             handle.close()
         if error_type is not None:
             shutil.rmtree(self.partial, ignore_errors=True)
