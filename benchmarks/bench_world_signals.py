@@ -35,17 +35,15 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from cspersona.catalogue.models import load_catalogue
-from cspersona.synth.evaluation import FEATURES, SnapshotCollector, Snapshots
+from cspersona.synth.evaluation import (
+    FEATURES,
+    SnapshotCollector,
+    Snapshots,
+    technical_term_rate,
+)
 from cspersona.synth.world import CustomerBundle, World
 
 SENTIMENT_NOISE = 0.3
-TECHNICAL = re.compile(
-    r"\b(api|endpoint|http|https|oauth|saml|scim|sso|json|csv|parquet|sql|latency|p95|token|"
-    r"webhook|payload|config|cursor|schema|query|queries|backoff|header|headers|request id|"
-    r"idempotent|repro|stack trace|pagination|quota|throttl\w*|utf-8|kms|siem|jit|"
-    r"idp|cert\w*|deploy\w*|regression|retries|batch\w*|bulk|connector|tenant)\b",
-    re.IGNORECASE,
-)
 ESCALATION_CUES = re.compile(
     r"escalat|unacceptable|ridiculous|furious|extremely unhappy|head of support|ciso|"
     r"speak to your manager|product leadership|on-call|reconsider our contract|cancelling|"
@@ -126,9 +124,7 @@ def _record_text(bundle: CustomerBundle, observed: Observed) -> None:
             flagged.add(interaction)
             observed.detected += 1
             observed.detected_right += escalation_at.get(interaction) == row["seq"]
-    words = sum(len(text.split()) for text in customer_texts) or 1
-    hits = sum(len(TECHNICAL.findall(text)) for text in customer_texts)
-    observed.technical_rate.append(hits / words)
+    observed.technical_rate.append(technical_term_rate(customer_texts))
     observed.texts.append("\n".join(customer_texts))
 
 

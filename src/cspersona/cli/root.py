@@ -55,7 +55,7 @@ def demo() -> None:
     engine = open_database(require_schema=False)
     migrate.upgrade(engine)
     if load_demo_world(engine):
-        console.print("generated the demo world (seed 7, scale 1) into the database")
+        console.print("generated the demo world into the database")
     else:
         console.print("the database already holds customers; not generating the demo world")
     engine.dispose()

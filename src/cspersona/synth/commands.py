@@ -23,6 +23,8 @@ from cspersona.synth.service import GenerationSummary, Sink, generate
 from cspersona.synth.world import World
 
 DEFAULT_SEED = 7
+# The world `cspersona demo` loads: the default volume.
+DEMO_SCALE = 1.0
 progress_console = Console(stderr=True)
 
 
@@ -105,7 +107,7 @@ def load_demo_world(engine: Engine) -> bool:
     with engine.connect() as connection:
         if connection.scalar(select(func.count()).select_from(Customer)):
             return False
-    world = _world(DEFAULT_SEED, 1.0)
+    world = _world(DEFAULT_SEED, DEMO_SCALE)
     with DatabaseSink(engine) as sink:
         _run(world, [sink])
     return True

@@ -20,6 +20,8 @@ from cspersona.synth.traits import CustomerTraits
 CHANNEL_TYPO_FACTOR = {"in_app": 2.0, "slack": 1.8, "teams": 1.5, "web": 1.0, "email": 0.6}
 SHOUTING_EMOTIONS = {Emotion.ANGER, Emotion.FRUSTRATION}
 THING = "{thing}"
+# Chat lines that already address the customer by name.
+CHAT_UNLED_ACTS = {Act.GREET, Act.WRAP}
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,13 @@ class Composer:
             )
             topical = THING in phrase
             lead.append(phrase)
-        moods = [phrases.moods[emotion].pick(rng, own) for emotion in emotions]
+        first_words = act in {Act.OPEN, Act.REPLY}
+        moods = [
+            (phrases.opening_moods if first_words else phrases.moods)
+            .get(emotion, phrases.moods[emotion])
+            .pick(rng, own)
+            for emotion in emotions
+        ]
         ask = (
             [about.ask.pick(rng, voice.sophistication)]
             if act in {Act.OPEN, Act.REPLY} and (not chat and rng.random() < 0.85)
@@ -220,8 +228,8 @@ class Composer:
             parts.append(rng.choice(staff.csm_nudge))
         else:
             raise ValueError(f"{act} is not a staff act")
-        if kind is ConversationKind.CHAT and act is not Act.GREET and rng.random() < 0.6:
-            parts[0] = rng.choice(staff.chat_lead) + parts[0][0].lower() + parts[0][1:]
+        if kind is ConversationKind.CHAT and act not in CHAT_UNLED_ACTS and rng.random() < 0.6:
+            parts.insert(0, rng.choice(staff.chat_lead).rstrip())
         body = " ".join(fillers.render(part) for part in parts)
         if kind is ConversationKind.CHAT:
             return Written(body, topical)

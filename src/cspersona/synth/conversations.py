@@ -16,7 +16,7 @@ from cspersona.conversations.models import AuthorRole
 from cspersona.synth import ids
 from cspersona.synth.composer import Composer, Voice
 from cspersona.synth.dialogue import Act, DialoguePlanner, Plan, Situation, Turn
-from cspersona.synth.fillers import MONTHS, Fillers
+from cspersona.synth.fillers import MONTHS, ConversationFacts, Fillers
 from cspersona.synth.labels import ConversationKind, Sentiment, Topic
 from cspersona.synth.life import DAYS_PER_WEEK, Life
 from cspersona.synth.people import Company, Person
@@ -143,14 +143,16 @@ class ConversationWriter:
         )
         facts = self._facts(customer, contact, staff_member, topic, kind, rng)
         voice = Voice.of(traits)
-        anchor = Fillers(facts, rng, started_at, self.nouns)
-        facts["thing"] = self.composer.thing(rng, anchor, topic, voice)
+        # One set of fillers for the whole conversation: a detail drawn once (an invoice
+        # number, a request id) stays the same in every message that mentions it.
+        fillers = Fillers(facts, rng, started_at, self.nouns)
+        fillers["thing"] = self.composer.thing(rng, fillers, topic, voice)
         subject = None
         if kind is not ConversationKind.CHAT:
             subject = (
-                self.composer.csm_subject(rng, anchor, topic)
+                self.composer.csm_subject(rng, fillers, topic)
                 if csm_initiated
-                else self.composer.subject(rng, anchor, topic, voice)
+                else self.composer.subject(rng, fillers, topic, voice)
             )
         sent = self._realise(
             plan,
@@ -160,7 +162,7 @@ class ConversationWriter:
             topic,
             contact,
             staff_member,
-            facts,
+            fillers,
             started_at,
             voice,
             rng,
@@ -194,7 +196,7 @@ class ConversationWriter:
         topic: Topic,
         contact: Person,
         staff_member: Person,
-        facts: dict[str, str],
+        fillers: Fillers,
         started_at: datetime,
         voice: Voice,
         rng: random.Random,
@@ -209,7 +211,6 @@ class ConversationWriter:
             if moment >= customer.cutoff:
                 break
             customer_turn = turn.role is AuthorRole.CUSTOMER
-            fillers = Fillers(facts, rng, moment, self.nouns)
             fillers["to_first"] = _addressee(customer_turn, kind, sent, staff_member, contact, rng)
             if customer_turn:
                 written = self.composer.customer(
@@ -306,7 +307,7 @@ class ConversationWriter:
         topic: Topic,
         kind: ConversationKind,
         rng: random.Random,
-    ) -> dict[str, str]:
+    ) -> ConversationFacts:
         """What a conversation's phrases may name: people, the product, the problem's objects."""
         catalogue = self.catalogue
         company = customer.company
@@ -324,33 +325,33 @@ class ConversationWriter:
         idps = [name for name in integrations if name in IDENTITY_PROVIDERS] or [
             "our identity provider"
         ]
-        return {
-            "product": catalogue.product,
-            "company": company.name,
-            "feature": feature.name
+        return ConversationFacts(
+            product=catalogue.product,
+            company=company.name,
+            feature=feature.name
             if rng.random() < 0.6 or not feature.aliases
             else rng.choice(feature.aliases),
-            "integration": rng.choice(integrations),
-            "idp": rng.choice(idps),
-            "competitor": rng.choice(catalogue.competitors or ["another vendor"]),
-            "plan": catalogue.plans[min(plan_index, len(catalogue.plans) - 1)],
-            "next_plan": catalogue.plans[min(plan_index + 1, len(catalogue.plans) - 1)],
-            "ticket": f"#{rng.randint(10000, 99999)}"
+            integration=rng.choice(integrations),
+            idp=rng.choice(idps),
+            competitor=rng.choice(catalogue.competitors or ["another vendor"]),
+            plan=catalogue.plans[min(plan_index, len(catalogue.plans) - 1)],
+            next_plan=catalogue.plans[min(plan_index + 1, len(catalogue.plans) - 1)],
+            ticket=f"#{rng.randint(10000, 99999)}"
             if kind is ConversationKind.TICKET
             else "my last message",
-            "framework": self.composer.grammar.pools.framework(company.firmographics.industry),
-            "me_first": contact.first_name,
-            "me_full": contact.full_name,
-            "me_role": contact.role,
-            "me_phone": contact.phone,
-            "me_email": contact.email,
-            "agent_first": staff_member.first_name,
-            "agent_full": staff_member.full_name,
-            "csm_first": company.firmographics.csm.first_name,
-            "csm_full": company.firmographics.csm.full_name,
-            "csm_phone": company.firmographics.csm.phone,
-            "csm_email": company.firmographics.csm.email,
-        }
+            framework=self.composer.grammar.pools.framework(company.firmographics.industry),
+            me_first=contact.first_name,
+            me_full=contact.full_name,
+            me_role=contact.role,
+            me_phone=contact.phone,
+            me_email=contact.email,
+            agent_first=staff_member.first_name,
+            agent_full=staff_member.full_name,
+            csm_first=company.firmographics.csm.first_name,
+            csm_full=company.firmographics.csm.full_name,
+            csm_phone=company.firmographics.csm.phone,
+            csm_email=company.firmographics.csm.email,
+        )
 
 
 def _weighted_topic(

@@ -19,6 +19,9 @@ from cspersona.synth.labels import ConversationKind, Emotion, ReplyQuality, Sent
 from cspersona.synth.spec import DialogueSpec
 from cspersona.synth.traits import CustomerTraits
 
+# Emotions that no longer fit once the problem is solved or the chat is ending.
+AFTERMATH_FREE = frozenset({Emotion.URGENCY, Emotion.CONFUSION})
+
 
 class Act(StrEnum):
     """What a turn does; the composer has phrase banks for each."""
@@ -216,15 +219,21 @@ class _Conversation:
             sentiment = Sentiment.NEUTRAL
         elif act is Act.BYE and sentiment is Sentiment.NEGATIVE:
             sentiment = Sentiment.NEUTRAL
-        emotions = self._emotions(sentiment)
+        aftermath = act in {Act.RESOLVED, Act.BYE}
+        emotions = self._emotions(sentiment, AFTERMATH_FREE if aftermath else frozenset())
         if act is Act.ESCALATE:
             emotions = (Emotion.ANGER, *emotions)
         elif act is Act.CHASE and Emotion.URGENCY not in emotions:
             emotions = (*emotions, Emotion.URGENCY)
         self.turns.append(Turn(AuthorRole.CUSTOMER, act, sentiment, emotions, None, delay))
 
-    def _emotions(self, sentiment: Sentiment) -> tuple[Emotion, ...]:
-        rates = self.spec.emotion_rates.get(sentiment, {})
+    def _emotions(self, sentiment: Sentiment, excluded: frozenset[Emotion]) -> tuple[Emotion, ...]:
+        """Emotions drawn at their rates; a polar turn always carries its likeliest one."""
+        rates = {
+            emotion: rate
+            for emotion, rate in self.spec.emotion_rates.get(sentiment, {}).items()
+            if emotion not in excluded
+        }
         chosen = tuple(emotion for emotion, rate in rates.items() if self.rng.random() < rate)
         if not chosen and sentiment is not Sentiment.NEUTRAL and rates:
             chosen = (max(rates, key=rates.__getitem__),)

@@ -1,4 +1,4 @@
-"""Evaluation of a generated world against its truth: is the planted churn signal learnable?
+"""Evaluation of a generated world against its truth: are the planted signals learnable?
 
 Point-in-time snapshots: every ``step_days`` each customer still active gets a row of features
 computed only from what happened before the cutoff, and a label saying whether it churned within
@@ -9,6 +9,7 @@ stage with the message truth labels (named ``truth_...`` so nobody mistakes them
 """
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -31,6 +32,26 @@ FEATURES = (
     "nps_change",
     "champion_quiet_days",
 )
+
+
+# Engineering vocabulary, to compare how technical customers' words are (a crude stand-in for the
+# NLP stage's sophistication score).
+TECHNICAL_TERMS = re.compile(
+    r"\b(api|endpoint|http|https|oauth|saml|scim|sso|json|csv|parquet|sql|latency|p95|token|"
+    r"webhook|payload|config|cursor|schema|query|queries|backoff|header|headers|request id|"
+    r"idempotent|repro|stack trace|pagination|quota|throttl\w*|utf-8|kms|siem|jit|"
+    r"idp|cert\w*|deploy\w*|regression|retries|batch\w*|bulk|connector|tenant)\b",
+    re.IGNORECASE,
+)
+
+
+def technical_term_rate(texts: Iterable[str]) -> float:
+    """Technical terms per word over ``texts``."""
+    words = hits = 0
+    for text in texts:
+        words += len(text.split())
+        hits += len(TECHNICAL_TERMS.findall(text))
+    return hits / max(words, 1)
 
 
 @dataclass(frozen=True)

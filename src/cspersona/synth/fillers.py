@@ -9,6 +9,39 @@ within the message, so one message never contradicts itself.
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypedDict
+
+
+class ConversationFacts(TypedDict):
+    """What every phrase of a conversation may name; fixed for the whole conversation."""
+
+    product: str
+    company: str
+    feature: str
+    integration: str
+    idp: str
+    competitor: str
+    plan: str
+    next_plan: str
+    ticket: str
+    framework: str
+    me_first: str
+    me_full: str
+    me_role: str
+    me_phone: str
+    me_email: str
+    agent_first: str
+    agent_full: str
+    csm_first: str
+    csm_full: str
+    csm_phone: str
+    csm_email: str
+
+
+# Set message by message: whom it greets, the problem's name, the message a reply quotes.
+MESSAGE_FACTS = ("to_first", "thing", "quote_name", "quote_email", "quote_date")
+# All an NPS comment may name.
+NPS_FACTS = ("product", "feature", "competitor")
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -45,13 +78,13 @@ class Fillers(dict[str, str]):
 
     def __init__(
         self,
-        facts: dict[str, str],
+        facts: ConversationFacts | dict[str, str],
         rng: random.Random,
         moment: datetime,
         pools: dict[str, tuple[str, ...]],
     ) -> None:
         """Start from the conversation's facts; ``moment`` anchors relative dates."""
-        super().__init__(facts)
+        super().__init__({name: str(value) for name, value in facts.items()})
         self.rng = rng
         self.moment = moment
         self.pools = pools

@@ -78,6 +78,7 @@ class CustomerPhrases(Spec):
 
     opener: dict[Sentiment, Voiced]
     moods: dict[Emotion, Voiced]
+    opening_moods: dict[Emotion, Voiced]
     escalation: Voiced
     chase: dict[Sentiment, Voiced]
     still: dict[Sentiment, Voiced]

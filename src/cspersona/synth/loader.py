@@ -52,6 +52,7 @@ class DatabaseSink:
     def __enter__(self) -> Self:
         """Open the transaction; refuse a database that already holds a generated world."""
         connection = self.engine.connect()
+        connection.begin()
         first = ids.customer_id(1)
         if connection.scalar(select(CUSTOMERS.c.id).where(CUSTOMERS.c.external_id == first)):
             connection.close()
@@ -60,7 +61,6 @@ class DatabaseSink:
                 "load into a fresh database, or run `cspersona db downgrade base` "
                 "and `cspersona db upgrade` first"
             )
-        connection.begin()
         self._connection = connection
         return self
 
