@@ -103,7 +103,7 @@ def test_escalations_are_a_visible_crossing_with_a_trigger(bundles: list[Custome
 def test_helpful_replies_lift_the_next_customer_turn(bundles: list[CustomerBundle]) -> None:
     after: dict[str, list[int]] = {"helpful": [], "unhelpful": []}
     for _, turns in conversations(bundles):
-        for (reply, labels), following in zip(turns, turns[1:]):
+        for (_, labels), following in zip(turns, turns[1:], strict=False):
             quality = labels["reply_quality"]
             if quality and following[0]["author_role"] == "customer":
                 after[quality].append(SCORE[following[1]["sentiment"]])
