@@ -109,7 +109,7 @@ def test_demo_generates_the_world_once_then_reuses_it(
     second = runner.invoke(app, ["demo"])
 
     assert first.exit_code == second.exit_code == 0, first.output
-    assert "generated the demo world" in first.stdout
+    assert "generating the synthetic demo world" in first.stdout
     assert "already holds customers" in second.stdout
     assert served == [True, True]
     engine = make_engine(f"sqlite:///{isolated_settings / 'data' / 'cspersona.db'}")

@@ -10,7 +10,7 @@ from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
 from cspersona.logs import configure_logging
-from cspersona.synth.commands import generate_command, load_demo_world
+from cspersona.synth.commands import database_has_customers, generate_command, load_demo_world
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -54,10 +54,11 @@ def demo() -> None:
     """
     engine = open_database(require_schema=False)
     migrate.upgrade(engine)
-    if load_demo_world(engine):
-        console.print("generated the demo world into the database")
+    if database_has_customers(engine):
+        console.print("the database already holds customers; reusing them")
     else:
-        console.print("the database already holds customers; not generating the demo world")
+        console.print("first run: generating the synthetic demo world into the database")
+        load_demo_world(engine)
     engine.dispose()
     serve(host=None, port=None)
 

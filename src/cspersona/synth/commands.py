@@ -102,15 +102,17 @@ def generate_command(
     _print_summary(summary, folder=folder, into_db=into_db, seconds=seconds)
 
 
-def load_demo_world(engine: Engine) -> bool:
-    """Generate the default world into ``engine``'s database unless it already has customers."""
+def database_has_customers(engine: Engine) -> bool:
+    """Whether the database already holds customers (of any origin)."""
     with engine.connect() as connection:
-        if connection.scalar(select(func.count()).select_from(Customer)):
-            return False
+        return bool(connection.scalar(select(func.count()).select_from(Customer)))
+
+
+def load_demo_world(engine: Engine) -> None:
+    """Generate the demo's world (the default one) into ``engine``'s database."""
     world = _world(DEFAULT_SEED, DEMO_SCALE)
     with DatabaseSink(engine) as sink:
         _run(world, [sink])
-    return True
 
 
 def _world(seed: int, scale: float) -> World:
