@@ -47,8 +47,7 @@ def test_every_topic_emotion_and_sentiment_has_phrases() -> None:
     assert set(grammar.customer.moods) == set(Emotion)
     assert set(grammar.customer.opener) == set(Sentiment)
     for phrases in grammar.topics.values():
-        for registers in (phrases.problem, phrases.question, phrases.thing, phrases.subject):
-            assert registers.technical and registers.plain
+        assert len(phrases.issues) >= 4
 
 
 def test_archetype_voices_belong_to_real_archetypes() -> None:

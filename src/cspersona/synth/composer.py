@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from cspersona.conversations.models import AuthorRole
 from cspersona.synth.dialogue import Act
 from cspersona.synth.fillers import Fillers
-from cspersona.synth.grammar import Grammar, Registers
+from cspersona.synth.grammar import Grammar, Issue, Registers
 from cspersona.synth.labels import ConversationKind, Emotion, ReplyQuality, Sentiment, Topic
 from cspersona.synth.noise import add_typos
 from cspersona.synth.traits import CustomerTraits
@@ -64,13 +64,13 @@ class Composer:
         """Use ``grammar``'s phrase banks."""
         self.grammar = grammar
 
-    def thing(self, rng: random.Random, fillers: Fillers, topic: Topic, voice: Voice) -> str:
+    def thing(self, rng: random.Random, fillers: Fillers, issue: Issue, voice: Voice) -> str:
         """What the conversation's problem is called, in the customer's register."""
-        return fillers.render(self.grammar.topics[topic].thing.pick(rng, voice.sophistication))
+        return fillers.render(issue.thing.pick(rng, voice.sophistication))
 
-    def subject(self, rng: random.Random, fillers: Fillers, topic: Topic, voice: Voice) -> str:
+    def subject(self, rng: random.Random, fillers: Fillers, issue: Issue, voice: Voice) -> str:
         """A ticket's or customer email's subject line."""
-        return fillers.render(self.grammar.topics[topic].subject.pick(rng, voice.sophistication))
+        return fillers.render(issue.subject.pick(rng, voice.sophistication))
 
     def csm_subject(self, rng: random.Random, fillers: Fillers, topic: Topic) -> str:
         """The subject of an email a CSM starts."""
@@ -83,6 +83,7 @@ class Composer:
         *,
         act: Act,
         topic: Topic,
+        issue: Issue,
         sentiment: Sentiment,
         emotions: tuple[Emotion, ...],
         kind: ConversationKind,
@@ -105,11 +106,11 @@ class Composer:
             if rng.random() < (0.35 if sentiment is Sentiment.NEUTRAL else 0.8):
                 lead.append(phrases.opener[sentiment].pick(rng, own))
         if act in {Act.OPEN, Act.REPLY}:
-            lead.append(self._statement(rng, about.problem, about.question, sentiment, voice))
+            lead.append(self._statement(rng, issue, sentiment, voice))
             details = 0 if chat else sum(rng.random() < voice.verbosity for _ in range(2))
             lead.extend(_distinct(rng, about.detail, voice.sophistication, details))
         elif act is Act.INFO:
-            lead.append(about.info.pick(rng, voice.sophistication))
+            lead.append(issue.info.pick(rng, voice.sophistication))
         else:
             bank = {
                 Act.STILL: phrases.still,
@@ -184,6 +185,7 @@ class Composer:
         act: Act,
         role: AuthorRole,
         topic: Topic,
+        issue: Issue,
         sentiment: Sentiment,
         quality: ReplyQuality | None,
         kind: ConversationKind,
@@ -200,11 +202,11 @@ class Composer:
             parts += [rng.choice(staff.acknowledge), rng.choice(about.agent_ask)]
         elif act is Act.FIX:
             parts += [rng.choice(staff.positive_lead)] if positive else []
-            parts.append(rng.choice(about.agent_fix))
+            parts.append(rng.choice(issue.fix))
             parts.append(rng.choice(staff.positive_close if positive else staff.next_steps))
         elif act is Act.UNHELPFUL and sentiment is Sentiment.NEGATIVE:
             parts += [rng.choice(staff.negative_lead)] if rng.random() < 0.5 else []
-            parts.append(rng.choice(about.agent_bad_news))
+            parts.append(rng.choice(issue.bad_news))
         elif act is Act.UNHELPFUL:
             parts.append(rng.choice(about.agent_deflect))
         elif act is Act.RECOVERY:
@@ -212,7 +214,7 @@ class Composer:
             parts.append(rng.choice(staff.recovery[quality or ReplyQuality.UNHELPFUL]))
             if helpful:
                 parts += [rng.choice(staff.positive_lead)] if positive else []
-                parts.append(rng.choice(about.agent_fix))
+                parts.append(rng.choice(issue.fix))
             topical = helpful
         elif act is Act.CLOSE:
             parts.append(rng.choice(staff.close[sentiment]))
@@ -251,20 +253,15 @@ class Composer:
         return f"{header}\n{lines}"
 
     def _statement(
-        self,
-        rng: random.Random,
-        problem: Registers,
-        question: Registers,
-        sentiment: Sentiment,
-        voice: Voice,
+        self, rng: random.Random, issue: Issue, sentiment: Sentiment, voice: Voice
     ) -> str:
         """A problem report when things are bad, a question when they are good, either else."""
         if sentiment is Sentiment.NEGATIVE:
-            bank = problem
+            bank = issue.problem
         elif sentiment is Sentiment.POSITIVE:
-            bank = question
+            bank = issue.question
         else:
-            bank = problem if rng.random() < 0.6 else question
+            bank = issue.problem if rng.random() < 0.6 else issue.question
         return bank.pick(rng, voice.sophistication)
 
     def _voice_body(

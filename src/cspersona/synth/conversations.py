@@ -17,6 +17,7 @@ from cspersona.synth import ids
 from cspersona.synth.composer import Composer, Voice
 from cspersona.synth.dialogue import Act, DialoguePlanner, Plan, Situation, Turn
 from cspersona.synth.fillers import MONTHS, ConversationFacts, Fillers
+from cspersona.synth.grammar import Issue
 from cspersona.synth.labels import ConversationKind, Sentiment, Topic
 from cspersona.synth.life import DAYS_PER_WEEK, Life
 from cspersona.synth.people import Company, Person
@@ -146,13 +147,14 @@ class ConversationWriter:
         # One set of fillers for the whole conversation: a detail drawn once (an invoice
         # number, a request id) stays the same in every message that mentions it.
         fillers = Fillers(facts, rng, started_at, self.nouns)
-        fillers["thing"] = self.composer.thing(rng, fillers, topic, voice)
+        issue = rng.choice(self.composer.grammar.topics[topic].issues)
+        fillers["thing"] = self.composer.thing(rng, fillers, issue, voice)
         subject = None
         if kind is not ConversationKind.CHAT:
             subject = (
                 self.composer.csm_subject(rng, fillers, topic)
                 if csm_initiated
-                else self.composer.subject(rng, fillers, topic, voice)
+                else self.composer.subject(rng, fillers, issue, voice)
             )
         sent = self._realise(
             plan,
@@ -160,6 +162,7 @@ class ConversationWriter:
             kind,
             channel,
             topic,
+            issue,
             contact,
             staff_member,
             fillers,
@@ -194,6 +197,7 @@ class ConversationWriter:
         kind: ConversationKind,
         channel: str,
         topic: Topic,
+        issue: Issue,
         contact: Person,
         staff_member: Person,
         fillers: Fillers,
@@ -218,6 +222,7 @@ class ConversationWriter:
                     fillers,
                     act=turn.act,
                     topic=topic,
+                    issue=issue,
                     sentiment=turn.sentiment,
                     emotions=turn.emotions,
                     kind=kind,
@@ -232,6 +237,7 @@ class ConversationWriter:
                     act=turn.act,
                     role=turn.role,
                     topic=topic,
+                    issue=issue,
                     sentiment=turn.sentiment,
                     quality=turn.quality,
                     kind=kind,

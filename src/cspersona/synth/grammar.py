@@ -13,7 +13,7 @@ message built from banks of one label carries that label and nothing else.
 import random
 from functools import lru_cache
 
-from pydantic import RootModel, model_validator
+from pydantic import Field, RootModel, model_validator
 
 from cspersona.synth.labels import Emotion, ReplyQuality, Sentiment, Topic
 from cspersona.synth.spec import DATA_DIR, Spec, parse_model, read_yaml
@@ -29,8 +29,8 @@ Phrases = tuple[str, ...]
 class Registers(Spec):
     """Phrases in the technical register and in plain language."""
 
-    technical: Phrases
-    plain: Phrases
+    technical: Phrases = Field(min_length=1)
+    plain: Phrases = Field(min_length=1)
 
     def pick(self, rng: random.Random, sophistication: float) -> str:
         """A technical phrase with probability ``sophistication``, else a plain one."""
@@ -54,23 +54,29 @@ class Voiced(RootModel[dict[str, Phrases]]):
         return rng.choice(self.root[SHARED_VOICE])
 
 
-class TopicPhrases(Spec):
-    """Everything said about one topic; see ``topics.yaml`` for the slots."""
+class Issue(Spec):
+    """One concrete problem or request of a topic, named, reported and answered coherently."""
 
-    features: tuple[str, ...]
     thing: Registers
     subject: Registers
     problem: Registers
     question: Registers
+    info: Registers
+    fix: Phrases = Field(min_length=1)
+    bad_news: Phrases = Field(min_length=1)
+
+
+class TopicPhrases(Spec):
+    """Everything said about one topic; see ``topics.yaml`` for the slots."""
+
+    features: tuple[str, ...]
+    issues: tuple[Issue, ...] = Field(min_length=1)
     detail: Registers
     ask: Registers
-    info: Registers
-    agent_ask: Phrases
-    agent_fix: Phrases
-    agent_deflect: Phrases
-    agent_bad_news: Phrases
-    csm_outreach: Phrases
-    csm_subject: Phrases
+    agent_ask: Phrases = Field(min_length=1)
+    agent_deflect: Phrases = Field(min_length=1)
+    csm_outreach: Phrases = Field(min_length=1)
+    csm_subject: Phrases = Field(min_length=1)
 
 
 class CustomerPhrases(Spec):
