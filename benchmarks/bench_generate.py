@@ -32,9 +32,7 @@ def measure(scale: float, file_format: str, seed: int) -> dict[str, object]:
             Path(folder) / "world",
             file_format="csv" if file_format == "csv" else "jsonl",
             overwrite=False,
-            seed=seed,
-            scale=scale,
-            window=(world.window_start, world.window_end),
+            world=world,
         ) as sink:
             summary = generate(world=world, sinks=[sink])
         seconds = time.perf_counter() - started

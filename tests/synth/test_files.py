@@ -11,7 +11,6 @@ from cspersona.exceptions import BadInput
 from cspersona.synth.files import FileSink, Format
 from cspersona.synth.records import DATA_COLUMNS, TRUTH_COLUMNS
 from cspersona.synth.service import generate
-from cspersona.synth.spec import load_world
 from cspersona.synth.world import World
 
 TINY = 0.05
@@ -21,14 +20,7 @@ def write_world(
     folder: Path, *, seed: int = 5, file_format: Format = "jsonl", overwrite: bool = False
 ) -> None:
     world = World(seed=seed, scale=TINY, catalogue=load_catalogue())
-    with FileSink(
-        folder,
-        file_format=file_format,
-        overwrite=overwrite,
-        seed=seed,
-        scale=TINY,
-        window=(world.window_start, world.window_end),
-    ) as sink:
+    with FileSink(folder, file_format=file_format, overwrite=overwrite, world=world) as sink:
         generate(world=world, sinks=[sink])
 
 
@@ -117,15 +109,8 @@ def test_a_failed_run_leaves_the_previous_dataset_and_no_partial_folder(tmp_path
     write_world(folder)
     before = contents(folder)
 
-    spec = load_world()
-    sink = FileSink(
-        folder,
-        file_format="jsonl",
-        overwrite=True,
-        seed=1,
-        scale=TINY,
-        window=(spec.window_start, spec.window_end),
-    )
+    world = World(seed=1, scale=TINY, catalogue=load_catalogue())
+    sink = FileSink(folder, file_format="jsonl", overwrite=True, world=world)
     with pytest.raises(RuntimeError), sink:
         raise RuntimeError("generation failed")
     assert contents(folder) == before

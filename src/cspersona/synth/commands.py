@@ -67,14 +67,7 @@ def generate_command(
         if folder is not None:
             sinks.append(
                 stack.enter_context(
-                    FileSink(
-                        folder,
-                        file_format=fmt,
-                        overwrite=overwrite,
-                        seed=seed,
-                        scale=scale,
-                        window=(world.window_start, world.window_end),
-                    )
+                    FileSink(folder, file_format=fmt, overwrite=overwrite, world=world)
                 )
             )
         if into_db:

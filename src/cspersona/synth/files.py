@@ -18,7 +18,7 @@ import orjson
 from cspersona import __version__
 from cspersona.exceptions import BadInput
 from cspersona.synth.records import DATA_COLUMNS, TRUTH_COLUMNS
-from cspersona.synth.world import CustomerBundle
+from cspersona.synth.world import CustomerBundle, World
 
 Format = Literal["jsonl", "csv"]
 MANIFEST = "manifest.json"
@@ -78,9 +78,7 @@ class FileSink:
         *,
         file_format: Format,
         overwrite: bool,
-        seed: int,
-        scale: float,
-        window: tuple[date, date],
+        world: World,
     ) -> None:
         """Check the destination now, so a bad ``--out`` fails before any work is done."""
         check_destination(folder, overwrite=overwrite)
@@ -91,10 +89,10 @@ class FileSink:
             "format": DATASET_FORMAT,
             "version": FORMAT_VERSION,
             "generator": f"cspersona generate {__version__}",
-            "seed": seed,
-            "scale": scale,
-            "window_start": window[0].isoformat(),
-            "window_end": window[1].isoformat(),
+            "seed": world.seed,
+            "scale": world.scale,
+            "window_start": world.window_start.isoformat(),
+            "window_end": world.window_end.isoformat(),
             "files": {},
             "truth": {},
         }
