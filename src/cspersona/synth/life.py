@@ -22,6 +22,8 @@ from cspersona.synth.spec import LifeSpec, RiskSpec
 from cspersona.synth.traits import CustomerTraits
 
 DAYS_PER_WEEK = 7
+WEEK = timedelta(days=DAYS_PER_WEEK)
+RENEWAL_TIME = time(12)
 DAYS_PER_YEAR = 365.25
 
 
@@ -198,10 +200,13 @@ def simulate_life(
         mood = temper - (episode.mood_depth * depth if episode else 0.0)
         friction = incidents + (episode.friction_depth * depth if episode else 0.0)
         path.append((engagement, mood, friction))
-        for renewal in renewals:
-            if week_start <= renewal < week_start + timedelta(days=DAYS_PER_WEEK):
-                contract = _renew(contract, engagement, renewal, spec, draws[week, 7:9], events)
         moment = _working_moment(week_start, draws[week, 5])
+        # Renewals of this week happen in time order with the week's churn or expansion.
+        this_week = [
+            _renewal_moment(day) for day in renewals if week_start <= day < week_start + WEEK
+        ]
+        for renewal in (at for at in this_week if at <= moment):
+            contract = _renew(contract, engagement, renewal, spec, draws[week, 7:9], events)
         ends_here = episode is not None and episode.churn_week == week
         silent = draws[week, 1] < spec.silent_churn_weekly * scalars.churn_hazard
         if moment.date() <= window_end and (ends_here or silent):
@@ -223,6 +228,8 @@ def simulate_life(
             larger = _expanded(contract, spec, plan_count, rng)
             events.append(ContractEvent(LifecycleKind.EXPANDED, moment, contract, larger))
             contract, last_expansion = larger, week_start
+        for renewal in (at for at in this_week if at > moment):
+            contract = _renew(contract, engagement, renewal, spec, draws[week, 7:9], events)
         incident = float(severity[week]) if draws[week, 3] < spec.incident_weekly_rate else 0.0
         wobble = spec.engagement_persistence * wobble + spec.engagement_noise * noise[week, 0]
         temper = (
@@ -304,16 +311,19 @@ def _working_moment(week_start: date, draw: float) -> datetime:
     )
 
 
+def _renewal_moment(day: date) -> datetime:
+    return datetime.combine(day, RENEWAL_TIME, tzinfo=UTC)
+
+
 def _renew(
     contract: Contract,
     engagement: float,
-    renewal: date,
+    at: datetime,
     spec: LifeSpec,
     draws: np.ndarray,
     events: list[ContractEvent],
 ) -> Contract:
     """Record the renewal; a disengaged customer may renew smaller (fewer seats or a lower plan)."""
-    at = datetime.combine(renewal, time(12), tzinfo=UTC)
     events.append(ContractEvent(LifecycleKind.RENEWED, at, contract, contract))
     if engagement >= spec.contraction_engagement_below or draws[0] >= spec.contraction_probability:
         return contract

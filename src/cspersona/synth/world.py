@@ -33,7 +33,7 @@ from cspersona.synth.people import (
     build_staff,
     draw_firmographics,
 )
-from cspersona.synth.randomness import Stream, numpy_rng, python_rng
+from cspersona.synth.randomness import Stream, integer_seed, numpy_rng, python_rng
 from cspersona.synth.spec import Archetype, WorldSpec, load_archetypes, load_world
 from cspersona.synth.traits import CustomerTraits, sample_traits
 from cspersona.synth.usage import usage_rows
@@ -94,7 +94,7 @@ class World:
         self.pool = FakerPool()
         self.vendor_domain = f"{ascii_slug(catalogue.product) or 'vendor'}.com"
         self.staff = build_staff(
-            int(np.random.SeedSequence([seed, Stream.STAFF]).generate_state(1)[0]),
+            integer_seed(seed, Stream.STAFF),
             self.spec.company,
             self.vendor_domain,
             self.pool,
@@ -151,7 +151,7 @@ class World:
         traits = sample_traits(
             archetype,
             self.catalogue.feature_keys,
-            numpy_rng(self.seed, index, Stream.TRAITS),
+            numpy_rng(self.seed, Stream.TRAITS, index),
             mix_concentration=spec.mix_concentration,
             volume_shape=spec.volume_shape,
         )
@@ -162,7 +162,7 @@ class World:
             plan_count=len(plans),
             plan_tier=traits.scalars.plan_tier,
             staff=self.staff,
-            rng=python_rng(self.seed, index, Stream.COMPANY),
+            rng=python_rng(self.seed, Stream.COMPANY, index),
         )
         life = simulate_life(
             traits=traits,
@@ -172,7 +172,7 @@ class World:
             plan_count=len(plans),
             window_start=spec.window_start,
             window_end=spec.window_end,
-            rng=numpy_rng(self.seed, index, Stream.LIFE),
+            rng=numpy_rng(self.seed, Stream.LIFE, index),
         )
         return _Core(traits, firmographics, life)
 
@@ -187,16 +187,16 @@ class World:
             archetype=archetype,
             spec=self.spec.company,
             pool=self.pool,
-            rng=python_rng(self.seed, index, Stream.PEOPLE),
+            rng=python_rng(self.seed, Stream.PEOPLE, index),
         )
         cutoff = life.churned_at or datetime.combine(
             self.window_end + timedelta(days=1), time(0), tzinfo=UTC
         )
         customer = Customer(index, traits, company, life, self.staff.agents, cutoff)
         conversations = self.writer.write(
-            customer, planned.counts, python_rng(self.seed, index, Stream.CONVERSATIONS)
+            customer, planned.counts, python_rng(self.seed, Stream.CONVERSATIONS, index)
         )
-        nps_rng = python_rng(self.seed, index, Stream.NPS)
+        nps_rng = python_rng(self.seed, Stream.NPS, index)
         nps, nps_truth = nps_rows(
             index=index,
             company=company,
@@ -216,7 +216,7 @@ class World:
             contract_start=core.firmographics.contract_start,
             onboarding_days=self.spec.life.onboarding_days,
             spec=self.spec.usage,
-            rng=numpy_rng(self.seed, index, Stream.USAGE),
+            rng=numpy_rng(self.seed, Stream.USAGE, index),
         )
         final = life.events[-1].before if life.churned_at else life.contract_on(self.window_end)
         return CustomerBundle(
