@@ -137,7 +137,10 @@ class _Conversation:
     def _rounds(self) -> None:
         spec, rng = self.spec, self.rng
         awaiting_recovery = False
-        for round_number in range(spec.max_rounds[self.situation.kind]):
+        round_number = -1
+        # An escalation in the last round still gets its recovery attempt.
+        while round_number + 1 < spec.max_rounds[self.situation.kind] or awaiting_recovery:
+            round_number += 1
             first = round_number == 0
             delay = self._staff_delay(first=first)
             if first and self._may_chase(delay):
@@ -200,7 +203,7 @@ class _Conversation:
         probability = (
             spec.helpful_rate
             - spec.helpful_friction_penalty * self.situation.friction
-            + 0.1 * round_number
+            + spec.helpful_round_gain * round_number
         )
         return min(0.95, max(0.05, probability))
 

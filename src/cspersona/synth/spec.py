@@ -175,6 +175,7 @@ class DialogueSpec(Spec):
     topic_mood: dict[Topic, float]
     helpful_rate: float = Field(ge=0, le=1)
     helpful_friction_penalty: float = Field(ge=0)
+    helpful_round_gain: float = Field(ge=0)
     helpful_effect: float
     unhelpful_effect: float
     ask_info_rate: float = Field(ge=0, le=1)
