@@ -22,6 +22,16 @@ SHOUTING_EMOTIONS = {Emotion.ANGER, Emotion.FRUSTRATION}
 THING = "{thing}"
 # Chat lines that already address the customer by name.
 CHAT_UNLED_ACTS = {Act.GREET, Act.WRAP}
+# Acts that start the customer's side of a conversation (they state the issue).
+FIRST_ACTS = {Act.OPEN, Act.REPLY}
+# How often optional parts appear: a chat "hi", a voiced opener (neutral / polar message), the
+# explicit ask, a greeting on later messages of a thread, an agent addressing the customer in chat.
+CHAT_HELLO_RATE = 0.6
+NEUTRAL_OPENER_RATE = 0.35
+POLAR_OPENER_RATE = 0.8
+ASK_RATE = 0.85
+LATER_GREETING_FACTOR = 0.6
+CHAT_LEAD_RATE = 0.6
 
 
 @dataclass(frozen=True)
@@ -97,15 +107,17 @@ class Composer:
         own = voice.archetype
         chat = kind is ConversationKind.CHAT
         lead: list[str] = []
-        topical = act in {Act.OPEN, Act.INFO, Act.REPLY}
+        first = act in FIRST_ACTS
+        topical = first or act is Act.INFO
         if act is Act.REPLY:
             lead.append(phrases.reply_opener[sentiment].pick(rng, own))
         if act is Act.OPEN:
-            if chat and rng.random() < 0.6:
+            if chat and rng.random() < CHAT_HELLO_RATE:
                 lead.append(rng.choice(phrases.chat_hello))
-            if rng.random() < (0.35 if sentiment is Sentiment.NEUTRAL else 0.8):
+            neutral = sentiment is Sentiment.NEUTRAL
+            if rng.random() < (NEUTRAL_OPENER_RATE if neutral else POLAR_OPENER_RATE):
                 lead.append(phrases.opener[sentiment].pick(rng, own))
-        if act in {Act.OPEN, Act.REPLY}:
+        if first:
             lead.append(self._statement(rng, issue, sentiment, voice))
             details = 0 if chat else sum(rng.random() < voice.verbosity for _ in range(2))
             lead.extend(_distinct(rng, about.detail, voice.sophistication, details))
@@ -125,16 +137,15 @@ class Composer:
             )
             topical = THING in phrase
             lead.append(phrase)
-        first_words = act in {Act.OPEN, Act.REPLY}
         moods = [
-            (phrases.opening_moods if first_words else phrases.moods)
+            (phrases.opening_moods if first else phrases.moods)
             .get(emotion, phrases.moods[emotion])
             .pick(rng, own)
             for emotion in emotions
         ]
         ask = (
             [about.ask.pick(rng, voice.sophistication)]
-            if act in {Act.OPEN, Act.REPLY} and (not chat and rng.random() < 0.85)
+            if first and not chat and rng.random() < ASK_RATE
             else []
         )
         body = self._voice_body(
@@ -154,7 +165,7 @@ class Composer:
         channel_frame = frame.channels[channel]
         greeting = (
             frame.greeting.pick(rng, voice.formality)
-            if rng.random() < channel_frame.greeting * (1.0 if opening else 0.6)
+            if rng.random() < channel_frame.greeting * (1.0 if opening else LATER_GREETING_FACTOR)
             else None
         )
         closing = (
@@ -230,7 +241,11 @@ class Composer:
             parts.append(rng.choice(staff.csm_nudge))
         else:
             raise ValueError(f"{act} is not a staff act")
-        if kind is ConversationKind.CHAT and act not in CHAT_UNLED_ACTS and rng.random() < 0.6:
+        if (
+            kind is ConversationKind.CHAT
+            and act not in CHAT_UNLED_ACTS
+            and rng.random() < CHAT_LEAD_RATE
+        ):
             parts.insert(0, rng.choice(staff.chat_lead).rstrip())
         body = " ".join(fillers.render(part) for part in parts)
         if kind is ConversationKind.CHAT:
