@@ -2,8 +2,13 @@
 
 Database tests run on SQLite always and on PostgreSQL when ``CSPERSONA_TEST_DATABASE_URL`` names a
 server: each test session creates uniquely named databases there and drops them at the end.
+
+API clients carry an API key: ``client`` is an admin's, ``viewer_client``, ``analyst_client`` and
+``csm_client`` (owner of ``CSM_OWNER``'s customers) act in those roles, ``anonymous_client`` has
+none, and ``client_for(role, csm_owner=...)`` makes any other.
 """
 
+import itertools
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,12 +24,17 @@ from sqlalchemy.orm import Session
 
 from cspersona.api.app import create_app
 from cspersona.api.deps import get_db
+from cspersona.auth import service as auth_service
+from cspersona.auth.models import Role
+from cspersona.auth.schemas import UserCreate
 from cspersona.config import Settings, get_settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
 
 POSTGRES_URL_VARIABLE = "CSPERSONA_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
+CSM_OWNER = "Dana Scully"
+_user_numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +121,19 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
         connection.close()
 
 
+@pytest.fixture(scope="module")
+def committed_engine(database_factory: DatabaseFactory) -> Iterator[Engine]:
+    """An engine on a fresh migrated database whose writes stay, one per test module.
+
+    For code that reads in another thread or process (job runners, a served app), which cannot
+    see the uncommitted rows of :func:`db_session`; tests must not rely on it being empty.
+    """
+    engine = make_engine(database_factory.create())
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
 def db_session(migrated_engine: Engine) -> Iterator[Session]:
     """A session whose writes vanish after the test."""
@@ -141,8 +164,63 @@ def app(
     return application
 
 
+def add_user_with_key(
+    db_session: Session, *, secret_key: str, role: Role, csm_owner: str | None = None
+) -> str:
+    """Create a user of ``role`` (a CSM owning ``csm_owner``) with an API key; return the key."""
+    user = auth_service.create_user(
+        db_session=db_session,
+        user_in=UserCreate(name=f"{role}-{next(_user_numbers)}", role=role, csm_owner=csm_owner),
+    )
+    _api_key, key = auth_service.create_key(db_session=db_session, user=user, secret_key=secret_key)
+    return key
+
+
+def bearer(key: str) -> dict[str, str]:
+    """The header that authenticates a request with ``key``."""
+    return {"Authorization": f"Bearer {key}"}
+
+
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    """An HTTP client for :func:`app`."""
-    with TestClient(app) as test_client:
+def client_for(app: FastAPI, db_session: Session) -> Callable[..., TestClient]:
+    """Build a client acting as a new user of a role: ``client_for(Role.CSM, csm_owner="X")``."""
+
+    def build(role: Role, csm_owner: str | None = None) -> TestClient:
+        key = add_user_with_key(
+            db_session, secret_key=app.state.settings.secret_key, role=role, csm_owner=csm_owner
+        )
+        return TestClient(app, headers=bearer(key))
+
+    return build
+
+
+@pytest.fixture
+def client(app: FastAPI, db_session: Session) -> Iterator[TestClient]:
+    """An HTTP client for :func:`app` with an admin's API key (admins may do everything)."""
+    key = add_user_with_key(db_session, secret_key=app.state.settings.secret_key, role=Role.ADMIN)
+    with TestClient(app, headers=bearer(key)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def anonymous_client(app: FastAPI) -> TestClient:
+    """A client without an API key."""
+    return TestClient(app)
+
+
+@pytest.fixture
+def viewer_client(client_for: Callable[..., TestClient]) -> TestClient:
+    """A client with a viewer's key: reads everything, changes nothing."""
+    return client_for(Role.VIEWER)
+
+
+@pytest.fixture
+def analyst_client(client_for: Callable[..., TestClient]) -> TestClient:
+    """A client with an analyst's key: reads everything and runs jobs."""
+    return client_for(Role.ANALYST)
+
+
+@pytest.fixture
+def csm_client(client_for: Callable[..., TestClient]) -> TestClient:
+    """A client with the key of a CSM who owns the customers whose csm_owner is CSM_OWNER."""
+    return client_for(Role.CSM, csm_owner=CSM_OWNER)

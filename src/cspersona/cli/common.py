@@ -1,11 +1,15 @@
-"""What many commands need: the console and an engine on a checked, migrated database."""
+"""What many commands need: the console, an engine on a checked, migrated database, a session."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from cspersona.config import get_settings
 from cspersona.db import migrate
-from cspersona.db.engine import check_connection, make_engine
+from cspersona.db.engine import check_connection, make_engine, make_session_factory, session_scope
 
 console = Console()
 
@@ -17,3 +21,14 @@ def open_database(*, require_schema: bool = True) -> Engine:
     if require_schema:
         migrate.require_current_schema(engine)
     return engine
+
+
+@contextmanager
+def database_session() -> Iterator[Session]:
+    """A session on the configured, migrated database, committed if the block succeeds."""
+    engine = open_database()
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
