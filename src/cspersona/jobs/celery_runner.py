@@ -103,6 +103,8 @@ def make_celery(settings: Settings) -> Any:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
+        # Publishing retries once, quickly: a request must not hang while Redis is down.
+        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
         accept_content=["json"],
         task_serializer="json",
     )

@@ -12,7 +12,7 @@ from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth.deps import JobStarter, Reader
 from cspersona.auth.policy import Principal, authorize_job
 from cspersona.jobs import service
-from cspersona.jobs.models import JobStatus
+from cspersona.jobs.models import Job, JobStatus
 from cspersona.jobs.registry import JobKind
 from cspersona.jobs.runners import JobRunner
 from cspersona.jobs.schemas import JobPage, JobRead
@@ -29,10 +29,20 @@ def get_job_runner(request: Request) -> JobRunner:
 RunnerDep = Annotated[JobRunner, Depends(get_job_runner)]
 
 
+def job_view(job: Job, runner: JobRunner) -> JobRead:
+    """A job as stored, with the live progress its runner has while it is running."""
+    view = JobRead.model_validate(job)
+    live = runner.live_progress(job.id) if job.status is JobStatus.RUNNING else None
+    if live is None:
+        return view
+    return view.model_copy(update={"progress": live.fraction, "message": live.message})
+
+
 @router.get("", response_model=JobPage)
 def list_jobs(
     principal: Reader,
     db_session: SessionDep,
+    runner: RunnerDep,
     page: Annotated[PageParams, Depends(page_params)],
     kind: Annotated[str | None, Query(description="Only jobs of this kind.")] = None,
     status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
@@ -47,7 +57,7 @@ def list_jobs(
         visible_to=principal,
     )
     return JobPage(
-        items=[JobRead.model_validate(job) for job in jobs],
+        items=[job_view(job, runner) for job in jobs],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -55,10 +65,10 @@ def list_jobs(
 
 
 @router.get("/{job_id}", response_model=JobRead, responses=error_responses(404))
-def read_job(job_id: int, principal: Reader, db_session: SessionDep) -> JobRead:
+def read_job(job_id: int, principal: Reader, db_session: SessionDep, runner: RunnerDep) -> JobRead:
     """A job's status, progress, and its result or error once finished."""
     job = authorize_job(principal, service.get(db_session=db_session, job_id=job_id))
-    return JobRead.model_validate(job)
+    return job_view(job, runner)
 
 
 def add_job_route(target: APIRouter, path: str, kind: JobKind) -> None:
@@ -90,7 +100,7 @@ def add_job_route(target: APIRouter, path: str, kind: JobKind) -> None:
             created_by_id=principal.user_id,
         )
         response.headers["Location"] = f"/api/jobs/{job.id}"
-        return JobRead.model_validate(job)
+        return job_view(job, runner)
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     submit_job.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -114,5 +124,5 @@ def add_job_route(target: APIRouter, path: str, kind: JobKind) -> None:
         summary=f"Start a {kind.name} job",
         description=kind.description,
         name=f"submit_{kind.name.replace('.', '_')}",
-        responses=error_responses(400, 503),
+        responses=error_responses(400, 401, 403, 503),
     )
