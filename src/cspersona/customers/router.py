@@ -28,8 +28,10 @@ def customer_filters(
         str | None, Query(max_length=255, description="Company names containing this.")
     ] = None,
 ) -> CustomerFilters:
-    """Read the customer-list filters from the query string."""
-    return CustomerFilters(csm_owner=csm_owner, plan=plan, industry=industry, search=q)
+    """Read the customer-list filters from the query string; an empty value means no filter."""
+    return CustomerFilters(
+        csm_owner=csm_owner or None, plan=plan or None, industry=industry or None, search=q or None
+    )
 
 
 @router.get("", response_model=CustomerPage)
