@@ -26,7 +26,7 @@ from cspersona.api.app import create_app
 from cspersona.api.deps import get_db
 from cspersona.auth import service as auth_service
 from cspersona.auth.models import Role
-from cspersona.auth.schemas import UserCreate
+from cspersona.auth.schemas import CsmCreate, StaffCreate
 from cspersona.config import Settings, get_settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
@@ -168,10 +168,13 @@ def add_user_with_key(
     db_session: Session, *, secret_key: str, role: Role, csm_owner: str | None = None
 ) -> str:
     """Create a user of ``role`` (a CSM owning ``csm_owner``) with an API key; return the key."""
-    user = auth_service.create_user(
-        db_session=db_session,
-        user_in=UserCreate(name=f"{role}-{next(_user_numbers)}", role=role, csm_owner=csm_owner),
+    name = f"{role}-{next(_user_numbers)}"
+    user_in = (
+        CsmCreate(name=name, role=role, csm_owner=csm_owner or CSM_OWNER)
+        if role is Role.CSM
+        else StaffCreate(name=name, role=role)
     )
+    user = auth_service.create_user(db_session=db_session, user_in=user_in)
     _api_key, key = auth_service.create_key(db_session=db_session, user=user, secret_key=secret_key)
     return key
 

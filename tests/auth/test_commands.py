@@ -67,7 +67,11 @@ def test_users_are_listed(env: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["users", "create", "x", "--role", "csm"], "error: a csm user needs csm_owner"),
+        (["users", "create", "x", "--role", "csm"], "error: a csm user needs --csm-owner"),
+        (
+            ["users", "create", "x", "--role", "viewer", "--csm-owner", "Y"],
+            "error: only csm users own customers; drop --csm-owner for role viewer",
+        ),
         (["users", "create", "bad name", "--role", "viewer"], "error: name: String should match"),
         (["keys", "create", "nobody"], "error: user 'nobody' does not exist"),
         (["keys", "revoke", "999"], "error: API key 999 does not exist"),

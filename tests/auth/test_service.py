@@ -7,31 +7,14 @@ from sqlalchemy.orm import Session
 from cspersona.auth import service
 from cspersona.auth.keys import key_digest
 from cspersona.auth.models import ApiKey, Role
-from cspersona.auth.schemas import UserCreate
-from cspersona.exceptions import BadInput, Conflict, NotFound, Unauthorized
+from cspersona.auth.schemas import StaffCreate
+from cspersona.exceptions import Conflict, NotFound, Unauthorized
 
 SECRET = "test-secret"
 
 
-@pytest.mark.parametrize(
-    ("role", "csm_owner", "error"),
-    [
-        (Role.CSM, None, "a csm user needs csm_owner"),
-        (Role.ADMIN, "Dana Scully", "only csm users own customers"),
-        (Role.VIEWER, "Dana Scully", "only csm users own customers"),
-    ],
-)
-def test_only_csm_users_own_a_book_and_they_must(
-    db_session: Session, role: Role, csm_owner: str | None, error: str
-) -> None:
-    with pytest.raises(BadInput, match=error):
-        service.create_user(
-            db_session=db_session, user_in=UserCreate(name="u", role=role, csm_owner=csm_owner)
-        )
-
-
 def test_user_names_are_unique(db_session: Session) -> None:
-    user_in = UserCreate(name="alice", role=Role.ANALYST)
+    user_in = StaffCreate(name="alice", role=Role.ANALYST)
     service.create_user(db_session=db_session, user_in=user_in)
 
     with pytest.raises(Conflict, match="user 'alice' already exists"):
@@ -39,7 +22,7 @@ def test_user_names_are_unique(db_session: Session) -> None:
 
 
 def _user_with_key(db_session: Session, role: Role = Role.VIEWER) -> tuple[ApiKey, str]:
-    user = service.create_user(db_session=db_session, user_in=UserCreate(name="kim", role=role))
+    user = service.create_user(db_session=db_session, user_in=StaffCreate(name="kim", role=role))
     return service.create_key(db_session=db_session, user=user, secret_key=SECRET, label="cli")
 
 

@@ -1,9 +1,9 @@
-"""Dependencies every route may take: a database session and the settings."""
+"""Dependencies every route may take: a database session, the settings; bounded inputs."""
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
@@ -23,3 +23,11 @@ def get_app_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+# Text a database can store: PostgreSQL refuses the NUL character, so the schema refuses it too.
+TEXT_PATTERN = r"^[^\x00]*$"
+
+# Ids and offsets beyond a 32-bit integer cannot exist (PostgreSQL ``integer`` columns) and would
+# overflow the database driver; refusing them at the edge makes them a 422, not a 500.
+MAX_ID = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The object's id.")]

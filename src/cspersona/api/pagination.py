@@ -5,6 +5,8 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from cspersona.api.deps import MAX_ID
+
 ItemT = TypeVar("ItemT")
 
 MAX_PAGE_SIZE = 500
@@ -28,7 +30,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Items to skip.")] = 0,
 ) -> PageParams:
     """Read ``limit`` and ``offset`` query parameters with their bounds."""
     return PageParams(limit=limit, offset=offset)

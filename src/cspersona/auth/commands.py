@@ -3,12 +3,12 @@
 import json
 
 import typer
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from rich.table import Table
 
 from cspersona.auth import service
 from cspersona.auth.models import Role
-from cspersona.auth.schemas import ApiKeyRead, UserCreate, UserRead
+from cspersona.auth.schemas import ApiKeyRead, CsmCreate, StaffCreate, UserCreate, UserRead
 from cspersona.cli.common import console, database_session
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
@@ -24,6 +24,7 @@ keys_app = typer.Typer(
 )
 
 LISTING_LIMIT = 10_000
+USER_CREATE: TypeAdapter[CsmCreate | StaffCreate] = TypeAdapter(UserCreate)
 
 
 @users_app.command("create")
@@ -39,11 +40,15 @@ def create_user(
 
     Example: cspersona users create dana --role csm --csm-owner "Dana Scully"
     """
+    if role is Role.CSM and not csm_owner:
+        raise BadInput("a csm user needs --csm-owner: the customers.csm_owner value they own")
+    if role is not Role.CSM and csm_owner:
+        raise BadInput(f"only csm users own customers; drop --csm-owner for role {role}")
     try:
-        user_in = UserCreate(name=name, role=role, csm_owner=csm_owner)
+        user_in = USER_CREATE.validate_python({"name": name, "role": role, "csm_owner": csm_owner})
     except ValidationError as error:
         first = error.errors()[0]
-        raise BadInput(f"{first['loc'][0]}: {first['msg']}") from None
+        raise BadInput(f"{first['loc'][-1]}: {first['msg']}") from None
     with database_session() as db_session:
         user = UserRead.model_validate(service.create_user(db_session=db_session, user_in=user_in))
     if as_json:

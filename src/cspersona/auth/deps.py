@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from cspersona.api.deps import SessionDep, SettingsDep
+from cspersona.api.deps import IdPath, SessionDep, SettingsDep
 from cspersona.auth import service
 from cspersona.auth.policy import Permission, Principal, authorize_customer, require
 from cspersona.customers import service as customers_service
@@ -66,7 +66,7 @@ def authorized_customer(
     """
 
     def get_customer(
-        customer_id: int,
+        customer_id: IdPath,
         db_session: SessionDep,
         principal: Annotated[Principal, Depends(principal_dependency)],
     ) -> Customer:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from cspersona.api.deps import SessionDep, SettingsDep
+from cspersona.api.deps import MAX_ID, IdPath, SessionDep, SettingsDep
 from cspersona.api.errors import error_responses
 from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth import service
@@ -72,7 +72,9 @@ def list_keys(
     _principal: AccessManager,
     db_session: SessionDep,
     page: Annotated[PageParams, Depends(page_params)],
-    user_id: Annotated[int | None, Query(description="Only this user's keys.")] = None,
+    user_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this user's keys.")
+    ] = None,
 ) -> ApiKeyPage:
     """API keys ordered by id, without the keys themselves (admins only)."""
     keys, total = service.get_all_keys(
@@ -108,7 +110,7 @@ def create_key(
 @router.post(
     "/keys/{key_id}/revoke", response_model=ApiKeyRead, responses=error_responses(404, 409)
 )
-def revoke_key(key_id: int, principal: AccessManager, db_session: SessionDep) -> ApiKeyRead:
+def revoke_key(key_id: IdPath, principal: AccessManager, db_session: SessionDep) -> ApiKeyRead:
     """Revoke a key for good (admins only); not the key making this request."""
     if key_id == principal.key_id:
         raise Conflict(

@@ -1,26 +1,40 @@
 """Pydantic models for users and API keys as the API shows them."""
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cspersona.api.deps import MAX_ID, TEXT_PATTERN
 from cspersona.api.pagination import Page
 from cspersona.auth.models import Role
 
 USER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 
 
-class UserCreate(BaseModel):
-    """A new user; a CSM must name the ``csm_owner`` value of the customers they own."""
+class CsmCreate(BaseModel):
+    """A new CSM, who owns the customers whose ``csm_owner`` equals theirs."""
 
     name: str = Field(pattern=USER_NAME_PATTERN, description="Login name, unique.")
-    role: Role
-    csm_owner: str | None = Field(
-        default=None,
+    role: Literal[Role.CSM]
+    csm_owner: str = Field(
         min_length=1,
         max_length=255,
-        description="For role csm: the customers.csm_owner value this user owns.",
+        pattern=TEXT_PATTERN,
+        description="The customers.csm_owner value this user owns.",
     )
+
+
+class StaffCreate(BaseModel):
+    """A new admin, analyst or viewer: they see every customer and own none."""
+
+    name: str = Field(pattern=USER_NAME_PATTERN, description="Login name, unique.")
+    role: Literal[Role.ADMIN, Role.ANALYST, Role.VIEWER]
+    csm_owner: None = Field(default=None, description="Only csm users own customers.")
+
+
+# The schema itself says that a CSM needs csm_owner and nobody else may have one.
+UserCreate = Annotated[CsmCreate | StaffCreate, Field(discriminator="role")]
 
 
 class UserRead(BaseModel):
@@ -41,8 +55,10 @@ UserPage = Page[UserRead]
 class ApiKeyCreate(BaseModel):
     """A new key for an existing user."""
 
-    user_id: int
-    label: str | None = Field(default=None, max_length=128, description="What the key is for.")
+    user_id: int = Field(ge=1, le=MAX_ID)
+    label: str | None = Field(
+        default=None, max_length=128, pattern=TEXT_PATTERN, description="What the key is for."
+    )
 
 
 class ApiKeyRead(BaseModel):

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from cspersona.auth.keys import generate_key, key_digest, key_prefix
 from cspersona.auth.models import ApiKey, Role, User
 from cspersona.auth.policy import Principal
-from cspersona.auth.schemas import UserCreate
+from cspersona.auth.schemas import CsmCreate, StaffCreate
 from cspersona.db.engine import brief_lock_wait
 from cspersona.db.types import utc_now
-from cspersona.exceptions import BadInput, Conflict, NotFound, Unauthorized
+from cspersona.exceptions import Conflict, NotFound, Unauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +50,8 @@ def count_users(*, db_session: Session) -> int:
     return db_session.scalar(select(func.count()).select_from(User)) or 0
 
 
-def create_user(*, db_session: Session, user_in: UserCreate) -> User:
-    """Add a user; a CSM must own a book (``csm_owner``) and nobody else may have one."""
-    if user_in.role is Role.CSM and not user_in.csm_owner:
-        raise BadInput("a csm user needs csm_owner: the customers.csm_owner value they own")
-    if user_in.role is not Role.CSM and user_in.csm_owner:
-        raise BadInput(f"only csm users own customers; drop csm_owner for role {user_in.role}")
+def create_user(*, db_session: Session, user_in: CsmCreate | StaffCreate) -> User:
+    """Add a user; :class:`Conflict` if the name is taken."""
     if db_session.scalars(select(User.id).where(User.name == user_in.name)).first() is not None:
         raise Conflict(f"user {user_in.name!r} already exists")
     user = User(name=user_in.name, role=user_in.role, csm_owner=user_in.csm_owner)
@@ -161,7 +157,7 @@ def create_first_admin(*, db_session: Session, secret_key: str, name: str = "adm
     """On a database without users, create an admin and return their new key; else None."""
     if count_users(db_session=db_session):
         return None
-    admin = create_user(db_session=db_session, user_in=UserCreate(name=name, role=Role.ADMIN))
+    admin = create_user(db_session=db_session, user_in=StaffCreate(name=name, role=Role.ADMIN))
     _api_key, key = create_key(
         db_session=db_session, user=admin, secret_key=secret_key, label="created by demo"
     )

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from cspersona.api.deps import SessionDep
+from cspersona.api.deps import TEXT_PATTERN, SessionDep
 from cspersona.api.errors import error_responses
 from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth.deps import AuthorizedCustomer, Reader
@@ -21,11 +21,18 @@ router = APIRouter(prefix="/customers", tags=["customers"])
 
 
 def customer_filters(
-    csm_owner: Annotated[str | None, Query(description="Only this CSM's customers.")] = None,
-    plan: Annotated[str | None, Query(description="Only customers on this plan.")] = None,
-    industry: Annotated[str | None, Query(description="Only customers in this industry.")] = None,
+    csm_owner: Annotated[
+        str | None, Query(pattern=TEXT_PATTERN, description="Only this CSM's customers.")
+    ] = None,
+    plan: Annotated[
+        str | None, Query(pattern=TEXT_PATTERN, description="Only customers on this plan.")
+    ] = None,
+    industry: Annotated[
+        str | None, Query(pattern=TEXT_PATTERN, description="Only customers in this industry.")
+    ] = None,
     q: Annotated[
-        str | None, Query(max_length=255, description="Company names containing this.")
+        str | None,
+        Query(max_length=255, pattern=TEXT_PATTERN, description="Company names containing this."),
     ] = None,
 ) -> CustomerFilters:
     """Read the customer-list filters from the query string; an empty value means no filter."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from pydantic import ValidationError
 
-from cspersona.api.deps import SessionDep
+from cspersona.api.deps import TEXT_PATTERN, IdPath, SessionDep
 from cspersona.api.errors import error_responses
 from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth.deps import JobStarter, Reader
@@ -44,7 +44,9 @@ def list_jobs(
     db_session: SessionDep,
     runner: RunnerDep,
     page: Annotated[PageParams, Depends(page_params)],
-    kind: Annotated[str | None, Query(description="Only jobs of this kind.")] = None,
+    kind: Annotated[
+        str | None, Query(pattern=TEXT_PATTERN, description="Only jobs of this kind.")
+    ] = None,
     status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
 ) -> JobPage:
     """Jobs the caller may see, newest first."""
@@ -65,7 +67,9 @@ def list_jobs(
 
 
 @router.get("/{job_id}", response_model=JobRead, responses=error_responses(404))
-def read_job(job_id: int, principal: Reader, db_session: SessionDep, runner: RunnerDep) -> JobRead:
+def read_job(
+    job_id: IdPath, principal: Reader, db_session: SessionDep, runner: RunnerDep
+) -> JobRead:
     """A job's status, progress, and its result or error once finished."""
     job = authorize_job(principal, service.get(db_session=db_session, job_id=job_id))
     return job_view(job, runner)
