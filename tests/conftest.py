@@ -121,12 +121,14 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
         connection.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def committed_engine(database_factory: DatabaseFactory) -> Iterator[Engine]:
-    """An engine on a fresh migrated database whose writes stay, one per test module.
+    """An engine on a migrated database whose writes stay, shared by the tests of one backend.
 
     For code that reads in another thread or process (job runners, a served app), which cannot
-    see the uncommitted rows of :func:`db_session`; tests must not rely on it being empty.
+    see the uncommitted rows of :func:`db_session`. Tests must not rely on it being empty: they
+    add rows with names of their own and look only at those. (One database per backend, since
+    each PostgreSQL database costs seconds to drop.)
     """
     engine = make_engine(database_factory.create())
     migrate.upgrade(engine)

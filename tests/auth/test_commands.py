@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,9 +13,9 @@ from tests.conftest import DatabaseFactory, bearer
 runner = CliRunner()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def env(database_factory: DatabaseFactory) -> dict[str, str]:
-    """Environment for commands on a fresh, migrated database."""
+    """Environment for commands on a migrated database shared by this module's tests."""
     variables = {"CSPERSONA_DATABASE_URL": database_factory.create()}
     assert runner.invoke(app, ["db", "upgrade"], env=variables).exit_code == 0
     return variables
@@ -31,7 +32,9 @@ def test_a_user_and_key_made_on_the_command_line_work_on_the_api(env: dict[str, 
     key_output = runner.invoke(app, ["keys", "create", "dana", "--label", "laptop"], env=env)
 
     assert created.exit_code == 0, created.output
-    assert "created user 1 'dana' with role csm, owns customers of 'Dana Scully'" in created.stdout
+    assert re.search(
+        r"created user \d+ 'dana' with role csm, owns customers of 'Dana Scully'", created.stdout
+    )
     assert key_output.exit_code == 0, key_output.output
     key = key_output.stdout.strip().splitlines()[-1]
     assert key.startswith("csp_")
@@ -53,7 +56,9 @@ def test_keys_are_listed_without_the_key_and_revoked(env: dict[str, str]) -> Non
     assert all("key" not in item for item in listed)
     assert created["key"] not in runner.invoke(app, ["keys", "list"], env=env).stdout
     assert revoked.exit_code == 0 and f"API key {created['id']} is revoked" in revoked.stdout
-    assert after[0]["revoked_at"] is not None
+    assert [item["revoked_at"] is not None for item in after if item["id"] == created["id"]] == [
+        True
+    ]
 
 
 def test_users_are_listed(env: dict[str, str]) -> None:
@@ -61,7 +66,7 @@ def test_users_are_listed(env: dict[str, str]) -> None:
 
     users = _json(runner.invoke(app, ["users", "list", "--json"], env=env).stdout)
 
-    assert [(user["name"], user["role"]) for user in users] == [("vic", "viewer")]
+    assert ("vic", "viewer") in [(user["name"], user["role"]) for user in users]
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cspersona import __version__
+from cspersona.auth import service as auth_service
 from cspersona.cli import app
+from cspersona.config import load_settings
 from cspersona.db import migrate
+from cspersona.db.engine import make_engine, make_session_factory
 from tests.conftest import DatabaseFactory
 from tests.support import all_command_paths
 
@@ -159,8 +162,11 @@ def test_demo_prints_the_address_and_an_admin_key_on_its_first_run_only(
     assert f"dashboard: http://127.0.0.1:{port}/" in first
     assert not re.search(r"^csp_", second, flags=re.MULTILINE)
     assert "cspersona keys create admin" in second
-    with _serving(["serve"], env, port):
-        me = httpx2.get(
-            f"http://127.0.0.1:{port}/api/me", headers={"Authorization": f"Bearer {keys[0]}"}
+    settings = load_settings(data_dir=isolated_settings / "data")
+    engine = make_engine(settings.sqlalchemy_url)
+    with make_session_factory(engine)() as db_session:
+        admin = auth_service.authenticate(
+            db_session=db_session, key=keys[0], secret_key=settings.secret_key
         )
-    assert (me.json()["user_name"], me.json()["role"]) == ("admin", "admin")
+    engine.dispose()
+    assert (admin.user_name, admin.role) == ("admin", "admin")
