@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from cspersona.auth.keys import generate_key, key_digest, key_prefix
 from cspersona.auth.models import ApiKey, Role, User
@@ -105,7 +105,9 @@ def revoke_key(*, db_session: Session, key_id: int) -> ApiKey:
 def authenticate(*, db_session: Session, key: str, secret_key: str) -> Principal:
     """The caller a presented API key belongs to, or :class:`Unauthorized`."""
     digest = key_digest(key, secret_key)
-    api_key = db_session.scalars(select(ApiKey).where(ApiKey.digest == digest)).one_or_none()
+    api_key = db_session.scalars(
+        select(ApiKey).options(joinedload(ApiKey.user)).where(ApiKey.digest == digest)
+    ).one_or_none()
     if api_key is None:
         raise Unauthorized("invalid API key")
     return _principal(db_session=db_session, api_key=api_key)
@@ -113,7 +115,7 @@ def authenticate(*, db_session: Session, key: str, secret_key: str) -> Principal
 
 def authenticate_key_id(*, db_session: Session, key_id: int) -> Principal:
     """The caller behind a dashboard session's key, or :class:`Unauthorized` if it is gone."""
-    api_key = db_session.get(ApiKey, key_id)
+    api_key = db_session.get(ApiKey, key_id, options=[joinedload(ApiKey.user)])
     if api_key is None:
         raise Unauthorized("the API key of this session no longer exists")
     return _principal(db_session=db_session, api_key=api_key)

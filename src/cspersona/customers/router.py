@@ -20,7 +20,7 @@ from cspersona.customers.schemas import (
 router = APIRouter(prefix="/customers", tags=["customers"])
 
 
-def customer_filters(
+async def customer_filters(
     csm_owner: Annotated[
         str | None, Query(pattern=TEXT_PATTERN, description="Only this CSM's customers.")
     ] = None,

@@ -20,7 +20,7 @@ from cspersona.jobs.schemas import JobPage, JobRead
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 
-def get_job_runner(request: Request) -> JobRunner:
+async def get_job_runner(request: Request) -> JobRunner:
     """The runner the app was created with."""
     runner: JobRunner = request.app.state.job_runner
     return runner
