@@ -1,6 +1,6 @@
 """Paginated list responses shared by every list route."""
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Self, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
@@ -19,6 +19,11 @@ class Page(BaseModel, Generic[ItemT]):
     total: int
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, items: list[ItemT], total: int, params: "PageParams") -> Self:
+        """The page of ``items`` that ``params`` asked for, among ``total``."""
+        return cls(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
 class PageParams(BaseModel):

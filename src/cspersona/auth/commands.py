@@ -4,12 +4,11 @@ import json
 
 import typer
 from pydantic import TypeAdapter, ValidationError
-from rich.table import Table
 
 from cspersona.auth import service
 from cspersona.auth.models import Role
 from cspersona.auth.schemas import ApiKeyRead, CsmCreate, StaffCreate, UserCreate, UserRead
-from cspersona.cli.common import console, database_session
+from cspersona.cli.common import console, database_session, print_rows
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.exceptions import BadInput
@@ -67,16 +66,17 @@ def list_users(as_json: bool = typer.Option(False, "--json", help="Print JSON li
     with database_session() as db_session:
         users, _total = service.get_all_users(db_session=db_session, limit=LISTING_LIMIT, offset=0)
         rows = [UserRead.model_validate(user) for user in users]
-    if as_json:
-        for row in rows:
-            typer.echo(row.model_dump_json())
-        return
-    table = Table("id", "name", "role", "csm owner", "created")
-    for row in rows:
-        table.add_row(
-            str(row.id), row.name, row.role, row.csm_owner or "", row.created_at.isoformat()
-        )
-    console.print(table)
+    print_rows(
+        rows,
+        as_json=as_json,
+        columns={
+            "id": lambda row: str(row.id),
+            "name": lambda row: row.name,
+            "role": lambda row: row.role,
+            "csm owner": lambda row: row.csm_owner or "",
+            "created": lambda row: row.created_at.isoformat(timespec="seconds"),
+        },
+    )
 
 
 @keys_app.command("create")
@@ -124,21 +124,18 @@ def list_keys(
             db_session=db_session, limit=LISTING_LIMIT, offset=0, user_id=user_id
         )
         rows = [ApiKeyRead.model_validate(key) for key in keys]
-    if as_json:
-        for row in rows:
-            typer.echo(row.model_dump_json())
-        return
-    table = Table("id", "user id", "prefix", "label", "last used", "revoked")
-    for row in rows:
-        table.add_row(
-            str(row.id),
-            str(row.user_id),
-            row.prefix + "...",
-            row.label or "",
-            row.last_used_at.isoformat() if row.last_used_at else "never",
-            row.revoked_at.isoformat() if row.revoked_at else "",
-        )
-    console.print(table)
+    print_rows(
+        rows,
+        as_json=as_json,
+        columns={
+            "id": lambda row: str(row.id),
+            "user id": lambda row: str(row.user_id),
+            "prefix": lambda row: row.prefix + "...",
+            "label": lambda row: row.label or "",
+            "last used": lambda row: row.last_used_at.isoformat() if row.last_used_at else "never",
+            "revoked": lambda row: row.revoked_at.isoformat() if row.revoked_at else "",
+        },
+    )
 
 
 @keys_app.command("revoke")

@@ -1,5 +1,6 @@
 """``/api/me``, ``/api/users`` and ``/api/keys``: who am I, and (admins) managing access."""
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -28,14 +29,7 @@ router = APIRouter(tags=["access"])
 @router.get("/me", response_model=Me)
 def read_me(principal: Reader) -> Me:
     """The caller: user, role, owned book and what the role may do."""
-    return Me(
-        user_id=principal.user_id,
-        user_name=principal.user_name,
-        role=principal.role,
-        csm_owner=principal.csm_owner,
-        key_id=principal.key_id,
-        permissions=sorted(ROLE_PERMISSIONS[principal.role]),
-    )
+    return Me(**asdict(principal), permissions=sorted(ROLE_PERMISSIONS[principal.role]))
 
 
 @router.get("/users", response_model=UserPage)
@@ -48,12 +42,7 @@ def list_users(
     users, total = service.get_all_users(
         db_session=db_session, limit=page.limit, offset=page.offset
     )
-    return UserPage(
-        items=[UserRead.model_validate(user) for user in users],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return UserPage.of([UserRead.model_validate(user) for user in users], total, page)
 
 
 @router.post(
@@ -80,12 +69,7 @@ def list_keys(
     keys, total = service.get_all_keys(
         db_session=db_session, limit=page.limit, offset=page.offset, user_id=user_id
     )
-    return ApiKeyPage(
-        items=[ApiKeyRead.model_validate(key) for key in keys],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return ApiKeyPage.of([ApiKeyRead.model_validate(key) for key in keys], total, page)
 
 
 @router.post(

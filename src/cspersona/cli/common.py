@@ -1,9 +1,13 @@
 """What many commands need: the console, an engine on a checked, migrated database, a session."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
+import typer
+from pydantic import BaseModel
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -12,6 +16,8 @@ from cspersona.db import migrate
 from cspersona.db.engine import check_connection, make_engine, make_session_factory, session_scope
 
 console = Console()
+
+RowT = TypeVar("RowT", bound=BaseModel)
 
 
 def open_database(*, require_schema: bool = True) -> Engine:
@@ -32,3 +38,17 @@ def database_session() -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def print_rows(
+    rows: Sequence[RowT], *, as_json: bool, columns: Mapping[str, Callable[[RowT], str]]
+) -> None:
+    """Print models as JSON lines, or as a table with a column per entry of ``columns``."""
+    if as_json:
+        for row in rows:
+            typer.echo(row.model_dump_json())
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(cell(row) for cell in columns.values()))
+    console.print(table)

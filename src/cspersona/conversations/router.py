@@ -28,4 +28,4 @@ def list_customer_interactions(
     items, total = service.get_all_for_customer(
         db_session=db_session, customer_id=customer.id, limit=page.limit, offset=page.offset
     )
-    return InteractionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return InteractionPage.of(items, total, page)

@@ -60,11 +60,8 @@ def list_customers(
         order=order,
         visible_to=principal,
     )
-    return CustomerPage(
-        items=[CustomerRead.model_validate(customer) for customer in customers],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+    return CustomerPage.of(
+        [CustomerRead.model_validate(customer) for customer in customers], total, page
     )
 
 

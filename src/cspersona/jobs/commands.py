@@ -3,9 +3,8 @@
 from enum import StrEnum
 
 import typer
-from rich.table import Table
 
-from cspersona.cli.common import console, database_session, open_database
+from cspersona.cli.common import console, database_session, open_database, print_rows
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.jobs import service
@@ -62,21 +61,18 @@ def list_jobs(
             db_session=db_session, limit=limit, offset=0, kind=kind, status=status
         )
         rows = [JobRead.model_validate(job) for job in jobs]
-    if as_json:
-        for row in rows:
-            typer.echo(row.model_dump_json())
-        return
-    table = Table("id", "kind", "status", "progress", "created", "message / error")
-    for row in rows:
-        table.add_row(
-            str(row.id),
-            row.kind,
-            row.status,
-            f"{row.progress:.0%}",
-            row.created_at.isoformat(timespec="seconds"),
-            row.error or row.message or "",
-        )
-    console.print(table)
+    print_rows(
+        rows,
+        as_json=as_json,
+        columns={
+            "id": lambda row: str(row.id),
+            "kind": lambda row: row.kind,
+            "status": lambda row: row.status,
+            "progress": lambda row: f"{row.progress:.0%}",
+            "created": lambda row: row.created_at.isoformat(timespec="seconds"),
+            "message / error": lambda row: row.error or row.message or "",
+        },
+    )
 
 
 @app.command()

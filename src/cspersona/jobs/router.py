@@ -58,12 +58,7 @@ def list_jobs(
         status=status,
         visible_to=principal,
     )
-    return JobPage(
-        items=[job_view(job, runner) for job in jobs],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return JobPage.of([job_view(job, runner) for job in jobs], total, page)
 
 
 @router.get("/{job_id}", response_model=JobRead, responses=error_responses(404))
