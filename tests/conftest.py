@@ -10,10 +10,12 @@ none, and ``client_for(role, csm_owner=...)`` makes any other.
 
 import itertools
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -29,7 +31,7 @@ from cspersona.auth.models import Role
 from cspersona.auth.schemas import CsmCreate, StaffCreate
 from cspersona.config import Settings, get_settings, load_settings
 from cspersona.db import migrate
-from cspersona.db.engine import make_engine
+from cspersona.db.engine import make_engine, make_session_factory, session_scope
 
 POSTGRES_URL_VARIABLE = "CSPERSONA_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -229,3 +231,47 @@ def analyst_client(client_for: Callable[..., TestClient]) -> TestClient:
 def csm_client(client_for: Callable[..., TestClient]) -> TestClient:
     """A client with the key of a CSM who owns the customers whose csm_owner is CSM_OWNER."""
     return client_for(Role.CSM, csm_owner=CSM_OWNER)
+
+
+@pytest.fixture
+def committed_app(
+    committed_engine: Engine, settings_for: Callable[[Engine], Settings]
+) -> Iterator[FastAPI]:
+    """The real app on :func:`committed_engine`, whose inline runner really runs jobs.
+
+    Job routes are tested with it: the ``app`` fixture's rolled-back session is invisible to the
+    runner's thread.
+    """
+    application = create_app(settings_for(committed_engine))
+    yield application
+    application.state.job_runner.shutdown()
+
+
+@pytest.fixture
+def committed_client_for(
+    committed_app: FastAPI, committed_engine: Engine
+) -> Callable[..., TestClient]:
+    """Build a client of :func:`committed_app` acting as a new user of a role."""
+
+    def build(role: Role, csm_owner: str | None = None) -> TestClient:
+        with session_scope(make_session_factory(committed_engine)) as db_session:
+            key = add_user_with_key(
+                db_session,
+                secret_key=committed_app.state.settings.secret_key,
+                role=role,
+                csm_owner=csm_owner,
+            )
+        return TestClient(committed_app, headers=bearer(key))
+
+    return build
+
+
+def wait_for_job(client: TestClient, job_id: int, timeout: float = 30) -> dict[str, Any]:
+    """Poll ``GET /api/jobs/{id}`` until the job succeeded or failed; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in {"succeeded", "failed"}:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} still {job['status']} after {timeout} s"
+        time.sleep(0.05)

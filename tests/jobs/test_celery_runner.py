@@ -20,9 +20,8 @@ from cspersona.auth.models import Role
 from cspersona.config import Settings, load_settings
 from cspersona.db.engine import session_scope
 from cspersona.jobs.router import add_job_route
-from tests.conftest import add_user_with_key, bearer
+from tests.conftest import add_user_with_key, bearer, wait_for_job
 from tests.jobs import sample_kinds
-from tests.jobs.conftest import wait_for_job
 
 redis = pytest.importorskip("redis", reason="the celery extra is not installed")
 

@@ -4,8 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cspersona.auth.models import Role
+from tests.conftest import wait_for_job
 from tests.jobs import sample_kinds
-from tests.jobs.conftest import wait_for_job
 
 
 def test_an_analyst_starts_a_job_and_follows_it_to_its_result(
