@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cspersona.api.deps import SessionDep, SettingsDep
@@ -28,9 +28,12 @@ def safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+def login_page(
+    request: Request, next_path: Annotated[str | None, Query(alias="next")] = None
+) -> HTMLResponse:
     """The login form: paste an API key."""
-    return render(request, "login.html", {"next": safe_next(next), "error": None}, principal=None)
+    context = {"next": safe_next(next_path), "error": None}
+    return render(request, "login.html", context, principal=None)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -39,21 +42,21 @@ def log_in(
     db_session: SessionDep,
     settings: SettingsDep,
     api_key: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    next_path: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
-    """Check the key; on success set the session cookie and go to ``next``."""
+    """Check the key; on success set the session cookie and go to the ``next`` page."""
     try:
         principal = service.authenticate(
             db_session=db_session, key=api_key.strip(), secret_key=settings.secret_key
         )
     except Unauthorized as error:
-        context = {"next": safe_next(next), "error": error.message}
+        context = {"next": safe_next(next_path), "error": error.message}
         return render(request, "login.html", context, principal=None, status_code=401)
     lifetime = timedelta(hours=settings.session_lifetime_hours)
     token = issue_token(
         key_id=principal.key_id, secret_key=settings.secret_key, now=utc_now(), lifetime=lifetime
     )
-    response = RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next_path), status_code=303)
     response.set_cookie(
         COOKIE_NAME,
         token,
