@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 
 import pytest
@@ -74,11 +75,10 @@ def test_live_progress_is_served_while_the_job_runs(
     sample_kinds.GATE.clear()
     job_id = analyst.post("/api/test-jobs/gate").json()["id"]
     try:
-        running = analyst.get(f"/api/jobs/{job_id}").json()
-        for _attempt in range(200):
-            if running["message"]:
-                break
-            running = analyst.get(f"/api/jobs/{job_id}").json()
+        deadline = time.monotonic() + 20
+        while not (running := analyst.get(f"/api/jobs/{job_id}").json())["message"]:
+            assert time.monotonic() < deadline, "the job never reported progress"
+            time.sleep(0.02)
     finally:
         sample_kinds.GATE.set()
 

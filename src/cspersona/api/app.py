@@ -12,7 +12,12 @@ from cspersona.api.errors import install_error_handlers
 from cspersona.api.health import router as health_router
 from cspersona.api.router import api_router
 from cspersona.config import Settings, get_settings
-from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.db.engine import (
+    make_engine,
+    make_session_factory,
+    session_scope,
+    writer_session_factory,
+)
 from cspersona.exceptions import DatabaseError
 from cspersona.jobs import registry
 from cspersona.jobs.runners import InlineRunner, build_runner
@@ -29,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.sqlalchemy_url)
     session_factory = make_session_factory(engine)
+    writer_factory = writer_session_factory(engine)
     registry.discover(settings.job_modules)
     job_runner = build_runner(settings, engine)
 
@@ -54,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.writer_factory = writer_factory
     app.state.job_runner = job_runner
     install_error_handlers(app, page_renderer=render_error_page)
     app.include_router(health_router)

@@ -12,10 +12,18 @@ from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session per request from the app's factory; rolled back if the route raised."""
-    with request.app.state.session_factory() as session:
+    """A session per request; rolled back if the route raised.
+
+    Requests that may write get a writer session (on SQLite it takes the write lock when its
+    transaction begins), so a job committing meanwhile cannot leave them on a stale snapshot.
+    """
+    state = request.app.state
+    factory = state.session_factory if request.method in READING_METHODS else state.writer_factory
+    with factory() as session:
         yield session
 
 
