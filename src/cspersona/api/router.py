@@ -12,7 +12,7 @@ from cspersona.jobs.router import router as jobs_router
 # Authentication here covers every route, present and future; each route then states the
 # permission it needs (Reader, JobStarter, AccessManager from cspersona.auth.deps).
 api_router = APIRouter(
-    prefix="/api", dependencies=[Depends(get_principal)], responses=error_responses(401, 403)
+    prefix="/api", dependencies=[Depends(get_principal)], responses=error_responses(400, 401, 403)
 )
 api_router.include_router(auth_router)
 api_router.include_router(customers_router)
