@@ -2,13 +2,20 @@
 
 Database tests run on SQLite always and on PostgreSQL when ``CSPERSONA_TEST_DATABASE_URL`` names a
 server: each test session creates uniquely named databases there and drops them at the end.
+
+API clients carry an API key: ``client`` is an admin's, ``viewer_client``, ``analyst_client`` and
+``csm_client`` (owner of ``CSM_OWNER``'s customers) act in those roles, ``anonymous_client`` has
+none, and ``client_for(role, csm_owner=...)`` makes any other.
 """
 
+import itertools
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -19,12 +26,17 @@ from sqlalchemy.orm import Session
 
 from cspersona.api.app import create_app
 from cspersona.api.deps import get_db
+from cspersona.auth import service as auth_service
+from cspersona.auth.models import Role
+from cspersona.auth.schemas import CsmCreate, StaffCreate
 from cspersona.config import Settings, get_settings, load_settings
 from cspersona.db import migrate
-from cspersona.db.engine import make_engine
+from cspersona.db.engine import make_engine, make_session_factory, session_scope
 
 POSTGRES_URL_VARIABLE = "CSPERSONA_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
+CSM_OWNER = "Dana Scully"
+_user_numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +123,21 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
         connection.close()
 
 
+@pytest.fixture(scope="session")
+def committed_engine(database_factory: DatabaseFactory) -> Iterator[Engine]:
+    """An engine on a migrated database whose writes stay, shared by the tests of one backend.
+
+    For code that reads in another thread or process (job runners, a served app), which cannot
+    see the uncommitted rows of :func:`db_session`. Tests must not rely on it being empty: they
+    add rows with names of their own and look only at those. (One database per backend, since
+    each PostgreSQL database costs seconds to drop.)
+    """
+    engine = make_engine(database_factory.create())
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
 def db_session(migrated_engine: Engine) -> Iterator[Session]:
     """A session whose writes vanish after the test."""
@@ -141,8 +168,110 @@ def app(
     return application
 
 
+def add_user_with_key(
+    db_session: Session, *, secret_key: str, role: Role, csm_owner: str | None = None
+) -> str:
+    """Create a user of ``role`` (a CSM owning ``csm_owner``) with an API key; return the key."""
+    name = f"{role}-{next(_user_numbers)}"
+    user_in = (
+        CsmCreate(name=name, role=role, csm_owner=csm_owner or CSM_OWNER)
+        if role is Role.CSM
+        else StaffCreate(name=name, role=role)
+    )
+    user = auth_service.create_user(db_session=db_session, user_in=user_in)
+    _api_key, key = auth_service.create_key(db_session=db_session, user=user, secret_key=secret_key)
+    return key
+
+
+def bearer(key: str) -> dict[str, str]:
+    """The header that authenticates a request with ``key``."""
+    return {"Authorization": f"Bearer {key}"}
+
+
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    """An HTTP client for :func:`app`."""
-    with TestClient(app) as test_client:
+def client_for(app: FastAPI, db_session: Session) -> Callable[..., TestClient]:
+    """Build a client acting as a new user of a role: ``client_for(Role.CSM, csm_owner="X")``."""
+
+    def build(role: Role, csm_owner: str | None = None) -> TestClient:
+        key = add_user_with_key(
+            db_session, secret_key=app.state.settings.secret_key, role=role, csm_owner=csm_owner
+        )
+        return TestClient(app, headers=bearer(key))
+
+    return build
+
+
+@pytest.fixture
+def client(app: FastAPI, db_session: Session) -> Iterator[TestClient]:
+    """An HTTP client for :func:`app` with an admin's API key (admins may do everything)."""
+    key = add_user_with_key(db_session, secret_key=app.state.settings.secret_key, role=Role.ADMIN)
+    with TestClient(app, headers=bearer(key)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def anonymous_client(app: FastAPI) -> TestClient:
+    """A client without an API key."""
+    return TestClient(app)
+
+
+@pytest.fixture
+def viewer_client(client_for: Callable[..., TestClient]) -> TestClient:
+    """A client with a viewer's key: reads everything, changes nothing."""
+    return client_for(Role.VIEWER)
+
+
+@pytest.fixture
+def analyst_client(client_for: Callable[..., TestClient]) -> TestClient:
+    """A client with an analyst's key: reads everything and runs jobs."""
+    return client_for(Role.ANALYST)
+
+
+@pytest.fixture
+def csm_client(client_for: Callable[..., TestClient]) -> TestClient:
+    """A client with the key of a CSM who owns the customers whose csm_owner is CSM_OWNER."""
+    return client_for(Role.CSM, csm_owner=CSM_OWNER)
+
+
+@pytest.fixture
+def committed_app(
+    committed_engine: Engine, settings_for: Callable[[Engine], Settings]
+) -> Iterator[FastAPI]:
+    """The real app on :func:`committed_engine`, whose inline runner really runs jobs.
+
+    Job routes are tested with it: the ``app`` fixture's rolled-back session is invisible to the
+    runner's thread.
+    """
+    application = create_app(settings_for(committed_engine))
+    yield application
+    application.state.job_runner.shutdown()
+
+
+@pytest.fixture
+def committed_client_for(
+    committed_app: FastAPI, committed_engine: Engine
+) -> Callable[..., TestClient]:
+    """Build a client of :func:`committed_app` acting as a new user of a role."""
+
+    def build(role: Role, csm_owner: str | None = None) -> TestClient:
+        with session_scope(make_session_factory(committed_engine)) as db_session:
+            key = add_user_with_key(
+                db_session,
+                secret_key=committed_app.state.settings.secret_key,
+                role=role,
+                csm_owner=csm_owner,
+            )
+        return TestClient(committed_app, headers=bearer(key))
+
+    return build
+
+
+def wait_for_job(client: TestClient, job_id: int, timeout: float = 30) -> dict[str, Any]:
+    """Poll ``GET /api/jobs/{id}`` until the job succeeded or failed; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in {"succeeded", "failed"}:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} still {job['status']} after {timeout} s"
+        time.sleep(0.05)

@@ -53,6 +53,36 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging threshold for the CLI and the server."
     )
+    session_cookie_secure: bool = Field(
+        default=True,
+        description="Mark the dashboard's session cookie Secure (sent over HTTPS and to "
+        "localhost only); turn off only to serve plain HTTP on a trusted network.",
+    )
+    session_lifetime_hours: int = Field(
+        default=12, ge=1, le=24 * 30, description="How long a dashboard login lasts."
+    )
+    job_runner: Literal["inline", "celery"] = Field(
+        default="inline",
+        description="`inline` runs jobs on a worker thread inside the API process; `celery` sends "
+        "them to Celery workers over Redis (`cspersona jobs worker`).",
+    )
+    job_threads: int = Field(
+        default=1, ge=1, le=32, description="Worker threads of the inline job runner."
+    )
+    celery_broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Redis URL the celery job runner and `cspersona jobs worker` share.",
+    )
+    job_queue: str = Field(
+        default="cspersona",
+        min_length=1,
+        description="Celery queue the API sends jobs to and `cspersona jobs worker` consumes.",
+    )
+    job_modules: list[str] = Field(
+        default=[],
+        description="Extra modules to import for their job kinds (plugins), as a JSON list; "
+        "every `cspersona.<package>.jobs` module is imported anyway.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -54,7 +54,11 @@ class Conflict(CsPersonaError):
     status = 409
 
 
-class DatabaseError(CsPersonaError):
-    """The database cannot be used: unreachable, or not migrated to the code's schema."""
+class Unavailable(CsPersonaError):
+    """A service the product depends on cannot be used right now; retrying later may work."""
 
     status = 503
+
+
+class DatabaseError(Unavailable):
+    """The database cannot be used: unreachable, or not migrated to the code's schema."""

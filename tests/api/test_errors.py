@@ -27,12 +27,12 @@ from cspersona.exceptions import (
 def test_domain_errors_map_to_their_status_and_message(
     app: FastAPI, error: CsPersonaError, status: int
 ) -> None:
-    @app.get("/raise-for-test")
+    @app.get("/api/raise-for-test")
     def raise_for_test() -> None:
         raise error
 
     with TestClient(app) as client:
-        response = client.get("/raise-for-test")
+        response = client.get("/api/raise-for-test")
 
     assert response.status_code == status
     assert response.json() == {"detail": error.message}

@@ -1,9 +1,12 @@
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
@@ -11,8 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cspersona import __version__
+from cspersona.auth import service as auth_service
 from cspersona.cli import app
+from cspersona.config import load_settings
 from cspersona.db import migrate
+from cspersona.db.engine import make_engine, make_session_factory
 from tests.conftest import DatabaseFactory
 from tests.support import all_command_paths
 
@@ -89,29 +95,78 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_answers_health_over_http(isolated_settings: Path) -> None:
-    env = {**os.environ, "CSPERSONA_DATA_DIR": str(isolated_settings / "data")}
-    cli = [sys.executable, "-m", "cspersona"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
-    port = _free_port()
+@contextmanager
+def _serving(
+    arguments: list[str], env: dict[str, str], port: int
+) -> Iterator[subprocess.Popen[str]]:
+    """Run a serving command until ``/health`` answers; stop it afterwards."""
     server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
+        [sys.executable, "-m", "cspersona", *arguments],
+        env={**env, "CSPERSONA_PORT": str(port)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                response = httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1)
                 break
             except httpx2.TransportError:
                 assert server.poll() is None, "server exited before answering"
-                assert time.monotonic() < deadline, "server did not answer within 30 s"
+                assert time.monotonic() < deadline, "server did not answer within 60 s"
                 time.sleep(0.2)
-        assert response.status_code == 200
-        assert response.json()["status"] == "ok"
+        yield server
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_answers_health_over_http(isolated_settings: Path) -> None:
+    env = {**os.environ, "CSPERSONA_DATA_DIR": str(isolated_settings / "data")}
+    subprocess.run(
+        [sys.executable, "-m", "cspersona", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = _free_port()
+
+    with _serving(["serve"], env, port):
+        response = httpx2.get(f"http://127.0.0.1:{port}/health", timeout=5)
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def _demo_output(env: dict[str, str]) -> tuple[str, int]:
+    """Run ``cspersona demo`` until it serves; its output before serving, and the port."""
+    port = _free_port()
+    with _serving(["demo"], env, port) as server:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    return output, port
+
+
+def test_demo_prints_the_address_and_an_admin_key_on_its_first_run_only(
+    isolated_settings: Path,
+) -> None:
+    env = {**os.environ, "CSPERSONA_DATA_DIR": str(isolated_settings / "data")}
+
+    first, port = _demo_output(env)
+    second, _ = _demo_output(env)
+
+    keys = re.findall(r"^csp_\S+$", first, flags=re.MULTILINE)
+    assert len(keys) == 1
+    assert f"dashboard: http://127.0.0.1:{port}/" in first
+    assert not re.search(r"^csp_", second, flags=re.MULTILINE)
+    assert "cspersona keys create admin" in second
+    settings = load_settings(data_dir=isolated_settings / "data")
+    engine = make_engine(settings.sqlalchemy_url)
+    with make_session_factory(engine)() as db_session:
+        admin = auth_service.authenticate(
+            db_session=db_session, key=keys[0], secret_key=settings.secret_key
+        )
+    engine.dispose()
+    assert (admin.user_name, admin.role) == ("admin", "admin")

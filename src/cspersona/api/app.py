@@ -1,26 +1,54 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory: the API, the dashboard pages and the job runner."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from cspersona import __version__
 from cspersona.api.errors import install_error_handlers
 from cspersona.api.health import router as health_router
 from cspersona.api.router import api_router
 from cspersona.config import Settings, get_settings
-from cspersona.db.engine import make_engine, make_session_factory
+from cspersona.db.engine import (
+    make_engine,
+    make_session_factory,
+    session_scope,
+    writer_session_factory,
+)
+from cspersona.exceptions import DatabaseError
+from cspersona.jobs import registry
+from cspersona.jobs.runners import InlineRunner, build_runner
+from cspersona.jobs.service import fail_interrupted
+from cspersona.web.assets import static_files
+from cspersona.web.errors import render_error_page
+from cspersona.web.router import router as web_router
+
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app with its own engine; the engine is disposed when the app shuts down."""
+    """Build the app with its own engine and job runner; both stop when the app shuts down."""
     settings = settings or get_settings()
     engine = make_engine(settings.sqlalchemy_url)
+    session_factory = make_session_factory(engine)
+    writer_factory = writer_session_factory(engine)
+    registry.discover(settings.job_modules)
+    job_runner = build_runner(settings, engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if isinstance(job_runner, InlineRunner):
+            try:
+                with session_scope(session_factory) as db_session:
+                    fail_interrupted(db_session=db_session, runner_name=job_runner.name)
+            except (DatabaseError, SQLAlchemyError) as error:
+                # /health reports an unusable database; the server must still start to say so.
+                logger.warning("could not sweep interrupted jobs: %s", error)
         yield
+        job_runner.shutdown()
         engine.dispose()
 
     app = FastAPI(
@@ -31,8 +59,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
-    install_error_handlers(app)
+    app.state.session_factory = session_factory
+    app.state.writer_factory = writer_factory
+    app.state.job_runner = job_runner
+    install_error_handlers(app, page_renderer=render_error_page)
     app.include_router(health_router)
     app.include_router(api_router)
+    app.include_router(web_router)
+    app.mount("/static", static_files(), name="static")
     return app

@@ -1,21 +1,33 @@
-"""Dependencies every route may take: a database session and the settings."""
+"""Dependencies every route may take: a database session, the settings; bounded inputs.
+
+Dependencies that do no I/O are ``async``: FastAPI runs plain ``def`` ones on its thread pool,
+which costs a thread hop per request each.
+"""
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session per request from the app's factory; rolled back if the route raised."""
-    with request.app.state.session_factory() as session:
+    """A session per request; rolled back if the route raised.
+
+    Requests that may write get a writer session (on SQLite it takes the write lock when its
+    transaction begins), so a job committing meanwhile cannot leave them on a stale snapshot.
+    """
+    state = request.app.state
+    factory = state.session_factory if request.method in READING_METHODS else state.writer_factory
+    with factory() as session:
         yield session
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with (not re-read per request)."""
     settings: Settings = request.app.state.settings
     return settings
@@ -23,3 +35,11 @@ def get_app_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+# Text a database can store: PostgreSQL refuses the NUL character, so the schema refuses it too.
+TEXT_PATTERN = r"^[^\x00]*$"
+
+# Ids and offsets beyond a 32-bit integer cannot exist (PostgreSQL ``integer`` columns) and would
+# overflow the database driver; refusing them at the edge makes them a 422, not a 500.
+MAX_ID = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The object's id.")]

@@ -1,8 +1,20 @@
-"""Every domain router, mounted under ``/api`` in one place."""
+"""Every domain router, mounted under ``/api`` in one place, all behind an API key."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from cspersona.api.errors import error_responses
+from cspersona.auth.deps import get_principal
+from cspersona.auth.router import router as auth_router
+from cspersona.conversations.router import router as conversations_router
 from cspersona.customers.router import router as customers_router
+from cspersona.jobs.router import router as jobs_router
 
-api_router = APIRouter(prefix="/api")
+# Authentication here covers every route, present and future; each route then states the
+# permission it needs (Reader, JobStarter, AccessManager from cspersona.auth.deps).
+api_router = APIRouter(
+    prefix="/api", dependencies=[Depends(get_principal)], responses=error_responses(400, 401, 403)
+)
+api_router.include_router(auth_router)
 api_router.include_router(customers_router)
+api_router.include_router(conversations_router)
+api_router.include_router(jobs_router)

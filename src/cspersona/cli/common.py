@@ -1,13 +1,23 @@
-"""What many commands need: the console and an engine on a checked, migrated database."""
+"""What many commands need: the console, an engine on a checked, migrated database, a session."""
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+import typer
+from pydantic import BaseModel
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from cspersona.config import get_settings
 from cspersona.db import migrate
-from cspersona.db.engine import check_connection, make_engine
+from cspersona.db.engine import check_connection, make_engine, make_session_factory, session_scope
 
 console = Console()
+
+RowT = TypeVar("RowT", bound=BaseModel)
 
 
 def open_database(*, require_schema: bool = True) -> Engine:
@@ -17,3 +27,28 @@ def open_database(*, require_schema: bool = True) -> Engine:
     if require_schema:
         migrate.require_current_schema(engine)
     return engine
+
+
+@contextmanager
+def database_session() -> Iterator[Session]:
+    """A session on the configured, migrated database, committed if the block succeeds."""
+    engine = open_database()
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def print_rows(
+    rows: Sequence[RowT], *, as_json: bool, columns: Mapping[str, Callable[[RowT], str]]
+) -> None:
+    """Print models as JSON lines, or as a table with a column per entry of ``columns``."""
+    if as_json:
+        for row in rows:
+            typer.echo(row.model_dump_json())
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(cell(row) for cell in columns.values()))
+    console.print(table)

@@ -4,11 +4,14 @@ import typer
 
 from cspersona import __version__
 from cspersona.api.commands import serve
-from cspersona.cli.common import console, open_database
+from cspersona.auth import service as auth_service
+from cspersona.auth.commands import keys_app, users_app
+from cspersona.cli.common import console, database_session, open_database
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
+from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
 from cspersona.synth.commands import database_has_customers, generate_command, load_demo_world
 
@@ -20,6 +23,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+app.add_typer(jobs_app, name="jobs")
 app.command()(serve)
 app.command("generate")(generate_command)
 
@@ -46,7 +52,7 @@ def root(
 
 @app.command()
 def demo() -> None:
-    """Prepare the demo database and serve it on http://127.0.0.1:8000.
+    """Prepare the demo database and serve it on http://127.0.0.1:8000 with an admin API key.
 
     The first run generates the default synthetic world into the database; later runs reuse it.
 
@@ -60,6 +66,20 @@ def demo() -> None:
         console.print("first run: generating the synthetic demo world into the database")
         load_demo_world(engine)
     engine.dispose()
+    settings = get_settings()
+    with database_session() as db_session:
+        key = auth_service.create_first_admin(db_session=db_session, secret_key=settings.secret_key)
+    address = f"http://{settings.host}:{settings.port}"
+    if key:
+        console.print("admin API key (shown this once; log in to the dashboard with it):")
+        typer.echo(key)
+    else:
+        console.print(
+            "log in with the admin API key the first `cspersona demo` printed, "
+            "or make another: cspersona keys create admin"
+        )
+    console.print(f"dashboard: {address}/   API: {address}/api (docs at {address}/docs)")
+    console.print(f"try: curl -H 'Authorization: Bearer <key>' {address}/api/customers")
     serve(host=None, port=None)
 
 

@@ -1,36 +1,71 @@
-"""``/api/customers``: list and read customers."""
+"""``/api/customers``: list and read the customers the caller may see."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
-from cspersona.api.deps import SessionDep
+from cspersona.api.deps import TEXT_PATTERN, SessionDep
+from cspersona.api.errors import error_responses
 from cspersona.api.pagination import PageParams, page_params
+from cspersona.auth.deps import AuthorizedCustomer, Reader
 from cspersona.customers import service
-from cspersona.customers.schemas import CustomerPage, CustomerRead
+from cspersona.customers.schemas import (
+    CustomerFilters,
+    CustomerPage,
+    CustomerRead,
+    CustomerSort,
+    SortOrder,
+)
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
 
-@router.get("", response_model=CustomerPage)
-def list_customers(
-    db_session: SessionDep, page: Annotated[PageParams, Depends(page_params)]
-) -> CustomerPage:
-    """Customers ordered by id, one page at a time."""
-    customers, total = service.get_all(db_session=db_session, limit=page.limit, offset=page.offset)
-    return CustomerPage(
-        items=[CustomerRead.model_validate(customer) for customer in customers],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+async def customer_filters(
+    csm_owner: Annotated[
+        str | None, Query(pattern=TEXT_PATTERN, description="Only this CSM's customers.")
+    ] = None,
+    plan: Annotated[
+        str | None, Query(pattern=TEXT_PATTERN, description="Only customers on this plan.")
+    ] = None,
+    industry: Annotated[
+        str | None, Query(pattern=TEXT_PATTERN, description="Only customers in this industry.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=255, pattern=TEXT_PATTERN, description="Company names containing this."),
+    ] = None,
+) -> CustomerFilters:
+    """Read the customer-list filters from the query string; an empty value means no filter."""
+    return CustomerFilters(
+        csm_owner=csm_owner or None, plan=plan or None, industry=industry or None, search=q or None
     )
 
 
-@router.get(
-    "/{customer_id}",
-    response_model=CustomerRead,
-    responses={404: {"description": "No such customer"}},
-)
-def read_customer(customer_id: int, db_session: SessionDep) -> CustomerRead:
-    """One customer by id."""
-    return CustomerRead.model_validate(service.get(db_session=db_session, customer_id=customer_id))
+@router.get("", response_model=CustomerPage)
+def list_customers(
+    principal: Reader,
+    db_session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    filters: Annotated[CustomerFilters, Depends(customer_filters)],
+    sort: Annotated[CustomerSort, Query(description="Column to sort by.")] = CustomerSort.ID,
+    order: Annotated[SortOrder, Query(description="Sort direction.")] = SortOrder.ASC,
+) -> CustomerPage:
+    """The customers the caller may see (a CSM: their own), filtered, sorted, one page at a time."""
+    customers, total = service.get_all(
+        db_session=db_session,
+        limit=page.limit,
+        offset=page.offset,
+        filters=filters,
+        sort=sort,
+        order=order,
+        visible_to=principal,
+    )
+    return CustomerPage.of(
+        [CustomerRead.model_validate(customer) for customer in customers], total, page
+    )
+
+
+@router.get("/{customer_id}", response_model=CustomerRead, responses=error_responses(404))
+def read_customer(customer: AuthorizedCustomer) -> CustomerRead:
+    """One customer by id; 404 when unknown or not the caller's to see."""
+    return CustomerRead.model_validate(customer)

@@ -1,8 +1,9 @@
-"""Pydantic models for customers as the API shows them."""
+"""Pydantic models for customers as the API shows them, and how customer lists are queried."""
 
 from datetime import date
+from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from cspersona.api.pagination import Page
 
@@ -32,3 +33,48 @@ class CustomerRead(CustomerBase):
 
 
 CustomerPage = Page[CustomerRead]
+
+
+class CustomerSort(StrEnum):
+    """Columns a customer list can be sorted by."""
+
+    ID = "id"
+    COMPANY_NAME = "company_name"
+    INDUSTRY = "industry"
+    PLAN = "plan"
+    ARR = "arr"
+    CSM_OWNER = "csm_owner"
+    RENEWAL_DATE = "renewal_date"
+
+
+class SortOrder(StrEnum):
+    """Ascending or descending."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+class CustomerFilters(BaseModel):
+    """Exact-match filters and a company-name search; None means no filter."""
+
+    csm_owner: str | None = Field(default=None, description="Only this CSM's customers.")
+    plan: str | None = Field(default=None, description="Only customers on this plan.")
+    industry: str | None = Field(default=None, description="Only customers in this industry.")
+    search: str | None = Field(
+        default=None, max_length=255, description="Company names containing this, any case."
+    )
+
+
+class CustomerFacets(BaseModel):
+    """The values the filters can take among the customers the caller sees."""
+
+    csm_owners: list[str]
+    plans: list[str]
+    industries: list[str]
+
+
+class NpsSummary(BaseModel):
+    """A customer's NPS answers: how many, and their mean score when there are any."""
+
+    answers: int
+    average_score: float | None

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cspersona.exceptions import DatabaseError
 
+# How long a SQLite connection waits for another writer before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30000
+
 
 def make_engine(url: str, **engine_options: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout to share with the API."""
@@ -33,18 +36,54 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+# Execution option choosing how SQLite transactions begin: "DEFERRED" (default) or "IMMEDIATE".
+SQLITE_BEGIN = "sqlite_begin"
+
+
 def _begin_sqlite_transaction(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    if mode not in {"DEFERRED", "IMMEDIATE"}:
+        raise ValueError(f"{SQLITE_BEGIN} must be DEFERRED or IMMEDIATE, not {mode!r}")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def brief_lock_wait(connection: Connection, milliseconds: int) -> Iterator[None]:
+    """On SQLite, wait at most ``milliseconds`` for the write lock inside the block.
+
+    For best-effort writes (job progress) that must not stall behind a long transaction, which
+    on SQLite may even belong to the same thread. Other backends lock rows, not the database,
+    so they are left alone.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit (services return them)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def writer_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for background writers such as jobs.
+
+    On SQLite their transactions take the write lock as they begin (``BEGIN IMMEDIATE``). A
+    deferred transaction that reads, then writes after another connection committed, fails at
+    once on a stale snapshot; taking the lock first makes other writers wait instead. Other
+    backends lock rows and are unaffected.
+    """
+    return make_session_factory(engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}))
 
 
 @contextmanager

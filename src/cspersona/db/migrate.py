@@ -1,5 +1,6 @@
 """Schema migrations: upgrade, downgrade and the check that a database matches the code."""
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -43,8 +44,9 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
-    """The revision the code expects."""
+    """The revision the code expects (read once: the migration files do not change at run time)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 

@@ -1,9 +1,19 @@
 """Import every ORM module so ``Base.metadata`` knows all tables (for Alembic and tests)."""
 
+from cspersona.auth import models as auth_models
 from cspersona.conversations import models as conversations_models
 from cspersona.customers import models as customers_models
 from cspersona.db.base import Base
 from cspersona.ingest import models as ingest_models
+from cspersona.jobs import models as jobs_models
 from cspersona.personas import models as personas_models
 
-__all__ = ["Base", "conversations_models", "customers_models", "ingest_models", "personas_models"]
+__all__ = [
+    "Base",
+    "auth_models",
+    "conversations_models",
+    "customers_models",
+    "ingest_models",
+    "jobs_models",
+    "personas_models",
+]

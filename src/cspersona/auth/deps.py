@@ -1,0 +1,79 @@
+"""FastAPI dependencies: who is calling, may they do this, and may they see this customer.
+
+A route states its permission by taking ``Reader``, ``JobStarter`` or ``AccessManager``; a route
+that takes ``customer_id`` in its path takes ``AuthorizedCustomer`` instead of loading the
+customer itself, which applies object-level authorization (a CSM sees only their own book).
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cspersona.api.deps import IdPath, SessionDep, SettingsDep
+from cspersona.auth import service
+from cspersona.auth.policy import Permission, Principal, authorize_customer, require
+from cspersona.customers import service as customers_service
+from cspersona.customers.models import Customer
+from cspersona.exceptions import Unauthorized
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key from `cspersona keys create`, sent as `Authorization: Bearer <key>`.",
+)
+
+
+def get_principal(
+    db_session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal:
+    """The caller named by the request's API key, or :class:`Unauthorized`."""
+    if credentials is None:
+        raise Unauthorized("missing API key: send the header `Authorization: Bearer <key>`")
+    return service.authenticate(
+        db_session=db_session, key=credentials.credentials, secret_key=settings.secret_key
+    )
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def requires(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets the request through only if the role grants ``permission``."""
+
+    async def check(principal: PrincipalDep) -> Principal:
+        require(principal, permission)
+        return principal
+
+    check.__name__ = f"requires_{permission}"
+    return check
+
+
+Reader = Annotated[Principal, Depends(requires(Permission.READ))]
+JobStarter = Annotated[Principal, Depends(requires(Permission.RUN_JOBS))]
+AccessManager = Annotated[Principal, Depends(requires(Permission.MANAGE_ACCESS))]
+
+
+def authorized_customer(
+    principal_dependency: Callable[..., Principal],
+) -> Callable[..., Customer]:
+    """A dependency loading the path's ``customer_id`` if the caller may see it, else 404.
+
+    ``principal_dependency`` finds the caller: the API key for routes, the session for pages.
+    """
+
+    def get_customer(
+        customer_id: IdPath,
+        db_session: SessionDep,
+        principal: Annotated[Principal, Depends(principal_dependency)],
+    ) -> Customer:
+        customer = customers_service.get(db_session=db_session, customer_id=customer_id)
+        return authorize_customer(principal, customer)
+
+    return get_customer
+
+
+AuthorizedCustomer = Annotated[Customer, Depends(authorized_customer(requires(Permission.READ)))]

@@ -1,0 +1,1 @@
+"""Long operations run as jobs: a table of jobs, kinds registered by stages, and runners."""

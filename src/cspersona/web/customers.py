@@ -1,0 +1,102 @@
+"""Customer pages: the sortable, filterable list and one customer's page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from cspersona.api.deps import SessionDep
+from cspersona.conversations import service as conversations_service
+from cspersona.customers import service
+from cspersona.customers.router import customer_filters
+from cspersona.customers.schemas import CustomerFilters, CustomerSort, SortOrder
+from cspersona.web.charts import activity_figure
+from cspersona.web.deps import PageCustomer, PageUser
+from cspersona.web.pagination import Pager
+from cspersona.web.templating import is_partial, render
+
+router = APIRouter(include_in_schema=False)
+
+CUSTOMERS_PER_PAGE = 25
+INTERACTIONS_PER_PAGE = 20
+
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")]
+
+
+@router.get("/customers", response_class=HTMLResponse)
+def customer_list(
+    request: Request,
+    principal: PageUser,
+    db_session: SessionDep,
+    filters: Annotated[CustomerFilters, Depends(customer_filters)],
+    sort: CustomerSort = CustomerSort.COMPANY_NAME,
+    order: SortOrder = SortOrder.ASC,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    """Customers the user may see; HTMX requests get just the results table."""
+    customers, total = service.get_all(
+        db_session=db_session,
+        limit=CUSTOMERS_PER_PAGE,
+        offset=(page - 1) * CUSTOMERS_PER_PAGE,
+        filters=filters,
+        sort=sort,
+        order=order,
+        visible_to=principal,
+    )
+    context = {
+        "customers": customers,
+        "pager": Pager(page=page, per_page=CUSTOMERS_PER_PAGE, total=total),
+        "filters": filters,
+        "sort": sort,
+        "order": order,
+    }
+    if is_partial(request):
+        return render(request, "customers/_results.html", context, principal=principal)
+    facets = service.get_facets(db_session=db_session, visible_to=principal)
+    context |= {"facets": facets, "sort_columns": list(CustomerSort)}
+    return render(request, "customers/list.html", context, principal=principal)
+
+
+@router.get("/customers/{customer_id}", response_class=HTMLResponse)
+def customer_page(
+    request: Request, customer: PageCustomer, principal: PageUser, db_session: SessionDep
+) -> HTMLResponse:
+    """One customer: profile, counts, activity chart and latest conversations."""
+    interactions, total = conversations_service.get_all_for_customer(
+        db_session=db_session, customer_id=customer.id, limit=INTERACTIONS_PER_PAGE, offset=0
+    )
+    activity = conversations_service.monthly_activity(
+        db_session=db_session, customer_id=customer.id
+    )
+    context = {
+        "customer": customer,
+        "contact_count": service.count_contacts(db_session=db_session, customer_id=customer.id),
+        "nps": service.nps_summary(db_session=db_session, customer_id=customer.id),
+        "interactions": interactions,
+        "pager": Pager(page=1, per_page=INTERACTIONS_PER_PAGE, total=total),
+        "activity_figure": activity_figure(activity) if activity else None,
+    }
+    return render(request, "customers/detail.html", context, principal=principal)
+
+
+@router.get("/customers/{customer_id}/interactions", response_class=HTMLResponse)
+def customer_interactions(
+    request: Request,
+    customer: PageCustomer,
+    principal: PageUser,
+    db_session: SessionDep,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    """More of a customer's conversations: table rows and the next "show more" button."""
+    interactions, total = conversations_service.get_all_for_customer(
+        db_session=db_session,
+        customer_id=customer.id,
+        limit=INTERACTIONS_PER_PAGE,
+        offset=(page - 1) * INTERACTIONS_PER_PAGE,
+    )
+    context = {
+        "customer": customer,
+        "interactions": interactions,
+        "pager": Pager(page=page, per_page=INTERACTIONS_PER_PAGE, total=total),
+    }
+    return render(request, "customers/_interaction_rows.html", context, principal=principal)

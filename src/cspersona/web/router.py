@@ -1,0 +1,17 @@
+"""Every page router in one place, plus the home page."""
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
+
+from cspersona.web import assets, customers, login
+
+router = APIRouter(include_in_schema=False)
+router.include_router(assets.router)
+router.include_router(login.router)
+router.include_router(customers.router)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    """The dashboard's first page."""
+    return RedirectResponse("/customers", status_code=303)

@@ -1,0 +1,155 @@
+"""The dashboard in a real browser (Debian's chromium through Playwright).
+
+Every test fails on a console error it did not expect (the ``console`` fixture) and leaves
+screenshots in test-artifacts/screenshots/.
+"""
+
+import re
+
+from playwright.sync_api import Page, Route, expect
+
+from cspersona.auth.models import Role
+from tests.web.browser import TABLET, ConsoleWatch, screenshot
+from tests.web.conftest import LiveServer
+
+
+def log_in(page: Page, server: LiveServer, role: Role, path: str = "/customers") -> None:
+    """Open ``path``, get sent to the login page, paste the role's key, land on ``path``."""
+    page.goto(server.url + path)
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("API key").fill(server.keys[role])
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(server.url + path)
+
+
+def column(page: Page, index: int) -> list[str]:
+    """The texts of one column of the customer table, top to bottom."""
+    return page.locator(f"#customer-table tbody tr td:nth-child({index})").all_inner_texts()
+
+
+def test_logging_in_with_an_api_key_opens_the_customers(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    page.goto(live_server.url + "/customers")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    screenshot(page, "login")
+
+    log_in(page, live_server, Role.ANALYST)
+
+    expect(page.get_by_test_id("user")).to_contain_text("analyst")
+    expect(page.locator("#customer-table tbody tr")).to_have_count(25)
+    expect(page.locator(".pagination .range")).to_have_text("1–25 of 35")
+    screenshot(page, "customers")
+
+
+def test_the_customer_list_sorts_filters_searches_and_pages(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.VIEWER)
+
+    page.get_by_role("link", name="ARR").click()
+    expect(page).to_have_url(re.compile(r"sort=arr&order=asc"))
+    expect(page.locator("#customer-table tbody tr").first).to_contain_text("Zephyr 00")
+    page.get_by_role("link", name="ARR").click()
+    expect(page.locator("#customer-table tbody tr").first).to_contain_text("Delta Freight")
+    assert page.locator("th[aria-sort='descending']").inner_text().startswith("ARR")
+
+    page.get_by_label("Plan").select_option("Enterprise")
+    expect(page.locator("#customer-table tbody tr")).to_have_count(2)
+    assert column(page, 1) == ["Delta Freight", "Acme Analytics"], "sorting survives filtering"
+    expect(page).to_have_url(re.compile(r"plan=Enterprise"))
+    screenshot(page, "customers-filtered")
+
+    page.get_by_role("link", name="Reset").click()
+    page.get_by_label("Search").fill("zephyr 1")
+    expect(page.locator("#customer-table tbody tr")).to_have_count(10)
+    page.get_by_label("Search").fill("")
+    page.get_by_label("CSM owner").select_option("Fox Mulder")
+    expect(page.locator(".pagination .range")).to_have_text("1–25 of 32")
+    page.get_by_role("link", name="Next").click()
+    expect(page.locator(".pagination .range")).to_have_text("26–32 of 32")
+    assert set(column(page, 5)) == {"Fox Mulder"}
+
+
+def test_a_csm_sees_only_their_customers(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.CSM)
+
+    expect(page.locator("#customer-table tbody tr")).to_have_count(2)
+    assert set(column(page, 5)) == {"Dana Scully"}
+    assert page.get_by_label("CSM owner").locator("option").all_inner_texts() == [
+        "All",
+        "Dana Scully",
+    ]
+    screenshot(page, "customers-csm")
+
+    console.expect(r"status of 404")
+    response = page.goto(live_server.url + "/customers/4")  # Delta Freight: Fox Mulder's
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("alert")).to_have_text("customer 4 does not exist")
+
+
+def test_the_customer_page_draws_its_chart_and_loads_more_conversations(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.ADMIN)
+
+    page.get_by_role("link", name="Acme Analytics").click()
+    expect(page.get_by_role("heading", name="Acme Analytics")).to_be_visible()
+    expect(page.get_by_test_id("contact-count")).to_have_text("4")
+    expect(page.locator(".chart .main-svg").first).to_be_visible()
+    rows = page.locator("#interaction-table tbody tr:not(.more-row)")
+    expect(rows).to_have_count(20)
+    screenshot(page, "customer")
+
+    page.get_by_role("button", name=re.compile(r"Show more \(10 left\)")).click()
+    expect(rows).to_have_count(30)
+    expect(page.get_by_role("button", name=re.compile("Show more"))).to_have_count(0)
+
+
+def test_pages_fit_a_tablet(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
+    page.set_viewport_size(TABLET)
+    log_in(page, live_server, Role.ADMIN)
+
+    for path, name in (("/customers", "customers-tablet"), ("/customers/1", "customer-tablet")):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at tablet width"
+        screenshot(page, name)
+
+
+def test_logging_out_returns_to_the_login_page(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.VIEWER)
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(live_server.url + "/login")
+    page.goto(live_server.url + "/customers")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fcustomers"))
+
+
+def test_a_loading_state_shows_while_results_are_fetched(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.VIEWER)
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        """Keep the first HTMX request waiting until the test lets it through."""
+        if route.request.headers.get("hx-request") and not held:
+            held.append(route)
+            return
+        route.continue_()
+
+    page.route(re.compile(r"/customers\?"), hold)
+    page.get_by_label("Plan").select_option("Growth")
+    expect(page.locator("#loading-bar")).to_have_class(re.compile("htmx-request"))
+    expect(page.locator("#results")).to_have_class(re.compile("htmx-request"))
+    screenshot(page, "customers-loading")
+    held[0].continue_()
+
+    expect(page.locator("#customer-table tbody tr")).to_have_count(2)
+    expect(page.locator("#loading-bar")).not_to_have_class(re.compile("htmx-request"))

@@ -1,0 +1,187 @@
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from cspersona.auth.models import Role
+from cspersona.auth.sessions import COOKIE_NAME
+from tests.conftest import CSM_OWNER, add_user_with_key
+from tests.factories import add_book, add_contacts, add_interaction, add_nps
+
+BrowserFor = Callable[..., TestClient]
+
+
+def test_pages_send_a_visitor_without_a_session_to_the_login_page(
+    browser_for: BrowserFor,
+) -> None:
+    visitor = browser_for(log_in=False)
+
+    page = visitor.get("/customers", params={"plan": "Growth"})
+    fragment = visitor.get("/customers", headers={"HX-Request": "true"})
+
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=%2Fcustomers%3Fplan%3DGrowth"
+    assert (fragment.status_code, fragment.headers["HX-Redirect"]) == (
+        200,
+        "/login?next=%2Fcustomers",
+    )
+
+
+def test_logging_in_sets_a_secure_http_only_session_cookie_and_returns_to_next(
+    app: FastAPI, db_session: Session, browser_for: BrowserFor
+) -> None:
+    key = add_user_with_key(db_session, secret_key=app.state.settings.secret_key, role=Role.VIEWER)
+    visitor = browser_for(log_in=False)
+
+    form = visitor.get("/login", params={"next": "/customers?plan=Growth"})
+    response = visitor.post(
+        "/login", data={"api_key": f"  {key}\n", "next": "/customers?plan=Growth"}
+    )
+
+    assert 'name="api_key"' in form.text
+    assert response.status_code == 303
+    assert response.headers["location"] == "/customers?plan=Growth"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=")
+    assert key not in cookie
+    for attribute in ("HttpOnly", "Secure", "SameSite=lax", "Max-Age=43200", "Path=/"):
+        assert attribute in cookie
+    assert visitor.get("/customers").status_code == 200
+
+
+def test_a_wrong_key_shows_the_form_again_with_the_reason(browser_for: BrowserFor) -> None:
+    response = browser_for(log_in=False).post("/login", data={"api_key": "csp_wrong"})
+
+    assert response.status_code == 401
+    assert "invalid API key" in response.text
+    assert COOKIE_NAME not in response.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [
+        ("/customers/3", "/customers/3"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+    ],
+)
+def test_login_only_returns_to_pages_of_this_site(
+    app: FastAPI, db_session: Session, browser_for: BrowserFor, target: str, landing: str
+) -> None:
+    key = add_user_with_key(db_session, secret_key=app.state.settings.secret_key, role=Role.VIEWER)
+
+    response = browser_for(log_in=False).post("/login", data={"api_key": key, "next": target})
+
+    assert response.headers["location"] == landing
+
+
+def test_a_forged_cookie_or_a_revoked_key_ends_the_session(
+    client: TestClient, browser_for: BrowserFor
+) -> None:
+    forged = browser_for(log_in=False)
+    forged.cookies.set(COOKIE_NAME, "1.99999999999.forged", domain="testserver")
+    user = browser_for(Role.VIEWER)
+    assert user.get("/customers").status_code == 200
+    newest_key = client.get("/api/keys").json()["items"][-1]  # the viewer's
+
+    client.post(f"/api/keys/{newest_key['id']}/revoke")
+
+    assert forged.get("/customers").status_code == 303
+    assert user.get("/customers").status_code == 303
+
+
+def test_logging_out_forgets_the_cookie(browser_for: BrowserFor) -> None:
+    user = browser_for(Role.VIEWER)
+
+    response = user.post("/logout")
+
+    assert (response.status_code, response.headers["location"]) == (303, "/login")
+    assert user.get("/customers").status_code == 303
+
+
+def test_the_customer_list_filters_sorts_and_pages(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    add_book(db_session)
+    user = browser_for(Role.ANALYST)
+
+    page = user.get("/customers")
+    enterprise = user.get(
+        "/customers",
+        params={"plan": "Enterprise", "sort": "arr", "order": "desc"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert page.status_code == 200
+    for name in ("Acme Analytics", "Echo Bank", "Fox Mulder", "Logistics"):
+        assert name in page.text
+    assert "<html" not in enterprise.text
+    assert enterprise.text.index("Delta Freight") < enterprise.text.index("Acme Analytics")
+    assert "Birch Health" not in enterprise.text
+    assert 'id="sort-field" name="sort" value="arr" hx-swap-oob="true"' in enterprise.text
+    assert "1–2 of 2" in enterprise.text
+
+
+def test_a_csm_sees_only_their_book_and_a_404_page_for_others(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    csm = browser_for(Role.CSM, csm_owner=CSM_OWNER)
+
+    listing = csm.get("/customers").text
+    foreign = csm.get(f"/customers/{book['Delta Freight'].id}")
+
+    assert "Acme Analytics" in listing and "Birch Health" in listing
+    assert "Delta Freight" not in listing and "Echo Bank" not in listing
+    assert foreign.status_code == 404
+    assert f"customer {book['Delta Freight'].id} does not exist" in foreign.text
+    assert csm.get(f"/customers/{book['Acme Analytics'].id}").status_code == 200
+    assert csm.get(f"/customers/{book['Delta Freight'].id}/interactions").status_code == 404
+
+
+def test_the_customer_page_shows_profile_counts_chart_and_conversations(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    acme = add_book(db_session)["Acme Analytics"]
+    add_contacts(db_session, acme, 3)
+    add_nps(db_session, acme, 9, 7)
+    for day in range(1, 26):
+        add_interaction(db_session, acme, subject=f"Ticket {day:02d}", messages=day % 4)
+    user = browser_for(Role.VIEWER)
+
+    page = user.get(f"/customers/{acme.id}").text
+    more = user.get(f"/customers/{acme.id}/interactions", params={"page": 2}).text
+
+    assert 'data-testid="contact-count">3<' in page
+    assert 'data-testid="interaction-count">25<' in page
+    assert "avg 8.0" in page and "$120,000" in page and "Dana Scully" in page
+    assert 'class="chart"' in page and "/static/vendor/plotly.min.js" in page
+    assert page.count("<td>Ticket") == 20
+    assert "Show more (5 left)" in page
+    assert more.count("<td>Ticket") == 5 and "Show more" not in more
+
+
+def test_bad_query_values_on_a_page_give_an_html_error(browser_for: BrowserFor) -> None:
+    response = browser_for(Role.VIEWER).get("/customers", params={"sort": "password"})
+
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "this page cannot show that: sort:" in response.text
+
+
+def test_pages_forbid_inline_scripts_and_framing(browser_for: BrowserFor) -> None:
+    headers = browser_for(Role.VIEWER).get("/customers").headers
+
+    assert "script-src 'self';" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_home_page_leads_to_the_customers(browser_for: BrowserFor) -> None:
+    response = browser_for(Role.VIEWER).get("/")
+
+    assert (response.status_code, response.headers["location"]) == (303, "/customers")
