@@ -10,6 +10,8 @@ from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
 from cspersona.logs import configure_logging
+from cspersona.predict.commands import app as churn_app
+from cspersona.registry.commands import app as models_app
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -19,6 +21,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(db_app, name="db")
+app.add_typer(churn_app, name="churn")
+app.add_typer(models_app, name="models")
 app.command()(serve)
 
 

@@ -5,5 +5,15 @@ from cspersona.customers import models as customers_models
 from cspersona.db.base import Base
 from cspersona.ingest import models as ingest_models
 from cspersona.personas import models as personas_models
+from cspersona.predict import models as predict_models
+from cspersona.registry import models as registry_models
 
-__all__ = ["Base", "conversations_models", "customers_models", "ingest_models", "personas_models"]
+__all__ = [
+    "Base",
+    "conversations_models",
+    "customers_models",
+    "ingest_models",
+    "personas_models",
+    "predict_models",
+    "registry_models",
+]
