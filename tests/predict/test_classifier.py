@@ -97,7 +97,11 @@ def test_horizons_are_refused_without_a_time_column() -> None:
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"learner": "forest"}, "unknown learner 'forest'"), ({"uncertainty": "x"}, "uncertainty")],
+    [
+        ({"learner": "forest"}, "unknown learner 'forest'"),
+        ({"uncertainty": "x"}, "unknown uncertainty 'x'"),
+        ({"calibration": "beta"}, "unknown calibration 'beta'"),
+    ],
 )
 def test_unknown_options_are_bad_input(params: dict[str, str], message: str) -> None:
     features, churned = _labelled(100, seed=11)

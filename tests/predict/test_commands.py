@@ -9,6 +9,7 @@ from cspersona.cli import app
 from cspersona.config import get_settings
 from cspersona.predict import service
 from cspersona.predict.artifact import save_model
+from cspersona.predict.table import TableSpec
 from tests.conftest import DatabaseFactory
 from tests.predict.factories import customer_table, write_table
 
@@ -134,7 +135,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "model": folder / "plain.joblib",
     }
     paths["binary"].write_bytes(b"\xff\xfe\x00\x01garbage\x00\xff")
-    trained = service.fit_table(path=paths["good"], label="churned", learner="linear")
+    trained = service.fit_table(TableSpec(paths["good"], "churned"), learner="linear")
     save_model(trained, paths["model"])
     return {name: str(path) for name, path in paths.items()}
 

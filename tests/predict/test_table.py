@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 
 from cspersona.exceptions import BadInput
 from cspersona.predict.table import (
+    TableSpec,
     TimeUnit,
     parse_churn_label,
     parse_days,
@@ -78,7 +80,8 @@ def test_read_csv_keeps_text_and_strips_blanks(tmp_path: Path) -> None:
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "is not a readable CSV file"),
         (b"", "is not a readable CSV file"),
-        (b"just one column\nvalue\n", "is not a customer table"),
+        (b"id;plan;churned\n1;pro;yes\n", "has a single column ('id;plan;churned')"),
+        (b"id,plan,churned\n", "has a header but no customer rows"),
         (b'a,b\n"unterminated,1\n', "is not a readable CSV file"),
     ],
 )
@@ -88,13 +91,21 @@ def test_files_that_are_not_customer_tables_are_refused(
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
 
-    with pytest.raises(BadInput, match=message):
+    with pytest.raises(BadInput, match=re.escape(message)):
         read_csv(path)
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="nope.csv: no such file"):
         read_csv(tmp_path / "nope.csv")
+
+
+def test_a_spec_names_the_first_column_the_table_lacks(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,plan,Churn\nA,x,Yes\n")
+
+    with pytest.raises(BadInput, match="t.csv has no column 'tenure' \\(columns: id, plan, Churn"):
+        TableSpec(path, "Churn", time="tenure").read()
 
 
 def test_outcome_and_id_columns_never_become_features() -> None:
@@ -107,5 +118,5 @@ def test_outcome_and_id_columns_never_become_features() -> None:
     )
 
     assert list(table.features.columns) == ["plan"]
-    assert table.churned is not None and table.churned.tolist() == [1, 0]
-    assert table.observed_days is not None and table.observed_days.tolist() == [3.0, 4.0]
+    assert table.churned.tolist() == [1, 0]
+    assert table.target.tolist() == [[3.0, 1.0], [4.0, 0.0]]

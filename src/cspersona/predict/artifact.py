@@ -25,11 +25,6 @@ class ChurnModelFile:
     created_at: datetime = field(default_factory=utc_now)
     cspersona_version: str = __version__
 
-    @property
-    def has_horizons(self) -> bool:
-        """Whether the model predicts per horizon (trained with a time column)."""
-        return self.time is not None
-
 
 def save_model(model: ChurnModelFile, path: Path) -> Path:
     """Write a churn model file."""

@@ -18,7 +18,7 @@ from cspersona.exceptions import BadInput
 from cspersona.predict import service
 from cspersona.predict.artifact import ChurnModelFile, load_model, save_model
 from cspersona.predict.estimator import ChurnEstimator
-from cspersona.predict.table import parse_time_unit
+from cspersona.predict.table import TableSpec, parse_time_unit
 from cspersona.registry import service as registry
 
 app = typer.Typer(
@@ -28,33 +28,56 @@ app = typer.Typer(
 )
 notes = Console(stderr=True)
 
-TABLE_HELP = "CSV file with a header and one row per customer."
-LABEL_HELP = "Column saying who churned (Yes/No, 1/0, True/False, churned/active, ...)."
-TIME_HELP = (
-    "Column with how long each customer was observed: until churn, or until now if active. "
-    "Gives probabilities per horizon."
-)
-UNIT_HELP = "Unit of --time: days or months (a month counts as 30 days)."
-ID_HELP = "Customer id column (never a feature); default: the first identifier-like column."
-DROP_HELP = "A column to ignore; repeat for several."
-LEARNER_HELP = "auto (linear on small books, else blend), linear, spline, boosted or blend."
-CALIBRATION_HELP = "sigmoid (Platt) or isotonic, fitted on held-out folds."
+# Options shared by the commands that read a labelled table.
+TableOption = Annotated[
+    Path, typer.Option("--table", help="CSV file with a header and one row per customer.")
+]
+LabelOption = Annotated[
+    str,
+    typer.Option(
+        "--label", help="Column saying who churned (Yes/No, 1/0, True/False, churned/active...)."
+    ),
+]
+TimeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--time",
+        help="Column with how long each customer was observed: until churn, or until now if "
+        "active. Gives probabilities per horizon.",
+    ),
+]
+TimeUnitOption = Annotated[
+    str, typer.Option("--time-unit", help="Unit of --time: days or months (a month is 30 days).")
+]
+IdOption = Annotated[
+    str | None,
+    typer.Option("--id", help="Customer id column; default: the first identifier-like column."),
+]
+DropOption = Annotated[
+    list[str] | None, typer.Option("--drop", help="A column to ignore; repeat for several.")
+]
+LearnerOption = Annotated[
+    str, typer.Option(help="auto (linear on small books, else blend), linear, spline, boosted.")
+]
+CalibrationOption = Annotated[
+    str, typer.Option(help="sigmoid (Platt) or isotonic, fitted on held-out folds.")
+]
 
 
 @app.command()
 def fit(
-    table: Annotated[Path, typer.Option("--table", help=TABLE_HELP)],
-    label: str = typer.Option(..., "--label", help=LABEL_HELP),
-    time: str | None = typer.Option(None, "--time", help=TIME_HELP),
-    time_unit: str = typer.Option("days", "--time-unit", help=UNIT_HELP),
-    id_column: str | None = typer.Option(None, "--id", help=ID_HELP),
-    drop: Annotated[list[str] | None, typer.Option("--drop", help=DROP_HELP)] = None,
+    table: TableOption,
+    label: LabelOption,
+    time: TimeOption = None,
+    time_unit: TimeUnitOption = "days",
+    id_column: IdOption = None,
+    drop: DropOption = None,
     model: Annotated[
         Path | None,
         typer.Option(help="File to save the model to; optional when a database is migrated."),
     ] = None,
-    learner: str = typer.Option("auto", help=LEARNER_HELP),
-    calibration: str = typer.Option("sigmoid", help=CALIBRATION_HELP),
+    learner: LearnerOption = "auto",
+    calibration: CalibrationOption = "sigmoid",
     register: bool = typer.Option(
         True, help="Register the model when the configured database is migrated."
     ),
@@ -62,8 +85,7 @@ def fit(
 ) -> None:
     """Train a calibrated churn model on a customer table and save or register it.
 
-    With --time the model predicts churn within each horizon (30/60/90 days by default),
-    treating customers still active as censored; without it, one probability per customer.
+    With --time the model predicts churn within each horizon (30/60/90 days by default), treating customers still active as censored; without it, one probability per customer.
 
     Example: cspersona churn fit --table customers.csv --label Churn --time tenure --time-unit months --model churn.joblib
     """  # noqa: E501
@@ -71,17 +93,9 @@ def fit(
     engine, database = open_database_if_ready() if register else (None, "--no-register")
     if model is None and engine is None:
         raise BadInput(f"give --model FILE: the model cannot be registered ({database})")
+    spec = TableSpec(table, label, time, unit, id_column, tuple(drop or ()))
     with notes.status(f"training on {table.name}"):
-        trained = service.fit_table(
-            path=table,
-            label=label,
-            time=time,
-            time_unit=unit,
-            id_column=id_column,
-            drop=drop or [],
-            learner=learner,
-            calibration=calibration,
-        )
+        trained = service.fit_table(spec, learner=learner, calibration=calibration)
     if model is not None:
         save_model(trained, model)
     tag = None
@@ -107,7 +121,7 @@ def fit(
 
 @app.command()
 def predict(
-    table: Annotated[Path, typer.Option("--table", help=TABLE_HELP)],
+    table: TableOption,
     out: str = typer.Option(..., "--out", help="CSV file to write; - for standard output."),
     model: Annotated[
         Path | None,
@@ -141,33 +155,28 @@ def predict(
 
 @app.command()
 def evaluate(
-    table: Annotated[Path, typer.Option("--table", help=TABLE_HELP)],
-    label: str = typer.Option(..., "--label", help=LABEL_HELP),
-    time: str | None = typer.Option(None, "--time", help=TIME_HELP),
-    time_unit: str = typer.Option("days", "--time-unit", help=UNIT_HELP),
-    id_column: str | None = typer.Option(None, "--id", help=ID_HELP),
-    drop: Annotated[list[str] | None, typer.Option("--drop", help=DROP_HELP)] = None,
+    table: TableOption,
+    label: LabelOption,
+    time: TimeOption = None,
+    time_unit: TimeUnitOption = "days",
+    id_column: IdOption = None,
+    drop: DropOption = None,
     cv: int = typer.Option(5, "--cv", help="Cross-validation folds over customers."),
-    learner: str = typer.Option("auto", help=LEARNER_HELP),
-    calibration: str = typer.Option("sigmoid", help=CALIBRATION_HELP),
+    learner: LearnerOption = "auto",
+    calibration: CalibrationOption = "sigmoid",
 ) -> None:
     """Cross-validate the model `churn fit` would train; print ROC-AUC, PR-AUC, Brier and calibration error as JSON.
 
-    With --time the metrics are per horizon, over every month (period) each held-out customer
-    was seen active and its outcome within the horizon is known.
+    With --time the metrics are per horizon, over every 30-day period at which a held-out customer was seen active and its outcome within the horizon is known.
 
     Example: cspersona churn evaluate --table customers.csv --label Churn --cv 5
     """  # noqa: E501
     unit = parse_time_unit(time_unit)
+    spec = TableSpec(table, label, time, unit, id_column, tuple(drop or ()))
     with Progress(console=notes, transient=True, disable=not notes.is_terminal) as progress:
         task = progress.add_task("cross-validating", total=cv)
         result = service.evaluate_table(
-            path=table,
-            label=label,
-            time=time,
-            time_unit=unit,
-            id_column=id_column,
-            drop=drop or [],
+            spec,
             folds=cv,
             learner=learner,
             calibration=calibration,

@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from cspersona.exceptions import BadInput
-from cspersona.predict.calibration import CalibratedLearner
+from cspersona.predict.calibration import CALIBRATION_METHODS, CalibratedLearner
 from cspersona.predict.learners import LEARNERS, make_learner
 from cspersona.predict.metrics import Metrics
 from cspersona.predict.schema import TableSchema
@@ -26,6 +26,11 @@ from cspersona.predict.schema import TableSchema
 SMALL_BOOK_CHURNED = 150
 INTERVAL_LEVEL = 0.9
 UNCERTAINTY_MODES = ("auto", "bootstrap", "none")
+
+
+def default_learner(churned_customers: int) -> str:
+    """What ``learner="auto"`` picks: ``linear`` on small books, ``blend`` on larger ones."""
+    return "linear" if churned_customers < SMALL_BOOK_CHURNED else "blend"
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         """Type the table, fit the calibrated learner and, on small books, its bootstrap twins."""
         if self.learner != "auto" and self.learner not in LEARNERS:
             raise BadInput(f"unknown learner {self.learner!r}; use auto or one of {LEARNERS}")
+        if self.calibration not in CALIBRATION_METHODS:
+            raise BadInput(
+                f"unknown calibration {self.calibration!r}; use one of {CALIBRATION_METHODS}"
+            )
         if self.uncertainty not in UNCERTAINTY_MODES:
             raise BadInput(f"unknown uncertainty {self.uncertainty!r}; use {UNCERTAINTY_MODES}")
         churned_count = int(churned.sum())
@@ -117,7 +126,7 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         typed = self.schema_.transform(frame)
         self.small_book_ = churned_count < SMALL_BOOK_CHURNED
         self.learner_name_ = (
-            ("linear" if self.small_book_ else "blend") if self.learner == "auto" else self.learner
+            default_learner(churned_count) if self.learner == "auto" else self.learner
         )
         rows, labels, groups = self._rows(typed, target, np.arange(len(typed)))
         self.model_ = self._calibrated_learner()

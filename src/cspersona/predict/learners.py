@@ -226,7 +226,8 @@ class LogitBlend(LogOddsClassifier):
         self.classes_ = np.array([0, 1])
         self.estimators_ = [clone(learner).fit(frame, y) for _, learner in self.estimators]
         count = len(self.estimators_)
-        self.weights_ = np.asarray(self.weights or [1.0 / count] * count, dtype=np.float64)
+        weights = [1.0 / count] * count if self.weights is None else self.weights
+        self.weights_ = np.asarray(weights, dtype=np.float64)
         self.sources_ = self.estimators_[0].sources_
         return self
 

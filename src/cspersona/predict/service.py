@@ -16,14 +16,7 @@ from cspersona.predict.drivers import top_drivers
 from cspersona.predict.estimator import ChurnEstimator
 from cspersona.predict.evaluation import cross_validate
 from cspersona.predict.survival import DiscreteTimeChurnModel
-from cspersona.predict.table import (
-    CustomerTable,
-    TimeUnit,
-    parse_days,
-    read_csv,
-    require_columns,
-    split_table,
-)
+from cspersona.predict.table import TableSpec, parse_days, read_csv
 from cspersona.registry import service as registry
 from cspersona.registry.models import TrainedModel
 
@@ -53,88 +46,44 @@ def make_estimator(
     return ChurnClassifier(learner=learner, calibration=calibration)
 
 
-def read_training_table(
-    *,
-    path: Path,
-    label: str,
-    time: str | None,
-    time_unit: TimeUnit,
-    id_column: str | None,
-    drop: Sequence[str] = (),
-) -> CustomerTable:
-    """A labelled customer table, its outcome, time and id columns set apart from features."""
-    frame = read_csv(path)
-    require_columns(frame, [label, time, id_column, *drop], path)
-    return split_table(
-        frame, label=label, time=time, time_unit=time_unit, id_column=id_column, drop=drop
-    )
-
-
-def training_target(table: CustomerTable) -> np.ndarray:
-    """What the estimator's ``fit`` takes as ``y``: churn flags, or (days observed, flag)."""
-    assert table.churned is not None
-    if table.observed_days is None:
-        return table.churned
-    return np.column_stack([table.observed_days, table.churned])
-
-
 def fit_table(
-    *,
-    path: Path,
-    label: str,
-    time: str | None = None,
-    time_unit: TimeUnit = TimeUnit.DAYS,
-    id_column: str | None = None,
-    drop: Sequence[str] = (),
-    learner: str = "auto",
-    calibration: str = "sigmoid",
+    spec: TableSpec, *, learner: str = "auto", calibration: str = "sigmoid"
 ) -> ChurnModelFile:
     """Train a churn model on a CSV customer table."""
-    table = read_training_table(
-        path=path, label=label, time=time, time_unit=time_unit, id_column=id_column, drop=drop
+    table = spec.read()
+    estimator = make_estimator(
+        with_time=spec.time is not None, learner=learner, calibration=calibration
     )
-    estimator = make_estimator(with_time=time is not None, learner=learner, calibration=calibration)
-    estimator.fit(table.features, training_target(table))
+    estimator.fit(table.features, table.target)
     return ChurnModelFile(
         estimator=estimator,
-        label=label,
-        time=time,
-        time_unit=time_unit,
-        id_column=id_column or estimator.schema_.identifier_column(),
-        trained_on=path.name,
+        label=spec.label,
+        time=spec.time,
+        time_unit=spec.time_unit,
+        id_column=spec.id_column or estimator.schema_.identifier_column(),
+        trained_on=spec.path.name,
     )
 
 
 def evaluate_table(
+    spec: TableSpec,
     *,
-    path: Path,
-    label: str,
-    time: str | None = None,
-    time_unit: TimeUnit = TimeUnit.DAYS,
-    id_column: str | None = None,
-    drop: Sequence[str] = (),
     folds: int = 5,
     learner: str = "auto",
     calibration: str = "sigmoid",
     on_fold: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Cross-validated metrics of the model ``fit_table`` would train, as a JSON-ready document."""
-    table = read_training_table(
-        path=path, label=label, time=time, time_unit=time_unit, id_column=id_column, drop=drop
+    table = spec.read()
+    estimator = make_estimator(
+        with_time=spec.time is not None, learner=learner, calibration=calibration
     )
-    assert table.churned is not None
-    estimator = make_estimator(with_time=time is not None, learner=learner, calibration=calibration)
     metrics = cross_validate(
-        estimator,
-        table.features,
-        training_target(table),
-        table.churned,
-        folds=folds,
-        on_fold=on_fold,
+        estimator, table.features, table.target, table.churned, folds=folds, on_fold=on_fold
     )
     document: dict[str, Any] = json_ready(
         {
-            "table": path.name,
+            "table": spec.path.name,
             "customers": len(table.churned),
             "churned": int(table.churned.sum()),
             "folds": folds,
@@ -158,11 +107,6 @@ def predict_table(
 
     Returns the predictions and notes for the user (e.g. a missing time column).
     """
-    if horizons and not model.has_horizons:
-        raise BadInput(
-            "this model was trained without a time column: it predicts one churn probability, "
-            "not one per horizon (refit with --time to get horizons)"
-        )
     frame = read_csv(path)
     notes = []
     elapsed = None

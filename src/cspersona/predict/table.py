@@ -39,12 +39,19 @@ class TimeUnit(StrEnum):
 
 @dataclass(frozen=True)
 class CustomerTable:
-    """A parsed training or scoring table: features plus whatever outcome columns it had."""
+    """A labelled table, parsed: features apart from outcomes and ids."""
 
     features: pd.DataFrame
     ids: pd.Series | None
-    churned: np.ndarray | None
+    churned: np.ndarray
     observed_days: np.ndarray | None
+
+    @property
+    def target(self) -> np.ndarray:
+        """What a churn model's ``fit`` takes as ``y``: churn flags, or (days observed, flag)."""
+        if self.observed_days is None:
+            return self.churned
+        return np.column_stack([self.observed_days, self.churned])
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -58,8 +65,13 @@ def read_csv(path: Path) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise BadInput(f"{path} is not a readable CSV file ({reason})") from None
-    if frame.empty or len(frame.columns) < 2:
-        raise BadInput(f"{path} is not a customer table: it needs a header and at least one row")
+    if len(frame.columns) < 2:
+        raise BadInput(
+            f"{path} has a single column ({frame.columns[0]!r}); "
+            "a customer table needs comma-separated columns"
+        )
+    if frame.empty:
+        raise BadInput(f"{path} has a header but no customer rows")
     stripped: pd.DataFrame = frame.apply(lambda column: column.str.strip()).astype(object)
     return stripped
 
@@ -125,7 +137,7 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str | None], path: Pa
 def split_table(
     frame: pd.DataFrame,
     *,
-    label: str | None,
+    label: str,
     time: str | None,
     time_unit: TimeUnit,
     id_column: str | None,
@@ -136,6 +148,31 @@ def split_table(
     return CustomerTable(
         features=frame.drop(columns=[c for c in outcome_columns if c in frame.columns]),
         ids=frame[id_column] if id_column is not None else None,
-        churned=parse_churn_label(frame[label], label) if label is not None else None,
+        churned=parse_churn_label(frame[label], label),
         observed_days=parse_days(frame[time], time, time_unit) if time is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A labelled CSV customer table: where it is and what its special columns are."""
+
+    path: Path
+    label: str
+    time: str | None = None
+    time_unit: TimeUnit = TimeUnit.DAYS
+    id_column: str | None = None
+    drop: tuple[str, ...] = ()
+
+    def read(self) -> CustomerTable:
+        """Read and split the table, with one-line errors for anything unusable."""
+        frame = read_csv(self.path)
+        require_columns(frame, [self.label, self.time, self.id_column, *self.drop], self.path)
+        return split_table(
+            frame,
+            label=self.label,
+            time=self.time,
+            time_unit=self.time_unit,
+            id_column=self.id_column,
+            drop=self.drop,
+        )
