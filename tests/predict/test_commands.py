@@ -7,9 +7,9 @@ from typer.testing import CliRunner
 
 from cspersona.cli import app
 from cspersona.config import get_settings
-from cspersona.predict import service
-from cspersona.predict.artifact import save_model
-from cspersona.predict.table import TableSpec
+from cspersona.predict.artifact import ChurnModelFile, save_model
+from cspersona.predict.classifier import ChurnClassifier
+from cspersona.predict.table import TableSpec, TimeUnit
 from tests.conftest import DatabaseFactory
 from tests.predict.factories import customer_table, write_table
 
@@ -135,8 +135,13 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "model": folder / "plain.joblib",
     }
     paths["binary"].write_bytes(b"\xff\xfe\x00\x01garbage\x00\xff")
-    trained = service.fit_table(TableSpec(paths["good"], "churned"), learner="linear")
-    save_model(trained, paths["model"])
+    table = TableSpec(paths["good"], "churned").read()
+    classifier = ChurnClassifier(learner="linear", uncertainty="none")
+    classifier.fit(table.features, table.churned)
+    save_model(
+        ChurnModelFile(classifier, "churned", None, TimeUnit.DAYS, "customer_id", "good.csv"),
+        paths["model"],
+    )
     return {name: str(path) for name, path in paths.items()}
 
 
