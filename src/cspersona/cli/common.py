@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -9,11 +10,19 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from cspersona.config import get_settings
 from cspersona.db import migrate
-from cspersona.db.engine import check_connection, make_engine, make_session_factory, session_scope
+from cspersona.db.engine import (
+    check_connection,
+    describe,
+    make_engine,
+    make_session_factory,
+    session_scope,
+)
+from cspersona.exceptions import DatabaseError
 
 console = Console()
 
@@ -52,3 +61,21 @@ def print_rows(
     for row in rows:
         table.add_row(*(cell(row) for cell in columns.values()))
     console.print(table)
+
+
+def open_database_if_ready() -> tuple[Engine | None, str]:
+    """An engine when the configured database exists and is migrated, else None and why not.
+
+    Unlike :func:`open_database` this never creates anything: an absent SQLite file stays absent.
+    """
+    url = make_url(get_settings().sqlalchemy_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
+        return None, f"no database at {url.database or 'memory'}"
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        check_connection(engine)
+        migrate.require_current_schema(engine)
+    except DatabaseError as error:
+        engine.dispose()
+        return None, error.message
+    return engine, describe(engine)

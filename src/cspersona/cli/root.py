@@ -13,6 +13,8 @@ from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
+from cspersona.predict.commands import app as churn_app
+from cspersona.registry.commands import app as models_app
 from cspersona.synth.commands import database_has_customers, generate_command, load_demo_world
 
 app = typer.Typer(
@@ -26,6 +28,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(churn_app, name="churn")
+app.add_typer(models_app, name="models")
 app.command()(serve)
 app.command("generate")(generate_command)
 

@@ -7,6 +7,8 @@ from cspersona.db.base import Base
 from cspersona.ingest import models as ingest_models
 from cspersona.jobs import models as jobs_models
 from cspersona.personas import models as personas_models
+from cspersona.predict import models as predict_models
+from cspersona.registry import models as registry_models
 
 __all__ = [
     "Base",
@@ -16,4 +18,6 @@ __all__ = [
     "ingest_models",
     "jobs_models",
     "personas_models",
+    "predict_models",
+    "registry_models",
 ]

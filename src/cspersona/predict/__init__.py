@@ -1,0 +1,1 @@
+"""Churn prediction: calibrated probabilities per horizon, their drivers, and the churn scores."""

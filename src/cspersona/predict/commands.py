@@ -1,0 +1,253 @@
+"""``cspersona churn``: fit, predict and evaluate churn models on your own customer tables."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from cspersona.cli.common import console, open_database_if_ready
+from cspersona.cli.errors import DomainErrorGroup
+from cspersona.config import get_settings
+from cspersona.db.engine import make_session_factory, session_scope
+from cspersona.exceptions import BadInput
+from cspersona.predict import service
+from cspersona.predict.artifact import ChurnModelFile, load_model, save_model
+from cspersona.predict.estimator import ChurnEstimator
+from cspersona.predict.table import TableSpec, parse_time_unit
+from cspersona.registry import service as registry
+
+app = typer.Typer(
+    cls=DomainErrorGroup,
+    help="Churn risk on your own customer tables: fit, predict and evaluate models.",
+    no_args_is_help=True,
+)
+notes = Console(stderr=True)
+
+# Options shared by the commands that read a labelled table.
+TableOption = Annotated[
+    Path, typer.Option("--table", help="CSV file with a header and one row per customer.")
+]
+LabelOption = Annotated[
+    str,
+    typer.Option(
+        "--label", help="Column saying who churned (Yes/No, 1/0, True/False, churned/active...)."
+    ),
+]
+TimeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--time",
+        help="Column with how long each customer was observed: until churn, or until now if "
+        "active. Gives probabilities per horizon.",
+    ),
+]
+TimeUnitOption = Annotated[
+    str, typer.Option("--time-unit", help="Unit of --time: days or months (a month is 30 days).")
+]
+IdOption = Annotated[
+    str | None,
+    typer.Option("--id", help="Customer id column; default: the first identifier-like column."),
+]
+DropOption = Annotated[
+    list[str] | None, typer.Option("--drop", help="A column to ignore; repeat for several.")
+]
+LearnerOption = Annotated[
+    str, typer.Option(help="auto (linear on small books, else blend), linear, spline, boosted.")
+]
+CalibrationOption = Annotated[
+    str, typer.Option(help="sigmoid (Platt) or isotonic, fitted on held-out folds.")
+]
+
+
+@app.command()
+def fit(
+    table: TableOption,
+    label: LabelOption,
+    time: TimeOption = None,
+    time_unit: TimeUnitOption = "days",
+    id_column: IdOption = None,
+    drop: DropOption = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(help="File to save the model to; optional when a database is migrated."),
+    ] = None,
+    learner: LearnerOption = "auto",
+    calibration: CalibrationOption = "sigmoid",
+    register: bool = typer.Option(
+        True, help="Register the model when the configured database is migrated."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the training report as JSON."),
+) -> None:
+    """Train a calibrated churn model on a customer table and save or register it.
+
+    With --time the model predicts churn within each horizon (30/60/90 days by default), treating customers still active as censored; without it, one probability per customer.
+
+    Example: cspersona churn fit --table customers.csv --label Churn --time tenure --time-unit months --model churn.joblib
+    """  # noqa: E501
+    unit = parse_time_unit(time_unit)
+    engine, database = open_database_if_ready() if register else (None, "--no-register")
+    if model is None and engine is None:
+        raise BadInput(f"give --model FILE: the model cannot be registered ({database})")
+    spec = TableSpec(table, label, time, unit, id_column, tuple(drop or ()))
+    with notes.status(f"training on {table.name}"):
+        trained = service.fit_table(spec, learner=learner, calibration=calibration)
+    if model is not None:
+        save_model(trained, model)
+    tag = None
+    if engine is not None:
+        with session_scope(make_session_factory(engine)) as db_session:
+            tag = service.register(
+                db_session=db_session, data_dir=get_settings().data_dir, model=trained
+            ).tag
+        engine.dispose()
+    report = {
+        "model": str(model) if model else None,
+        "registered": tag,
+        "summary": service.json_ready(trained.estimator.summary_),
+        "metrics": service.json_ready(trained.estimator.metrics_),
+    }
+    if as_json:
+        typer.echo(json.dumps(report))
+    else:
+        _print_fit_report(trained, report, database)
+    for note in _fit_notes(trained.estimator):
+        notes.print(f"note: {note}")
+
+
+@app.command()
+def predict(
+    table: TableOption,
+    out: str = typer.Option(..., "--out", help="CSV file to write; - for standard output."),
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Model file from `churn fit`; default: the latest registered one."),
+    ] = None,
+    horizons: str | None = typer.Option(
+        None, help="Days, comma-separated; default: those the model was trained for."
+    ),
+    explain: bool = typer.Option(False, "--explain", help="Add each customer's top drivers."),
+    top: int = typer.Option(3, min=1, max=20, help="How many drivers --explain adds."),
+) -> None:
+    """Score every customer of a table: churn probability per horizon (or one), drivers.
+
+    Example: cspersona churn predict --model churn.joblib --table customers.csv --horizons 30,60,90 --out predictions.csv --explain
+    """  # noqa: E501
+    churn_model, source = _load(model)
+    predictions, predict_notes = service.predict_table(
+        model=churn_model,
+        path=table,
+        horizons=service.parse_horizons(horizons) if horizons is not None else None,
+        explain=top if explain else 0,
+    )
+    if out == "-":
+        predictions.to_csv(sys.stdout, index=False)
+    else:
+        predictions.to_csv(out, index=False)
+        console.print(f"wrote {len(predictions)} predictions to {out} (model {source})")
+    for note in predict_notes:
+        notes.print(f"note: {note}")
+
+
+@app.command()
+def evaluate(
+    table: TableOption,
+    label: LabelOption,
+    time: TimeOption = None,
+    time_unit: TimeUnitOption = "days",
+    id_column: IdOption = None,
+    drop: DropOption = None,
+    cv: int = typer.Option(5, "--cv", help="Cross-validation folds over customers."),
+    learner: LearnerOption = "auto",
+    calibration: CalibrationOption = "sigmoid",
+) -> None:
+    """Cross-validate the model `churn fit` would train; print ROC-AUC, PR-AUC, Brier and calibration error as JSON.
+
+    With --time the metrics are per horizon, over every 30-day period at which a held-out customer was seen active and its outcome within the horizon is known.
+
+    Example: cspersona churn evaluate --table customers.csv --label Churn --cv 5
+    """  # noqa: E501
+    unit = parse_time_unit(time_unit)
+    spec = TableSpec(table, label, time, unit, id_column, tuple(drop or ()))
+    with Progress(console=notes, transient=True, disable=not notes.is_terminal) as progress:
+        task = progress.add_task("cross-validating", total=cv)
+        result = service.evaluate_table(
+            spec,
+            folds=cv,
+            learner=learner,
+            calibration=calibration,
+            on_fold=lambda: progress.advance(task),
+        )
+    typer.echo(json.dumps(result))
+
+
+def _load(model: Path | None) -> tuple[ChurnModelFile, str]:
+    """The model file given, or the latest registered churn model."""
+    if model is not None:
+        return load_model(model), str(model)
+    engine, reason = open_database_if_ready()
+    if engine is None:
+        raise BadInput(f"give --model FILE: no registered model to use ({reason})")
+    settings = get_settings()
+    with session_scope(make_session_factory(engine)) as db_session:
+        latest = registry.get_latest(db_session=db_session, kind=service.CHURN_KIND)
+        artifact = registry.load(model=latest, data_dir=settings.data_dir)
+        tag = latest.tag
+    engine.dispose()
+    if not isinstance(artifact, ChurnModelFile):
+        raise BadInput(f"registered model {tag} is not a churn model file")
+    return artifact, tag
+
+
+def _print_fit_report(trained: ChurnModelFile, report: dict[str, Any], database: str) -> None:
+    summary = trained.estimator.summary_
+    console.print(
+        f"trained on {trained.trained_on}: {summary['customers']} customers, "
+        f"{summary['churned']} churned ({summary['churn_rate']:.1%}); learner "
+        f"{summary['learner']}, {summary['calibration']} calibration"
+    )
+    console.print(
+        f"features: {len(summary['numeric_columns'])} numeric, "
+        f"{len(summary['categorical_columns'])} categorical"
+        + "".join(f"; skipped {name} ({why})" for name, why in summary["skipped_columns"].items())
+    )
+    metrics = Table(title="held-out (cross-fitted) metrics")
+    for heading in ("target", "ROC-AUC", "PR-AUC", "Brier", "calibration error", "rows"):
+        metrics.add_column(heading)
+    for target, values in report["metrics"].items():
+        metrics.add_row(
+            target,
+            *(
+                "n/a" if values[name] is None else f"{values[name]:.3f}"
+                for name in ("roc_auc", "pr_auc", "brier", "calibration_error")
+            ),
+            str(values["rows"]),
+        )
+    console.print(metrics)
+    if report["model"]:
+        console.print(f"saved to {report['model']}")
+    console.print(
+        f"registered as {report['registered']} in {database}"
+        if report["registered"]
+        else f"not registered ({database})"
+    )
+
+
+def _fit_notes(estimator: ChurnEstimator) -> list[str]:
+    summary = estimator.summary_
+    found = []
+    if summary["small_book"]:
+        found.append(
+            f"small book ({summary['customers']} customers, {summary['churned']} churned): "
+            f"a simpler model; predictions carry {summary['uncertainty']}, read them as ranges"
+        )
+    for column, rho in summary.get("time_correlated_columns", {}).items():
+        found.append(
+            f"{column} moves with the time column (rank correlation {rho}); if it accumulates "
+            f"over time it tells the model how long customers stayed: consider --drop {column}"
+        )
+    return found

@@ -1,0 +1,129 @@
+"""Why a customer is at risk: model contributions turned into plain-language drivers.
+
+Any churn model here splits its log-odds score into one contribution per feature column
+(coefficients for the linear part, TreeSHAP for the trees). A driver is one such contribution with
+its direction (raises or lowers risk) and size, phrased for a Customer Success Manager. Phrases come
+from templates: a generic one per kind of column, and richer ones a caller can supply per column
+(the product model words its usage features, e.g. "active users down 40% in 60 days").
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Contributions are log-odds; these bounds are odds multiplied by about 1.2 and 1.8.
+SIZE_WORDS = ((0.6, "strongly"), (0.2, "moderately"), (0.0, "slightly"))
+NEGLIGIBLE = 0.05  # below this a contribution is not worth a sentence
+NUMBER_TEMPLATE = "{column} is {level} ({value}; typical {typical}): {effect}"
+CATEGORY_TEMPLATE = "{column} is {value}: {effect}"
+MISSING_TEMPLATE = "{column} is unknown: {effect}"
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One feature's push on one customer's churn risk."""
+
+    column: str
+    value: float | str
+    contribution: float
+    phrase: str
+
+    @property
+    def direction(self) -> str:
+        """``raises`` or ``lowers`` churn risk."""
+        return direction_word(self.contribution)
+
+    @property
+    def size(self) -> str:
+        """``strongly``, ``moderately`` or ``slightly``."""
+        return size_word(self.contribution)
+
+
+def direction_word(contribution: float) -> str:
+    """``raises`` for a push towards churn, ``lowers`` for one away from it."""
+    return "raises" if contribution > 0 else "lowers"
+
+
+def size_word(contribution: float) -> str:
+    """How hard a contribution pushes: ``strongly``, ``moderately`` or ``slightly``."""
+    return next(word for bound, word in SIZE_WORDS if abs(contribution) >= bound)
+
+
+def effect_words(contribution: float) -> str:
+    """E.g. ``strongly raises churn risk (odds x2.3)``."""
+    odds = math.exp(contribution)
+    return f"{size_word(contribution)} {direction_word(contribution)} churn risk (odds x{odds:.2g})"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.4g}"
+
+
+def phrase(
+    column: str,
+    value: float | str,
+    contribution: float,
+    typical: float | str | None,
+    templates: Mapping[str, str] | None = None,
+) -> str:
+    """A sentence for one driver, from the column's own template or a generic one.
+
+    Templates are ``str.format`` strings that may use ``column``, ``value``, ``typical``,
+    ``level`` (high/low/typical, numbers only) and ``effect``.
+    """
+    fields: dict[str, object] = {
+        "column": column,
+        "value": value,
+        "typical": typical,
+        "effect": effect_words(contribution),
+        "level": "",
+    }
+    if isinstance(value, float) and math.isnan(value):
+        template = MISSING_TEMPLATE
+    elif isinstance(value, float) and isinstance(typical, float):
+        fields["level"] = "high" if value > typical else "low" if value < typical else "typical"
+        fields.update(value=_number(value), typical=_number(typical))
+        template = NUMBER_TEMPLATE
+    else:
+        template = CATEGORY_TEMPLATE
+    if templates and column in templates:
+        fields["value"] = value  # custom templates format the raw value themselves
+        template = templates[column]
+    return template.format(**fields)
+
+
+def top_drivers(
+    contributions: pd.DataFrame,
+    values: pd.DataFrame,
+    typical: Mapping[str, float | str],
+    *,
+    top: int = 3,
+    templates: Mapping[str, str] | None = None,
+) -> list[list[Driver]]:
+    """For each customer, its ``top`` largest non-negligible contributions as drivers."""
+    drivers = []
+    for row in range(len(contributions)):
+        pushes = contributions.iloc[row].to_numpy(dtype=np.float64)
+        order = np.argsort(-np.abs(pushes), kind="stable")[:top]
+        found = []
+        for position in order:
+            if abs(pushes[position]) < NEGLIGIBLE:
+                break
+            column = str(contributions.columns[position])
+            value = values.iloc[row][column]
+            value = float(value) if isinstance(value, int | float | np.floating) else str(value)
+            found.append(
+                Driver(
+                    column=column,
+                    value=value,
+                    contribution=float(pushes[position]),
+                    phrase=phrase(
+                        column, value, float(pushes[position]), typical.get(column), templates
+                    ),
+                )
+            )
+        drivers.append(found)
+    return drivers

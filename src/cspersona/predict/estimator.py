@@ -1,0 +1,220 @@
+"""What both churn models share: learner choice, calibration, small-book uncertainty, drivers.
+
+A churn model is fitted on a table of customers. Each model turns customers into the rows its
+learner sees (one row per customer, or one per customer and period) and back into probabilities;
+everything else lives here, so the bring-your-own-data models and the product model built on the
+analytics features are the same code.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from cspersona.exceptions import BadInput
+from cspersona.predict.calibration import CALIBRATION_METHODS, CalibratedLearner
+from cspersona.predict.learners import LEARNERS, make_learner
+from cspersona.predict.metrics import Metrics
+from cspersona.predict.schema import TableSchema
+
+# Below this many churned customers a book is small: measured on IBM Telco subsamples, a strongly
+# regularised linear model then ranks best, and bootstrap intervals show how uncertain it is.
+SMALL_BOOK_CHURNED = 150
+INTERVAL_LEVEL = 0.9
+UNCERTAINTY_MODES = ("auto", "bootstrap", "none")
+
+
+def default_learner(churned_customers: int) -> str:
+    """What ``learner="auto"`` picks: ``linear`` on small books, ``blend`` on larger ones."""
+    return "linear" if churned_customers < SMALL_BOOK_CHURNED else "blend"
+
+
+@dataclass(frozen=True)
+class ChurnPrediction:
+    """Churn probabilities per customer (rows) and target (columns), with optional intervals."""
+
+    columns: list[str]
+    probability: np.ndarray
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+
+
+class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
+    """Base of the churn models: scikit-learn estimators on raw (text) customer tables.
+
+    Args:
+        learner: ``auto`` (``linear`` on small books, else ``blend``) or one of
+            :data:`~cspersona.predict.learners.LEARNERS`.
+        calibration: ``sigmoid`` or ``isotonic``, fitted on cross-fitted held-out scores.
+        cv: folds for that cross-fitting.
+        uncertainty: ``auto`` (bootstrap intervals on small books), ``bootstrap`` or ``none``.
+        n_bootstrap: bootstrap replicates for the intervals.
+        random_state: seed for folds, bootstrap samples and the trees.
+    """
+
+    def __init__(
+        self,
+        learner: str = "auto",
+        calibration: str = "sigmoid",
+        cv: int = 5,
+        uncertainty: str = "auto",
+        n_bootstrap: int = 50,
+        random_state: int = 0,
+    ) -> None:
+        """Store the hyper-parameters (scikit-learn convention: no logic here)."""
+        self.learner = learner
+        self.calibration = calibration
+        self.cv = cv
+        self.uncertainty = uncertainty
+        self.n_bootstrap = n_bootstrap
+        self.random_state = random_state
+
+    # Hooks each model provides -------------------------------------------------------------
+
+    @abstractmethod
+    def _rows(
+        self, typed: pd.DataFrame, target: np.ndarray, customers: np.ndarray
+    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray | None]:
+        """The learner's rows, labels and row groups for these customers (indices, may repeat).
+
+        ``target`` holds one entry per customer: the churn flag, or (periods observed, flag).
+        """
+
+    @abstractmethod
+    def _held_out_metrics(self, target: np.ndarray, held_out: np.ndarray) -> dict[str, Metrics]:
+        """Metrics of the cross-fitted probabilities of every training row."""
+
+    @abstractmethod
+    def _predict_with(
+        self,
+        model: CalibratedLearner,
+        typed: pd.DataFrame,
+        horizons_days: Sequence[float] | None,
+        elapsed_days: np.ndarray | None,
+    ) -> np.ndarray:
+        """One model's probabilities, customers by targets."""
+
+    @abstractmethod
+    def _explained_rows(self, typed: pd.DataFrame, elapsed_days: np.ndarray | None) -> pd.DataFrame:
+        """The learner rows whose contributions explain each customer's prediction."""
+
+    # Shared behaviour ------------------------------------------------------------------------
+
+    def _fit_customers(
+        self, frame: pd.DataFrame, target: np.ndarray, churned: np.ndarray
+    ) -> pd.DataFrame:
+        """Type the table, fit the calibrated learner and, on small books, its bootstrap twins."""
+        if self.learner != "auto" and self.learner not in LEARNERS:
+            raise BadInput(f"unknown learner {self.learner!r}; use auto or one of {LEARNERS}")
+        if self.calibration not in CALIBRATION_METHODS:
+            raise BadInput(
+                f"unknown calibration {self.calibration!r}; use one of {CALIBRATION_METHODS}"
+            )
+        if self.uncertainty not in UNCERTAINTY_MODES:
+            raise BadInput(f"unknown uncertainty {self.uncertainty!r}; use {UNCERTAINTY_MODES}")
+        churned_count = int(churned.sum())
+        if min(churned_count, len(churned) - churned_count) < 2:
+            raise BadInput(
+                f"{len(churned)} customers of whom {churned_count} churned: a churn model needs "
+                "at least two churned and two retained customers"
+            )
+        self.schema_ = TableSchema().fit(frame)
+        typed = self.schema_.transform(frame)
+        self.small_book_ = churned_count < SMALL_BOOK_CHURNED
+        self.learner_name_ = (
+            default_learner(churned_count) if self.learner == "auto" else self.learner
+        )
+        rows, labels, groups = self._rows(typed, target, np.arange(len(typed)))
+        self.model_ = self._calibrated_learner()
+        held_out = self.model_.fit_held_out(rows, labels, groups)
+        self.metrics_ = self._held_out_metrics(target, held_out)
+        bootstrap = self.uncertainty == "bootstrap" or (
+            self.uncertainty == "auto" and self.small_book_
+        )
+        self.replicates_ = self._fit_replicates(typed, target, churned) if bootstrap else []
+        self.summary_ = self._summary(churned)
+        return typed
+
+    def predict_churn(
+        self,
+        frame: pd.DataFrame,
+        horizons_days: Sequence[float] | None = None,
+        elapsed_days: np.ndarray | None = None,
+    ) -> ChurnPrediction:
+        """Calibrated churn probabilities for a raw table, with intervals when bootstrapped."""
+        typed = self.schema_.transform(frame)
+        columns = self._target_columns(horizons_days)
+        probability = self._predict_with(self.model_, typed, horizons_days, elapsed_days)
+        if not self.replicates_:
+            return ChurnPrediction(columns, probability)
+        replicas = np.stack(
+            [self._predict_with(m, typed, horizons_days, elapsed_days) for m in self.replicates_]
+        )
+        tail = (1 - INTERVAL_LEVEL) / 2
+        low, high = np.quantile(replicas, [tail, 1 - tail], axis=0)
+        return ChurnPrediction(columns, probability, low, high)
+
+    def contributions(
+        self, frame: pd.DataFrame, elapsed_days: np.ndarray | None = None
+    ) -> pd.DataFrame:
+        """Each feature column's log-odds contribution to each customer's churn risk."""
+        typed = self.schema_.transform(frame)
+        values = self.model_.contributions(self._explained_rows(typed, elapsed_days))
+        frame_of = pd.DataFrame(values, columns=self.model_.learner_.sources_, index=frame.index)
+        return frame_of[self.schema_.feature_columns]
+
+    @abstractmethod
+    def evaluate(self, frame: pd.DataFrame, y: np.ndarray) -> dict[str, Metrics]:
+        """Metrics per target of this model's probabilities on customers with known outcomes."""
+
+    @abstractmethod
+    def _target_columns(self, horizons_days: Sequence[float] | None) -> list[str]:
+        """Names of the predicted probabilities, e.g. ``churn_probability_30d``."""
+
+    # Boosting rounds; models with many rows per customer need fewer (see make_learner).
+    boosting_rounds = 400
+
+    def _calibrated_learner(self) -> CalibratedLearner:
+        learner = make_learner(
+            self.learner_name_, rounds=self.boosting_rounds, random_state=self.random_state
+        )
+        return CalibratedLearner(learner, self.calibration, self.cv, self.random_state)
+
+    def _fit_replicates(
+        self, typed: pd.DataFrame, target: np.ndarray, churned: np.ndarray
+    ) -> list[CalibratedLearner]:
+        """Refit the learner on stratified bootstrap samples of customers (classes apart)."""
+        generator = np.random.default_rng(self.random_state)
+        replicates = []
+        for _ in range(self.n_bootstrap):
+            sample = np.concatenate(
+                [
+                    generator.choice(members, size=len(members), replace=True)
+                    for members in (np.flatnonzero(churned == 1), np.flatnonzero(churned == 0))
+                ]
+            )
+            rows, labels, _ = self._rows(typed, target, sample)
+            replicates.append(self.model_.refitted(rows, labels))
+        return replicates
+
+    def _summary(self, churned: np.ndarray) -> dict[str, Any]:
+        return {
+            "customers": len(churned),
+            "churned": int(churned.sum()),
+            "churn_rate": float(churned.mean()),
+            "numeric_columns": self.schema_.numeric_columns_,
+            "categorical_columns": self.schema_.categorical_columns_,
+            "skipped_columns": self.schema_.skipped_columns_,
+            "learner": self.learner_name_,
+            "calibration": self.calibration,
+            "small_book": self.small_book_,
+            "uncertainty": (
+                f"{INTERVAL_LEVEL:.0%} bootstrap intervals over {len(self.replicates_)} replicates"
+                if self.replicates_
+                else "none"
+            ),
+        }

@@ -1,0 +1,35 @@
+"""ORM model for churn scores: each customer's churn probability per horizon and model version."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cspersona.db.base import Base
+from cspersona.db.types import utc_now
+
+
+class ChurnScore(Base):
+    """A customer's probability of churning within ``horizon_days``, and why.
+
+    ``drivers`` is a JSON list of ``{"column", "value", "contribution", "phrase"}``; the interval
+    bounds are set when the model reports its uncertainty (small books).
+    """
+
+    __tablename__ = "churn_scores"
+    __table_args__ = (
+        Index(None, "customer_id", "scored_at"),
+        CheckConstraint("probability >= 0 AND probability <= 1", name="probability_range"),
+        CheckConstraint("horizon_days > 0", name="horizon_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    horizon_days: Mapped[int]
+    probability: Mapped[float]
+    probability_low: Mapped[float | None]
+    probability_high: Mapped[float | None]
+    drivers: Mapped[list[Any]] = mapped_column(default=list)
+    model_version: Mapped[str] = mapped_column(String(64), index=True)
+    scored_at: Mapped[datetime] = mapped_column(default=utc_now)

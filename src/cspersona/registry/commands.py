@@ -1,0 +1,49 @@
+"""``cspersona models``: what the registry holds."""
+
+import json
+
+import typer
+from rich.table import Table
+
+from cspersona.cli.common import console, open_database
+from cspersona.cli.errors import DomainErrorGroup
+from cspersona.db.engine import make_session_factory, session_scope
+from cspersona.registry import service
+from cspersona.registry.schemas import TrainedModelRead
+
+app = typer.Typer(
+    cls=DomainErrorGroup, help="The model registry: every trained model.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_models(
+    kind: str | None = typer.Option(None, help="Only models of this kind, e.g. churn."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List registered models with their version, training data and metrics.
+
+    Example: cspersona models list --kind churn --json
+    """
+    engine = open_database()
+    with session_scope(make_session_factory(engine)) as db_session:
+        models = [
+            TrainedModelRead.model_validate(model)
+            for model in service.get_all(db_session=db_session, kind=kind)
+        ]
+    engine.dispose()
+    if as_json:
+        typer.echo(json.dumps([model.model_dump(mode="json") for model in models]))
+        return
+    table = Table()
+    for heading in ("model", "created", "customers", "features", "artifact"):
+        table.add_column(heading)
+    for model in models:
+        table.add_row(
+            model.tag,
+            f"{model.created_at:%Y-%m-%d %H:%M}",
+            str(model.training_summary.get("customers", "")),
+            str(len(model.features)),
+            model.artifact_path,
+        )
+    console.print(table)

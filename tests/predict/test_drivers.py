@@ -1,0 +1,66 @@
+import math
+
+import pandas as pd
+import pytest
+
+from cspersona.predict.drivers import Driver, effect_words, phrase, top_drivers
+
+
+@pytest.mark.parametrize(
+    ("contribution", "expected"),
+    [
+        (1.0, "strongly raises churn risk (odds x2.7)"),
+        (-0.3, "moderately lowers churn risk (odds x0.74)"),
+        (0.1, "slightly raises churn risk (odds x1.1)"),
+    ],
+)
+def test_effects_say_direction_and_size(contribution: float, expected: str) -> None:
+    assert effect_words(contribution) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "typical", "expected"),
+    [
+        ("tenure", 2.0, 29.0, "tenure is low (2; typical 29)"),
+        ("charges", 1234.5, 70.0, "charges is high (1,234; typical 70)"),
+        ("seats", 40.0, 40.0, "seats is typical (40; typical 40)"),
+        ("Contract", "Month-to-month", "Month-to-month", "Contract is Month-to-month"),
+        ("TotalCharges", math.nan, 1397.0, "TotalCharges is unknown"),
+    ],
+)
+def test_generic_phrases_for_numbers_categories_and_missing_values(
+    column: str, value: float | str, typical: float | str, expected: str
+) -> None:
+    text = phrase(column, value, 1.0, typical)
+
+    assert text == f"{expected}: strongly raises churn risk (odds x2.7)"
+
+
+def test_a_column_template_words_its_own_feature() -> None:
+    templates = {"active_users_change_60d": "active users {value:+.0%} in 60 days ({effect})"}
+
+    text = phrase("active_users_change_60d", -0.4, 0.8, 0.0, templates)
+
+    assert text == "active users -40% in 60 days (strongly raises churn risk (odds x2.2))"
+
+
+def test_top_drivers_are_the_largest_pushes_either_way_and_skip_negligible_ones() -> None:
+    contributions = pd.DataFrame(
+        {"tenure": [0.9, 0.01], "Contract": [-1.2, 0.02], "seats": [0.3, -0.04]}
+    )
+    values = pd.DataFrame(
+        {"tenure": [2.0, 30.0], "Contract": ["Two year", "One year"], "seats": [5.0, 50.0]}
+    )
+    typical = {"tenure": 29.0, "Contract": "Month-to-month", "seats": 40.0}
+
+    first, second = top_drivers(contributions, values, typical, top=2)
+
+    assert [driver.column for driver in first] == ["Contract", "tenure"]
+    assert first[0] == Driver(
+        column="Contract",
+        value="Two year",
+        contribution=-1.2,
+        phrase="Contract is Two year: strongly lowers churn risk (odds x0.3)",
+    )
+    assert (first[0].direction, first[0].size) == ("lowers", "strongly")
+    assert second == []  # nothing moves the second customer enough to mention
