@@ -9,6 +9,7 @@ from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
+from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.logs import configure_logging
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(db_app, name="db")
+app.add_typer(pii_app, name="pii")
 app.command()(serve)
 
 
