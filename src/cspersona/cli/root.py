@@ -9,6 +9,7 @@ from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
+from cspersona.ingest.commands import ingest, quarantine
 from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.logs import configure_logging
 
@@ -22,6 +23,8 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(pii_app, name="pii")
 app.command()(serve)
+app.command()(ingest)
+app.command()(quarantine)
 
 
 def _print_version(value: bool) -> None:

@@ -1,0 +1,91 @@
+"""Anonymising imported records before they are stored, with what the import knows.
+
+Text fields (messages, subjects, NPS comments, notes, quarantined raw records) go through the
+PII redactor; the names of the customer's contacts seen in this import help it find people,
+and the product catalogue and the customer's company name keep it from taking product or
+company words for names. Contacts' own name, e-mail and phone are pseudonymised with the same
+keyed function as text, so a contact's stored name is the pseudonym their messages show.
+"""
+
+import re
+
+from cspersona.catalogue.models import Catalogue
+from cspersona.config import Settings
+from cspersona.ingest.pii.anonymizer import PiiRedactor
+from cspersona.ingest.pii.entities import EntityType
+from cspersona.ingest.pii.operators import KeyedHash, Pseudonymize
+from cspersona.ingest.pii.recognizer import AnalysisContext
+
+WORD = re.compile(r"[^\W\d_]{2,}")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def words_of(*texts: str | None) -> set[str]:
+    """Casefolded words of two letters or more."""
+    return {word.casefold() for text in texts if text for word in WORD.findall(text)}
+
+
+def catalogue_words(catalogue: Catalogue) -> frozenset[str]:
+    """Every word of the product, plans, features, integrations and competitors."""
+    texts = [catalogue.product, *catalogue.plans, *catalogue.integrations, *catalogue.competitors]
+    for feature in catalogue.features:
+        texts.extend([feature.name, *feature.aliases])
+    return frozenset(words_of(*texts))
+
+
+class RecordAnonymizer:
+    """Applies the PII settings to the fields of imported records."""
+
+    def __init__(self, settings: Settings, catalogue: Catalogue) -> None:
+        """Build the redactor once per import (the gazetteer loads once per process)."""
+        self.keyed_hash = KeyedHash(settings.secret_key)
+        self.redactor = PiiRedactor.from_settings(settings) if settings.pii_enabled else None
+        self.pseudonyms = Pseudonymize(self.keyed_hash)
+        self.keep_contact_fields = not settings.pii_enabled or settings.pii_contact_fields == "keep"
+        self.product_words = catalogue_words(catalogue)
+        self.contact_names: dict[str, set[str]] = {}
+        self.company_names: dict[str, set[str]] = {}
+        self.contexts: dict[str | None, AnalysisContext] = {}
+
+    def know_company(self, customer: str, company_name: str | None) -> None:
+        """The customer's company name: its words are not people's names."""
+        self.company_names.setdefault(customer, set()).update(words_of(company_name))
+        self.contexts.pop(customer, None)
+
+    def know_contact(self, customer: str, name: str | None) -> None:
+        """A contact's real name: found as a name in this customer's conversations."""
+        self.contact_names.setdefault(customer, set()).update(words_of(name))
+        self.contexts.pop(customer, None)
+
+    def _context(self, customer: str | None) -> AnalysisContext:
+        context = self.contexts.get(customer)
+        if context is None:
+            known = frozenset(self.contact_names.get(customer or "", ()))
+            company = self.company_names.get(customer or "", set()) - known
+            context = AnalysisContext(known_names=known, not_names=self.product_words | company)
+            self.contexts[customer] = context
+        return context
+
+    def text(self, value: str | None, customer: str | None = None) -> str | None:
+        """``value`` with its PII replaced as configured."""
+        if not value or self.redactor is None:
+            return value
+        return self.redactor.redact(value, self._context(customer))
+
+    def contact_fields(
+        self, name: str | None, email: str | None, phone: str | None
+    ) -> dict[str, str | None]:
+        """A contact's name, e-mail and phone as they are stored."""
+        if self.keep_contact_fields:
+            return {"name": name, "email": email, "phone": phone}
+        return {
+            "name": self.pseudonyms.person(name) if name else None,
+            "email": self.pseudonyms.email(email) if email else None,
+            "phone": self.pseudonyms.phone(phone) if phone else None,
+        }
+
+    def author(self, author_id: str | None) -> str | None:
+        """A message author's id; an e-mail address is pseudonymised like a contact's."""
+        if author_id and not self.keep_contact_fields and EMAIL.match(author_id):
+            return self.pseudonyms.operate(author_id, EntityType.EMAIL_ADDRESS)
+        return author_id

@@ -1,0 +1,112 @@
+"""Recognising a conversation imported twice: the same content, or nearly the same.
+
+Exact: a keyed hash of the conversation's normalised text (case, punctuation and spacing
+ignored). Near: MinHash signatures of word 3-grams, compared within the same customer; two
+conversations whose estimated Jaccard similarity reaches the threshold are the same one
+exported twice (a helpdesk and a mail archive, a re-export with a changed signature line).
+Either only counts when the two started within :data:`DUPLICATE_WINDOW` of each other, so a
+customer's recurring, identical requests ("please reset my password") stay separate
+conversations. Signatures are stored (``interaction_fingerprints``) so later imports compare
+against earlier ones without re-reading their text.
+"""
+
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from cspersona.ingest.pii.operators import KeyedHash
+
+WORD = re.compile(r"\w+")
+SHINGLE_WORDS = 3
+PERMUTATIONS = 64
+MIN_SHINGLES = 5
+DUPLICATE_WINDOW = timedelta(days=1)
+MERSENNE_PRIME = (1 << 61) - 1
+SEED = 20_240_601
+
+Signature = npt.NDArray[np.uint32]
+
+
+def normalised_words(texts: Iterable[str]) -> list[str]:
+    """The words of the texts, casefolded, without punctuation."""
+    return WORD.findall(" ".join(texts).casefold())
+
+
+def content_hash(keyed_hash: KeyedHash, words: list[str]) -> str:
+    """A keyed hash of the normalised conversation (64 hex digits)."""
+    return keyed_hash.hexdigest("conversation", " ".join(words))
+
+
+class MinHasher:
+    """MinHash signatures with fixed permutations, so stored signatures stay comparable."""
+
+    def __init__(self, permutations: int = PERMUTATIONS, seed: int = SEED) -> None:
+        """Draw the ``(a * x + b) mod p`` permutations once from a fixed seed."""
+        generator = np.random.default_rng(seed)
+        self._a = generator.integers(1, 1 << 32, size=(permutations, 1), dtype=np.uint64)
+        self._b = generator.integers(0, 1 << 32, size=(permutations, 1), dtype=np.uint64)
+
+    def signature(self, words: list[str]) -> Signature | None:
+        """The signature of the word 3-grams, or None when there are too few to compare."""
+        shingles = {
+            " ".join(words[index : index + SHINGLE_WORDS])
+            for index in range(len(words) - SHINGLE_WORDS + 1)
+        }
+        if len(shingles) < MIN_SHINGLES:
+            return None
+        hashes = np.fromiter(
+            (zlib.crc32(shingle.encode("utf-8")) for shingle in shingles),
+            dtype=np.uint64,
+            count=len(shingles),
+        )
+        permuted = (self._a * hashes[np.newaxis, :] + self._b) % MERSENNE_PRIME
+        signature: Signature = (permuted.min(axis=1) & 0xFFFFFFFF).astype(np.uint32)
+        return signature
+
+
+def similarity(first: Signature, second: Signature) -> float:
+    """Estimated Jaccard similarity of the two shingle sets."""
+    return float(np.mean(first == second))
+
+
+def to_bytes(signature: Signature) -> bytes:
+    """The signature as stored (little-endian uint32)."""
+    return signature.astype("<u4").tobytes()
+
+
+def from_bytes(data: bytes) -> Signature:
+    """A stored signature."""
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+
+@dataclass
+class Fingerprint:
+    """What near-duplicate search needs of one stored conversation."""
+
+    interaction_id: int
+    started_at: datetime
+    signature: Signature
+
+
+def within_window(first: datetime, second: datetime) -> bool:
+    """Whether two conversations started close enough to be one conversation twice."""
+    return abs(first - second) <= DUPLICATE_WINDOW
+
+
+def most_similar(
+    signature: Signature, started_at: datetime, candidates: Iterable[Fingerprint], threshold: float
+) -> tuple[Fingerprint, float] | None:
+    """The most similar candidate at or above ``threshold`` within the window, if any."""
+    best: tuple[Fingerprint, float] | None = None
+    for candidate in candidates:
+        if not within_window(started_at, candidate.started_at):
+            continue
+        score = similarity(signature, candidate.signature)
+        if score >= threshold and (best is None or score > best[1]):
+            best = (candidate, score)
+    return best
