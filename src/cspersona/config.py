@@ -96,6 +96,13 @@ class Settings(BaseSettings):
     ingest_timezone: str = Field(
         default="UTC", description="Time zone of imported timestamps that carry none."
     )
+    ingest_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes that anonymise text during imports; 0 means one per CPU core "
+        "(at most 4), 1 means no extra process.",
+    )
     ingest_dayfirst: bool = Field(
         default=False, description="Read ambiguous dates such as 04/03/2025 as day first."
     )

@@ -5,9 +5,18 @@ PII redactor; the names of the customer's contacts seen in this import help it f
 and the product catalogue and the customer's company name keep it from taking product or
 company words for names. Contacts' own name, e-mail and phone are pseudonymised with the same
 keyed function as text, so a contact's stored name is the pseudonym their messages show.
+
+Detection is the costly step of an import, and each text is independent: batches of many
+texts are spread over worker processes (``CSPERSONA_INGEST_WORKERS``). Pseudonyms come from a
+keyed hash, so every process gives a person the same one.
 """
 
+import math
+import multiprocessing
+import os
 import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
 
 from cspersona.catalogue.models import Catalogue
 from cspersona.config import Settings
@@ -18,6 +27,28 @@ from cspersona.ingest.pii.recognizer import AnalysisContext
 
 WORD = re.compile(r"[^\W\d_]{2,}")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PARALLEL_MIN_TEXTS = 500
+CHUNKS_PER_WORKER = 4
+MAX_AUTOMATIC_WORKERS = 4
+
+_worker_redactor: PiiRedactor | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_redactor
+    _worker_redactor = PiiRedactor.from_settings(settings)
+
+
+def _redact_chunk(items: list[tuple[str, AnalysisContext]]) -> list[str]:
+    assert _worker_redactor is not None, "the pool initialiser builds the redactor"
+    return [_worker_redactor.redact(text, context) for text, context in items]
+
+
+def worker_count(settings: Settings) -> int:
+    """Processes to anonymise with: the setting, or one per CPU core (at most four)."""
+    if settings.ingest_workers:
+        return settings.ingest_workers
+    return min(os.cpu_count() or 1, MAX_AUTOMATIC_WORKERS)
 
 
 def words_of(*texts: str | None) -> set[str]:
@@ -38,6 +69,9 @@ class RecordAnonymizer:
 
     def __init__(self, settings: Settings, catalogue: Catalogue) -> None:
         """Build the redactor once per import (the gazetteer loads once per process)."""
+        self.settings = settings
+        self.workers = worker_count(settings)
+        self.pool: ProcessPoolExecutor | None = None
         self.keyed_hash = KeyedHash(settings.secret_key)
         self.redactor = PiiRedactor.from_settings(settings) if settings.pii_enabled else None
         self.pseudonyms = Pseudonymize(self.keyed_hash)
@@ -71,6 +105,47 @@ class RecordAnonymizer:
         if not value or self.redactor is None:
             return value
         return self.redactor.redact(value, self._context(customer))
+
+    def texts(self, items: list[tuple[str | None, str | None]]) -> list[str | None]:
+        """Many ``(text, customer)`` pairs anonymised at once, across processes when many."""
+        if self.redactor is None:
+            return [value for value, _customer in items]
+        todo = [
+            (index, value, self._context(customer))
+            for index, (value, customer) in enumerate(items)
+            if value
+        ]
+        if len(todo) >= PARALLEL_MIN_TEXTS and self.workers > 1:
+            size = math.ceil(len(todo) / (self.workers * CHUNKS_PER_WORKER))
+            chunks = [
+                [(value, context) for _index, value, context in todo[start : start + size]]
+                for start in range(0, len(todo), size)
+            ]
+            redacted = [text for chunk in self._pool().map(_redact_chunk, chunks) for text in chunk]
+        else:
+            redacted = [self.redactor.redact(value, context) for _index, value, context in todo]
+        results = [value for value, _customer in items]
+        for (index, _value, _context), text in zip(todo, redacted, strict=True):
+            results[index] = text
+        return results
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            # Forking copies the loaded word lists for free, but is only safe without threads.
+            method = "fork" if threading.active_count() == 1 else "spawn"
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_start_worker,
+                initargs=(self.settings,),
+            )
+        return self.pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
     def contact_fields(
         self, name: str | None, email: str | None, phone: str | None

@@ -26,7 +26,6 @@ SHINGLE_WORDS = 3
 PERMUTATIONS = 64
 MIN_SHINGLES = 5
 DUPLICATE_WINDOW = timedelta(days=1)
-MERSENNE_PRIME = (1 << 61) - 1
 SEED = 20_240_601
 
 Signature = npt.NDArray[np.uint32]
@@ -46,26 +45,32 @@ class MinHasher:
     """MinHash signatures with fixed permutations, so stored signatures stay comparable."""
 
     def __init__(self, permutations: int = PERMUTATIONS, seed: int = SEED) -> None:
-        """Draw the ``(a * x + b) mod p`` permutations once from a fixed seed."""
+        """Draw the hash functions once from a fixed seed.
+
+        Each is multiply-shift hashing: ``(a * x + b) mod 2**64``, upper 32 bits, with ``a``
+        odd (Dietzfelbinger's universal family; cheaper than a modulus).
+        """
         generator = np.random.default_rng(seed)
-        self._a = generator.integers(1, 1 << 32, size=(permutations, 1), dtype=np.uint64)
-        self._b = generator.integers(0, 1 << 32, size=(permutations, 1), dtype=np.uint64)
+        self._a = generator.integers(0, 1 << 63, size=(permutations, 1), dtype=np.uint64) * 2 + 1
+        self._b = generator.integers(0, 1 << 63, size=(permutations, 1), dtype=np.uint64)
 
     def signature(self, words: list[str]) -> Signature | None:
         """The signature of the word 3-grams, or None when there are too few to compare."""
-        shingles = {
-            " ".join(words[index : index + SHINGLE_WORDS])
-            for index in range(len(words) - SHINGLE_WORDS + 1)
-        }
+        if len(words) < SHINGLE_WORDS:
+            return None
+        word_hashes = np.fromiter(
+            (zlib.crc32(word.encode("utf-8")) for word in words), dtype=np.uint64, count=len(words)
+        )
+        # A 32-bit hash per 3-gram, combined from its words' CRC-32s.
+        shingles = np.unique(
+            (word_hashes[:-2] * 1_000_003 ^ word_hashes[1:-1] * 8_191 ^ word_hashes[2:])
+            & 0xFFFFFFFF
+        )
         if len(shingles) < MIN_SHINGLES:
             return None
-        hashes = np.fromiter(
-            (zlib.crc32(shingle.encode("utf-8")) for shingle in shingles),
-            dtype=np.uint64,
-            count=len(shingles),
-        )
-        permuted = (self._a * hashes[np.newaxis, :] + self._b) % MERSENNE_PRIME
-        signature: Signature = (permuted.min(axis=1) & 0xFFFFFFFF).astype(np.uint32)
+        with np.errstate(over="ignore"):
+            permuted = (self._a * shingles[np.newaxis, :] + self._b) >> np.uint64(32)
+        signature: Signature = permuted.min(axis=1).astype(np.uint32)
         return signature
 
 
@@ -86,9 +91,9 @@ def from_bytes(data: bytes) -> Signature:
 
 @dataclass
 class Fingerprint:
-    """What near-duplicate search needs of one stored conversation."""
+    """What near-duplicate search needs of one conversation, and how to name it."""
 
-    interaction_id: int
+    reference: str
     started_at: datetime
     signature: Signature
 

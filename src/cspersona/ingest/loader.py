@@ -70,6 +70,21 @@ class Conversation:
         return self.source, self.interaction.model.external_id
 
 
+@dataclass
+class Candidate:
+    """A new conversation being checked against stored and earlier ones."""
+
+    conversation: Conversation
+    customer_id: int
+    digest: str | None
+    signature: Signature | None
+
+    @property
+    def location(self) -> str:
+        """Where its interaction record is."""
+        return self.conversation.interaction.record.location
+
+
 @dataclass(slots=True)
 class Seen:
     """The first record of a key in this import: where it was and what it held."""
@@ -103,8 +118,9 @@ def _chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
         yield values[start : start + QUERY_CHUNK]
 
 
-def _digest(model: Any) -> bytes:
-    return hashlib.blake2b(model.model_dump_json().encode("utf-8"), digest_size=12).digest()
+def _digest(record: RawRecord) -> bytes:
+    """What a record held, to tell a repeated record from a different one with the same id."""
+    return hashlib.blake2b(record.raw.encode("utf-8"), digest_size=12).digest()
 
 
 def _message_key(conversation: tuple[str, str]) -> Key:
@@ -114,6 +130,20 @@ def _message_key(conversation: tuple[str, str]) -> Key:
         return (*conversation, item.model.seq)
 
     return key
+
+
+def _message_row(interaction_id: int, pending: Pending) -> dict[str, Any]:
+    """A message as stored, before anonymisation."""
+    model = pending.model
+    return {
+        "interaction_id": interaction_id,
+        "seq": model.seq,
+        "author_role": model.author_role,
+        "author_id": model.author_id,
+        "sent_at": model.sent_at,
+        "text": model.text,
+        "external_id": model.external_id,
+    }
 
 
 def _same_id_reason(first: Seen) -> str:
@@ -148,7 +178,7 @@ class Loader:
         self.customer_ids: dict[str, int] = {}
         self.contact_ids: dict[str, int] = {}
         self.interaction_ids: dict[tuple[str, str], int] = {}
-        self.content_hashes: dict[str, list[tuple[datetime, int]]] = {}
+        self.content_hashes: dict[str, list[tuple[datetime, str]]] = {}
         self.fingerprints: dict[int, list[Fingerprint]] = {}
         self.source = self.reader_name = "import"
         self.grouped = self.entity_ordered = False
@@ -202,8 +232,8 @@ class Loader:
         if first is None:
             self.pending[pending.model.external_id] = Conversation(pending, self.source)
             return
-        seen = Seen(first.interaction.record.location, _digest(first.interaction.model))
-        if seen.digest == _digest(pending.model):
+        seen = Seen(first.interaction.record.location, _digest(first.interaction.record))
+        if seen.digest == _digest(pending.record):
             self.batch.rejected.append((pending.record, "", QuarantineKind.DUPLICATE))
         else:
             self.batch.rejected.append(
@@ -221,10 +251,13 @@ class Loader:
         self.flush()
 
     def _release_conversations(self) -> None:
-        for conversation in self.pending.values():
+        """Complete conversations join the batch, which is written whenever it is full."""
+        pending, self.pending = self.pending, {}
+        for conversation in pending.values():
             self.batch.conversations.append(conversation)
             self.batch.size += 1 + len(conversation.messages)
-        self.pending.clear()
+            if self.batch.size >= self.settings.batch_size:
+                self.flush()
 
     # Writing ---------------------------------------------------------------------------
 
@@ -291,8 +324,7 @@ class Loader:
                     "reason": reason,
                 }
             )
-        if rows:
-            self.db_session.execute(insert(QuarantinedRecord), rows)
+        self._insert_rows(QuarantinedRecord, rows)
 
     def _fresh(
         self, entity: Entity, items: list[Pending], key: Key, stored: set[Any]
@@ -304,15 +336,15 @@ class Loader:
             item_key = key(item)
             first = seen.get(item_key)
             if first is not None:
-                same = first.digest == _digest(item.model)
+                same = first.digest == _digest(item.record)
                 self._reject(
                     item.record, "" if same else _same_id_reason(first), QuarantineKind.DUPLICATE
                 )
             elif item_key in stored:
-                seen[item_key] = Seen(item.record.location, _digest(item.model))
+                seen[item_key] = Seen(item.record.location, _digest(item.record))
                 self._count(entity, duplicates=1)
             else:
-                seen[item_key] = Seen(item.record.location, _digest(item.model))
+                seen[item_key] = Seen(item.record.location, _digest(item.record))
                 fresh.append(item)
         return fresh
 
@@ -360,12 +392,19 @@ class Loader:
             "the customers first (a customers file, CRM companies or helpdesk organisations)"
         )
 
-    def _insert(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows and return their new ids, in order."""
+    def _insert(self, model: Any, rows: list[dict[str, Any]], *key: str) -> dict[Any, int]:
+        """Insert rows; their new ids by the values of the ``key`` columns (unique in rows)."""
         if not rows:
-            return []
-        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(self.db_session.scalars(statement, rows).all())
+            return {}
+        table = model.__table__
+        statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
+        result = self.db_session.execute(statement, rows)
+        return {tuple(found[1:]) if len(key) > 1 else found[1]: found[0] for found in result}
+
+    def _insert_rows(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        """Insert rows through the table (no ORM bookkeeping: many rows, fast)."""
+        if rows:
+            self.db_session.execute(insert(model.__table__), rows)
 
     def _write_customers(self) -> None:
         items = self.writing.records[Entity.CUSTOMERS]
@@ -374,8 +413,7 @@ class Loader:
         rows = [item.model.model_dump() for item in fresh]
         for row in rows:
             self.anonymizer.know_company(row["external_id"], row["company_name"])
-        ids = self._insert(Customer, rows)
-        self.customer_ids.update(zip((row["external_id"] for row in rows), ids, strict=True))
+        self.customer_ids.update(self._insert(Customer, rows, "external_id"))
         self._count(Entity.CUSTOMERS, loaded=len(rows))
 
     def _write_contacts(self) -> None:
@@ -395,8 +433,7 @@ class Loader:
             }
             for item in fresh
         ]
-        ids = self._insert(Contact, rows)
-        self.contact_ids.update(zip((row["external_id"] for row in rows), ids, strict=True))
+        self.contact_ids.update(self._insert(Contact, rows, "external_id"))
         self._count(Entity.CONTACTS, loaded=len(rows))
 
     def _write_conversations(self) -> None:
@@ -404,7 +441,7 @@ class Loader:
         self._resolve_customers(c.interaction.model.customer_external_id for c in conversations)
         self._resolve_contacts(c.interaction.model.contact_external_id for c in conversations)
         self._resolve_interactions(conversations)
-        new: list[tuple[Conversation, list[str], Signature | None]] = []
+        candidates: list[Candidate] = []
         for conversation in conversations:
             interaction = conversation.interaction
             if interaction.model.customer_external_id not in self.customer_ids:
@@ -417,32 +454,88 @@ class Loader:
                 self._known_conversation(conversation, first)
                 continue
             self.seen[Entity.INTERACTIONS][conversation.key] = Seen(
-                interaction.record.location, _digest(interaction.model)
+                interaction.record.location, _digest(interaction.record)
             )
-            messages = self._fresh(
+            conversation.messages = self._fresh(
                 Entity.MESSAGES,
                 sorted(conversation.messages, key=lambda pending: pending.model.seq),
                 _message_key(conversation.key),
                 set(),
             )
-            conversation.messages = messages
-            words = normalised_words(pending.model.text for pending in messages)
-            signature = self.minhasher.signature(words)
-            repeated = self._repeats(conversation, words, signature)
+            candidates.append(self._candidate(conversation))
+        self._load_content_hashes(candidate.digest for candidate in candidates)
+        new = []
+        for candidate in candidates:
+            repeated = self._repeats(candidate)
             if repeated is None:
-                new.append((conversation, words, signature))
-            else:
-                reason = (
-                    f"repeats interaction {repeated} of the same customer, started within a "
-                    "day of it; lower CSPERSONA_INGEST_NEAR_DUPLICATE_THRESHOLD's strictness "
-                    "(raise it) if they are different conversations"
-                )
-                self._reject(interaction.record, reason, QuarantineKind.DUPLICATE)
-                for pending in messages:
-                    self._reject(
-                        pending.record, f"its conversation {reason}", QuarantineKind.DUPLICATE
-                    )
+                new.append(candidate)
+                self._remember(candidate, f"the conversation at {candidate.location}")
+                continue
+            reason = (
+                f"repeats {repeated} of the same customer, started within a day of it; raise "
+                "CSPERSONA_INGEST_NEAR_DUPLICATE_THRESHOLD if they are different conversations"
+            )
+            conversation = candidate.conversation
+            self._reject(conversation.interaction.record, reason, QuarantineKind.DUPLICATE)
+            for pending in conversation.messages:
+                self._reject(pending.record, f"its conversation {reason}", QuarantineKind.DUPLICATE)
         self._insert_conversations(new)
+
+    def _candidate(self, conversation: Conversation) -> Candidate:
+        model = conversation.interaction.model
+        words = normalised_words(pending.model.text for pending in conversation.messages)
+        digest = (
+            content_hash(self.anonymizer.keyed_hash, [model.customer_external_id, *words])
+            if words
+            else None
+        )
+        return Candidate(
+            conversation,
+            self.customer_ids[model.customer_external_id],
+            digest,
+            self.minhasher.signature(words),
+        )
+
+    def _load_content_hashes(self, digests: Iterable[str | None]) -> None:
+        """Stored conversations with these content hashes (the hash names the customer)."""
+        missing = sorted({d for d in digests if d is not None} - self.content_hashes.keys())
+        for digest in missing:
+            self.content_hashes[digest] = []
+        for chunk in _chunks(missing):
+            query = select(Interaction.content_hash, Interaction.started_at, Interaction.id).where(
+                Interaction.content_hash.in_(chunk)
+            )
+            for stored, started_at, interaction_id in self.db_session.execute(query):
+                reference = f"interaction {interaction_id}"
+                self.content_hashes[str(stored)].append((started_at, reference))
+
+    def _repeats(self, candidate: Candidate) -> str | None:
+        """What stored or earlier conversation of the customer this one repeats, if any."""
+        if candidate.digest is None:
+            return None
+        started_at = candidate.conversation.interaction.model.started_at
+        for other_start, reference in self.content_hashes[candidate.digest]:
+            if within_window(other_start, started_at):
+                return reference
+        if candidate.signature is None:
+            return None
+        match = most_similar(
+            candidate.signature,
+            started_at,
+            self._fingerprints_of(candidate.customer_id),
+            self.settings.near_duplicate_threshold,
+        )
+        return match[0].reference if match else None
+
+    def _remember(self, candidate: Candidate, reference: str) -> None:
+        """Let later conversations of this import find this one as their original."""
+        started_at = candidate.conversation.interaction.model.started_at
+        if candidate.digest is not None:
+            self.content_hashes[candidate.digest].append((started_at, reference))
+        if candidate.signature is not None:
+            self._fingerprints_of(candidate.customer_id).append(
+                Fingerprint(reference, started_at, candidate.signature)
+            )
 
     def _resolve_interactions(self, conversations: list[Conversation]) -> None:
         by_source: dict[str, set[str]] = {}
@@ -460,7 +553,7 @@ class Loader:
     def _known_conversation(self, conversation: Conversation, first: Seen | None) -> None:
         """An interaction stored or read before: a duplicate, but new turns of it still load."""
         interaction = conversation.interaction
-        same = first is None or first.digest == _digest(interaction.model)
+        same = first is None or first.digest == _digest(interaction.record)
         reason = "" if same else _same_id_reason(first)  # type: ignore[arg-type]
         self._reject(interaction.record, reason, QuarantineKind.DUPLICATE)
         interaction_id = self.interaction_ids.get(conversation.key)
@@ -470,36 +563,6 @@ class Loader:
                 self._reject(pending.record, "", QuarantineKind.DUPLICATE)
             return
         self._insert_messages(interaction_id, customer, conversation.key, conversation.messages)
-
-    def _repeats(
-        self, conversation: Conversation, words: list[str], signature: Signature | None
-    ) -> int | None:
-        """The id of a stored conversation of the same customer this one repeats, if any."""
-        if not words:
-            return None
-        model = conversation.interaction.model
-        customer_id = self.customer_ids[model.customer_external_id]
-        digest = content_hash(self.anonymizer.keyed_hash, [model.customer_external_id, *words])
-        for started_at, interaction_id in self._same_content(digest, customer_id):
-            if within_window(started_at, model.started_at):
-                return interaction_id
-        if signature is None:
-            return None
-        match = most_similar(
-            signature,
-            model.started_at,
-            self._fingerprints_of(customer_id),
-            self.settings.near_duplicate_threshold,
-        )
-        return match[0].interaction_id if match else None
-
-    def _same_content(self, digest: str, customer_id: int) -> list[tuple[datetime, int]]:
-        if digest not in self.content_hashes:
-            query = select(Interaction.started_at, Interaction.id).where(
-                Interaction.content_hash == digest, Interaction.customer_id == customer_id
-            )
-            self.content_hashes[digest] = list(self.db_session.execute(query).tuples())
-        return self.content_hashes[digest]
 
     def _fingerprints_of(self, customer_id: int) -> list[Fingerprint]:
         if customer_id not in self.fingerprints:
@@ -511,81 +574,71 @@ class Loader:
                 .where(Interaction.customer_id == customer_id)
             )
             self.fingerprints[customer_id] = [
-                Fingerprint(key, started, from_bytes(signature))
+                Fingerprint(f"interaction {key}", started, from_bytes(signature))
                 for key, started, signature in self.db_session.execute(query)
             ]
         return self.fingerprints[customer_id]
 
-    def _insert_conversations(
-        self, new: list[tuple[Conversation, list[str], Signature | None]]
-    ) -> None:
-        rows = []
-        for conversation, words, _signature in new:
-            model = conversation.interaction.model
+    def _insert_conversations(self, new: list[Candidate]) -> None:
+        rows: list[dict[str, Any]] = []
+        customers: list[str] = []
+        for candidate in new:
+            model = candidate.conversation.interaction.model
             customer = model.customer_external_id
+            customers.append(customer)
             rows.append(
                 {
-                    "customer_id": self.customer_ids[customer],
+                    "customer_id": candidate.customer_id,
                     "contact_id": self.contact_ids.get(model.contact_external_id or ""),
                     "type": model.type,
                     "channel": model.channel,
-                    "subject": self.anonymizer.text(model.subject, customer),
+                    "subject": model.subject,
                     "status": model.status,
                     "priority": model.priority,
                     "started_at": model.started_at,
                     "closed_at": model.closed_at,
-                    "source": conversation.source,
+                    "source": candidate.conversation.source,
                     "external_id": model.external_id,
-                    "content_hash": (
-                        content_hash(self.anonymizer.keyed_hash, [customer, *words])
-                        if words
-                        else None
-                    ),
+                    "content_hash": candidate.digest,
                     "ingestion_run_id": self.run.id,
                 }
             )
-        ids = self._insert(Interaction, rows)
-        self._count(Entity.INTERACTIONS, loaded=len(ids))
-        fingerprints = []
-        for (conversation, _words, signature), row, interaction_id in zip(
-            new, rows, ids, strict=True
-        ):
+        self._anonymize(rows, "subject", customers)
+        inserted = self._insert(Interaction, rows, "source", "external_id")
+        self._count(Entity.INTERACTIONS, loaded=len(inserted))
+        fingerprints: list[dict[str, Any]] = []
+        messages: list[dict[str, Any]] = []
+        message_customers: list[str] = []
+        for candidate in new:
+            conversation = candidate.conversation
+            interaction_id = inserted[conversation.key]
             self.interaction_ids[conversation.key] = interaction_id
-            if row["content_hash"] is not None:
-                self.content_hashes.setdefault(row["content_hash"], []).append(
-                    (row["started_at"], interaction_id)
-                )
-            if signature is not None:
-                fingerprints.append(
-                    {"interaction_id": interaction_id, "signature": to_bytes(signature)}
-                )
-                self._fingerprints_of(row["customer_id"]).append(
-                    Fingerprint(interaction_id, row["started_at"], signature)
-                )
-        if fingerprints:
-            self.db_session.execute(insert(InteractionFingerprint), fingerprints)
-        message_rows = [
-            self._message_row(
-                interaction_id, conversation.interaction.model.customer_external_id, pending
+            if candidate.signature is not None:
+                signature = to_bytes(candidate.signature)
+                fingerprints.append({"interaction_id": interaction_id, "signature": signature})
+            customer = conversation.interaction.model.customer_external_id
+            messages.extend(
+                _message_row(interaction_id, pending) for pending in conversation.messages
             )
-            for (conversation, _words, _signature), interaction_id in zip(new, ids, strict=True)
-            for pending in conversation.messages
-        ]
-        if message_rows:
-            self.db_session.execute(insert(Message), message_rows)
-        self._count(Entity.MESSAGES, loaded=len(message_rows))
+            message_customers.extend([customer] * len(conversation.messages))
+        self._insert_rows(InteractionFingerprint, fingerprints)
+        self._insert_messages_rows(messages, message_customers)
 
-    def _message_row(self, interaction_id: int, customer: str, pending: Pending) -> dict[str, Any]:
-        model = pending.model
-        return {
-            "interaction_id": interaction_id,
-            "seq": model.seq,
-            "author_role": model.author_role,
-            "author_id": self.anonymizer.author(model.author_id),
-            "sent_at": model.sent_at,
-            "text": self.anonymizer.text(model.text, customer),
-            "external_id": model.external_id,
-        }
+    def _insert_messages_rows(self, rows: list[dict[str, Any]], customers: list[str]) -> None:
+        """Anonymise and store message rows (``customers``: each row's customer)."""
+        for row in rows:
+            row["author_id"] = self.anonymizer.author(row["author_id"])
+        self._anonymize(rows, "text", customers)
+        self._insert_rows(Message, rows)
+        self._count(Entity.MESSAGES, loaded=len(rows))
+
+    def _anonymize(self, rows: list[dict[str, Any]], column: str, customers: list[str]) -> None:
+        """Replace the PII in one text column of many rows at once (in parallel when many)."""
+        values = self.anonymizer.texts(
+            [(row[column], customer) for row, customer in zip(rows, customers, strict=True)]
+        )
+        for row, value in zip(rows, values, strict=True):
+            row[column] = value
 
     def _insert_messages(
         self, interaction_id: int, customer: str, key: tuple[str, str], messages: list[Pending]
@@ -598,10 +651,8 @@ class Loader:
         )
         stored = {(*key, seq) for seq in stored_seqs}
         fresh = self._fresh(Entity.MESSAGES, messages, _message_key(key), stored)
-        rows = [self._message_row(interaction_id, customer, pending) for pending in fresh]
-        if rows:
-            self.db_session.execute(insert(Message), rows)
-        self._count(Entity.MESSAGES, loaded=len(rows))
+        rows = [_message_row(interaction_id, pending) for pending in fresh]
+        self._insert_messages_rows(rows, [customer] * len(rows))
 
     def _write_loose_messages(self) -> None:
         """Messages whose conversation an earlier import (or another input) stored."""
@@ -652,8 +703,7 @@ class Loader:
         items = self._with_customer(self.writing.records[entity])
         fresh = self._fresh(entity, items, key, stored(items) if items else set())
         rows = [row(item.model) for item in fresh]
-        if rows:
-            self.db_session.execute(insert(table), rows)
+        self._insert_rows(table, rows)
         self._count(entity, loaded=len(rows))
 
     def _customer_id(self, model: Any) -> int:
@@ -698,7 +748,11 @@ class Loader:
             stored,
             lambda model: {
                 "customer_id": self._customer_id(model),
-                **model.model_dump(exclude={"customer_external_id"}),
+                "day": model.day,
+                "active_users": model.active_users or 0,
+                "logins": model.logins or 0,
+                "events": model.events or 0,
+                "feature_adoption": model.feature_adoption,
             },
         )
 

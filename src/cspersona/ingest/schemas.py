@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -155,12 +154,6 @@ def _json_object(value: Any) -> Any:
     return value
 
 
-def _not_negative(value: int) -> int:
-    if value < 0:
-        raise PydanticCustomError("negative", f"{value} is negative")
-    return value
-
-
 # Optional single-line strings of at most N characters (a blank value means none).
 Short8 = Annotated[
     Annotated[str, StringConstraints(max_length=8)] | None, BeforeValidator(_blank_is_none)
@@ -190,7 +183,8 @@ OptionalDay = Annotated[date | None, BeforeValidator(_day)]
 Day = Annotated[date, BeforeValidator(_day)]
 Text = Annotated[str, BeforeValidator(_long_text), Field(min_length=1)]
 OptionalText = Annotated[str | None, BeforeValidator(_long_text)]
-Count = Annotated[int, BeforeValidator(_whole_number), AfterValidator(_not_negative)]
+# Counts are read by pydantic itself ("41" and 41.0 are 41): usage has hundreds of thousands.
+Count = Annotated[int, Field(ge=0)]
 Money = Annotated[float | None, BeforeValidator(_number)]
 
 
@@ -276,9 +270,9 @@ class UsageDailyRecord(RecordModel):
 
     customer_external_id: ExternalId
     day: Day
-    active_users: Count = 0
-    logins: Count = 0
-    events: Count = 0
+    active_users: Count | None = None
+    logins: Count | None = None
+    events: Count | None = None
     feature_adoption: Annotated[dict[str, Count], BeforeValidator(_json_object)] = {}
 
 

@@ -62,10 +62,11 @@ def run_import(
     run = IngestionRun(source=source, paths=[str(path) for path in paths], summary={})
     db_session.add(run)
     db_session.commit()
+    anonymizer = RecordAnonymizer(settings, load_catalogue(settings.catalogue_path))
     loader = Loader(
         db_session=db_session,
         run=run,
-        anonymizer=RecordAnonymizer(settings, load_catalogue(settings.catalogue_path)),
+        anonymizer=anonymizer,
         settings=LoadSettings(settings.ingest_batch_size, settings.ingest_near_duplicate_threshold),
         on_batch=on_batch,
     )
@@ -102,6 +103,8 @@ def run_import(
         if isinstance(error, SQLAlchemyError):
             raise DatabaseError(f"import {run.id} stopped: {_first_line(error)}") from error
         raise
+    finally:
+        anonymizer.close()
     run.summary = {"entities": loader.summary(), "problems": problems, "notes": options.notes}
     run.finished_at = utc_now()
     if problems and not loader.summary():

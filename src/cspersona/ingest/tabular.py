@@ -106,7 +106,9 @@ def _csv_rows(path: Path, handle: TextIO, delimiter: str | None) -> Iterator[Row
             yield Row(None, location, raw, problem)
             continue
         padded = values + [""] * (len(header) - len(values))
-        yield Row(dict(zip(header, padded, strict=True)), location, raw)
+        pairs = zip(header, padded, strict=True)
+        cells = {name: value if value.strip() else None for name, value in pairs}
+        yield Row(cells, location, raw)
 
 
 def _sniff_delimiter(sample: str) -> str:

@@ -80,7 +80,7 @@ def _describe_one(detail: Any) -> str:
     kind, given = detail["type"], detail.get("input")
     if kind == "missing" or given is None:
         return f"{field} is missing"
-    if kind in {"choice", "date", "over_limit", "json", "negative"}:
+    if kind in {"choice", "date", "over_limit", "json"}:
         return f"{field}: {detail['msg']}"
     if kind in {"string_too_long", "too_long"} and isinstance(given, str):
         return f"{field} is {len(given)} characters; at most {detail['ctx']['max_length']} fit"

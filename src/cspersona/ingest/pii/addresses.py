@@ -11,7 +11,7 @@ import re
 
 from cspersona.ingest.pii.entities import EntityType, Span
 from cspersona.ingest.pii.gazetteer import Gazetteer, load_gazetteer
-from cspersona.ingest.pii.recognizer import AnalysisContext, Recognizer
+from cspersona.ingest.pii.recognizer import AnalysisContext, Recognizer, digit_count
 
 CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
 NUMBER = r"\d{1,5}[A-Za-z]?\b\.?"
@@ -22,17 +22,19 @@ STREET_TYPES = (
     r"|Coves|Courts|Isle|Points|Ranch|Loop|Pike|Strasse|Straße|Str|Weg|Laan|Straat|Gasse"
     r"|Allee|Platz|Vej|Gade|Gatan|Vägen|Veien"
 )
-# Street words written after the name, as separate words (Hungarian, Czech, Polish...).
-STREET_WORDS_AFTER = (
-    r"tér|u\.|utca|út|útja|körút|rkp\.|fasor|köz|sor|Str\.|Strasse|Straße|gate|gata|vei|vej"
-    r"|gade|väg"
+# Street words between a street's name and its number ("Villacher Strasse 89", "Erzsébet tér
+# 19", "Trenerys gate 232"), casefolded.
+STREET_WORDS = frozenset(
+    STREET_TYPES.casefold().split("|")
+    + "tér u utca út útja körút rkp fasor köz sor str gate gata vei vej gade väg".split()
 )
 # Street-name endings of Nordic, German, Dutch, Baltic and Central European languages.
-STREET_SUFFIXES = (
-    r"katu|tie|kuja|polku|rinne|kaari|raitti|vej|vænget|gade|gata|gatan|vägen|väg|veien"
-    r"|vegen|straße|strasse|stræti|braut|weg|laan|straat|plein|gasse|allee|platz|iela|gatve"
-    r"|utca|ulica|stræde"
+STREET_SUFFIXES = tuple(
+    "katu tie kuja polku rinne kaari raitti vej vænget gade gata gatan vägen väg veien vegen"
+    " straße strasse stræti braut weg laan straat plein gasse allee platz iela gatve utca ulica"
+    " stræde".split()
 )
+MIN_STREET_NAME_LETTERS = 3  # before the ending: "Koskikatu" yes, "Tie" no
 PREFIX_TYPES = (
     r"Rua|Avenida|Av\.|Calle|Carrer|Via|Viale|Piazza|Rue|Chemin|Plaza|Paseo|Travessa|Largo"
     r"|Praça|Ulica|ul\.|Calea|Strada|Bulevar|Λεωφόρος|Οδός"
@@ -42,10 +44,6 @@ STREET_LINES = [
     re.compile(
         rf"\b\d{{1,6}}[A-Za-z]?(?:[ ,]+\d{{1,5}})?\s+(?:{CAPITALISED}\s+){{0,4}}?"
         rf"(?:{STREET_TYPES})\b\.?"
-    ),
-    # Villacher Strasse 89 / Erzsébet tér 19.
-    re.compile(
-        rf"\b(?:{CAPITALISED}\s+){{1,3}}?(?:{STREET_TYPES}|{STREET_WORDS_AFTER})\s+{NUMBER}"
     ),
     # Rua do Arenque 1634 / Via Franscini 71
     re.compile(rf"\b(?:{PREFIX_TYPES})\s+(?:[\w'’.-]+\s+){{0,4}}?{NUMBER}"),
@@ -57,8 +55,9 @@ STREET_LINES = [
     # USNS Kelley FPO AP 12345
     re.compile(rf"\bUS[NCS]{{1,2}}[A-Z]?\s+{CAPITALISED}(?:\s*\n?\s*FPO\s+A[AEP]\s+\d{{5}})?"),
 ]
-# Koskikatu 25 / Brucker Bundesstrasse 31: the street word must not be an everyday word.
-SUFFIXED_STREET = re.compile(rf"\b({CAPITALISED}(?i:{STREET_SUFFIXES}))\s+{NUMBER}")
+# A word and a number: checked in Python for a street word or a street-name ending.
+WORD_AND_NUMBER = re.compile(rf"(?<![\w'’-])([^\W\d_][\w'’-]*+)(\.?)[ \t]+{NUMBER}")
+NAME_BEFORE = re.compile(rf"(?:{CAPITALISED}[ \t]+){{1,3}}$")
 # 20789 Allika 46: house number or postcode, a street name, a number, then the line ends.
 NUMBERED_NAME = re.compile(
     rf"\b\d{{2,6}}\s+(?:\d{{1,5}}\s+)?((?:{CAPITALISED}\s+){{1,3}}?)\d{{1,5}}[A-Za-z]?\b"
@@ -72,6 +71,17 @@ ANNOUNCED = re.compile(
     r"|street|delivery|the) address(?:\s+is)?|address\s*:|lives at|live at|living at|located at"
     r"|is at|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send (?:it|them|a new one"
     r"|the \w+|my \w+) to|moved to)\s*:?\s*"
+)
+ANNOUNCE_HINTS = (
+    "address",
+    "live",
+    "living",
+    "located",
+    " at ",
+    "ship",
+    "deliver",
+    "send",
+    "moved",
 )
 ANNOUNCED_END = re.compile(r"[?!]|\.(?=\s+[A-Z]|\s*$)|\n\s*\n|\s+for\s|$")
 QUOTE_MARKS = r"[ \t>?]*"
@@ -98,24 +108,45 @@ class StreetAddressRecognizer(Recognizer):
 
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Street lines and units (grown into their postal block) and announced addresses."""
+        if not digit_count(text):
+            return []
         spans = [
             self._street(text, match.start(), match.end())
             for pattern in STREET_LINES
             for match in pattern.finditer(text)
         ]
-        for pattern in (SUFFIXED_STREET, NUMBERED_NAME):
-            for match in pattern.finditer(text):
-                if match.group(1).strip() and not self._everyday(match.group(1)):
-                    spans.append(self._street(text, match.start(), match.end()))
+        for match in WORD_AND_NUMBER.finditer(text):
+            start = self._street_name_start(text, match)
+            if start is not None:
+                spans.append(self._street(text, start, match.end()))
+        for match in NUMBERED_NAME.finditer(text):
+            if match.group(1).strip() and not self._everyday(match.group(1)):
+                spans.append(self._street(text, match.start(), match.end()))
         spans.extend(
             Span(EntityType.STREET_ADDRESS, match.start(), match.end(), 0.6)
             for match in UNIT.finditer(text)
         )
-        for match in ANNOUNCED.finditer(text):
-            span = self._announced(text, match.end())
-            if span is not None:
-                spans.append(span)
+        lowered = text.casefold()
+        if any(hint in lowered for hint in ANNOUNCE_HINTS):
+            for match in ANNOUNCED.finditer(text):
+                span = self._announced(text, match.end())
+                if span is not None:
+                    spans.append(span)
         return _merge(spans)
+
+    def _street_name_start(self, text: str, match: re.Match[str]) -> int | None:
+        """Where the street named before a number starts, if the word says it is a street."""
+        word = match.group(1)
+        folded = word.casefold()
+        if folded in STREET_WORDS:
+            name = NAME_BEFORE.search(text, 0, match.start())
+            return name.start() if name else None
+        if not word[0].isupper() or folded in self.gazetteer.english_words:
+            return None
+        for suffix in STREET_SUFFIXES:
+            if folded.endswith(suffix) and len(folded) - len(suffix) >= MIN_STREET_NAME_LETTERS:
+                return match.start()
+        return None
 
     def _everyday(self, words: str) -> bool:
         return any(word.casefold() in self.gazetteer.english_words for word in words.split())

@@ -17,11 +17,23 @@ from cspersona.ingest.pii.entities import EntityType, Span
 from cspersona.ingest.pii.gazetteer import Gazetteer, load_gazetteer
 from cspersona.ingest.pii.recognizer import AnalysisContext, Recognizer
 
-WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+def _upper_case_class() -> str:
+    """A regex character class of every upper-case letter in the Basic Multilingual Plane."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" if a < b else chr(a) for a, b in ranges) + "]"
+
+
+CAPITALISED_WORD = re.compile(rf"\b{_upper_case_class()}[^\W\d_]*(?:['’\-][^\W\d_]+)*")
 POSSESSIVE = ("'s", "’s")
-PARTICLES = frozenset(
-    "van von de der den da di du del della dos das la le ten ter bin ibn al el af zu".split()
-)
+PARTICLES = "van von de der den da di du del della dos das la le ten ter bin ibn al el af zu"
+PARTICLE_GAP = re.compile(rf"^ (?:(?:{PARTICLES.replace(' ', '|')}) )*$")
 TITLES = frozenset(
     "mr mrs ms miss mx dr prof professor sir madam dame herr frau mme mlle sr sra rev".split()
 )
@@ -40,16 +52,20 @@ SURNAME_ENDING = re.compile(
     r"|shvili|poulos|akis|oglu|ović|ovic|vić|escu|sson|sen|dottir|dóttir|nen|inen|stein"
     r"|mann|berg|moto|mura|yama|kawa|shita|naka|uchi|ucci|etti|elli)$"
 )
-# Words right before a name that say a person follows.
-STRONG_BEFORE = re.compile(
-    r"(?i)(?:\b(?:my name is|name is|name's|names is|i'm|i am|this is|call me|hi|hello|hey"
-    r"|dear|thanks|thank you|cheers|regards|sincerely|greetings|attn|cc|signed|named|called"
-    r"|spoke (?:to|with)|speak (?:to|with)|talk(?:ed)? (?:to|with)|ask|asked|told|meet|met"
-    r"|colleague|manager|ceo|cto|cfo|coo|vp|director|founder|founders|producer|assigned to"
-    r"|reach out to|forwarded to|follow up with|ping|contact)"
-    r"|(?:name|user|contact|requester|author|from|to|attn|customer|agent|rep)\s*:)[,:]?\s*$"
-)
-WEAK_BEFORE = re.compile(r"(?i)\b(?:by|with|from|under|for|to|and|or|of|via|about|add)\s*$")
+# Words right before a name that say a person follows ("Hi Rubija", "my name is Rubija"), as
+# tuples of casefolded words; labels end in a colon ("From: Rubija").
+INTRODUCTIONS = {
+    tuple(phrase.split())
+    for phrase in (
+        "hi|hello|hey|dear|thanks|cheers|regards|sincerely|greetings|attn|cc|signed|named"
+        "|called|ask|asked|told|meet|met|colleague|manager|ceo|cto|cfo|coo|vp|director|founder"
+        "|founders|producer|ping|contact|i'm|name's|thank you|name is|names is|i am|this is"
+        "|call me|spoke to|spoke with|speak to|speak with|talk to|talk with|talked to"
+        "|talked with|assigned to|forwarded to|my name is|reach out to|follow up with"
+    ).split("|")
+}
+INTRODUCTION_LENGTHS = sorted({len(phrase) for phrase in INTRODUCTIONS})
+LABELS = frozenset("name user contact requester author from to attn customer agent rep".split())
 PERSON_AFTER = re.compile(
     r"^(?:\s*:|'s\b|’s\b|,? (?:said|says|wrote|writes|replied|asked|told|explained|shouted"
     r"|lives|lived|spent|works|worked|joined|was born|is from|had given|here)\b)"
@@ -69,13 +85,14 @@ class Kind(Enum):
 
 @dataclass(slots=True)
 class Word:
-    """One word of the text, with what the recogniser needs to know about it."""
+    """One capitalised word of the text, with what the recogniser needs to know about it."""
 
     start: int
     end: int
     folded: str
     capitalised: bool
     initial: bool
+    kind: Kind
 
 
 class PersonRecognizer(Recognizer):
@@ -98,29 +115,29 @@ class PersonRecognizer(Recognizer):
             if score
         ]
 
-    def _kind(self, word: Word) -> Kind:
-        everyday = word.folded in self.gazetteer.english_words or (
-            "-" in word.folded
-            and all(
-                part in self.gazetteer.english_words or len(part) == 1
-                for part in word.folded.split("-")
-            )
+    def _kind(self, folded: str) -> Kind:
+        english = self.gazetteer.english_words
+        everyday = folded in english or (
+            "-" in folded and all(part in english or len(part) == 1 for part in folded.split("-"))
         )
-        if self.gazetteer.is_name(word.folded):
+        if self.gazetteer.is_name(folded):
             return Kind.AMBIGUOUS if everyday else Kind.NAME
         return Kind.WORD if everyday else Kind.UNKNOWN
 
     def _words(self, text: str) -> list[Word]:
+        """The capitalised words (names start with a capital; lower-case words are skipped)."""
         words = []
-        for match in WORD.finditer(text):
-            start, end = match.span()
+        for match in CAPITALISED_WORD.finditer(text):
             token = match.group()
+            if not token[0].isupper():
+                continue
+            start, end = match.span()
             if token.endswith(POSSESSIVE):
                 end -= 2
                 token = token[:-2]
-            capitalised = token[0].isupper() and not (len(token) > 1 and token.isupper())
-            initial = len(token) == 1 and token.isupper()
-            words.append(Word(start, end, token.casefold(), capitalised, initial))
+            folded = token.casefold()
+            capitalised = len(token) == 1 or not token.isupper()
+            words.append(Word(start, end, folded, capitalised, len(token) == 1, self._kind(folded)))
         return words
 
     def _candidates(self, text: str, context: AnalysisContext) -> list[list[Word]]:
@@ -129,9 +146,7 @@ class PersonRecognizer(Recognizer):
         current: list[Word] = []
         for word in self._words(text):
             joins = bool(current) and self._adjacent(text, current[-1], word)
-            if self._may_be_name(word, context) or (
-                joins and (word.initial or word.folded in PARTICLES)
-            ):
+            if self._may_be_name(word, context) or (joins and word.initial):
                 if not joins:
                     self._close(current, groups, context)
                     current = []
@@ -153,14 +168,16 @@ class PersonRecognizer(Recognizer):
     @staticmethod
     def _adjacent(text: str, previous: Word, word: Word) -> bool:
         gap = text[previous.end : word.start]
-        return gap == " " or (previous.initial and gap == ". ")
+        if gap == " " or (previous.initial and gap == ". "):
+            return True
+        return len(gap) > 2 and PARTICLE_GAP.match(gap) is not None
 
     def _close(self, group: list[Word], groups: list[list[Word]], context: AnalysisContext) -> None:
-        """Trim particles, initials and everyday words off the ends; keep what remains."""
+        """Trim initials and everyday words off the ends; keep what remains."""
 
         def trimmable(word: Word) -> bool:
-            return word.folded not in context.known_names and (
-                word.initial or word.folded in PARTICLES or self._kind(word) is Kind.WORD
+            return (word.initial or word.kind is Kind.WORD) and (
+                word.folded not in context.known_names
             )
 
         while group and trimmable(group[-1]):
@@ -171,24 +188,25 @@ class PersonRecognizer(Recognizer):
             groups.append(group)
 
     def _score(self, text: str, group: list[Word], context: AnalysisContext) -> float:
-        names = [word for word in group if not word.initial and word.folded not in PARTICLES]
+        names = [word for word in group if not word.initial]
         if any(word.folded in context.known_names for word in names):
             return 0.95
-        kinds = [self._kind(word) for word in names]
+        kinds = [word.kind for word in names]
+        has_name = Kind.NAME in kinds or Kind.UNKNOWN in kinds
+        if not has_name and (Kind.WORD in kinds or Kind.AMBIGUOUS not in kinds):
+            return 0.0
         if any(word.folded in ORGANISATION_WORDS for word in names) or self._organisation_follows(
             text, group
         ):
             return 0.0
-        before = text[max(0, group[0].start - 30) : group[0].start]
-        after = text[group[-1].end : group[-1].end + 16]
-        introduced = self._titled(before) or STRONG_BEFORE.search(before) is not None
-        has_name = any(kind in (Kind.NAME, Kind.UNKNOWN) for kind in kinds)
-        acts = PERSON_AFTER.match(after) is not None and self._speaker_position(text, group)
-        if Kind.WORD in kinds:
-            return 0.9 if (introduced or acts) and has_name else 0.0
-        if introduced or (acts and has_name):
+        if self._introduced(text[max(0, group[0].start - 30) : group[0].start]):
             return 0.9
         if not has_name:
+            return 0.0
+        after = text[group[-1].end : group[-1].end + 16]
+        if PERSON_AFTER.match(after) is not None and self._speaker_position(text, group):
+            return 0.9
+        if Kind.WORD in kinds:
             return 0.0
         if len(names) >= 2:
             return 0.85 if Kind.NAME in kinds else 0.6
@@ -201,9 +219,17 @@ class PersonRecognizer(Recognizer):
         return 0.0
 
     @staticmethod
-    def _titled(before: str) -> bool:
-        match = re.search(r"([A-Za-z]+)\.?\s*$", before)
-        return match is not None and match.group(1).casefold() in TITLES
+    def _introduced(before: str) -> bool:
+        """A title, greeting, introduction or label right before the name."""
+        stripped = before.rstrip()
+        words = stripped.casefold().replace(",", " ").split()
+        if not words:
+            return False
+        if stripped.endswith(":"):
+            return words[-1].rstrip(":") in LABELS
+        if words[-1].rstrip(".") in TITLES:
+            return True
+        return any(tuple(words[-length:]) in INTRODUCTIONS for length in INTRODUCTION_LENGTHS)
 
     @staticmethod
     def _speaker_position(text: str, group: list[Word]) -> bool:
@@ -242,7 +268,7 @@ class PersonRecognizer(Recognizer):
         while changed:
             changed = False
             for index, group in enumerate(groups):
-                if scores[index] or any(self._kind(word) is Kind.WORD for word in group):
+                if scores[index] or any(word.kind is Kind.WORD for word in group):
                     continue
                 repeats = any(word.folded in found and not word.initial for word in group)
                 listed = any(

@@ -103,6 +103,7 @@ class Pseudonymize(Operator):
         """Draw names from the gazetteer's pseudonym lists."""
         self.keyed_hash = keyed_hash
         self.gazetteer = gazetteer or load_gazetteer()
+        self._name_parts: dict[str, str] = {}
 
     def operate(self, value: str, entity_type: EntityType) -> str:
         """A name for a name, an example.com address for an e-mail, a 555 number for a phone."""
@@ -121,6 +122,12 @@ class Pseudonymize(Operator):
 
     def _name_part(self, part: str) -> str:
         """A given name for a given name, a family name otherwise, whatever its position."""
+        pseudonym = self._name_parts.get(part)
+        if pseudonym is None:
+            pseudonym = self._name_parts[part] = self._choose_name_part(part)
+        return pseudonym
+
+    def _choose_name_part(self, part: str) -> str:
         folded = normalise(part)
         if len(part) == 1:
             return self.keyed_hash.choose(tuple("ABCDEFGHJKLMNPRSTW"), "initial", folded)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from cspersona.ingest.pii.checksums import IBAN_LENGTHS, iban_valid, luhn_valid
 from cspersona.ingest.pii.entities import EntityType, Span
-from cspersona.ingest.pii.recognizer import AnalysisContext, Recognizer
+from cspersona.ingest.pii.recognizer import AnalysisContext, Recognizer, digit_count
 
 TRAILING_PUNCTUATION = ".,;:!?)]}'\">"
 
@@ -46,7 +46,7 @@ class IpAddressRecognizer(Recognizer):
 
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Addresses that parse; times such as 10:30:00 do not."""
-        if "." not in text and ":" not in text:
+        if not digit_count(text):
             return []
         spans = []
         for match in self.pattern.finditer(text):
@@ -73,6 +73,8 @@ class UsSsnRecognizer(Recognizer):
 
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Numbers in SSN form whose area, group and serial are ones the SSA issues."""
+        if digit_count(text) < 9:
+            return []
         spans = [
             Span(EntityType.US_SSN, match.start(), match.end(), 0.85)
             for match in self.pattern.finditer(text)
@@ -96,6 +98,8 @@ class CreditCardRecognizer(Recognizer):
 
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Digit runs of card length whose Luhn check holds and which are not one digit repeated."""
+        if digit_count(text) < 12:
+            return []
         spans = []
         for match in self.pattern.finditer(text):
             digits = match.group().replace(" ", "").replace("-", "")
@@ -112,6 +116,8 @@ class IbanRecognizer(Recognizer):
 
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Read exactly the country's IBAN length of characters (single spaces allowed)."""
+        if digit_count(text) < 8:
+            return []
         spans = []
         for match in self.start_pattern.finditer(text):
             length = IBAN_LENGTHS.get(match.group(1).upper())
@@ -186,6 +192,11 @@ class SecretRecognizer(Recognizer):
         r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
         r"|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"
     )
+    shaped_prefixes = (
+        "sk-", "sk_", "pk_", "rk_", "gh", "github_pat_", "xox", "AKIA", "ASIA", "AIza", "eyJ",
+        "PRIVATE KEY",
+    )  # fmt: skip
+    keywords = ("key", "token", "secret", "password", "passwd", "pwd", "passcode", "bearer")
     assigned = re.compile(
         r"(?i)\b(?:api[ _-]?key|api[ _-]?token|access[ _-]?(?:key|token)|auth[ _-]?token"
         r"|client[ _-]?secret|secret(?:[ _-]?key)?|password|passwd|pwd|passcode|bearer)"
@@ -194,10 +205,15 @@ class SecretRecognizer(Recognizer):
 
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Key-shaped tokens anywhere; any value written right after a secret's keyword."""
-        spans = [
-            Span(EntityType.SECRET, match.start(), match.end(), 0.95)
-            for match in self.shaped.finditer(text)
-        ]
+        spans = []
+        if any(prefix in text for prefix in self.shaped_prefixes):
+            spans = [
+                Span(EntityType.SECRET, match.start(), match.end(), 0.95)
+                for match in self.shaped.finditer(text)
+            ]
+        lowered = text.casefold()
+        if not any(keyword in lowered for keyword in self.keywords):
+            return spans
         for match in self.assigned.finditer(text):
             value = match.group(1).rstrip(TRAILING_PUNCTUATION)
             shaped_already = any(span.start <= match.start(1) < span.end for span in spans)

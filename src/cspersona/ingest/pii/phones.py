@@ -6,11 +6,12 @@ prefix are checked against the numbering plan with ``phonenumbers``.
 """
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
 from cspersona.ingest.pii.entities import EntityType, Span
-from cspersona.ingest.pii.recognizer import AnalysisContext, Recognizer
+from cspersona.ingest.pii.recognizer import AnalysisContext, Recognizer, digit_count
 
 CANDIDATE = re.compile(
     r"(?<![\w+\-/.,])(?:\+|00)?\(?\d[\d\u00a0 ().\-/]{5,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?"
@@ -30,6 +31,15 @@ CONTEXT = re.compile(
 CONTEXT_WINDOW = 40
 
 
+@lru_cache(maxsize=4096)
+def _possible_international(number: str) -> bool:
+    """Whether the numbering plan of the number's country allows it (cached: numbers repeat)."""
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(number, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 class PhoneRecognizer(Recognizer):
     """Numbers of 8 to 15 digits written in groups, or 7 with a phone word before them."""
 
@@ -37,6 +47,8 @@ class PhoneRecognizer(Recognizer):
 
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Candidates that survive the date, grouping and numbering-plan checks."""
+        if digit_count(text) < 7:
+            return []
         spans = []
         for match in CANDIDATE.finditer(text):
             candidate = match.group()
@@ -60,11 +72,7 @@ class PhoneRecognizer(Recognizer):
             return 0.0
         if candidate.startswith(("+", "00")):
             international = "+" + candidate.removeprefix("+").removeprefix("00")
-            try:
-                number = phonenumbers.parse(international, None)
-            except phonenumbers.NumberParseException:
-                return 0.0
-            return 0.95 if phonenumbers.is_possible_number(number) else 0.0
+            return 0.95 if _possible_international(international) else 0.0
         has_context = CONTEXT.search(before) is not None
         grouped = len(re.findall(r"\d+", candidate)) >= 2
         if has_context and (grouped or digits >= 7):

@@ -230,7 +230,11 @@ class IntercomReader(Reader):
         contact_customers: dict[str, str | None] = {}
         for index, contact in enumerate(_list(document, "contacts")):
             linked = ((contact.get("companies") or {}).get("data") or [{}])[0].get("id")
-            contact_customer = companies.get(str(linked)) if linked is not None else None
+            contact_customer = (
+                companies.get(str(linked), f"intercom:company:{linked}")
+                if linked is not None
+                else None
+            )
             contact_customers[str(contact.get("id"))] = contact_customer or options.customer
             fields = {
                 "external_id": f"intercom:contact:{contact.get('id')}",
