@@ -17,16 +17,15 @@ import os
 import re
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 from cspersona.catalogue.models import Catalogue
 from cspersona.config import Settings
 from cspersona.ingest.pii.anonymizer import PiiRedactor
-from cspersona.ingest.pii.entities import EntityType
 from cspersona.ingest.pii.operators import KeyedHash, Pseudonymize
 from cspersona.ingest.pii.recognizer import AnalysisContext
 
 WORD = re.compile(r"[^\W\d_]{2,}")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PARALLEL_MIN_TEXTS = 500
 CHUNKS_PER_WORKER = 4
 MAX_AUTOMATIC_WORKERS = 4
@@ -54,6 +53,22 @@ def worker_count(settings: Settings) -> int:
 def words_of(*texts: str | None) -> set[str]:
     """Casefolded words of two letters or more."""
     return {word.casefold() for text in texts if text for word in WORD.findall(text)}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose text it is: the customer, and the people taking part in the conversation."""
+
+    customer: str | None = None
+    participants: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, customer: str | None, people: list[str] | None = None) -> "Scope":
+        """A scope from a customer and people's names (as written)."""
+        return cls(customer, frozenset(words_of(*(people or []))))
+
+
+NO_SCOPE = Scope()
 
 
 def catalogue_words(catalogue: Catalogue) -> frozenset[str]:
@@ -91,28 +106,33 @@ class RecordAnonymizer:
         self.contact_names.setdefault(customer, set()).update(words_of(name))
         self.contexts.pop(customer, None)
 
-    def _context(self, customer: str | None) -> AnalysisContext:
-        context = self.contexts.get(customer)
+    def _context(self, scope: Scope) -> AnalysisContext:
+        context = self.contexts.get(scope.customer)
         if context is None:
-            known = frozenset(self.contact_names.get(customer or "", ()))
-            company = self.company_names.get(customer or "", set()) - known
+            known = frozenset(self.contact_names.get(scope.customer or "", ()))
+            company = self.company_names.get(scope.customer or "", set()) - known
             context = AnalysisContext(known_names=known, not_names=self.product_words | company)
-            self.contexts[customer] = context
-        return context
+            self.contexts[scope.customer] = context
+        if not scope.participants:
+            return context
+        return AnalysisContext(
+            known_names=context.known_names | scope.participants,
+            not_names=context.not_names - scope.participants,
+        )
 
-    def text(self, value: str | None, customer: str | None = None) -> str | None:
+    def text(self, value: str | None, scope: Scope = NO_SCOPE) -> str | None:
         """``value`` with its PII replaced as configured."""
         if not value or self.redactor is None:
             return value
-        return self.redactor.redact(value, self._context(customer))
+        return self.redactor.redact(value, self._context(scope))
 
-    def texts(self, items: list[tuple[str | None, str | None]]) -> list[str | None]:
-        """Many ``(text, customer)`` pairs anonymised at once, across processes when many."""
+    def texts(self, items: list[tuple[str | None, Scope]]) -> list[str | None]:
+        """Many ``(text, scope)`` pairs anonymised at once, across processes when many."""
         if self.redactor is None:
-            return [value for value, _customer in items]
+            return [value for value, _scope in items]
         todo = [
-            (index, value, self._context(customer))
-            for index, (value, customer) in enumerate(items)
+            (index, value, self._context(scope))
+            for index, (value, scope) in enumerate(items)
             if value
         ]
         if len(todo) >= PARALLEL_MIN_TEXTS and self.workers > 1:
@@ -124,7 +144,7 @@ class RecordAnonymizer:
             redacted = [text for chunk in self._pool().map(_redact_chunk, chunks) for text in chunk]
         else:
             redacted = [self.redactor.redact(value, context) for _index, value, context in todo]
-        results = [value for value, _customer in items]
+        results = [value for value, _scope in items]
         for (index, _value, _context), text in zip(todo, redacted, strict=True):
             results[index] = text
         return results
@@ -158,9 +178,3 @@ class RecordAnonymizer:
             "email": self.pseudonyms.email(email) if email else None,
             "phone": self.pseudonyms.phone(phone) if phone else None,
         }
-
-    def author(self, author_id: str | None) -> str | None:
-        """A message author's id; an e-mail address is pseudonymised like a contact's."""
-        if author_id and not self.keep_contact_fields and EMAIL.match(author_id):
-            return self.pseudonyms.operate(author_id, EntityType.EMAIL_ADDRESS)
-        return author_id

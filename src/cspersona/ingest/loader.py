@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.conversations.models import Interaction, Message
 from cspersona.customers.models import Contact, Customer, LifecycleEvent, NpsResponse, UsageDaily
-from cspersona.ingest.anonymize import RecordAnonymizer
+from cspersona.ingest.anonymize import RecordAnonymizer, Scope
 from cspersona.ingest.dedup import (
     Fingerprint,
     MinHasher,
@@ -581,11 +581,10 @@ class Loader:
 
     def _insert_conversations(self, new: list[Candidate]) -> None:
         rows: list[dict[str, Any]] = []
-        customers: list[str] = []
+        scopes: list[Scope] = []
         for candidate in new:
             model = candidate.conversation.interaction.model
-            customer = model.customer_external_id
-            customers.append(customer)
+            scopes.append(Scope.of(model.customer_external_id, model.participants))
             rows.append(
                 {
                     "customer_id": candidate.customer_id,
@@ -603,39 +602,37 @@ class Loader:
                     "ingestion_run_id": self.run.id,
                 }
             )
-        self._anonymize(rows, "subject", customers)
+        self._anonymize(rows, "subject", scopes)
         inserted = self._insert(Interaction, rows, "source", "external_id")
         self._count(Entity.INTERACTIONS, loaded=len(inserted))
         fingerprints: list[dict[str, Any]] = []
         messages: list[dict[str, Any]] = []
-        message_customers: list[str] = []
-        for candidate in new:
+        message_scopes: list[Scope] = []
+        for candidate, scope in zip(new, scopes, strict=True):
             conversation = candidate.conversation
             interaction_id = inserted[conversation.key]
             self.interaction_ids[conversation.key] = interaction_id
             if candidate.signature is not None:
                 signature = to_bytes(candidate.signature)
                 fingerprints.append({"interaction_id": interaction_id, "signature": signature})
-            customer = conversation.interaction.model.customer_external_id
             messages.extend(
                 _message_row(interaction_id, pending) for pending in conversation.messages
             )
-            message_customers.extend([customer] * len(conversation.messages))
+            message_scopes.extend([scope] * len(conversation.messages))
         self._insert_rows(InteractionFingerprint, fingerprints)
-        self._insert_messages_rows(messages, message_customers)
+        self._insert_messages_rows(messages, message_scopes)
 
-    def _insert_messages_rows(self, rows: list[dict[str, Any]], customers: list[str]) -> None:
-        """Anonymise and store message rows (``customers``: each row's customer)."""
-        for row in rows:
-            row["author_id"] = self.anonymizer.author(row["author_id"])
-        self._anonymize(rows, "text", customers)
+    def _insert_messages_rows(self, rows: list[dict[str, Any]], scopes: list[Scope]) -> None:
+        """Anonymise and store message rows (``scopes``: whose each row is)."""
+        self._anonymize(rows, "author_id", scopes)
+        self._anonymize(rows, "text", scopes)
         self._insert_rows(Message, rows)
         self._count(Entity.MESSAGES, loaded=len(rows))
 
-    def _anonymize(self, rows: list[dict[str, Any]], column: str, customers: list[str]) -> None:
+    def _anonymize(self, rows: list[dict[str, Any]], column: str, scopes: list[Scope]) -> None:
         """Replace the PII in one text column of many rows at once (in parallel when many)."""
         values = self.anonymizer.texts(
-            [(row[column], customer) for row, customer in zip(rows, customers, strict=True)]
+            [(row[column], scope) for row, scope in zip(rows, scopes, strict=True)]
         )
         for row, value in zip(rows, values, strict=True):
             row[column] = value
@@ -652,7 +649,7 @@ class Loader:
         stored = {(*key, seq) for seq in stored_seqs}
         fresh = self._fresh(Entity.MESSAGES, messages, _message_key(key), stored)
         rows = [_message_row(interaction_id, pending) for pending in fresh]
-        self._insert_messages_rows(rows, [customer] * len(rows))
+        self._insert_messages_rows(rows, [Scope.of(customer)] * len(rows))
 
     def _write_loose_messages(self) -> None:
         """Messages whose conversation an earlier import (or another input) stored."""
@@ -724,7 +721,9 @@ class Loader:
                 "contact_id": self.contact_ids.get(model.contact_external_id or ""),
                 "external_id": model.external_id,
                 "score": model.score,
-                "comment": self.anonymizer.text(model.comment, model.customer_external_id),
+                "comment": self.anonymizer.text(
+                    model.comment, Scope.of(model.customer_external_id)
+                ),
                 "answered_at": model.answered_at,
             },
         )
@@ -777,6 +776,6 @@ class Loader:
                 "kind": model.kind,
                 "at": model.at,
                 "amount": model.amount,
-                "note": self.anonymizer.text(model.note, model.customer_external_id),
+                "note": self.anonymizer.text(model.note, Scope.of(model.customer_external_id)),
             },
         )

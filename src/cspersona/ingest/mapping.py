@@ -165,8 +165,11 @@ class ColumnMapping(BaseModel):
                 f"that the mapping reads (its columns: {', '.join(header)})"
             )
 
-    def records_of(self, rows: Iterator[Row], default_entity: Entity) -> Iterator[RawRecord]:
-        """Apply the mapping to each row, in entity order; repeated parents are yielded once."""
+    def records_of(self, rows: Iterator[Row]) -> Iterator[RawRecord]:
+        """Apply the mapping to each row, in entity order; repeated parents are yielded once.
+
+        A row that could not be read counts as a record of the last entity (the row's own).
+        """
         entities = [entity for entity in Entity if entity in self.entities]
         leaf = entities[-1]
         specs = {entity: self.specs(entity) for entity in entities}
@@ -174,7 +177,7 @@ class ColumnMapping(BaseModel):
         next_seq: dict[str, int] = {}
         for row in rows:
             if row.values is None:
-                yield RawRecord(default_entity, None, row.location, row.raw, row.problem)
+                yield RawRecord(leaf, None, row.location, row.raw, row.problem)
                 continue
             for entity in entities:
                 fields = {name: spec.resolve(row.values) for name, spec in specs[entity].items()}

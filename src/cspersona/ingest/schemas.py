@@ -238,6 +238,9 @@ class InteractionRecord(RecordModel):
     priority: Short16 = None
     started_at: Timestamp
     closed_at: OptionalTimestamp = None
+    # People in the conversation (speakers, helpdesk users): never stored, they only help find
+    # their names in its text.
+    participants: list[str] = []
 
 
 class MessageRecord(RecordModel):

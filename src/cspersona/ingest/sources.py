@@ -34,7 +34,9 @@ BINARY_SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "an old Office document (.xls or .doc)"),
     (b"SQLite format 3", "a SQLite database"),
 )
-WESTERN_SINGLE_BYTE = {"cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "mac_roman"}
+WESTERN_SINGLE_BYTE = {
+    "ascii", "utf_8", "cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "mac_roman"
+}  # fmt: skip
 CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
 
 
@@ -86,6 +88,7 @@ def detect_encoding(path: Path) -> str:
             f"{path.name} is not text in any encoding cspersona recognises; "
             "save it as UTF-8 or name its encoding"
         )
+    # The sample may be plain ASCII while a later byte is not: Western single-byte then.
     return "cp1252" if best.encoding in WESTERN_SINGLE_BYTE else best.encoding
 
 

@@ -125,7 +125,7 @@ def _jsonl_rows(path: Path, handle: TextIO) -> Iterator[Row]:
             continue
         location = f"{path.name}:{number}"
         try:
-            value = json.loads(line)
+            value = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as error:
             yield Row(None, location, line, f"not valid JSON ({error.msg} at column {error.colno})")
             continue

@@ -160,9 +160,15 @@ class ZendeskReader(Reader):
             "started_at": ticket.get("created_at"),
             "closed_at": ticket.get("updated_at") if status in {"solved", "closed"} else None,
         }
+        comments = ticket.get("comments")
+        people = {requester} | {
+            _id(c.get("author_id")) for c in comments or [] if isinstance(c, dict)
+        }
+        fields["participants"] = [
+            users[key]["name"] for key in people if key in users and users[key].get("name")
+        ]
         summary = {key: value for key, value in ticket.items() if key != "comments"}
         yield _record(Entity.INTERACTIONS, fields, where, summary)
-        comments = ticket.get("comments")
         if not isinstance(comments, list):
             comments = [
                 {
@@ -228,7 +234,10 @@ class IntercomReader(Reader):
             }
             yield _record(Entity.CUSTOMERS, fields, f"{path.name} $.companies[{index}]", company)
         contact_customers: dict[str, str | None] = {}
+        contact_names: dict[str, str] = {}
         for index, contact in enumerate(_list(document, "contacts")):
+            if contact.get("name"):
+                contact_names[str(contact.get("id"))] = contact["name"]
             linked = ((contact.get("companies") or {}).get("data") or [{}])[0].get("id")
             contact_customer = (
                 companies.get(str(linked), f"intercom:company:{linked}")
@@ -245,7 +254,9 @@ class IntercomReader(Reader):
             }
             yield _record(Entity.CONTACTS, fields, f"{path.name} $.contacts[{index}]", contact)
         for index, conversation in enumerate(conversations):
-            yield from self._conversation(path, index, conversation, contact_customers, options)
+            yield from self._conversation(
+                path, index, conversation, contact_customers, contact_names, options
+            )
 
     def _conversation(
         self,
@@ -253,6 +264,7 @@ class IntercomReader(Reader):
         index: int,
         conversation: dict[str, Any],
         contact_customers: dict[str, str | None],
+        contact_names: dict[str, str],
         options: ReadOptions,
     ) -> Iterator[RawRecord]:
         where = f"{path.name} $.conversations[{index}]"
@@ -273,9 +285,14 @@ class IntercomReader(Reader):
             "started_at": unix_time(conversation.get("created_at")),
             "closed_at": unix_time(conversation.get("updated_at")) if state == "closed" else None,
         }
+        parts = (conversation.get("conversation_parts") or {}).get("conversation_parts") or []
+        authors = [source.get("author") or {}, *((part.get("author") or {}) for part in parts)]
+        fields["participants"] = list(
+            {author["name"] for author in authors if author.get("name")}
+            | {contact_names[key] for key in [contact_id] if key in contact_names}
+        )
         summary = {key: value for key, value in conversation.items() if key != "conversation_parts"}
         yield _record(Entity.INTERACTIONS, fields, where, summary)
-        parts = (conversation.get("conversation_parts") or {}).get("conversation_parts") or []
         first = {
             **source,
             "created_at": conversation.get("created_at"),
@@ -345,6 +362,11 @@ class FreshdeskReader(Reader):
                 "industry": company.get("industry"),
             }
             yield _record(Entity.CUSTOMERS, fields, f"{path.name} $.companies[{index}]", company)
+        names = {
+            str(contact.get("id")): contact["name"]
+            for contact in _list(document, "contacts")
+            if contact.get("name")
+        }
         for index, contact in enumerate(_list(document, "contacts")):
             fields = {
                 "external_id": f"freshdesk:contact:{contact.get('id')}",
@@ -355,8 +377,9 @@ class FreshdeskReader(Reader):
                 "phone": contact.get("phone") or contact.get("mobile"),
             }
             yield _record(Entity.CONTACTS, fields, f"{path.name} $.contacts[{index}]", contact)
+        prefix = f"{path.name} $" if isinstance(document, list) else f"{path.name} $.tickets"
         for index, ticket in enumerate(tickets):
-            yield from self._ticket(path, index, ticket, options)
+            yield from self._ticket(f"{prefix}[{index}]", ticket, names, options)
 
     @staticmethod
     def _customer(company_id: Any, options: ReadOptions) -> str | None:
@@ -365,9 +388,8 @@ class FreshdeskReader(Reader):
         )
 
     def _ticket(
-        self, path: Path, index: int, ticket: dict[str, Any], options: ReadOptions
+        self, where: str, ticket: dict[str, Any], names: dict[str, str], options: ReadOptions
     ) -> Iterator[RawRecord]:
-        where = f"{path.name} $[{index}]"
         ticket_id, requester = _id(ticket.get("id")), _id(ticket.get("requester_id"))
         status = self.statuses.get(ticket.get("status"), ticket.get("status"))
         fields = {
@@ -381,6 +403,7 @@ class FreshdeskReader(Reader):
             "priority": self.priorities.get(ticket.get("priority"), ticket.get("priority")),
             "started_at": ticket.get("created_at"),
             "closed_at": ticket.get("updated_at") if status in {"resolved", "closed"} else None,
+            "participants": [names[key] for key in [requester] if key in names],
         }
         summary = {key: value for key, value in ticket.items() if key != "conversations"}
         yield _record(Entity.INTERACTIONS, fields, where, summary)

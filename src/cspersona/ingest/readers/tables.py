@@ -90,8 +90,7 @@ class TableReader(Reader):
         if mapping is not None:
             if file_format == "csv" and first.values is not None:
                 mapping.check_header(header, path.name)
-            default_entity = next(iter(mapping.entities))
-            yield from mapping.records_of(rows, default_entity)
+            yield from mapping.records_of(rows)
             return
         entity = self._entity(path, header, file_format)
         self._note_ignored(path, header, entity, options)

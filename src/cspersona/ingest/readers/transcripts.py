@@ -121,6 +121,17 @@ def _cue_turns(text: str) -> list[Turn]:
     return turns
 
 
+ROLE_WORDS = re.compile(
+    rf"\b(?:{'|'.join(AGENT_WORDS + CSM_WORDS + CUSTOMER_WORDS)})\b|\([^)]*\)", re.IGNORECASE
+)
+
+
+def _people(speakers: list[str]) -> list[str]:
+    """The speakers' own names: "Cara (CSM)" is Cara, "Agent" is nobody."""
+    names = [" ".join(ROLE_WORDS.sub(" ", speaker).split()) for speaker in speakers]
+    return [name for name in names if name]
+
+
 def _roles(speakers: list[str], agents: frozenset[str]) -> dict[str, str]:
     roles: dict[str, str] = {}
     for speaker in speakers:
@@ -185,6 +196,7 @@ class ConversationFileReader(Reader):
         start = started_at(path)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
         conversation_id = f"{self.label}:{digest}"
+        speakers = list(dict.fromkeys(turn.speaker for turn in turns if turn.speaker))
         interaction: dict[str, Any] = {
             "external_id": conversation_id,
             "customer_external_id": options.customer,
@@ -192,11 +204,12 @@ class ConversationFileReader(Reader):
             "channel": self.name,
             "subject": path.stem,
             "started_at": start.isoformat(),
+            "participants": _people(speakers),
         }
         yield RawRecord(
             Entity.INTERACTIONS, interaction, path.name, f"{path.name} ({len(text)} characters)"
         )
-        roles = _roles(list(dict.fromkeys(t.speaker for t in turns if t.speaker)), options.agents)
+        roles = _roles(speakers, options.agents)
         for seq, turn in enumerate(turns):
             message = {
                 "external_id": f"{conversation_id}:{seq}",
