@@ -9,7 +9,10 @@ from cspersona.spreadsheets import safe_cell, write_csv
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ('=HYPERLINK("http://evil.example","Click")', '\'=HYPERLINK("http://evil.example","Click")'),
+        (
+            '=HYPERLINK("http://evil.example","Click")',
+            '\'=HYPERLINK("http://evil.example","Click")',
+        ),
         ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
         ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
         ("-2+3", "'-2+3"),

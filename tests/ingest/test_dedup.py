@@ -64,7 +64,10 @@ def test_texts_too_short_to_compare_have_no_signature() -> None:
 
 def test_most_similar_respects_threshold_and_time_window() -> None:
     hasher = MinHasher()
-    base, other = hasher.signature(normalised_words([BASE])), hasher.signature(normalised_words([OTHER]))
+    base, other = (
+        hasher.signature(normalised_words([BASE])),
+        hasher.signature(normalised_words([OTHER])),
+    )
     assert base is not None and other is not None
     start = datetime(2025, 3, 4, tzinfo=UTC)
     candidates = [

@@ -50,13 +50,18 @@ def write(tmp_path: Path, text: str) -> Path:
     ("text", "message"),
     [
         ("entities: {messages: {txt: body}}", "messages: no field txt; fields are"),
-        ("entities: {customers: {external_id: id}}", "customers: required field(s) company_name not mapped"),
+        (
+            "entities: {customers: {external_id: id}}",
+            "customers: required field(s) company_name not mapped",
+        ),
         ("entities: {planets: {}}", "entities.planets"),
         ("format: xlsx\nentities: {}", "format: Input should be 'csv', 'json' or 'jsonl'"),
         ("entities: [unclosed", "is not YAML"),
     ],
 )
-def test_bad_mappings_are_refused_with_the_line_to_fix(tmp_path: Path, text: str, message: str) -> None:
+def test_bad_mappings_are_refused_with_the_line_to_fix(
+    tmp_path: Path, text: str, message: str
+) -> None:
     with pytest.raises(BadInput, match=re.escape(message)):
         ColumnMapping.load(write(tmp_path, text))
 
@@ -68,12 +73,17 @@ def test_a_missing_mapping_file_is_refused(tmp_path: Path) -> None:
 
 def test_the_sample_chat_mapping_yields_each_conversation_once_and_numbers_messages() -> None:
     mapping = ColumnMapping.load(SAMPLES / "chat-mapping.yaml")
+
+    def row(conversation: str, sender: str, location: str) -> Row:
+        values = {"conversation": conversation, "account": "a", "sender": sender}
+        return Row(values | {"timestamp": "t", "message": "hi"}, location, "raw")
+
     rows = [
-        Row({"conversation": "c-1", "account": "a", "sender": "Customer", "timestamp": "t1", "message": "hi"}, "f:2", "r"),
-        Row({"conversation": "c-1", "account": "a", "sender": "Agent", "timestamp": "t2", "message": "hello"}, "f:3", "r"),
-        Row(None, "f:4", "r", "malformed CSV"),
-        Row({"conversation": "c-2", "account": "b", "sender": "Customer", "timestamp": "t3", "message": "yo"}, "f:5", "r"),
-    ]  # fmt: skip
+        row("c-1", "Customer", "f:2"),
+        row("c-1", "Agent", "f:3"),
+        Row(None, "f:4", "raw", "malformed CSV"),
+        row("c-2", "Customer", "f:5"),
+    ]
 
     records = list(mapping.records_of(iter(rows)))
 

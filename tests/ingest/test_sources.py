@@ -22,7 +22,16 @@ TEXT = "name,text\nRenée,Grüße aus München – déjà vu\n"
         (TEXT.replace("–", "-").encode("latin-1"), "cp1252"),
         (TEXT.encode("cp1252"), "cp1252"),
     ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le", "utf16be", "latin1", "cp1252"],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16le-bom",
+        "utf16be-bom",
+        "utf16le",
+        "utf16be",
+        "latin1",
+        "cp1252",
+    ],
 )
 def test_encodings_are_detected_and_decode_the_text(
     tmp_path: Path, data: bytes, encoding: str
@@ -54,7 +63,9 @@ def test_a_latin1_byte_far_into_a_utf8_looking_file_is_still_found(tmp_path: Pat
         (bytes(range(256)) * 4, "is binary data, not text"),
     ],
 )
-def test_unreadable_files_are_refused_with_a_reason(tmp_path: Path, data: bytes, message: str) -> None:
+def test_unreadable_files_are_refused_with_a_reason(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
     path = tmp_path / "input.csv"
     path.write_bytes(data)
 

@@ -43,7 +43,12 @@ def test_bad_csv_rows_become_problems_and_reading_goes_on(tmp_path: Path) -> Non
 
     rows = rows_of(path, "csv")
 
-    assert [row.location for row in rows] == ["data.csv:2", "data.csv:3", "data.csv:4", "data.csv:5"]
+    assert [row.location for row in rows] == [
+        "data.csv:2",
+        "data.csv:3",
+        "data.csv:4",
+        "data.csv:5",
+    ]
     assert rows[0].problem is not None and rows[0].problem.startswith("malformed CSV")
     assert rows[1].problem == "the row has 3 values but the header names 2 columns"
     assert rows[2].values == {"id": "3", "text": "fine"}
@@ -119,7 +124,10 @@ def test_a_json_object_needs_a_records_path(tmp_path: Path) -> None:
     with pytest.raises(InputProblem, match="is not a JSON array of records"):
         rows_of(path, "json")
     rows = rows_of(path, "json", records_path="data.items")
-    assert [row.location for row in rows] == ["data.json $.data.items[0]", "data.json $.data.items[1]"]
+    assert [row.location for row in rows] == [
+        "data.json $.data.items[0]",
+        "data.json $.data.items[1]",
+    ]
 
 
 def test_jsonl_lines_that_are_not_objects_become_problems(tmp_path: Path) -> None:

@@ -35,7 +35,9 @@ def check(entity: Entity, fields: dict[str, Any]) -> object:
         ({"interaction_external_id": "i" * 129}, "interaction_external_id is 129 characters"),
     ],
 )
-def test_bad_message_fields_get_a_reason_naming_the_field(changes: dict[str, Any], reason: str) -> None:
+def test_bad_message_fields_get_a_reason_naming_the_field(
+    changes: dict[str, Any], reason: str
+) -> None:
     result = check(Entity.MESSAGES, MESSAGE | changes)
 
     assert isinstance(result, str) and result.startswith(reason), result
@@ -66,16 +68,31 @@ def test_loose_export_values_are_read(field: str, value: object, expected: objec
     assert getattr(result, field) == expected
 
 
+CUSTOMER = {"external_id": "c", "company_name": "A"}
+INTERACTION = {"external_id": "i", "customer_external_id": "c", "started_at": "2025-01-01"}
+USAGE = {"customer_external_id": "c", "day": "2025-01-01"}
+LIFECYCLE = {"customer_external_id": "c", "at": "2025-01-01"}
+NPS = {"external_id": "n", "customer_external_id": "c", "answered_at": "2025-01-01"}
+
+
 @pytest.mark.parametrize(
     ("entity", "fields", "expected"),
     [
-        (Entity.CUSTOMERS, {"external_id": "c", "company_name": "A", "arr": "$1,200.50"}, ("arr", 1200.5)),
-        (Entity.CUSTOMERS, {"external_id": "c", "company_name": "A", "contract_start": "01/06/2024"}, ("contract_start", "2024-01-06")),
-        (Entity.INTERACTIONS, {"external_id": "i", "customer_external_id": "c", "type": "Live chat", "started_at": "2025-01-01"}, ("type", "chat")),
-        (Entity.USAGE_DAILY, {"customer_external_id": "c", "day": "2025-01-01", "feature_adoption": '{"sso": 3}'}, ("feature_adoption", {"sso": 3})),
-        (Entity.LIFECYCLE_EVENTS, {"customer_external_id": "c", "kind": "Churn", "at": "2025-01-01"}, ("kind", "churned")),
+        (Entity.CUSTOMERS, CUSTOMER | {"arr": "$1,200.50"}, ("arr", 1200.5)),
+        (
+            Entity.CUSTOMERS,
+            CUSTOMER | {"contract_start": "01/06/2024"},
+            ("contract_start", "2024-01-06"),
+        ),
+        (Entity.INTERACTIONS, INTERACTION | {"type": "Live chat"}, ("type", "chat")),
+        (
+            Entity.USAGE_DAILY,
+            USAGE | {"feature_adoption": '{"sso": 3}'},
+            ("feature_adoption", {"sso": 3}),
+        ),
+        (Entity.LIFECYCLE_EVENTS, LIFECYCLE | {"kind": "Churn"}, ("kind", "churned")),
     ],
-)  # fmt: skip
+)
 def test_other_entities_read_their_loose_values(
     entity: Entity, fields: dict[str, Any], expected: tuple[str, object]
 ) -> None:
@@ -89,12 +106,22 @@ def test_other_entities_read_their_loose_values(
 @pytest.mark.parametrize(
     ("entity", "fields", "reason"),
     [
-        (Entity.NPS_RESPONSES, {"external_id": "n", "customer_external_id": "c", "score": 11, "answered_at": "2025-01-01"}, "score: input should be less than or equal to 10 (got 11)"),
-        (Entity.USAGE_DAILY, {"customer_external_id": "c", "day": "2025-01-01", "feature_adoption": "lots"}, 'feature_adoption: is not a JSON object like {"dashboards": 3}'),
+        (
+            Entity.NPS_RESPONSES,
+            NPS | {"score": 11},
+            "score: input should be less than or equal to 10 (got 11)",
+        ),
+        (
+            Entity.USAGE_DAILY,
+            USAGE | {"feature_adoption": "lots"},
+            'feature_adoption: is not a JSON object like {"dashboards": 3}',
+        ),
         (Entity.CUSTOMERS, {"external_id": "c"}, "company_name is missing"),
     ],
-)  # fmt: skip
-def test_other_entities_refuse_bad_values(entity: Entity, fields: dict[str, Any], reason: str) -> None:
+)
+def test_other_entities_refuse_bad_values(
+    entity: Entity, fields: dict[str, Any], reason: str
+) -> None:
     assert check(entity, fields) == reason
 
 

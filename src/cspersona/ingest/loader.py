@@ -737,7 +737,7 @@ class Loader:
                 query = select(UsageDaily.customer_id, UsageDaily.day).where(
                     UsageDaily.customer_id.in_(chunk), UsageDaily.day.between(min(days), max(days))
                 )
-                found.update(self.db_session.execute(query).tuples())
+                found.update(tuple(row) for row in self.db_session.execute(query))
             return found
 
         self._write_simple(
@@ -763,7 +763,7 @@ class Loader:
                 query = select(
                     LifecycleEvent.customer_id, LifecycleEvent.kind, LifecycleEvent.at
                 ).where(LifecycleEvent.customer_id.in_(chunk))
-                found.update(self.db_session.execute(query).tuples())
+                found.update(tuple(row) for row in self.db_session.execute(query))
             return found
 
         self._write_simple(

@@ -29,15 +29,23 @@ def test_a_folder_without_manifest_is_read_by_file_names(tmp_path: Path) -> None
     assert {record.entity for record in records} == {Entity.CUSTOMERS}
 
 
+DATASET = {"format": "cspersona-dataset", "version": 1, "files": {}}
+
+
 @pytest.mark.parametrize(
     ("manifest", "message"),
     [
-        ({"format": "something-else", "version": 1, "files": {}}, 'does not say "format": "cspersona-dataset"'),
-        ({"format": "cspersona-dataset", "version": 9, "files": {}}, "is version 9; this cspersona reads version 1"),
-        ({"format": "cspersona-dataset", "version": 1, "files": {"customers": {"path": "gone.csv"}}}, "lists gone.csv, which is missing"),
+        (DATASET | {"format": "other"}, 'does not say "format": "cspersona-dataset"'),
+        (DATASET | {"version": 9}, "is version 9; this cspersona reads version 1"),
+        (
+            DATASET | {"files": {"customers": {"path": "gone.csv"}}},
+            "lists gone.csv, which is missing",
+        ),
     ],
-)  # fmt: skip
-def test_bad_manifests_are_refused(tmp_path: Path, manifest: dict[str, object], message: str) -> None:
+)
+def test_bad_manifests_are_refused(
+    tmp_path: Path, manifest: dict[str, object], message: str
+) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     with pytest.raises(InputProblem, match=message):

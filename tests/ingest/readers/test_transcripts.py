@@ -19,7 +19,9 @@ SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
 OPTIONS = ReadOptions(customer="cus_001")
 
 
-def read(reader: Any, path: Path, options: ReadOptions = OPTIONS) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def read(
+    reader: Any, path: Path, options: ReadOptions = OPTIONS
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     records = list(reader.read(path, options))
     interaction, *messages = (record.fields for record in records)
     assert records[0].entity is Entity.INTERACTIONS
@@ -36,7 +38,10 @@ def test_webvtt_voices_become_turns_with_roles_and_times() -> None:
         ("customer", "Hope Bishop", "2025-03-04T10:15:07"),  # two cues of one speaker merged
         ("csm", "Cara (CSM)", "2025-03-04T10:15:16"),
     ]
-    assert messages[1]["text"] == "Adoption is good, but SSO setup with Okta was painful. We lost a week on it."
+    assert (
+        messages[1]["text"]
+        == "Adoption is good, but SSO setup with Okta was painful. We lost a week on it."
+    )
 
 
 def test_srt_labels_map_agent_and_customer() -> None:
@@ -55,14 +60,19 @@ def test_speaker_lines_with_stamps_and_continuation_lines() -> None:
         ("Dana", "agent"),
         ("Priya Raman", "customer"),
     ]
-    assert messages[1]["text"] == "Mostly for the weekly operations review.\nWe export them to slides every Friday."
+    assert (
+        messages[1]["text"]
+        == "Mostly for the weekly operations review.\nWe export them to slides every Friday."
+    )
     assert messages[3]["sent_at"] == "2025-04-01T00:01:10"
 
 
 def test_agents_named_by_the_user_are_the_vendor_side() -> None:
     options = ReadOptions(customer="cus_001", agents=frozenset({"priya raman"}))
 
-    _interaction, messages = read(SpeakerTranscriptReader(), SAMPLES / "interview-2025-04-01.txt", options)
+    _interaction, messages = read(
+        SpeakerTranscriptReader(), SAMPLES / "interview-2025-04-01.txt", options
+    )
 
     assert [m["author_role"] for m in messages] == ["customer", "agent", "customer", "agent"]
 

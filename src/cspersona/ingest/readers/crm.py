@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cspersona.ingest.mapping import ColumnMapping
+from cspersona.ingest.readers.base import ReadOptions
 from cspersona.ingest.readers.tables import TableReader
 from cspersona.ingest.records import InputProblem
 
@@ -43,6 +44,10 @@ class CrmReader(TableReader):
     def name(self) -> str:  # type: ignore[override]
         """The ``--source`` name: the vendor."""
         return self.vendor
+
+    def source_label(self, options: ReadOptions) -> str:
+        """Conversations from a CRM export say which CRM."""
+        return options.mapping.source if options.mapping is not None else self.vendor
 
     def choose_mapping(self, path: Path, header: list[str]) -> ColumnMapping:
         """The packaged mapping whose ``detect`` columns the header has."""
