@@ -63,15 +63,6 @@ def test_a_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
         rows_of(path, "csv")
 
 
-def test_a_ten_megabyte_field_is_read_whole(tmp_path: Path) -> None:
-    path = tmp_path / "data.csv"
-    path.write_text("id,text\n1," + "x" * 10_000_000 + "\n", encoding="utf-8")
-
-    [row] = rows_of(path, "csv")
-
-    assert row.values is not None and len(row.values["text"]) == 10_000_000
-
-
 def test_json_arrays_stream_across_chunk_boundaries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
