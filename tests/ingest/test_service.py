@@ -65,6 +65,15 @@ def entities(run_: IngestionRun) -> dict[str, dict[str, int]]:
     return result
 
 
+def counts(received: int, loaded: int, duplicates: int, quarantined: int) -> dict[str, int]:
+    return {
+        "received": received,
+        "loaded": loaded,
+        "duplicates": duplicates,
+        "quarantined": quarantined,
+    }
+
+
 def assert_reconciled(run_: IngestionRun) -> None:
     for name, counts in entities(run_).items():
         total = counts["loaded"] + counts["duplicates"] + counts["quarantined"]
@@ -284,12 +293,7 @@ def test_duplicate_ids_inside_one_file_are_counted_and_differing_ones_kept_aside
 
     result = run(db_session, path)
 
-    assert entities(result)["customers"] == {
-        "received": 3,
-        "loaded": 1,
-        "duplicates": 2,
-        "quarantined": 0,
-    }
+    assert entities(result)["customers"] == counts(3, 1, 2, 0)
     kept = db_session.scalars(select(QuarantinedRecord)).one()
     assert kept.kind is QuarantineKind.DUPLICATE and kept.row_ref == "customers.jsonl:3"
     assert (
@@ -310,12 +314,7 @@ def test_records_of_unknown_customers_are_quarantined_and_the_rest_loads(
 
     result = run(db_session, write_jsonl(tmp_path, "usage_daily", usage))
 
-    assert entities(result)["usage_daily"] == {
-        "received": 2,
-        "loaded": 1,
-        "duplicates": 0,
-        "quarantined": 1,
-    }
+    assert entities(result)["usage_daily"] == counts(2, 1, 0, 1)
     kept = db_session.scalars(select(QuarantinedRecord)).one()
     assert kept.kind is QuarantineKind.INVALID and kept.entity == "usage_daily"
     assert kept.reason.startswith(
@@ -337,12 +336,7 @@ def test_new_turns_of_a_stored_conversation_are_appended(
 
     result = run(db_session, write_jsonl(tmp_path, "messages", messages))
 
-    assert entities(result)["messages"] == {
-        "received": 4,
-        "loaded": 1,
-        "duplicates": 3,
-        "quarantined": 0,
-    }
+    assert entities(result)["messages"] == counts(4, 1, 3, 0)
     stored = db_session.scalars(
         select(Message.seq)
         .join(Interaction)
@@ -421,12 +415,7 @@ def test_a_mapping_loads_an_unfamiliar_layout(db_session: Session) -> None:
         db_session, SAMPLES / "chat-export.csv", mapping_path=SAMPLES / "chat-mapping.yaml"
     )
 
-    assert entities(result)["interactions"] == {
-        "received": 2,
-        "loaded": 2,
-        "duplicates": 0,
-        "quarantined": 0,
-    }
+    assert entities(result)["interactions"] == counts(2, 2, 0, 0)
     chat = db_session.scalars(select(Interaction).where(Interaction.external_id == "c-1")).one()
     assert chat.source == "chat-tool"
     assert chat.started_at.isoformat() == "2025-03-04T09:15:00+00:00"  # day first, Paris time
@@ -495,12 +484,7 @@ def test_truncated_json_loads_what_precedes_and_keeps_the_tail(
 
     result = run(loaded, path)
 
-    assert entities(result)["customers"] == {
-        "received": 2,
-        "loaded": 1,
-        "duplicates": 0,
-        "quarantined": 1,
-    }
+    assert entities(result)["customers"] == counts(2, 1, 0, 1)
     kept = loaded.scalars(select(QuarantinedRecord)).one()
     assert kept.row_ref == "customers.json $[1]" and kept.raw.startswith(
         '{"external_id": "cus_202"'
@@ -534,12 +518,7 @@ def test_a_ten_megabyte_field_is_quarantined_and_the_other_rows_load(
 
     result = run(loaded, path)
 
-    assert entities(result)["messages"] == {
-        "received": 2,
-        "loaded": 1,
-        "duplicates": 0,
-        "quarantined": 1,
-    }
+    assert entities(result)["messages"] == counts(2, 1, 0, 1)
     kept = loaded.scalars(select(QuarantinedRecord)).one()
     assert kept.reason == (
         "text: 10,000,000 characters is over the limit of 100,000 "

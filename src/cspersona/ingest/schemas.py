@@ -8,6 +8,7 @@ settings (time zone, day-first dates, the longest field) read them from the vali
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -106,26 +107,24 @@ def _choice(options: dict[str, Any], what: str) -> Any:
     return read
 
 
-def _timestamp(value: Any, info: ValidationInfo) -> Any:
-    value = _blank_is_none(value)
-    if value is None:
-        return None
-    reading: DateReading = (info.context or {}).get("dates", DateReading())
-    try:
-        return reading.timestamp(value)
-    except NotADate as error:
-        raise PydanticCustomError("date", str(error)) from None
+def _dated(parse: Callable[[DateReading, Any], Any]) -> Callable[[Any, ValidationInfo], Any]:
+    """A validator reading dates as the import's context says (zone, day first)."""
+
+    def read(value: Any, info: ValidationInfo) -> Any:
+        value = _blank_is_none(value)
+        if value is None:
+            return None
+        reading: DateReading = (info.context or {}).get("dates", DateReading())
+        try:
+            return parse(reading, value)
+        except NotADate as error:
+            raise PydanticCustomError("date", str(error)) from None
+
+    return read
 
 
-def _day(value: Any, info: ValidationInfo) -> Any:
-    value = _blank_is_none(value)
-    if value is None:
-        return None
-    reading: DateReading = (info.context or {}).get("dates", DateReading())
-    try:
-        return reading.day(value)
-    except NotADate as error:
-        raise PydanticCustomError("date", str(error)) from None
+_timestamp = _dated(DateReading.timestamp)
+_day = _dated(DateReading.day)
 
 
 def _long_text(value: Any, info: ValidationInfo) -> Any:

@@ -9,7 +9,8 @@ conversations to customers loaded from a CRM. docs/ingest.md lists the fields re
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -84,6 +85,38 @@ def _record(entity: Entity, fields: dict[str, Any], location: str, raw: Any) -> 
 
 def _id(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+@dataclass(frozen=True)
+class Post:
+    """One public message of a helpdesk conversation, as the vendor wrote it."""
+
+    external_id: str
+    from_customer: bool
+    author_id: str | None
+    sent_at: Any
+    text: str | None
+    location: str
+    raw: Any
+
+
+def _messages(conversation_id: str | None, posts: Iterable[Post]) -> Iterator[RawRecord]:
+    """The conversation's posts as messages numbered 0, 1, 2...; empty posts are skipped."""
+    seq = 0
+    for post in posts:
+        if not post.text:
+            continue
+        fields = {
+            "external_id": post.external_id,
+            "interaction_external_id": conversation_id,
+            "seq": seq,
+            "author_role": "customer" if post.from_customer else "agent",
+            "author_id": post.author_id,
+            "sent_at": post.sent_at,
+            "text": post.text,
+        }
+        yield _record(Entity.MESSAGES, fields, post.location, post.raw)
+        seq += 1
 
 
 class ZendeskReader(Reader):
@@ -179,30 +212,39 @@ class ZendeskReader(Reader):
                     "id": f"{ticket_id}-description",
                 }
             ]
-        seq = 0
-        for position, comment in enumerate(comments):
-            if not comment.get("public", True):
-                continue
-            author = _id(comment.get("author_id"))
-            role = (users.get(author or "") or {}).get("role")
-            if role is None:
-                role = "end-user" if author == requester else "agent"
-            text = (
-                comment.get("plain_body")
-                or html_text(comment.get("html_body"))
-                or comment.get("body")
-            )
-            fields = {
-                "external_id": f"zendesk:comment:{comment.get('id', f'{ticket_id}-{position}')}",
-                "interaction_external_id": ticket_id,
-                "seq": seq,
-                "author_role": "customer" if role == "end-user" else "agent",
-                "author_id": f"zendesk:user:{author}" if author else None,
-                "sent_at": comment.get("created_at"),
-                "text": text,
-            }
-            yield _record(Entity.MESSAGES, fields, f"{where}.comments[{position}]", comment)
-            seq += 1
+        yield from _messages(
+            ticket_id,
+            (
+                self._post(where, position, comment, ticket_id, requester, users)
+                for position, comment in enumerate(comments)
+                if comment.get("public", True)
+            ),
+        )
+
+    @staticmethod
+    def _post(
+        where: str,
+        position: int,
+        comment: dict[str, Any],
+        ticket_id: str | None,
+        requester: str | None,
+        users: dict[str, dict[str, Any]],
+    ) -> Post:
+        author = _id(comment.get("author_id"))
+        role = (users.get(author or "") or {}).get("role")
+        if role is None:
+            role = "end-user" if author == requester else "agent"
+        return Post(
+            external_id=f"zendesk:comment:{comment.get('id', f'{ticket_id}-{position}')}",
+            from_customer=role == "end-user",
+            author_id=f"zendesk:user:{author}" if author else None,
+            sent_at=comment.get("created_at"),
+            text=comment.get("plain_body")
+            or html_text(comment.get("html_body"))
+            or comment.get("body"),
+            location=f"{where}.comments[{position}]",
+            raw=comment,
+        )
 
 
 class IntercomReader(Reader):
@@ -298,32 +340,28 @@ class IntercomReader(Reader):
             "created_at": conversation.get("created_at"),
             "id": f"{conversation_id}-source",
         }
-        seq = 0
-        for position, part in enumerate([first, *parts]):
-            text = html_text(part.get("body"))
-            if not text or part.get("part_type") == "note":
-                continue
-            author = part.get("author") or {}
-            fields = {
-                "external_id": f"intercom:part:{part.get('id')}",
-                "interaction_external_id": conversation_id,
-                "seq": seq,
-                "author_role": "customer"
-                if author.get("type") in self.customer_authors
-                else "agent",
-                "author_id": f"intercom:{author.get('type')}:{author.get('id')}"
-                if author.get("id")
-                else None,
-                "sent_at": unix_time(part.get("created_at")),
-                "text": text,
-            }
-            location = (
-                f"{where}.source"
-                if position == 0
-                else f"{where}.conversation_parts[{position - 1}]"
-            )
-            yield _record(Entity.MESSAGES, fields, location, part)
-            seq += 1
+        yield from _messages(
+            conversation_id,
+            (
+                Post(
+                    external_id=f"intercom:part:{part.get('id')}",
+                    from_customer=(part.get("author") or {}).get("type") in self.customer_authors,
+                    author_id=self._author(part.get("author") or {}),
+                    sent_at=unix_time(part.get("created_at")),
+                    text=html_text(part.get("body")),
+                    location=f"{where}.source"
+                    if position == 0
+                    else f"{where}.conversation_parts[{position - 1}]",
+                    raw=part,
+                )
+                for position, part in enumerate([first, *parts])
+                if part.get("part_type") != "note"
+            ),
+        )
+
+    @staticmethod
+    def _author(author: dict[str, Any]) -> str | None:
+        return f"intercom:{author.get('type')}:{author['id']}" if author.get("id") else None
 
 
 class FreshdeskReader(Reader):
@@ -414,25 +452,24 @@ class FreshdeskReader(Reader):
             "user_id": requester,
             "created_at": ticket.get("created_at"),
         }
-        seq = 0
-        for position, entry in enumerate([description, *(ticket.get("conversations") or [])]):
-            text = entry.get("body_text") or html_text(entry.get("body"))
-            if entry.get("private") or not text:
-                continue
-            author = _id(entry.get("user_id"))
-            fields = {
-                "external_id": f"freshdesk:conversation:{entry.get('id')}",
-                "interaction_external_id": ticket_id,
-                "seq": seq,
-                "author_role": "customer" if entry.get("incoming") else "agent",
-                "author_id": f"freshdesk:user:{author}" if author else None,
-                "sent_at": entry.get("created_at"),
-                "text": text,
-            }
-            location = (
-                f"{where}.description"
-                if position == 0
-                else f"{where}.conversations[{position - 1}]"
-            )
-            yield _record(Entity.MESSAGES, fields, location, entry)
-            seq += 1
+        entries = [description, *(ticket.get("conversations") or [])]
+        yield from _messages(
+            ticket_id,
+            (
+                Post(
+                    external_id=f"freshdesk:conversation:{entry.get('id')}",
+                    from_customer=bool(entry.get("incoming")),
+                    author_id=f"freshdesk:user:{entry['user_id']}"
+                    if entry.get("user_id")
+                    else None,
+                    sent_at=entry.get("created_at"),
+                    text=entry.get("body_text") or html_text(entry.get("body")),
+                    location=f"{where}.description"
+                    if position == 0
+                    else f"{where}.conversations[{position - 1}]",
+                    raw=entry,
+                )
+                for position, entry in enumerate(entries)
+                if not entry.get("private")
+            ),
+        )
