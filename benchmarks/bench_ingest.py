@@ -5,8 +5,9 @@ CSV) whose messages read like support conversations and carry PII (names, e-mail
 phone numbers, card numbers), then imports it end to end (read, validate, deduplicate,
 anonymise, store) into a fresh database of each backend and prints one JSON line per backend:
 messages per second and rows per second (wall clock; CPU seconds of the process and its
-anonymising workers, and the load average, tell how busy the machine was). PostgreSQL gets a uniquely named database on the
-server in ``CSPERSONA_BENCH_POSTGRES_URL`` (default: the local server), dropped afterwards.
+anonymising workers, and the load average, tell how busy the machine was). PostgreSQL gets a
+uniquely named database on the server in ``CSPERSONA_BENCH_POSTGRES_URL`` (default: the local
+server), dropped afterwards.
 
     .venv/bin/python benchmarks/bench_ingest.py [--messages 100000] [--backend sqlite]
 """
