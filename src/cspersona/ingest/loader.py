@@ -160,14 +160,12 @@ class Loader:
         run: IngestionRun,
         anonymizer: RecordAnonymizer,
         settings: LoadSettings,
-        on_batch: Callable[[dict[str, EntityCounts]], None] | None = None,
     ) -> None:
-        """Load into ``run``; ``on_batch`` hears the counts after each committed batch."""
+        """Load into ``run``, anonymising with ``anonymizer``."""
         self.db_session = db_session
         self.run = run
         self.anonymizer = anonymizer
         self.settings = settings
-        self.on_batch = on_batch
         self.counts = {entity.value: EntityCounts() for entity in Entity}
         self.batch = Batch()
         self.writing = Batch()
@@ -282,8 +280,6 @@ class Loader:
             self.db_session.rollback()
             self.counts = counts_before
             raise
-        if self.on_batch is not None:
-            self.on_batch(self.counts)
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts of every entity this import received."""

@@ -18,7 +18,6 @@ from cspersona.ingest.models import IngestionRun, QuarantinedRecord, RunStatus
 from cspersona.ingest.readers.base import ReadOptions
 from cspersona.ingest.readers.detect import choose_reader, inputs
 from cspersona.ingest.records import InputProblem
-from cspersona.ingest.schemas import EntityCounts
 from cspersona.ingest.validation import Validator
 
 ProgressCallback = Callable[[int, int], None]
@@ -40,7 +39,6 @@ def run_import(
     customer: str | None = None,
     agents: Sequence[str] = (),
     on_progress: ProgressCallback | None = None,
-    on_batch: Callable[[dict[str, EntityCounts]], None] | None = None,
 ) -> IngestionRun:
     """Import ``paths`` and return the finished run.
 
@@ -68,7 +66,6 @@ def run_import(
         run=run,
         anonymizer=anonymizer,
         settings=LoadSettings(settings.ingest_batch_size, settings.ingest_near_duplicate_threshold),
-        on_batch=on_batch,
     )
     options = ReadOptions(
         mapping=mapping,

@@ -3,7 +3,6 @@
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 from cspersona.ingest.mapping import ColumnMapping
 from cspersona.ingest.readers.base import Reader, ReadOptions
@@ -47,13 +46,7 @@ def entity_with_columns(columns: list[str]) -> Entity | None:
 
 
 class TableReader(Reader):
-    """Rows of a CSV, JSON or JSONL file as records of one entity, or as a mapping says.
-
-    ``packaged`` mappings (HubSpot, Salesforce) are chosen by the file's header.
-    """
-
-    grouped = False
-    packaged_mappings: ClassVar[tuple[str, ...]] = ()
+    """Rows of a CSV, JSON or JSONL file as records of one entity, or as a mapping says."""
 
     def __init__(self, file_format: str | None = None) -> None:
         """Read as ``file_format``; ``None`` goes by each file's extension."""
@@ -92,7 +85,7 @@ class TableReader(Reader):
                 mapping.check_header(header, path.name)
             yield from mapping.records_of(rows)
             return
-        entity = self._entity(path, header, file_format)
+        entity = self._entity(path, header, checked=file_format == "csv" and bool(header))
         self._note_ignored(path, header, entity, options)
         for row in rows:
             if row.values is None:
@@ -105,7 +98,8 @@ class TableReader(Reader):
         return None
 
     @staticmethod
-    def _entity(path: Path, header: list[str], file_format: str) -> Entity:
+    def _entity(path: Path, header: list[str], *, checked: bool) -> Entity:
+        """The file's entity; ``checked``: refuse a CSV header missing a required column."""
         entity = entity_named(path) or entity_with_columns(header)
         if entity is None:
             names = ", ".join(f"{entity.value}.csv" for entity in Entity)
@@ -114,7 +108,7 @@ class TableReader(Reader):
                 f"name it after one ({names}) or pass --mapping FILE"
             )
         missing = [name for name in required_fields(entity) if name not in header]
-        if missing and file_format == "csv":
+        if missing and checked:
             raise InputProblem(
                 f"{path.name} lacks required column(s) {', '.join(missing)}; {entity.value} "
                 f"need {', '.join(required_fields(entity))}"
