@@ -1,7 +1,4 @@
-"""The synthetic world (``cspersona generate``, issue 3) ingests completely, twice idempotently.
-
-Skipped on branches that do not have the generator yet.
-"""
+"""The synthetic world (``cspersona generate``) ingests completely, and a second time not at all."""
 
 import json
 from pathlib import Path
@@ -13,7 +10,6 @@ from typer.testing import CliRunner
 from cspersona.cli import app
 from cspersona.config import load_settings
 from cspersona.ingest import service
-from tests.support import all_command_paths
 
 runner = CliRunner()
 
@@ -22,8 +18,6 @@ runner = CliRunner()
 def test_a_generated_world_loads_every_row_and_a_second_run_loads_none(
     db_session: Session, tmp_path: Path, file_format: str
 ) -> None:
-    if ["generate"] not in all_command_paths():
-        pytest.skip("cspersona generate is not on this branch yet (issue 3)")
     world = tmp_path / "world"
     generated = runner.invoke(
         app,

@@ -4,7 +4,7 @@ import typer
 
 from cspersona import __version__
 from cspersona.api.commands import serve
-from cspersona.cli.common import open_database
+from cspersona.cli.common import console, open_database
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db import migrate
@@ -12,6 +12,7 @@ from cspersona.db.commands import app as db_app
 from cspersona.ingest.commands import ingest, quarantine
 from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.logs import configure_logging
+from cspersona.synth.commands import database_has_customers, generate_command, load_demo_world
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -23,6 +24,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(pii_app, name="pii")
 app.command()(serve)
+app.command("generate")(generate_command)
 app.command()(ingest)
 app.command()(quarantine)
 
@@ -51,10 +53,17 @@ def root(
 def demo() -> None:
     """Prepare the demo database and serve it on http://127.0.0.1:8000.
 
+    The first run generates the default synthetic world into the database; later runs reuse it.
+
     Example: cspersona demo
     """
     engine = open_database(require_schema=False)
     migrate.upgrade(engine)
+    if database_has_customers(engine):
+        console.print("the database already holds customers; reusing them")
+    else:
+        console.print("first run: generating the synthetic demo world into the database")
+        load_demo_world(engine)
     engine.dispose()
     serve(host=None, port=None)
 

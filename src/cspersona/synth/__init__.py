@@ -1,0 +1,1 @@
+"""The synthetic customer world: archetypes, companies, conversations, NPS, usage and truth."""

@@ -1,0 +1,147 @@
+"""``cspersona generate``: write a synthetic customer world to files, to the database, or both."""
+
+import json
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, func, select
+
+from cspersona.catalogue.models import load_catalogue
+from cspersona.cli.common import console, open_database
+from cspersona.config import get_settings
+from cspersona.customers.models import Customer
+from cspersona.exceptions import BadInput
+from cspersona.synth.files import FileSink
+from cspersona.synth.loader import DatabaseSink
+from cspersona.synth.service import GenerationSummary, Sink, generate
+from cspersona.synth.world import World
+
+DEFAULT_SEED = 7
+# The world `cspersona demo` loads: the default volume.
+DEMO_SCALE = 1.0
+progress_console = Console(stderr=True)
+
+
+def generate_command(
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed; the same seed gives the same bytes."),
+    scale: float = typer.Option(
+        1.0, help="Multiplies the volume: customers and conversations of every archetype."
+    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Dataset folder to write; default <data_dir>/world unless --into-db is given."
+        ),
+    ] = None,
+    file_format: str = typer.Option(
+        "jsonl", "--format", help="File format of the dataset: jsonl or csv."
+    ),
+    into_db: bool = typer.Option(False, "--into-db", help="Load the world into the database."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace a dataset that --out already holds."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Generate a synthetic B2B SaaS customer world with its ground truth.
+
+    Five archetypes of customers with tickets, email threads, chats, NPS answers, daily usage,
+    renewals, expansions and churn. Files follow docs/data-format.md; truth/ holds the ground
+    truth for evaluation.
+
+    Example: cspersona generate --seed 7 --scale 1 --out data/world --format jsonl
+    """
+    if file_format not in ("jsonl", "csv"):
+        raise BadInput(f"--format must be jsonl or csv, not {file_format!r}")
+    fmt: Literal["jsonl", "csv"] = "csv" if file_format == "csv" else "jsonl"
+    folder = out if out is not None or into_db else get_settings().data_dir / "world"
+    world = _world(seed, scale)
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        sinks: list[Sink] = []
+        if folder is not None:
+            sinks.append(
+                stack.enter_context(
+                    FileSink(folder, file_format=fmt, overwrite=overwrite, world=world)
+                )
+            )
+        if into_db:
+            engine = open_database()
+            stack.callback(engine.dispose)
+            sinks.append(stack.enter_context(DatabaseSink(engine)))
+        summary = _run(world, sinks)
+    seconds = round(time.perf_counter() - started, 2)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "seed": seed,
+                    "scale": scale,
+                    "out": str(folder) if folder else None,
+                    "format": fmt if folder else None,
+                    "into_db": into_db,
+                    "rows": summary.rows,
+                    "archetypes": summary.archetypes,
+                    "seconds": seconds,
+                }
+            )
+        )
+        return
+    _print_summary(summary, folder=folder, into_db=into_db, seconds=seconds)
+
+
+def database_has_customers(engine: Engine) -> bool:
+    """Whether the database already holds customers (of any origin)."""
+    with engine.connect() as connection:
+        return bool(connection.scalar(select(func.count()).select_from(Customer)))
+
+
+def load_demo_world(engine: Engine) -> None:
+    """Generate the demo's world (the default one) into ``engine``'s database."""
+    world = _world(DEFAULT_SEED, DEMO_SCALE)
+    with DatabaseSink(engine) as sink:
+        _run(world, [sink])
+
+
+def _world(seed: int, scale: float) -> World:
+    return World(seed=seed, scale=scale, catalogue=load_catalogue(get_settings().catalogue_path))
+
+
+def _run(world: World, sinks: list[Sink]) -> GenerationSummary:
+    """Generate with a progress bar on stderr (hidden when stderr is not a terminal)."""
+    with Progress(
+        TextColumn("generating customers"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=progress_console,
+        transient=True,
+        disable=not progress_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("generate", total=None)
+        return generate(
+            world=world,
+            sinks=sinks,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+
+
+def _print_summary(
+    summary: GenerationSummary, *, folder: Path | None, into_db: bool, seconds: float
+) -> None:
+    table = Table(title=f"world of seed {summary.seed} at scale {summary.scale:g}")
+    table.add_column("entity")
+    table.add_column("rows", justify="right")
+    for entity, count in summary.rows.items():
+        table.add_row(entity, f"{count:,}")
+    console.print(table)
+    places = [str(folder)] if folder else []
+    places += ["the database"] if into_db else []
+    archetypes = ", ".join(f"{name} {count}" for name, count in summary.archetypes.items())
+    console.print(f"customers per archetype: {archetypes}")
+    console.print(f"written to {' and '.join(places)} in {seconds:g} s")

@@ -1,0 +1,70 @@
+"""The columns of every file the generator writes, in the order docs/data-format.md gives them."""
+
+DATA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "customers": (
+        "external_id",
+        "company_name",
+        "industry",
+        "size",
+        "plan",
+        "arr",
+        "region",
+        "language",
+        "contract_start",
+        "renewal_date",
+        "csm_owner",
+    ),
+    "contacts": ("external_id", "customer_external_id", "name", "role", "email", "phone"),
+    "interactions": (
+        "external_id",
+        "customer_external_id",
+        "contact_external_id",
+        "type",
+        "channel",
+        "subject",
+        "status",
+        "priority",
+        "started_at",
+        "closed_at",
+    ),
+    "messages": (
+        "external_id",
+        "interaction_external_id",
+        "seq",
+        "author_role",
+        "author_id",
+        "sent_at",
+        "text",
+    ),
+    "nps_responses": (
+        "external_id",
+        "customer_external_id",
+        "contact_external_id",
+        "score",
+        "comment",
+        "answered_at",
+    ),
+    "usage_daily": (
+        "customer_external_id",
+        "day",
+        "active_users",
+        "logins",
+        "events",
+        "feature_adoption",
+    ),
+    "lifecycle_events": ("customer_external_id", "kind", "at", "amount", "note"),
+}
+
+TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
+    "customers": (
+        "external_id",
+        "archetype",
+        "churned_at",
+        "expansion_dates",
+        "champion_left_at",
+        "traits",
+    ),
+    "interactions": ("external_id", "topic", "escalated", "escalation_seq", "recovered"),
+    "messages": ("external_id", "sentiment", "emotions", "topic", "reply_quality"),
+    "nps_responses": ("external_id", "sentiment"),
+}
