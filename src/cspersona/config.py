@@ -3,7 +3,8 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal, Self, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,8 +12,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from cspersona.exceptions import ConfigError
+from cspersona.ingest.pii.entities import EntityType
 
 DEFAULT_SECRET_KEY = "change-me"
+
+PiiOperatorName = Literal["replace", "mask", "hash", "pseudonymize"]
+PII_OPERATOR_NAMES: tuple[str, ...] = get_args(PiiOperatorName)
+# People keep a consistent stand-in, so conversations still read naturally; numbers and
+# secrets become their type tag.
+PSEUDONYMISED_BY_DEFAULT = (EntityType.PERSON, EntityType.EMAIL_ADDRESS, EntityType.PHONE_NUMBER)
+DEFAULT_PII_OPERATORS: dict[EntityType, PiiOperatorName] = {
+    entity_type: "pseudonymize" if entity_type in PSEUDONYMISED_BY_DEFAULT else "replace"
+    for entity_type in EntityType
+}
 
 
 class Settings(BaseSettings):
@@ -83,6 +95,47 @@ class Settings(BaseSettings):
         description="Extra modules to import for their job kinds (plugins), as a JSON list; "
         "every `cspersona.<package>.jobs` module is imported anyway.",
     )
+    pii_enabled: bool = Field(
+        default=True, description="Detect and anonymise PII in imported text before storing it."
+    )
+    pii_entities: list[EntityType] = Field(
+        default_factory=lambda: list(EntityType),
+        description="PII types to detect (JSON list); every supported type by default.",
+    )
+    pii_operators: dict[EntityType, PiiOperatorName] = Field(
+        default_factory=dict,
+        validate_default=True,
+        description="Operator per PII type (JSON object); types left out keep their default.",
+    )
+    pii_contact_fields: Literal["pseudonymize", "keep"] = Field(
+        default="pseudonymize",
+        description="Whether contacts' own name, e-mail and phone are stored pseudonymised.",
+    )
+    ingest_batch_size: int = Field(
+        default=2000, ge=1, le=100_000, description="Records per all-or-nothing import batch."
+    )
+    ingest_near_duplicate_threshold: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity at which a conversation counts as a duplicate.",
+    )
+    ingest_max_field_chars: int = Field(
+        default=100_000, ge=1000, description="Longest text field an import accepts."
+    )
+    ingest_timezone: str = Field(
+        default="UTC", description="Time zone of imported timestamps that carry none."
+    )
+    ingest_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes that anonymise text during imports; 0 means one per CPU core "
+        "(at most 4), 1 means no extra process.",
+    )
+    ingest_dayfirst: bool = Field(
+        default=False, description="Read ambiguous dates such as 04/03/2025 as day first."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -100,6 +153,24 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"database {url.get_backend_name()!r} is not supported; use sqlite or postgresql"
             )
+        return value
+
+    @field_validator("pii_operators")
+    @classmethod
+    def _fill_default_operators(
+        cls, value: dict[EntityType, PiiOperatorName]
+    ) -> dict[EntityType, PiiOperatorName]:
+        return DEFAULT_PII_OPERATORS | value
+
+    @field_validator("ingest_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a time zone; use e.g. UTC or Europe/Paris"
+            ) from None
         return value
 
     @model_validator(mode="after")

@@ -36,6 +36,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/customers/{customer_id}/interactions"): READ,
     ("GET", "/api/jobs"): READ,
     ("GET", "/api/jobs/{job_id}"): READ,
+    ("POST", "/api/ingest"): RUN_JOBS,
 }
 
 # Requests for routes that take a customer id and are not plain GETs: (method, path) -> the

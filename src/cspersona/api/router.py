@@ -7,6 +7,7 @@ from cspersona.auth.deps import get_principal
 from cspersona.auth.router import router as auth_router
 from cspersona.conversations.router import router as conversations_router
 from cspersona.customers.router import router as customers_router
+from cspersona.ingest.router import router as ingest_router
 from cspersona.jobs.router import router as jobs_router
 
 # Authentication here covers every route, present and future; each route then states the
@@ -18,3 +19,4 @@ api_router.include_router(auth_router)
 api_router.include_router(customers_router)
 api_router.include_router(conversations_router)
 api_router.include_router(jobs_router)
+api_router.include_router(ingest_router)

@@ -11,6 +11,8 @@ from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
+from cspersona.ingest.commands import ingest, quarantine
+from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
 from cspersona.predict.commands import app as churn_app
@@ -30,8 +32,11 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(churn_app, name="churn")
 app.add_typer(models_app, name="models")
+app.add_typer(pii_app, name="pii")
 app.command()(serve)
 app.command("generate")(generate_command)
+app.command()(ingest)
+app.command()(quarantine)
 
 
 def _print_version(value: bool) -> None:

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cspersona.db.base import Base, CreatedAtMixin
@@ -17,6 +17,13 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+
+
+class QuarantineKind(StrEnum):
+    """Why a record is in the quarantine: it failed validation, or it repeats another."""
+
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
 
 
 class IngestionRun(Base):
@@ -43,7 +50,20 @@ class QuarantinedRecord(CreatedAtMixin, Base):
     run_id: Mapped[int] = mapped_column(
         ForeignKey("ingestion_runs.id", ondelete="CASCADE"), index=True
     )
+    entity: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[QuarantineKind] = mapped_column(string_enum(QuarantineKind))
     source: Mapped[str] = mapped_column(String(64))
     row_ref: Mapped[str] = mapped_column(Text)
     raw: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class InteractionFingerprint(Base):
+    """A conversation's MinHash signature, kept so later imports can find near-duplicates."""
+
+    __tablename__ = "interaction_fingerprints"
+
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,1 @@
+"""PII detection and anonymisation: recognisers, an analyser that combines them, operators."""

@@ -1,0 +1,1 @@
+"""Readers for every supported input, and the detection that picks one for a path."""
