@@ -6,6 +6,7 @@ from cspersona.customers import models as customers_models
 from cspersona.db.base import Base
 from cspersona.ingest import models as ingest_models
 from cspersona.jobs import models as jobs_models
+from cspersona.nlp import models as nlp_models
 from cspersona.personas import models as personas_models
 from cspersona.predict import models as predict_models
 from cspersona.registry import models as registry_models
@@ -17,6 +18,7 @@ __all__ = [
     "customers_models",
     "ingest_models",
     "jobs_models",
+    "nlp_models",
     "personas_models",
     "predict_models",
     "registry_models",

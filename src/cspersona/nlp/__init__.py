@@ -1,0 +1,1 @@
+"""Message-level NLP: sentiment, emotions, entities, topics, language and sophistication."""
