@@ -1,11 +1,16 @@
-"""Rows for tests: customers with contacts, conversations and NPS answers."""
+"""Rows for tests: customers with contacts, conversations, NPS answers, and what stages write."""
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.customers.models import Contact, Customer, NpsResponse
+from cspersona.nlp.models import MessageAnalysis, Topic
+from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.predict.models import ChurnScore
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -85,3 +90,144 @@ def add_book(db_session: Session) -> dict[str, Customer]:
         )
         for name, owner, plan, industry, arr, renewal in rows
     }
+
+
+def add_persona(db_session: Session, name: str, *, version: int = 1, **fields: Any) -> Persona:
+    """A persona of ``version`` with the given profile documents."""
+    persona = Persona(version=version, name=name, **fields)
+    db_session.add(persona)
+    db_session.flush()
+    return persona
+
+
+def map_customer(
+    db_session: Session,
+    customer: Customer,
+    persona: Persona,
+    confidence: float,
+    *,
+    assigned_at: datetime = START,
+) -> PersonaMapping:
+    """Map ``customer`` onto ``persona`` under the persona's model version."""
+    mapping = PersonaMapping(
+        customer_id=customer.id,
+        persona_id=persona.id,
+        confidence_score=confidence,
+        model_version=f"persona-v{persona.version}",
+        assigned_at=assigned_at,
+    )
+    db_session.add(mapping)
+    db_session.flush()
+    return mapping
+
+
+def add_churn_score(
+    db_session: Session,
+    customer: Customer,
+    probability: float,
+    *,
+    horizon_days: int = 90,
+    drivers: Sequence[dict[str, Any]] = (),
+) -> ChurnScore:
+    """A churn score with these drivers, as the churn stage writes them."""
+    score = ChurnScore(
+        customer_id=customer.id,
+        horizon_days=horizon_days,
+        probability=probability,
+        drivers=list(drivers),
+        model_version="churn-test",
+    )
+    db_session.add(score)
+    db_session.flush()
+    return score
+
+
+def analyse(
+    db_session: Session, interaction: Interaction, sentiment: float, topic: Topic | None = None
+) -> None:
+    """Give every message of ``interaction`` this sentiment (and topic), as the NLP stage would."""
+    label = "negative" if sentiment < -0.05 else "positive" if sentiment > 0.05 else "neutral"
+    db_session.add_all(
+        MessageAnalysis(
+            message_id=message.id,
+            sentiment_label=label,
+            sentiment_score=sentiment,
+            topic_id=topic.id if topic else None,
+        )
+        for message in interaction.messages
+    )
+    db_session.flush()
+
+
+def add_topic(db_session: Session, name: str, number: int = 0) -> Topic:
+    """A topic of the test topic model."""
+    topic = Topic(model_version="topics-test", number=number, name=name)
+    db_session.add(topic)
+    db_session.flush()
+    return topic
+
+
+def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[str, Persona]:
+    """What the pipeline would write for :func:`add_book`'s customers: two personas, scores, NLP.
+
+    Power Users: Acme (0.9), Delta (0.6); Budget Skeptics: Birch (0.8), Cobalt (0.4), Echo (0.7),
+    Acme having been a Budget Skeptic under version 1. Churn risk at 90 days, highest first:
+    Cobalt, Birch, Echo, Acme, Delta.
+    """
+    old = add_persona(db_session, "Budget Skeptics", version=1)
+    personas = {
+        "Power Users": add_persona(
+            db_session,
+            "Power Users",
+            version=2,
+            traits={"arr_median": 185000.0, "segments": ["Enterprise"]},
+            communication_style={"tone": "direct", "sophistication": 0.8},
+            risk_factors={"champion_loss": "high"},
+            narrative="Analysts who live in the product and push its limits.",
+        ),
+        "Budget Skeptics": add_persona(
+            db_session, "Budget Skeptics", version=2, narrative="Small teams watching every cent."
+        ),
+    }
+    map_customer(db_session, book["Acme Analytics"], old, 0.7, assigned_at=START)
+    later = START + timedelta(days=60)
+    for name, persona, confidence in (
+        ("Acme Analytics", "Power Users", 0.9),
+        ("Delta Freight", "Power Users", 0.6),
+        ("Birch Health", "Budget Skeptics", 0.8),
+        ("Cobalt Retail", "Budget Skeptics", 0.4),
+        ("Echo Bank", "Budget Skeptics", 0.7),
+    ):
+        map_customer(db_session, book[name], personas[persona], confidence, assigned_at=later)
+    drivers = [
+        {
+            "column": "sentiment_trend",
+            "value": -0.4,
+            "contribution": 0.3,
+            "phrase": "sentiment falling for 60 days",
+            "intervention": "Call the champion this week",
+        }
+    ]
+    for name, probability in (
+        ("Cobalt Retail", 0.85),
+        ("Birch Health", 0.55),
+        ("Echo Bank", 0.4),
+        ("Acme Analytics", 0.2),
+        ("Delta Freight", 0.05),
+    ):
+        add_churn_score(db_session, book[name], probability, drivers=drivers)
+        add_churn_score(db_session, book[name], probability / 2, horizon_days=30)
+    exports = add_topic(db_session, "exports and reports")
+    for name, days, sentiment in (
+        ("Acme Analytics", 0, -0.6),
+        ("Acme Analytics", 40, 0.4),
+        ("Cobalt Retail", 10, -0.8),
+    ):
+        interaction = add_interaction(
+            db_session,
+            book[name],
+            started_at=START + timedelta(days=days),
+            subject=f"Export question {days}",
+        )
+        analyse(db_session, interaction, sentiment, exports)
+    return personas

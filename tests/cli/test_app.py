@@ -143,7 +143,7 @@ def test_serve_answers_health_over_http(isolated_settings: Path) -> None:
 def _demo_output(env: dict[str, str]) -> tuple[str, int]:
     """Run ``cspersona demo`` until it serves; its output before serving, and the port."""
     port = _free_port()
-    with _serving(["demo"], env, port) as server:
+    with _serving(["demo", "--scale", "0.02"], env, port) as server:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     return output, port

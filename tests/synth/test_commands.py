@@ -1,4 +1,4 @@
-"""``cspersona generate`` and the demo's first-run world, through the command line."""
+"""``cspersona generate``, through the command line."""
 
 import json
 from pathlib import Path
@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from cspersona.cli import app, root
+from cspersona.cli import app
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
-from cspersona.synth import commands
 from tests.conftest import DatabaseFactory
 
 runner = CliRunner()
@@ -96,23 +95,3 @@ def test_generate_into_an_unmigrated_database_says_how_to_fix_it(isolated_settin
 
     assert result.exit_code == 1
     assert "run `cspersona db upgrade`" in result.stderr
-
-
-def test_demo_generates_the_world_once_then_reuses_it(
-    isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    served: list[bool] = []
-    monkeypatch.setattr(commands, "DEMO_SCALE", 0.02)
-    monkeypatch.setattr(root, "serve", lambda host, port: served.append(True))
-
-    first = runner.invoke(app, ["demo"])
-    second = runner.invoke(app, ["demo"])
-
-    assert first.exit_code == second.exit_code == 0, first.output
-    assert "generating the synthetic demo world" in first.stdout
-    assert "already holds customers" in second.stdout
-    assert served == [True, True]
-    engine = make_engine(f"sqlite:///{isolated_settings / 'data' / 'cspersona.db'}")
-    with engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(Customer)) == 5
-    engine.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from cspersona.auth.models import Role
 from cspersona.auth.sessions import COOKIE_NAME
 from tests.conftest import CSM_OWNER, add_user_with_key
-from tests.factories import add_book, add_contacts, add_interaction, add_nps
+from tests.factories import add_book, add_contacts, add_interaction, add_nps, add_stage_results
 
 BrowserFor = Callable[..., TestClient]
 
@@ -181,7 +181,39 @@ def test_pages_forbid_inline_scripts_and_framing(browser_for: BrowserFor) -> Non
     assert headers["x-content-type-options"] == "nosniff"
 
 
-def test_the_home_page_leads_to_the_customers(browser_for: BrowserFor) -> None:
+def test_the_home_page_leads_to_the_overview(browser_for: BrowserFor) -> None:
     response = browser_for(Role.VIEWER).get("/")
 
-    assert (response.status_code, response.headers["location"]) == (303, "/customers")
+    assert (response.status_code, response.headers["location"]) == (303, "/overview")
+
+
+def test_the_customer_page_shows_persona_history_risk_and_sentiment_timeline(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    add_stage_results(db_session, book)
+    user = browser_for(Role.VIEWER)
+
+    page = user.get(f"/customers/{book['Acme Analytics'].id}").text
+    bare = user.get(f"/customers/{book['Acme Analytics'].id}")
+
+    current = page[page.index('data-testid="current-persona"') :]
+    assert current.index("Power Users") < current.index("confidence 90%")
+    history = page[page.index('id="persona-history"') : page.index('id="signals-heading"')]
+    assert history.index("persona-v2") < history.index("persona-v1")
+    scores = page[page.index('id="customer-scores"') :]
+    assert "30 days" in scores and "10%" in scores and "20%" in scores
+    assert "sentiment falling for 60 days" in scores and "Call the champion this week" in scores
+    assert "Mean sentiment of the customer&#39;s messages in each conversation" in page
+    assert bare.status_code == 200
+
+
+def test_the_customer_page_says_to_run_the_pipeline_before_it_ran(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    acme = add_book(db_session)["Acme Analytics"]
+
+    page = browser_for(Role.VIEWER).get(f"/customers/{acme.id}").text
+
+    assert page.count('data-testid="empty-state"') == 3
+    assert "run the pipeline" in page

@@ -4,20 +4,18 @@ import typer
 
 from cspersona import __version__
 from cspersona.api.commands import serve
-from cspersona.auth import service as auth_service
 from cspersona.auth.commands import keys_app, users_app
-from cspersona.cli.common import console, database_session, open_database
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
-from cspersona.db import migrate
 from cspersona.db.commands import app as db_app
+from cspersona.demo.commands import demo
 from cspersona.ingest.commands import ingest, quarantine
 from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app
-from cspersona.synth.commands import database_has_customers, generate_command, load_demo_world
+from cspersona.synth.commands import generate_command
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -37,6 +35,7 @@ app.command()(serve)
 app.command("generate")(generate_command)
 app.command()(ingest)
 app.command()(quarantine)
+app.command()(demo)
 
 
 def _print_version(value: bool) -> None:
@@ -57,39 +56,6 @@ def root(
 ) -> None:
     """Turn customer conversations into personas a Customer Success team can study and talk to."""
     configure_logging(get_settings().log_level)
-
-
-@app.command()
-def demo() -> None:
-    """Prepare the demo database and serve it on http://127.0.0.1:8000 with an admin API key.
-
-    The first run generates the default synthetic world into the database; later runs reuse it.
-
-    Example: cspersona demo
-    """
-    engine = open_database(require_schema=False)
-    migrate.upgrade(engine)
-    if database_has_customers(engine):
-        console.print("the database already holds customers; reusing them")
-    else:
-        console.print("first run: generating the synthetic demo world into the database")
-        load_demo_world(engine)
-    engine.dispose()
-    settings = get_settings()
-    with database_session() as db_session:
-        key = auth_service.create_first_admin(db_session=db_session, secret_key=settings.secret_key)
-    address = f"http://{settings.host}:{settings.port}"
-    if key:
-        console.print("admin API key (shown this once; log in to the dashboard with it):")
-        typer.echo(key)
-    else:
-        console.print(
-            "log in with the admin API key the first `cspersona demo` printed, "
-            "or make another: cspersona keys create admin"
-        )
-    console.print(f"dashboard: {address}/   API: {address}/api (docs at {address}/docs)")
-    console.print(f"try: curl -H 'Authorization: Bearer <key>' {address}/api/customers")
-    serve(host=None, port=None)
 
 
 def main() -> None:

@@ -10,12 +10,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine, func, select
 
 from cspersona.catalogue.models import load_catalogue
 from cspersona.cli.common import console, open_database
 from cspersona.config import get_settings
-from cspersona.customers.models import Customer
 from cspersona.exceptions import BadInput
 from cspersona.synth.files import FileSink
 from cspersona.synth.loader import DatabaseSink
@@ -23,8 +21,6 @@ from cspersona.synth.service import GenerationSummary, Sink, generate
 from cspersona.synth.world import World
 
 DEFAULT_SEED = 7
-# The world `cspersona demo` loads: the default volume.
-DEMO_SCALE = 1.0
 progress_console = Console(stderr=True)
 
 
@@ -93,19 +89,6 @@ def generate_command(
         )
         return
     _print_summary(summary, folder=folder, into_db=into_db, seconds=seconds)
-
-
-def database_has_customers(engine: Engine) -> bool:
-    """Whether the database already holds customers (of any origin)."""
-    with engine.connect() as connection:
-        return bool(connection.scalar(select(func.count()).select_from(Customer)))
-
-
-def load_demo_world(engine: Engine) -> None:
-    """Generate the demo's world (the default one) into ``engine``'s database."""
-    world = _world(DEFAULT_SEED, DEMO_SCALE)
-    with DatabaseSink(engine) as sink:
-        _run(world, [sink])
 
 
 def _world(seed: int, scale: float) -> World:

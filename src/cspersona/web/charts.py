@@ -7,6 +7,13 @@ chart on load and after each HTMX swap with the locally served Plotly bundle.
 from typing import Any
 
 from cspersona.conversations.schemas import MonthlyActivity
+from cspersona.reports.schemas import (
+    MonthlySentiment,
+    PersonaPoint,
+    PersonaSize,
+    RiskBucket,
+    TimelineEntry,
+)
 
 BASE_LAYOUT: dict[str, Any] = {
     "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
@@ -38,4 +45,135 @@ def activity_figure(activity: list[MonthlyActivity]) -> dict[str, Any]:
             "xaxis": {"type": "category"},
             "yaxis": {"title": {"text": "conversations"}},
         },
+    }
+
+
+def persona_size_figure(sizes: list[PersonaSize]) -> dict[str, Any]:
+    """Customers per persona as bars, with each persona's share of revenue on the bar."""
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": "customers",
+                "x": [size.name for size in sizes],
+                "y": [size.customers for size in sizes],
+                "text": [f"{size.arr_share:.0%} of ARR" for size in sizes],
+                "textposition": "auto",
+            }
+        ],
+        "layout": {**BASE_LAYOUT, "yaxis": {"title": {"text": "customers"}}},
+    }
+
+
+def revenue_share_figure(sizes: list[PersonaSize]) -> dict[str, Any]:
+    """Each persona's share of annual recurring revenue."""
+    return {
+        "data": [
+            {
+                "type": "pie",
+                "labels": [size.name for size in sizes],
+                "values": [size.arr for size in sizes],
+                "hole": 0.45,
+                "sort": False,
+            }
+        ],
+        "layout": {**BASE_LAYOUT, "showlegend": True},
+    }
+
+
+def risk_distribution_figure(buckets: list[RiskBucket], horizon: int) -> dict[str, Any]:
+    """Customers per tenth of churn probability."""
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [f"{bucket.low:.0%}–{bucket.high:.0%}" for bucket in buckets],
+                "y": [bucket.customers for bucket in buckets],
+                "marker": {"color": [bucket.low for bucket in buckets], "colorscale": "YlOrRd"},
+            }
+        ],
+        "layout": {
+            **BASE_LAYOUT,
+            "xaxis": {"type": "category", "title": {"text": f"churn probability, {horizon} days"}},
+            "yaxis": {"title": {"text": "customers"}},
+        },
+    }
+
+
+def sentiment_figure(months: list[MonthlySentiment]) -> dict[str, Any]:
+    """Mean sentiment of customers' messages per month, from -1 to 1."""
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": [month.month for month in months],
+                "y": [round(month.mean_score, 3) for month in months],
+                "customdata": [month.messages for month in months],
+                "hovertemplate": "%{x}: %{y:.2f} (%{customdata} messages)<extra></extra>",
+            }
+        ],
+        "layout": {
+            **BASE_LAYOUT,
+            "xaxis": {"type": "category"},
+            "yaxis": {"title": {"text": "mean sentiment"}, "range": [-1, 1], "zeroline": True},
+        },
+    }
+
+
+def persona_map_figure(points: list[PersonaPoint]) -> dict[str, Any]:
+    """Customers as points coloured by persona, opacity by confidence; a click opens one."""
+    personas: dict[int, list[PersonaPoint]] = {}
+    for point in points:
+        personas.setdefault(point.persona_id, []).append(point)
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": members[0].persona_name,
+                "x": [point.x for point in members],
+                "y": [point.y for point in members],
+                "text": [point.company_name for point in members],
+                "customdata": [f"/customers/{point.customer_id}" for point in members],
+                "marker": {
+                    "size": 11,
+                    "opacity": [round(0.25 + 0.75 * point.confidence, 3) for point in members],
+                },
+                "hovertemplate": "%{text}<extra>%{fullData.name}</extra>",
+            }
+            for members in personas.values()
+        ],
+        "layout": {
+            **BASE_LAYOUT,
+            "hovermode": "closest",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False, "scaleanchor": "x"},
+        },
+        "config": {"displayModeBar": False},
+        "clickOpens": True,
+    }
+
+
+def timeline_figure(entries: list[TimelineEntry]) -> dict[str, Any]:
+    """The mean sentiment of the customer's messages in each conversation, oldest first."""
+    scored = [entry for entry in reversed(entries) if entry.sentiment_score is not None]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": [entry.started_at.isoformat() for entry in scored],
+                "y": [round(entry.sentiment_score or 0.0, 3) for entry in scored],
+                "text": [entry.subject or entry.type for entry in scored],
+                "hovertemplate": "%{x|%Y-%m-%d} %{text}: %{y:.2f}<extra></extra>",
+                "marker": {
+                    "color": [entry.sentiment_score for entry in scored],
+                    "colorscale": "RdYlGn",
+                    "cmin": -1,
+                    "cmax": 1,
+                },
+            }
+        ],
+        "layout": {**BASE_LAYOUT, "yaxis": {"title": {"text": "sentiment"}, "range": [-1, 1]}},
     }

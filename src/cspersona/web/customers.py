@@ -10,7 +10,8 @@ from cspersona.conversations import service as conversations_service
 from cspersona.customers import service
 from cspersona.customers.router import customer_filters
 from cspersona.customers.schemas import CustomerFilters, CustomerSort, SortOrder
-from cspersona.web.charts import activity_figure
+from cspersona.reports import service as reports_service
+from cspersona.web.charts import activity_figure, timeline_figure
 from cspersona.web.deps import PageCustomer, PageUser
 from cspersona.web.pagination import Pager
 from cspersona.web.templating import is_partial, render
@@ -19,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 CUSTOMERS_PER_PAGE = 25
 INTERACTIONS_PER_PAGE = 20
+TIMELINE_LENGTH = 100
 
 PageNumber = Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")]
 
@@ -61,12 +63,15 @@ def customer_list(
 def customer_page(
     request: Request, customer: PageCustomer, principal: PageUser, db_session: SessionDep
 ) -> HTMLResponse:
-    """One customer: profile, counts, activity chart and latest conversations."""
+    """One customer: profile, persona history, churn risk, sentiment timeline, conversations."""
     interactions, total = conversations_service.get_all_for_customer(
         db_session=db_session, customer_id=customer.id, limit=INTERACTIONS_PER_PAGE, offset=0
     )
     activity = conversations_service.monthly_activity(
         db_session=db_session, customer_id=customer.id
+    )
+    timeline = reports_service.timeline(
+        db_session=db_session, customer_id=customer.id, limit=TIMELINE_LENGTH
     )
     context = {
         "customer": customer,
@@ -75,6 +80,11 @@ def customer_page(
         "interactions": interactions,
         "pager": Pager(page=1, per_page=INTERACTIONS_PER_PAGE, total=total),
         "activity_figure": activity_figure(activity) if activity else None,
+        "timeline_figure": timeline_figure(timeline)
+        if any(entry.sentiment_score is not None for entry in timeline)
+        else None,
+        "personas": reports_service.persona_history(db_session=db_session, customer_id=customer.id),
+        "scores": reports_service.customer_scores(db_session=db_session, customer_id=customer.id),
     }
     return render(request, "customers/detail.html", context, principal=principal)
 

@@ -3,15 +3,18 @@
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from cspersona.web import assets, customers, login
+from cspersona.web import assets, customers, login, overview, personas, risk
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
 router.include_router(login.router)
 router.include_router(customers.router)
+router.include_router(overview.router)
+router.include_router(personas.router)
+router.include_router(risk.router)
 
 
 @router.get("/")
 def home() -> RedirectResponse:
     """The dashboard's first page."""
-    return RedirectResponse("/customers", status_code=303)
+    return RedirectResponse("/overview", status_code=303)

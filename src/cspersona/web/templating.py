@@ -27,7 +27,12 @@ class NavItem:
     path: str
 
 
-NAVIGATION: tuple[NavItem, ...] = (NavItem("Customers", "/customers"),)
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Overview", "/overview"),
+    NavItem("Personas", "/personas"),
+    NavItem("Churn risk", "/risk"),
+    NavItem("Customers", "/customers"),
+)
 
 # Plotly draws with inline styles, so styles allow 'unsafe-inline'; scripts come only from here.
 CONTENT_SECURITY_POLICY = (
@@ -48,6 +53,11 @@ def money(value: float | None) -> str:
     return "—" if value is None else f"${value:,.0f}"
 
 
+def percent(value: float | None) -> str:
+    """``0.123`` as ``12%``; an em dash when unknown."""
+    return "—" if value is None else f"{value:.0%}"
+
+
 def day(value: date | datetime | None) -> str:
     """A date (or a timestamp's UTC date) as ``2025-03-04``; an em dash when unknown."""
     if value is None:
@@ -63,7 +73,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(money=money, day=day)
+    environment.filters.update(money=money, day=day, percent=percent)
     environment.globals.update(navigation=NAVIGATION, version=__version__)
     return environment
 

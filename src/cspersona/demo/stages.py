@@ -1,0 +1,94 @@
+"""The demo's ordered stages: generate the world to files, ingest them, then the pipeline.
+
+Each stage is a function ``(db_session, settings, progress) -> StageResult``, the shape of the
+pipeline's stages, so adding one to the demo is one entry in :func:`demo_stages`. A stage skips
+work that is already done, which makes a second demo run start fast.
+"""
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cspersona.catalogue.models import load_catalogue
+from cspersona.config import Settings
+from cspersona.ingest import service as ingest_service
+from cspersona.ingest.models import IngestionRun, RunStatus
+from cspersona.synth.files import FileSink, is_generated_dataset
+from cspersona.synth.service import generate
+from cspersona.synth.world import World
+
+ProgressCallback = Callable[[int, int], None]
+
+DEMO_SEED = 7
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What one stage did: how many items it processed, in how long, and a one-line detail."""
+
+    name: str
+    processed: int
+    seconds: float
+    detail: str
+
+
+Stage = Callable[[Session, Settings, ProgressCallback], StageResult]
+
+
+def world_folder(settings: Settings) -> Path:
+    """Where the demo writes its synthetic world (the default of ``cspersona generate``)."""
+    return settings.data_dir / "world"
+
+
+def generate_world(
+    db_session: Session, settings: Settings, progress: ProgressCallback, *, scale: float
+) -> StageResult:
+    """Write the synthetic world as a dataset folder, unless a generated one is already there."""
+    started = time.perf_counter()
+    folder = world_folder(settings)
+    if is_generated_dataset(folder):
+        return StageResult("generate", 0, _since(started), f"reusing {folder}")
+    world = World(seed=DEMO_SEED, scale=scale, catalogue=load_catalogue(settings.catalogue_path))
+    with FileSink(folder, file_format="jsonl", overwrite=True, world=world) as sink:
+        summary = generate(world=world, sinks=[sink], on_progress=progress)
+    customers = summary.rows.get("customers", 0)
+    return StageResult("generate", customers, _since(started), f"{customers:,} customers")
+
+
+def ingest_world(
+    db_session: Session, settings: Settings, progress: ProgressCallback
+) -> StageResult:
+    """Import the world folder through ingestion, unless a completed import already read it."""
+    started = time.perf_counter()
+    folder = str(world_folder(settings))
+    runs = db_session.scalars(
+        select(IngestionRun).where(IngestionRun.status == RunStatus.COMPLETED)
+    )
+    if any(run.paths == [folder] for run in runs):
+        return StageResult("ingest", 0, _since(started), f"{folder} was imported before")
+    run = ingest_service.run_import(
+        db_session=db_session, settings=settings, paths=[Path(folder)], on_progress=progress
+    )
+    entities = run.summary.get("entities", {})
+    loaded = sum(counts.get("loaded", 0) for counts in entities.values())
+    messages = entities.get("messages", {}).get("loaded", 0)
+    return StageResult(
+        "ingest", loaded, _since(started), f"import {run.id}: {messages:,} messages loaded"
+    )
+
+
+def demo_stages(*, scale: float) -> Sequence[tuple[str, Stage]]:
+    """The demo's stages in order, each with its label; the pipeline's stages join at the end."""
+    return [
+        ("generate the synthetic world", partial(generate_world, scale=scale)),
+        ("ingest it", ingest_world),
+    ]
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 2)

@@ -1,0 +1,1 @@
+"""Read-only summaries of what the stages wrote (personas, churn scores, message analysis)."""

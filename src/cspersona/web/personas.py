@@ -1,0 +1,48 @@
+"""Persona pages: the map of every customer, and one persona's profile, voice and members."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from cspersona.api.deps import SessionDep
+from cspersona.reports import service
+from cspersona.web.charts import persona_map_figure
+from cspersona.web.deps import PageUser
+from cspersona.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+MEMBERS_SHOWN = 50
+
+
+@router.get("/personas", response_class=HTMLResponse)
+def persona_map(request: Request, principal: PageUser, db_session: SessionDep) -> HTMLResponse:
+    """Customers on a 2-D map coloured by persona; clicking a point opens the customer."""
+    points = service.persona_points(db_session=db_session, visible_to=principal)
+    context = {
+        "sizes": service.persona_sizes(db_session=db_session, visible_to=principal),
+        "map_figure": persona_map_figure(points) if points else None,
+    }
+    return render(request, "personas/map.html", context, principal=principal)
+
+
+@router.get("/personas/{persona_id}", response_class=HTMLResponse)
+def persona_page(
+    request: Request, persona_id: int, principal: PageUser, db_session: SessionDep
+) -> HTMLResponse:
+    """A persona: traits, style, risk factors, narrative, quotes, top topics and members."""
+    persona = service.get_persona(db_session=db_session, persona_id=persona_id)
+    members, total = service.persona_members(
+        db_session=db_session, persona_id=persona_id, visible_to=principal, limit=MEMBERS_SHOWN
+    )
+    context = {
+        "persona": persona,
+        "members": members,
+        "member_total": total,
+        "quotes": service.persona_quotes(
+            db_session=db_session, persona_id=persona_id, visible_to=principal
+        ),
+        "topics": service.persona_topics(
+            db_session=db_session, persona_id=persona_id, visible_to=principal
+        ),
+    }
+    return render(request, "personas/detail.html", context, principal=principal)

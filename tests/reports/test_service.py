@@ -1,0 +1,167 @@
+import pytest
+from sqlalchemy.orm import Session
+
+from cspersona.auth.models import Role
+from cspersona.auth.policy import Principal
+from cspersona.customers.models import Customer
+from cspersona.exceptions import NotFound
+from cspersona.personas.models import Persona
+from cspersona.reports import service
+from cspersona.reports.schemas import RiskSort
+from tests.factories import START, add_book, add_churn_score, add_stage_results
+
+ADMIN = Principal(user_id=1, user_name="admin", role=Role.ADMIN, csm_owner=None, key_id=1)
+CSM = Principal(user_id=2, user_name="dana", role=Role.CSM, csm_owner="Dana Scully", key_id=2)
+
+
+@pytest.fixture
+def book(db_session: Session) -> dict[str, Customer]:
+    return add_book(db_session)
+
+
+@pytest.fixture
+def personas(db_session: Session, book: dict[str, Customer]) -> dict[str, Persona]:
+    return add_stage_results(db_session, book)
+
+
+def test_before_the_pipeline_ran_every_summary_is_empty(
+    db_session: Session, book: dict[str, Customer]
+) -> None:
+    assert service.persona_sizes(db_session=db_session, visible_to=ADMIN) == []
+    assert service.risk_distribution(db_session=db_session, visible_to=ADMIN, horizon=90) == []
+    assert service.sentiment_by_month(db_session=db_session, visible_to=ADMIN) == []
+    assert service.persona_points(db_session=db_session, visible_to=ADMIN) == []
+    assert service.churn_risk(db_session=db_session, visible_to=ADMIN, horizon=90, limit=10) == (
+        [],
+        0,
+    )
+
+
+def test_persona_sizes_count_current_mappings_and_share_revenue(
+    db_session: Session, personas: dict[str, Persona]
+) -> None:
+    sizes = service.persona_sizes(db_session=db_session, visible_to=ADMIN)
+
+    assert [(size.name, size.customers, size.arr) for size in sizes] == [
+        ("Budget Skeptics", 3, 54_000.0),
+        ("Power Users", 2, 370_000.0),
+    ]
+    assert sizes[1].arr_share == pytest.approx(370 / 424)
+    dana = service.persona_sizes(db_session=db_session, visible_to=CSM)
+    assert [(size.name, size.customers) for size in dana] == [
+        ("Power Users", 1),
+        ("Budget Skeptics", 1),
+    ]
+
+
+def test_risk_distribution_uses_each_customers_newest_score(
+    db_session: Session, book: dict[str, Customer], personas: dict[str, Persona]
+) -> None:
+    add_churn_score(db_session, book["Delta Freight"], 0.95)
+
+    buckets = service.risk_distribution(db_session=db_session, visible_to=ADMIN, horizon=90)
+
+    assert len(buckets) == 10
+    assert [bucket.customers for bucket in buckets] == [0, 0, 1, 0, 1, 1, 0, 0, 1, 1]
+    assert (
+        sum(
+            b.customers
+            for b in service.risk_distribution(db_session=db_session, visible_to=CSM, horizon=90)
+        )
+        == 2
+    )
+
+
+def test_sentiment_by_month_averages_customer_messages_only(
+    db_session: Session, personas: dict[str, Persona]
+) -> None:
+    months = service.sentiment_by_month(db_session=db_session, visible_to=ADMIN)
+
+    assert [(month.month, round(month.mean_score, 2), month.messages) for month in months] == [
+        ("2025-01", -0.7, 2),
+        ("2025-02", 0.4, 1),
+    ]
+    assert START.strftime("%Y-%m") == "2025-01"
+
+
+def test_persona_points_place_every_current_member_once(
+    db_session: Session, personas: dict[str, Persona]
+) -> None:
+    points = service.persona_points(db_session=db_session, visible_to=ADMIN)
+
+    assert sorted(point.company_name for point in points) == [
+        "Acme Analytics",
+        "Birch Health",
+        "Cobalt Retail",
+        "Delta Freight",
+        "Echo Bank",
+    ]
+    acme = next(point for point in points if point.company_name == "Acme Analytics")
+    assert (acme.persona_name, acme.confidence) == ("Power Users", 0.9)
+    assert len({(point.x, point.y) for point in points}) == 5
+
+
+def test_persona_members_quotes_and_topics(
+    db_session: Session, personas: dict[str, Persona]
+) -> None:
+    power = personas["Power Users"].id
+
+    members, total = service.persona_members(
+        db_session=db_session, persona_id=power, visible_to=ADMIN, limit=1
+    )
+    quotes = service.persona_quotes(db_session=db_session, persona_id=power, visible_to=ADMIN)
+    topics = service.persona_topics(db_session=db_session, persona_id=power, visible_to=ADMIN)
+
+    assert ([member.company_name for member in members], total) == (["Acme Analytics"], 2)
+    assert [(quote.company_name, quote.sentiment_score) for quote in quotes] == [
+        ("Acme Analytics", -0.6)
+    ]
+    assert [(topic.name, topic.messages) for topic in topics] == [("exports and reports", 2)]
+    with pytest.raises(NotFound):
+        service.get_persona(db_session=db_session, persona_id=10_000)
+
+
+def test_churn_risk_sorts_filters_by_persona_and_pages(
+    db_session: Session, personas: dict[str, Persona]
+) -> None:
+    rows, total = service.churn_risk(db_session=db_session, visible_to=ADMIN, horizon=90, limit=3)
+    skeptics, _ = service.churn_risk(
+        db_session=db_session,
+        visible_to=ADMIN,
+        horizon=90,
+        persona_id=personas["Budget Skeptics"].id,
+        sort=RiskSort.ARR,
+        descending=False,
+        limit=10,
+    )
+    short, _ = service.churn_risk(db_session=db_session, visible_to=CSM, horizon=30, limit=10)
+
+    assert total == 5
+    assert [row.company_name for row in rows] == ["Cobalt Retail", "Birch Health", "Echo Bank"]
+    assert rows[0].persona_name == "Budget Skeptics"
+    assert rows[0].drivers[0]["intervention"] == "Call the champion this week"
+    assert [row.company_name for row in skeptics] == ["Cobalt Retail", "Birch Health", "Echo Bank"]
+    assert [(row.company_name, row.probability) for row in short] == [
+        ("Birch Health", 0.275),
+        ("Acme Analytics", 0.1),
+    ]
+
+
+def test_a_customers_scores_history_and_timeline(
+    db_session: Session, book: dict[str, Customer], personas: dict[str, Persona]
+) -> None:
+    acme = book["Acme Analytics"].id
+
+    scores = service.customer_scores(db_session=db_session, customer_id=acme)
+    history = service.persona_history(db_session=db_session, customer_id=acme)
+    timeline = service.timeline(db_session=db_session, customer_id=acme, limit=10)
+
+    assert [(score.horizon_days, score.probability) for score in scores] == [(30, 0.1), (90, 0.2)]
+    assert [(entry.persona_name, entry.model_version) for entry in history] == [
+        ("Power Users", "persona-v2"),
+        ("Budget Skeptics", "persona-v1"),
+    ]
+    assert [(entry.subject, entry.messages, entry.sentiment_score) for entry in timeline] == [
+        ("Export question 40", 2, 0.4),
+        ("Export question 0", 2, -0.6),
+    ]

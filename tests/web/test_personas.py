@@ -1,0 +1,63 @@
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from cspersona.auth.models import Role
+from tests.conftest import CSM_OWNER
+from tests.factories import add_book, add_stage_results
+from tests.web.test_overview import figures
+
+BrowserFor = Callable[..., TestClient]
+
+
+def test_the_persona_map_colours_by_persona_and_fades_by_confidence(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    add_stage_results(db_session, book)
+
+    page = browser_for(Role.VIEWER).get("/personas").text
+
+    (figure,) = figures(page)
+    traces = {trace["name"]: trace for trace in figure["data"]}  # type: ignore[attr-defined]
+    assert set(traces) == {"Power Users", "Budget Skeptics"}
+    power = traces["Power Users"]
+    assert power["customdata"] == [
+        f"/customers/{book['Acme Analytics'].id}",
+        f"/customers/{book['Delta Freight'].id}",
+    ]
+    assert power["marker"]["opacity"] == [0.925, 0.7]
+    assert figure["clickOpens"] is True
+
+
+def test_the_persona_page_shows_profile_narrative_quotes_topics_and_members(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    personas = add_stage_results(db_session, add_book(db_session))
+    power = personas["Power Users"].id
+
+    page = browser_for(Role.VIEWER).get(f"/personas/{power}").text
+    dana = browser_for(Role.CSM, csm_owner=CSM_OWNER).get(f"/personas/{power}").text
+
+    assert "Analysts who live in the product" in page
+    assert "arr median" in page and "185000.00" in page and "Enterprise" in page
+    assert "tone" in page and "champion loss" in page
+    assert "message 0" in page and "sentiment -0.60" in page
+    assert "exports and reports" in page
+    assert page.index("Acme Analytics") < page.index("Delta Freight")
+    assert "Delta Freight" not in dana and "Acme Analytics" in dana
+
+
+def test_an_unknown_persona_is_a_404_page_and_no_personas_an_empty_map(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    add_book(db_session)
+    user = browser_for(Role.VIEWER)
+
+    missing = user.get("/personas/999999")
+    empty = user.get("/personas").text
+
+    assert missing.status_code == 404
+    assert "persona 999999 not found" in missing.text
+    assert 'data-testid="empty-state"' in empty
