@@ -17,7 +17,15 @@ from cspersona.config import load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from tests.conftest import CSM_OWNER, add_user_with_key
-from tests.factories import START, add_book, add_contacts, add_customer, add_interaction, add_nps
+from tests.factories import (
+    START,
+    add_book,
+    add_contacts,
+    add_customer,
+    add_interaction,
+    add_nps,
+    add_stage_results,
+)
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, ConsoleWatch, serve_in_thread
 
 
@@ -65,8 +73,10 @@ class LiveServer:
 
 
 def _seed(db_session: Session) -> None:
-    """Five named customers of two CSMs, thirty more to page through, and one busy customer."""
-    acme = add_book(db_session)["Acme Analytics"]
+    """Five named customers of two CSMs with stage results, thirty more, and one busy customer."""
+    book = add_book(db_session)
+    add_stage_results(db_session, book)
+    acme = book["Acme Analytics"]
     add_contacts(db_session, acme, 4)
     add_nps(db_session, acme, 9, 8, 6)
     for index in range(30):

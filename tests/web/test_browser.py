@@ -101,10 +101,14 @@ def test_the_customer_page_draws_its_chart_and_loads_more_conversations(
     expect(page.locator(".chart .main-svg").first).to_be_visible()
     rows = page.locator("#interaction-table tbody tr:not(.more-row)")
     expect(rows).to_have_count(20)
+    expect(page.get_by_test_id("current-persona")).to_contain_text("Power Users")
+    expect(page.locator("#persona-history tbody tr")).to_have_count(2)
+    expect(page.locator("#customer-scores")).to_contain_text("Call the champion this week")
+    expect(page.locator(".chart.js-plotly-plot")).to_have_count(2)
     screenshot(page, "customer")
 
-    page.get_by_role("button", name=re.compile(r"Show more \(10 left\)")).click()
-    expect(rows).to_have_count(30)
+    page.get_by_role("button", name=re.compile(r"Show more \(12 left\)")).click()
+    expect(rows).to_have_count(32)
     expect(page.get_by_role("button", name=re.compile("Show more"))).to_have_count(0)
 
 
@@ -112,7 +116,14 @@ def test_pages_fit_a_tablet(page: Page, live_server: LiveServer, console: Consol
     page.set_viewport_size(TABLET)
     log_in(page, live_server, Role.ADMIN)
 
-    for path, name in (("/customers", "customers-tablet"), ("/customers/1", "customer-tablet")):
+    for path, name in (
+        ("/overview", "overview-tablet"),
+        ("/personas", "persona-map-tablet"),
+        ("/personas/2", "persona-tablet"),
+        ("/risk", "risk-tablet"),
+        ("/customers", "customers-tablet"),
+        ("/customers/1", "customer-tablet"),
+    ):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -153,3 +164,73 @@ def test_a_loading_state_shows_while_results_are_fetched(
 
     expect(page.locator("#customer-table tbody tr")).to_have_count(2)
     expect(page.locator("#loading-bar")).not_to_have_class(re.compile("htmx-request"))
+
+
+def test_the_overview_draws_its_four_charts(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.ANALYST, path="/overview")
+
+    expect(page.locator(".chart.js-plotly-plot")).to_have_count(4)
+    expect(page.locator("#persona-sizes tbody tr")).to_have_count(2)
+    expect(page.get_by_test_id("empty-state")).to_have_count(0)
+    screenshot(page, "overview")
+
+    page.get_by_role("link", name="30 days").click()
+    expect(page).to_have_url(re.compile(r"horizon=30"))
+    expect(page.locator(".chart.js-plotly-plot")).to_have_count(4)
+
+
+def test_clicking_a_point_on_the_persona_map_opens_the_customer(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.ADMIN, path="/personas")
+    chart = page.locator(".map .chart[data-ready]")
+    expect(chart).to_be_visible()
+    expect(page.locator(".scatterlayer .point")).to_have_count(5)
+    screenshot(page, "persona-map")
+
+    box = page.locator(".scatterlayer .trace").first.locator(".point").first.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+
+    expect(page).to_have_url(re.compile(r"/customers/\d+$"))
+    expect(page.get_by_test_id("current-persona")).to_be_visible()
+
+
+def test_the_persona_page_shows_its_voice_and_members(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.VIEWER, path="/personas")
+
+    page.get_by_role("link", name="Power Users").click()
+    expect(page.get_by_role("heading", name="Power Users", exact=True)).to_be_visible()
+    expect(page.locator(".narrative")).to_contain_text("Analysts who live in the product")
+    expect(page.locator(".quote")).to_have_count(1)
+    expect(page.locator("#member-table tbody tr")).to_have_count(2)
+    screenshot(page, "persona")
+
+
+def test_the_risk_table_sorts_and_filters(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.ANALYST, path="/risk")
+    companies = page.locator("#risk-table tbody tr td:nth-child(1)")
+    expect(companies.first).to_have_text("Cobalt Retail")
+    expect(page.locator("#risk-table .intervention").first).to_contain_text("Call the champion")
+    screenshot(page, "risk")
+
+    page.get_by_role("link", name="ARR").click()
+    expect(page).to_have_url(re.compile(r"sort=arr&order=asc"))
+    page.get_by_role("link", name="ARR").click()
+    expect(companies.first).to_have_text("Delta Freight")
+
+    page.get_by_label("Persona").select_option("Budget Skeptics")
+    expect(companies).to_have_count(3)
+    expect(companies.first).to_have_text("Birch Health")  # still by ARR, highest first
+    page.get_by_label("Horizon").select_option("30")
+    expect(page).to_have_url(re.compile(r"horizon=30"))
+    expect(page.locator("#risk-table tbody tr").first).to_contain_text("28%")
+    screenshot(page, "risk-filtered")
