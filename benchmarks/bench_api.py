@@ -1,14 +1,16 @@
-"""API latency and throughput: the server on SQLite in one process, concurrent clients in another.
+"""API and page latency and throughput: the server on SQLite in one process, clients in another.
 
-Seeds a database (customers with contacts and conversations, and an admin key), starts
-``cspersona serve`` on it in a subprocess, then drives each route in ``ROUTES`` from a second
-process with ``--clients`` concurrent httpx clients over loopback, bounded by ``--requests`` per
-route and ``--seconds`` per route. Prints one JSON line per route:
-p50/p95/p99 latency in ms, requests/s, errors, and whether p95 meets the product's 200 ms target.
+Generates the default synthetic world (seed 7, ``--scale 1``) into a fresh SQLite database, fills
+the stage tables the pipeline writes (message analysis, personas and mappings, churn scores) with
+stand-in rows so that every page and route has data, starts ``cspersona serve`` on it in a
+subprocess, then drives each route in ``ROUTES`` from a second process with ``--clients``
+concurrent httpx clients over loopback, bounded by ``--requests`` and ``--seconds`` per route.
+Prints one JSON line per route: p50/p95/p99 latency in ms, requests/s, errors, and whether p95
+meets the product's 200 ms target. A route the server does not have yet (404 or 405 on its first
+call) is reported as skipped. ``POST /api/personas/generate`` is timed until it returns its job id
+(target 2 s).
 
-Run: .venv/bin/python benchmarks/bench_api.py [--customers 250] [--clients 20] [--requests 400]
-
-Later routes are benchmarked by adding them to ``ROUTES``.
+Run: .venv/bin/python benchmarks/bench_api.py [--scale 1] [--clients 20] [--requests 400]
 """
 
 import argparse
@@ -25,32 +27,44 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx2
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from cspersona.auth import service as auth_service
 from cspersona.auth.models import Role
 from cspersona.auth.schemas import StaffCreate
+from cspersona.catalogue.models import load_catalogue
 from cspersona.config import load_settings
-from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
-from cspersona.customers.models import Contact, Customer
+from cspersona.conversations.models import AuthorRole, Message
+from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.nlp.models import MessageAnalysis, Topic
+from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.predict.models import ChurnScore
+from cspersona.synth.loader import DatabaseSink
+from cspersona.synth.service import generate
+from cspersona.synth.world import World
 
 TARGET_P95_MS = 200.0
-PLANS = ["Starter", "Growth", "Enterprise"]
-INDUSTRIES = ["FinTech", "Healthcare", "Retail", "Logistics", "Education", "Media"]
-OWNERS = ["Dana Scully", "Fox Mulder", "Walter Skinner", "Monica Reyes"]
+TARGET_JOB_START_S = 2.0
+PERSONA_NAMES = ["Power Users", "Budget Skeptics", "Quiet Adopters", "Escalators", "Champions"]
+TOPIC_NAMES = ["exports", "billing", "integrations", "performance", "onboarding", "renewal"]
 
 
 @dataclass(frozen=True)
 class Route:
-    """A route to measure: a name for the report and a path, ``{customer_id}`` filled at random."""
+    """A route to measure: a name, a path (``{customer_id}``, ``{persona_id}`` filled at random).
+
+    ``page`` routes are dashboard pages, reached with the session cookie instead of the key.
+    """
 
     name: str
     path: str
+    page: bool = False
 
 
 ROUTES = [
@@ -66,65 +80,110 @@ ROUTES = [
         "GET /api/customers/{customer_id}/interactions",
         "/api/customers/{customer_id}/interactions?limit=20",
     ),
+    Route("GET /api/customers/{customer_id}/persona", "/api/customers/{customer_id}/persona"),
+    Route("GET /api/personas", "/api/personas"),
+    Route("GET /api/personas/{persona_id}", "/api/personas/{persona_id}"),
+    Route("GET /api/insights/churn-risk", "/api/insights/churn-risk?horizon=90"),
+    Route("GET /api/insights/expansion", "/api/insights/expansion"),
     Route("GET /api/jobs", "/api/jobs"),
+    Route("page /overview", "/overview", page=True),
+    Route("page /personas", "/personas", page=True),
+    Route("page /personas/{persona_id}", "/personas/{persona_id}", page=True),
+    Route("page /risk", "/risk?horizon=90", page=True),
+    Route("page /customers/{customer_id}", "/customers/{customer_id}", page=True),
 ]
 
 
-def seed(
-    database_url: str, secret_key: str, *, customers: int, seed_value: int = 7
-) -> tuple[str, list[int]]:
-    """Fill a migrated database; return an admin API key and the customer ids."""
+@dataclass(frozen=True)
+class Seeded:
+    """What the clients need: a key, a session cookie, and ids to fill paths with."""
+
+    key: str
+    customer_ids: list[int]
+    persona_ids: list[int]
+
+
+def seed(database_url: str, secret_key: str, *, scale: float) -> Seeded:
+    """Generate the world into a migrated database, fill the stage tables, make an admin key."""
     settings = load_settings(database_url=database_url, secret_key=secret_key, _env_file=None)
     engine = make_engine(settings.sqlalchemy_url)
     migrate.upgrade(engine)
-    chooser = random.Random(seed_value)
-    start = datetime(2025, 1, 1, tzinfo=UTC)
+    world = World(seed=7, scale=scale, catalogue=load_catalogue(settings.catalogue_path))
+    with DatabaseSink(engine) as sink:
+        generate(world=world, sinks=[sink])
     with session_scope(make_session_factory(engine)) as db_session:
-        rows = [
-            Customer(
-                external_id=f"C{index:05d}",
-                company_name=f"Company {index:05d}",
-                industry=chooser.choice(INDUSTRIES),
-                plan=chooser.choice(PLANS),
-                arr=float(chooser.randrange(5_000, 400_000)),
-                csm_owner=chooser.choice(OWNERS),
-                renewal_date=date(2026, 1, 1) + timedelta(days=chooser.randrange(365)),
-            )
-            for index in range(customers)
-        ]
-        db_session.add_all(rows)
-        db_session.flush()
-        for customer in rows:
-            db_session.add_all(
-                Contact(customer_id=customer.id, name=f"Contact {n}") for n in range(3)
-            )
-            for number in range(20):
-                started = start + timedelta(hours=chooser.randrange(24 * 365))
-                interaction = Interaction(
-                    customer_id=customer.id,
-                    type=chooser.choice(list(InteractionType)),
-                    subject=f"Conversation {number}",
-                    started_at=started,
-                )
-                interaction.messages = [
-                    Message(
-                        seq=seq,
-                        author_role=AuthorRole.CUSTOMER if seq % 2 == 0 else AuthorRole.AGENT,
-                        sent_at=started + timedelta(minutes=5 * seq),
-                        text=f"message {seq}",
-                    )
-                    for seq in range(4)
-                ]
-                db_session.add(interaction)
+        persona_ids = fill_stage_tables(db_session)
         admin = auth_service.create_user(
             db_session=db_session, user_in=StaffCreate(name="bench", role=Role.ADMIN)
         )
         _api_key, key = auth_service.create_key(
             db_session=db_session, user=admin, secret_key=settings.secret_key
         )
-        customer_ids = [customer.id for customer in rows]
+        customer_ids = list(db_session.scalars(select(Customer.id)))
     engine.dispose()
-    return key, customer_ids
+    return Seeded(key=key, customer_ids=customer_ids, persona_ids=persona_ids)
+
+
+def fill_stage_tables(db_session: Session, seed_value: int = 7) -> list[int]:
+    """Stand-ins for the pipeline's output, in the shapes its stages write; the persona ids."""
+    chooser = random.Random(seed_value)
+    topics = [
+        Topic(model_version="bench", number=n, name=name) for n, name in enumerate(TOPIC_NAMES)
+    ]
+    personas = [Persona(version=1, name=name, narrative=f"{name}.") for name in PERSONA_NAMES]
+    db_session.add_all([*topics, *personas])
+    db_session.flush()
+    messages = db_session.execute(select(Message.id, Message.author_role)).all()
+    db_session.execute(
+        insert(MessageAnalysis),
+        [
+            {
+                "message_id": message_id,
+                "sentiment_label": "neutral",
+                "sentiment_score": round(chooser.uniform(-1, 1), 3),
+                "emotions": {},
+                "entities": [],
+                "analyser_versions": {"bench": 1},
+                "topic_id": chooser.choice(topics).id if role == AuthorRole.CUSTOMER else None,
+            }
+            for message_id, role in messages
+        ],
+    )
+    customer_ids = list(db_session.scalars(select(Customer.id)))
+    db_session.execute(
+        insert(PersonaMapping),
+        [
+            {
+                "customer_id": customer_id,
+                "persona_id": chooser.choice(personas).id,
+                "confidence_score": round(chooser.uniform(0.3, 1), 3),
+                "model_version": "persona-v1",
+            }
+            for customer_id in customer_ids
+        ],
+    )
+    driver = {
+        "column": "sentiment_trend",
+        "value": -0.3,
+        "contribution": 0.2,
+        "phrase": "sentiment falling",
+        "intervention": "Call the champion",
+    }
+    db_session.execute(
+        insert(ChurnScore),
+        [
+            {
+                "customer_id": customer_id,
+                "horizon_days": horizon,
+                "probability": round(chooser.random(), 3),
+                "drivers": [driver],
+                "model_version": "bench",
+            }
+            for customer_id in customer_ids
+            for horizon in (30, 60, 90)
+        ],
+    )
+    return [persona.id for persona in personas]
 
 
 def free_port() -> int:
@@ -154,11 +213,25 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
 
 
+def log_in(base_url: str, key: str) -> dict[str, str]:
+    """The dashboard's session cookie for ``key``, as a header (it is Secure; this is http)."""
+    response = httpx2.post(f"{base_url}/login", data={"api_key": key}, follow_redirects=False)
+    cookie = response.headers["set-cookie"].split(";", 1)[0]
+    return {"Cookie": cookie}
+
+
+def _fill(route: Route, seeded: Seeded, chooser: random.Random) -> str:
+    return route.path.format(
+        customer_id=chooser.choice(seeded.customer_ids),
+        persona_id=chooser.choice(seeded.persona_ids),
+    )
+
+
 async def _drive_route(
     base_url: str,
-    key: str,
+    headers: dict[str, str],
     route: Route,
-    customer_ids: list[int],
+    seeded: Seeded,
     clients: int,
     requests: int,
     seconds: float,
@@ -168,12 +241,14 @@ async def _drive_route(
     errors = 0
     issued = 0
     limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"Authorization": f"Bearer {key}"}
     async with httpx2.AsyncClient(
         base_url=base_url, headers=headers, limits=limits, timeout=30
     ) as client:
+        probe = await client.get(route.path.format(customer_id=1, persona_id=1))
+        if probe.status_code == 405 or (probe.status_code == 404 and "Not Found" in probe.text):
+            return {"bench": "api", "route": route.name, "skipped": "the server has no such route"}
         for _warm_up in range(min(clients, 10)):
-            await client.get(route.path.format(customer_id=customer_ids[0]))
+            await client.get(_fill(route, seeded, chooser))
         started = time.perf_counter()
         deadline = started + seconds
 
@@ -181,7 +256,7 @@ async def _drive_route(
             nonlocal issued, errors
             while issued < requests and time.perf_counter() < deadline:
                 issued += 1
-                path = route.path.format(customer_id=chooser.choice(customer_ids))
+                path = _fill(route, seeded, chooser)
                 sent = time.perf_counter()
                 response = await client.get(path)
                 latencies.append((time.perf_counter() - sent) * 1000)
@@ -206,26 +281,50 @@ async def _drive_route(
     }
 
 
-def drive(
-    base_url: str,
-    key: str,
-    customer_ids: list[int],
-    clients: int,
-    requests: int,
-    seconds: float,
-) -> None:
+def time_job_start(base_url: str, key: str) -> dict[str, object]:
+    """How long ``POST /api/personas/generate`` takes to answer with its job id."""
+    sent = time.perf_counter()
+    response = httpx2.post(
+        f"{base_url}/api/personas/generate",
+        headers={"Authorization": f"Bearer {key}"},
+        json={},
+        timeout=30,
+    )
+    seconds = round(time.perf_counter() - sent, 3)
+    route = "POST /api/personas/generate"
+    if response.status_code == 405 or (
+        response.status_code == 404 and "Not Found" in response.text
+    ):
+        return {"bench": "api-job", "route": route, "skipped": "the server has no such route"}
+    return {
+        "bench": "api-job",
+        "route": route,
+        "status": response.status_code,
+        "job_id": response.json().get("id") if response.status_code < 300 else None,
+        "seconds": seconds,
+        "target_seconds": TARGET_JOB_START_S,
+        "meets_target": response.status_code < 300 and seconds < TARGET_JOB_START_S,
+    }
+
+
+def drive(base_url: str, seeded: Seeded, clients: int, requests: int, seconds: float) -> None:
     """The client process: measure each route in turn and print its JSON line."""
+    api = {"Authorization": f"Bearer {seeded.key}"}
+    pages = log_in(base_url, seeded.key)
     for route in ROUTES:
         figures = asyncio.run(
-            _drive_route(base_url, key, route, customer_ids, clients, requests, seconds)
+            _drive_route(
+                base_url, pages if route.page else api, route, seeded, clients, requests, seconds
+            )
         )
         print(json.dumps(figures), flush=True)
+    print(json.dumps(time_job_start(base_url, seeded.key)), flush=True)
 
 
 def main() -> None:
     """Seed, serve, drive, report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=250, help="customers to seed")
+    parser.add_argument("--scale", type=float, default=1.0, help="volume of the synthetic world")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--requests", type=int, default=400, help="requests per route at most")
     parser.add_argument("--seconds", type=float, default=30.0, help="seconds per route at most")
@@ -243,16 +342,15 @@ def main() -> None:
         }
         database_url = f"sqlite:///{Path(folder) / 'cspersona.db'}"
         seeding_started = time.perf_counter()
-        key, customer_ids = seed(
-            database_url, env["CSPERSONA_SECRET_KEY"], customers=options.customers
-        )
+        seeded = seed(database_url, env["CSPERSONA_SECRET_KEY"], scale=options.scale)
         print(
             json.dumps(
                 {
                     "bench": "api-seed",
-                    "customers": options.customers,
-                    "interactions": options.customers * 20,
+                    "scale": options.scale,
+                    "customers": len(seeded.customer_ids),
                     "seconds": round(time.perf_counter() - seeding_started, 1),
+                    "load_average": os.getloadavg(),
                 }
             ),
             flush=True,
@@ -264,8 +362,7 @@ def main() -> None:
                 target=drive,
                 args=(
                     f"http://127.0.0.1:{port}",
-                    key,
-                    customer_ids,
+                    seeded,
                     options.clients,
                     options.requests,
                     options.seconds,
@@ -276,6 +373,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
+        print(json.dumps({"bench": "api-load", "load_average": os.getloadavg()}), flush=True)
 
 
 if __name__ == "__main__":

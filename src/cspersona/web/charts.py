@@ -24,6 +24,10 @@ BASE_LAYOUT: dict[str, Any] = {
 }
 
 
+# Churn probability from low (green) through amber to high (red).
+RISK_COLOURS = [[0.0, "#2e7d32"], [0.5, "#f9a825"], [1.0, "#c62828"]]
+
+
 def activity_figure(activity: list[MonthlyActivity]) -> dict[str, Any]:
     """Conversations per month, stacked by type."""
     months = sorted({entry.month for entry in activity})
@@ -87,9 +91,14 @@ def risk_distribution_figure(buckets: list[RiskBucket], horizon: int) -> dict[st
         "data": [
             {
                 "type": "bar",
-                "x": [f"{bucket.low:.0%}–{bucket.high:.0%}" for bucket in buckets],
+                "x": [f"{bucket.low * 100:.0f}–{bucket.high * 100:.0f}%" for bucket in buckets],
                 "y": [bucket.customers for bucket in buckets],
-                "marker": {"color": [bucket.low for bucket in buckets], "colorscale": "YlOrRd"},
+                "marker": {
+                    "color": [bucket.low for bucket in buckets],
+                    "colorscale": RISK_COLOURS,
+                    "cmin": 0,
+                    "cmax": 0.9,
+                },
             }
         ],
         "layout": {
