@@ -1,7 +1,8 @@
 """Summaries over the stage tables for the dashboard: one query each, narrowed to what a user sees.
 
-The current personas are those of the highest persona version; a customer's current churn score
-for a horizon is its newest row (highest id) for that horizon.
+A customer's current persona is their newest mapping (highest id); the current personas are those
+some customer is currently mapped to. A customer's current churn score for a horizon is its
+newest row for that horizon.
 """
 
 import math
@@ -39,27 +40,26 @@ RISK_BUCKETS = 10
 QUOTE_LENGTH = 280
 
 
-def current_persona_version(*, db_session: Session) -> int | None:
-    """The newest persona version, or None before personas were built."""
-    return db_session.scalar(select(func.max(Persona.version)))
+def _current_mapping_ids() -> Select[int]:
+    """The id of each customer's newest persona mapping."""
+    return select(func.max(PersonaMapping.id)).group_by(PersonaMapping.customer_id)
 
 
-def _current_mappings(version: int | None) -> Select[Customer, PersonaMapping, Persona]:
-    """Customers joined to their mapping onto a persona of ``version``."""
+def _current_mappings() -> Select[Customer, PersonaMapping, Persona]:
+    """Customers joined to their current mapping and persona."""
     return (
         select(Customer, PersonaMapping, Persona)
         .join(PersonaMapping, PersonaMapping.customer_id == Customer.id)
         .join(Persona, Persona.id == PersonaMapping.persona_id)
-        .where(Persona.version == version)
+        .where(PersonaMapping.id.in_(_current_mapping_ids()))
     )
 
 
 def persona_sizes(*, db_session: Session, visible_to: Principal) -> list[PersonaSize]:
     """Each current persona's customers and revenue share, largest first."""
-    version = current_persona_version(db_session=db_session)
     arr = func.coalesce(func.sum(Customer.arr), 0.0)
     statement = visible_customers(
-        _current_mappings(version)
+        _current_mappings()
         .with_only_columns(Persona.id, Persona.name, func.count(Customer.id), arr)
         .group_by(Persona.id, Persona.name)
         .order_by(func.count(Customer.id).desc(), Persona.id),
@@ -138,9 +138,8 @@ def sentiment_by_month(*, db_session: Session, visible_to: Principal) -> list[Mo
 
 def persona_points(*, db_session: Session, visible_to: Principal) -> list[PersonaPoint]:
     """Every visible customer of a current persona, placed on the 2-D persona map."""
-    version = current_persona_version(db_session=db_session)
     statement = visible_customers(
-        _current_mappings(version).with_only_columns(
+        _current_mappings().with_only_columns(
             Customer.id,
             Customer.company_name,
             Persona.id,
@@ -177,19 +176,21 @@ def get_persona(*, db_session: Session, persona_id: int) -> Persona:
 
 def get_personas(*, db_session: Session) -> Sequence[Persona]:
     """The current personas by id."""
-    version = current_persona_version(db_session=db_session)
+    current = select(PersonaMapping.persona_id).where(PersonaMapping.id.in_(_current_mapping_ids()))
     return db_session.scalars(
-        select(Persona).where(Persona.version == version).order_by(Persona.id)
+        select(Persona).where(Persona.id.in_(current)).order_by(Persona.id)
     ).all()
 
 
 def persona_members(
     *, db_session: Session, persona_id: int, visible_to: Principal, limit: int
 ) -> tuple[list[Member], int]:
-    """The visible customers mapped to a persona, best fit first, and how many there are."""
+    """The visible customers now mapped to a persona, best fit first, and how many there are."""
     statement = visible_customers(
-        select(Customer.id, Customer.company_name, Customer.arr, PersonaMapping.confidence_score)
-        .join(PersonaMapping, PersonaMapping.customer_id == Customer.id)
+        _current_mappings()
+        .with_only_columns(
+            Customer.id, Customer.company_name, Customer.arr, PersonaMapping.confidence_score
+        )
         .where(PersonaMapping.persona_id == persona_id),
         visible_to,
     )
@@ -205,13 +206,14 @@ def persona_members(
 
 
 def _persona_messages(persona_id: int, visible_to: Principal) -> Select[MessageAnalysis]:
-    """Analysed customer-authored messages of the persona's visible members."""
+    """Analysed customer-authored messages of the persona's current, visible members."""
     return visible_customers(
         select(MessageAnalysis)
         .join(Message, Message.id == MessageAnalysis.message_id)
         .join(Interaction, Interaction.id == Message.interaction_id)
         .join(Customer, Customer.id == Interaction.customer_id)
         .join(PersonaMapping, PersonaMapping.customer_id == Customer.id)
+        .where(PersonaMapping.id.in_(_current_mapping_ids()))
         .where(PersonaMapping.persona_id == persona_id)
         .where(Message.author_role == AuthorRole.CUSTOMER),
         visible_to,
@@ -276,11 +278,10 @@ def churn_risk(
     offset: int = 0,
 ) -> tuple[list[RiskRow], int]:
     """Customers' current churn scores for ``horizon``, sorted, one page, and the total."""
-    version = current_persona_version(db_session=db_session)
     current = (
         select(PersonaMapping.customer_id, Persona.id.label("persona_id"), Persona.name)
         .join(Persona, Persona.id == PersonaMapping.persona_id)
-        .where(Persona.version == version)
+        .where(PersonaMapping.id.in_(_current_mapping_ids()))
         .subquery()
     )
     statement = visible_customers(
