@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -8,7 +10,14 @@ from cspersona.exceptions import NotFound
 from cspersona.personas.models import Persona
 from cspersona.reports import service
 from cspersona.reports.schemas import RiskSort
-from tests.factories import START, add_book, add_churn_score, add_stage_results
+from tests.factories import (
+    START,
+    add_book,
+    add_churn_score,
+    add_interaction,
+    add_stage_results,
+    analyse,
+)
 
 ADMIN = Principal(user_id=1, user_name="admin", role=Role.ADMIN, csm_owner=None, key_id=1)
 CSM = Principal(user_id=2, user_name="dana", role=Role.CSM, csm_owner="Dana Scully", key_id=2)
@@ -165,3 +174,18 @@ def test_a_customers_scores_history_and_timeline(
         ("Export question 40", 2, 0.4),
         ("Export question 0", 2, -0.6),
     ]
+
+
+def test_sentiment_by_month_sees_new_analysis_at_once(
+    db_session: Session, book: dict[str, Customer], personas: dict[str, Persona]
+) -> None:
+    before = service.sentiment_by_month(db_session=db_session, visible_to=ADMIN)
+    later = add_interaction(
+        db_session, book["Echo Bank"], started_at=START + timedelta(days=100), messages=1
+    )
+    analyse(db_session, later, 1.0)
+
+    after = service.sentiment_by_month(db_session=db_session, visible_to=ADMIN)
+
+    assert len(after) == len(before) + 1
+    assert (after[-1].month, after[-1].mean_score) == ("2025-04", 1.0)

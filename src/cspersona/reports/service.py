@@ -116,8 +116,32 @@ def _month(db_session: Session, column: InstrumentedAttribute[datetime]) -> Colu
     return func.substr(func.cast(column, String), 1, 7)
 
 
+# (database, CSM scope, analysis count, newest analysis id) -> months; see sentiment_by_month.
+SENTIMENT_CACHE_SIZE = 64
+_sentiment_cache: dict[tuple[str, str | None, int, int], list[MonthlySentiment]] = {}
+
+
 def sentiment_by_month(*, db_session: Session, visible_to: Principal) -> list[MonthlySentiment]:
-    """Mean sentiment of customer-authored messages per month, oldest first."""
+    """Mean sentiment of customer-authored messages per month, oldest first.
+
+    The aggregate reads every analysed message, so it is kept per database and scope until the
+    message_analysis table changes (its row count or newest id), which only the NLP stage does.
+    """
+    count, newest = db_session.execute(
+        select(func.count(), func.coalesce(func.max(MessageAnalysis.id), 0)).select_from(
+            MessageAnalysis
+        )
+    ).one()
+    scope = None if visible_to.sees_all_customers else visible_to.csm_owner
+    key = (str(db_session.get_bind().engine.url), scope, count, newest)
+    if key not in _sentiment_cache:
+        if len(_sentiment_cache) >= SENTIMENT_CACHE_SIZE:
+            _sentiment_cache.clear()
+        _sentiment_cache[key] = _sentiment_by_month(db_session, visible_to) if count else []
+    return _sentiment_cache[key]
+
+
+def _sentiment_by_month(db_session: Session, visible_to: Principal) -> list[MonthlySentiment]:
     month = _month(db_session, Message.sent_at).label("month")
     statement = visible_customers(
         select(month, func.avg(MessageAnalysis.sentiment_score), func.count())
