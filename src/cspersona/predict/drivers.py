@@ -79,8 +79,9 @@ def phrase(
     """A sentence for one driver, from the column's own template or a generic one.
 
     Templates are ``str.format`` strings that may use ``column``, ``value``, ``typical``,
-    ``level`` (high/low/typical, numbers only), ``effect``, and for numbers ``count`` (rounded)
-    and ``change`` (a relative change in words: ``down 40%``).
+    ``level`` (high/low/typical, numbers only), ``effect``, and for numbers ``count`` (rounded),
+    ``change`` (the value as a relative change in words: ``down 40%``) and ``log_change`` (the
+    same for a log ratio, the usual form of a trend).
     """
     fields: dict[str, object] = {
         "column": column,
@@ -98,10 +99,12 @@ def phrase(
     else:
         template = CATEGORY_TEMPLATE
     if templates and column in templates and template is not MISSING_TEMPLATE:
-        fields["value"] = value  # custom templates format the raw value themselves
+        # Custom templates format the raw value and typical themselves.
+        fields.update(value=value, typical=typical)
         if isinstance(value, float):
             fields["count"] = f"{value:,.0f}"
             fields["change"] = change_words(value)
+            fields["log_change"] = change_words(math.expm1(value))
         template = templates[column]
     return template.format(**fields)
 
