@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
-from cspersona.customers.models import Contact, Customer, NpsResponse
+from cspersona.customers.models import Contact, Customer, NpsResponse, UsageDaily
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.models import Persona, PersonaMapping
 from cspersona.predict.models import ChurnScore
@@ -61,10 +61,13 @@ def add_interaction(
     return interaction
 
 
-def add_nps(db_session: Session, customer: Customer, *scores: int) -> None:
+def add_nps(
+    db_session: Session, customer: Customer, *scores: int, answered_at: datetime = START
+) -> None:
     """NPS answers with these scores."""
     db_session.add_all(
-        NpsResponse(customer_id=customer.id, score=score, answered_at=START) for score in scores
+        NpsResponse(customer_id=customer.id, score=score, answered_at=answered_at)
+        for score in scores
     )
     db_session.flush()
 
@@ -90,6 +93,82 @@ def add_book(db_session: Session) -> dict[str, Customer]:
         )
         for name, owner, plan, industry, arr, renewal in rows
     }
+
+
+def add_usage_days(
+    db_session: Session,
+    customer: Customer,
+    *,
+    first_day: date,
+    events: list[int],
+    features: dict[str, int] | None = None,
+) -> None:
+    """Consecutive usage days from ``first_day``, one per entry of ``events``."""
+    db_session.add_all(
+        UsageDaily(
+            customer_id=customer.id,
+            day=first_day + timedelta(days=offset),
+            active_users=max(count // 10, 1),
+            logins=max(count // 5, 1),
+            events=count,
+            feature_adoption=dict(features or {}),
+        )
+        for offset, count in enumerate(events)
+    )
+    db_session.flush()
+
+
+def sentiment_label(score: float) -> str:
+    """The label the NLP stage would give a sentiment score."""
+    if score < -0.2:
+        return "negative"
+    return "positive" if score > 0.2 else "neutral"
+
+
+def add_conversation(
+    db_session: Session,
+    customer: Customer,
+    turns: list[tuple[AuthorRole, str, float]],
+    *,
+    started_at: datetime = START,
+    kind: InteractionType = InteractionType.TICKET,
+    gap: timedelta = timedelta(hours=1),
+    emotions: dict[int, dict[str, float]] | None = None,
+    **fields: object,
+) -> Interaction:
+    """A conversation of ``(role, text, sentiment score)`` turns, each analysed as the NLP would.
+
+    ``emotions`` maps a turn's position to its emotion scores (others get none).
+    """
+    interaction = Interaction(customer_id=customer.id, type=kind, started_at=started_at, **fields)
+    interaction.messages = [
+        Message(
+            seq=seq,
+            author_role=role,
+            author_id=f"{role}-1",
+            sent_at=started_at + gap * seq,
+            text=text,
+        )
+        for seq, (role, text, _score) in enumerate(turns)
+    ]
+    db_session.add(interaction)
+    db_session.flush()
+    db_session.add_all(
+        MessageAnalysis(
+            message_id=message.id,
+            sentiment_label="negative"
+            if score < -0.2
+            else "positive"
+            if score > 0.2
+            else "neutral",
+            sentiment_score=score,
+            emotions=(emotions or {}).get(message.seq, {}),
+            sophistication=0.5,
+        )
+        for message, (_role, _text, score) in zip(interaction.messages, turns, strict=True)
+    )
+    db_session.flush()
+    return interaction
 
 
 def add_persona(db_session: Session, name: str, *, version: int = 1, **fields: Any) -> Persona:
@@ -128,13 +207,15 @@ def add_churn_score(
     *,
     horizon_days: int = 90,
     drivers: Sequence[dict[str, Any]] = (),
+    interventions: Sequence[dict[str, Any]] = (),
 ) -> ChurnScore:
-    """A churn score with these drivers, as the churn stage writes them."""
+    """A churn score with these drivers and interventions, as the churn stage writes them."""
     score = ChurnScore(
         customer_id=customer.id,
         horizon_days=horizon_days,
         probability=probability,
         drivers=list(drivers),
+        interventions=list(interventions),
         model_version="churn-test",
     )
     db_session.add(score)
@@ -146,11 +227,10 @@ def analyse(
     db_session: Session, interaction: Interaction, sentiment: float, topic: Topic | None = None
 ) -> None:
     """Give every message of ``interaction`` this sentiment (and topic), as the NLP stage would."""
-    label = "negative" if sentiment < -0.05 else "positive" if sentiment > 0.05 else "neutral"
     db_session.add_all(
         MessageAnalysis(
             message_id=message.id,
-            sentiment_label=label,
+            sentiment_label=sentiment_label(sentiment),
             sentiment_score=sentiment,
             topic_id=topic.id if topic else None,
         )
@@ -205,7 +285,13 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
             "value": -0.4,
             "contribution": 0.3,
             "phrase": "sentiment falling for 60 days",
-            "intervention": "Call the champion this week",
+        }
+    ]
+    interventions = [
+        {
+            "action": "Call the champion this week",
+            "reason": "sentiment is falling",
+            "drivers": ["sentiment_trend"],
         }
     ]
     for name, probability in (
@@ -215,7 +301,9 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
         ("Acme Analytics", 0.2),
         ("Delta Freight", 0.05),
     ):
-        add_churn_score(db_session, book[name], probability, drivers=drivers)
+        add_churn_score(
+            db_session, book[name], probability, drivers=drivers, interventions=interventions
+        )
         add_churn_score(db_session, book[name], probability / 2, horizon_days=30)
     exports = add_topic(db_session, "exports and reports")
     for name, days, sentiment in (

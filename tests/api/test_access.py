@@ -37,6 +37,8 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/jobs"): READ,
     ("GET", "/api/jobs/{job_id}"): READ,
     ("POST", "/api/ingest"): RUN_JOBS,
+    ("GET", "/api/insights/churn-risk"): READ,
+    ("GET", "/api/insights/expansion"): READ,
 }
 
 # Requests for routes that take a customer id and are not plain GETs: (method, path) -> the

@@ -148,7 +148,8 @@ def test_churn_risk_sorts_filters_by_persona_and_pages(
     assert total == 5
     assert [row.company_name for row in rows] == ["Cobalt Retail", "Birch Health", "Echo Bank"]
     assert rows[0].persona_name == "Budget Skeptics"
-    assert rows[0].drivers[0]["intervention"] == "Call the champion this week"
+    assert rows[0].drivers[0]["phrase"] == "sentiment falling for 60 days"
+    assert rows[0].interventions[0]["action"] == "Call the champion this week"
     assert [row.company_name for row in skeptics] == ["Cobalt Retail", "Birch Health", "Echo Bank"]
     assert [(row.company_name, row.probability) for row in short] == [
         ("Birch Health", 0.275),

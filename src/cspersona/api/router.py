@@ -9,6 +9,7 @@ from cspersona.conversations.router import router as conversations_router
 from cspersona.customers.router import router as customers_router
 from cspersona.ingest.router import router as ingest_router
 from cspersona.jobs.router import router as jobs_router
+from cspersona.predict.router import router as insights_router
 
 # Authentication here covers every route, present and future; each route then states the
 # permission it needs (Reader, JobStarter, AccessManager from cspersona.auth.deps).
@@ -20,3 +21,4 @@ api_router.include_router(customers_router)
 api_router.include_router(conversations_router)
 api_router.include_router(jobs_router)
 api_router.include_router(ingest_router)
+api_router.include_router(insights_router)

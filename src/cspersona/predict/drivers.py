@@ -58,6 +58,13 @@ def effect_words(contribution: float) -> str:
     return f"{size_word(contribution)} {direction_word(contribution)} churn risk (odds x{odds:.2g})"
 
 
+def change_words(relative: float) -> str:
+    """A relative change in words: ``down 40%``, ``up 15%``, ``unchanged``."""
+    if round(abs(relative) * 100) == 0:
+        return "unchanged"
+    return f"{'down' if relative < 0 else 'up'} {abs(relative):.0%}"
+
+
 def _number(value: float) -> str:
     return f"{value:,.4g}"
 
@@ -72,7 +79,9 @@ def phrase(
     """A sentence for one driver, from the column's own template or a generic one.
 
     Templates are ``str.format`` strings that may use ``column``, ``value``, ``typical``,
-    ``level`` (high/low/typical, numbers only) and ``effect``.
+    ``level`` (high/low/typical, numbers only), ``effect``, and for numbers ``count`` (rounded),
+    ``change`` (the value as a relative change in words: ``down 40%``) and ``log_change`` (the
+    same for a log ratio, the usual form of a trend).
     """
     fields: dict[str, object] = {
         "column": column,
@@ -89,8 +98,13 @@ def phrase(
         template = NUMBER_TEMPLATE
     else:
         template = CATEGORY_TEMPLATE
-    if templates and column in templates:
-        fields["value"] = value  # custom templates format the raw value themselves
+    if templates and column in templates and template is not MISSING_TEMPLATE:
+        # Custom templates format the raw value and typical themselves.
+        fields.update(value=value, typical=typical)
+        if isinstance(value, float):
+            fields["count"] = f"{value:,.0f}"
+            fields["change"] = change_words(value)
+            fields["log_change"] = change_words(math.expm1(value))
         template = templates[column]
     return template.format(**fields)
 

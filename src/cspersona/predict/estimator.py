@@ -105,9 +105,17 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
     # Shared behaviour ------------------------------------------------------------------------
 
     def _fit_customers(
-        self, frame: pd.DataFrame, target: np.ndarray, churned: np.ndarray
+        self,
+        frame: pd.DataFrame,
+        target: np.ndarray,
+        churned: np.ndarray,
+        groups: np.ndarray | None = None,
     ) -> pd.DataFrame:
-        """Type the table, fit the calibrated learner and, on small books, its bootstrap twins."""
+        """Type the table, fit the calibrated learner and, on small books, its bootstrap twins.
+
+        ``groups`` names the real customer of each row when a customer has several rows (one
+        per cutoff); cross-fitting then keeps a customer's rows in one fold.
+        """
         if self.learner != "auto" and self.learner not in LEARNERS:
             raise BadInput(f"unknown learner {self.learner!r}; use auto or one of {LEARNERS}")
         if self.calibration not in CALIBRATION_METHODS:
@@ -128,9 +136,14 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         self.learner_name_ = (
             default_learner(churned_count) if self.learner == "auto" else self.learner
         )
-        rows, labels, groups = self._rows(typed, target, np.arange(len(typed)))
+        everyone = np.arange(len(typed))
+        rows, labels, row_customers = self._rows(typed, target, everyone)
+        if groups is not None:
+            row_groups = np.asarray(groups)[everyone if row_customers is None else row_customers]
+        else:
+            row_groups = row_customers
         self.model_ = self._calibrated_learner()
-        held_out = self.model_.fit_held_out(rows, labels, groups)
+        held_out = self.model_.fit_held_out(rows, labels, row_groups)
         self.metrics_ = self._held_out_metrics(target, held_out)
         bootstrap = self.uncertainty == "bootstrap" or (
             self.uncertainty == "auto" and self.small_book_

@@ -13,8 +13,9 @@ from cspersona.db.types import utc_now
 class ChurnScore(Base):
     """A customer's probability of churning within ``horizon_days``, and why.
 
-    ``drivers`` is a JSON list of ``{"column", "value", "contribution", "phrase"}``; the interval
-    bounds are set when the model reports its uncertainty (small books).
+    ``drivers`` is a JSON list of ``{"column", "value", "contribution", "direction", "size",
+    "phrase"}``; ``interventions`` a JSON list of ``{"action", "reason", "drivers"}`` for at-risk
+    customers. The interval bounds are set when the model reports its uncertainty (small books).
     """
 
     __tablename__ = "churn_scores"
@@ -31,5 +32,31 @@ class ChurnScore(Base):
     probability_low: Mapped[float | None]
     probability_high: Mapped[float | None]
     drivers: Mapped[list[Any]] = mapped_column(default=list)
+    interventions: Mapped[list[Any]] = mapped_column(default=list)
+    model_version: Mapped[str] = mapped_column(String(64), index=True)
+    scored_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ExpansionScore(Base):
+    """A customer's chance of expanding within 90 days, what it adopts next, and when to ask.
+
+    ``drivers`` is a JSON list like :class:`ChurnScore`'s; ``next_features`` a list of
+    ``{"feature", "score"}`` (most likely first); ``timing`` is ``{"when": "now" | "wait",
+    "reason"}``.
+    """
+
+    __tablename__ = "expansion_scores"
+    __table_args__ = (
+        CheckConstraint("likelihood >= 0 AND likelihood <= 1", name="likelihood_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    likelihood: Mapped[float]
+    drivers: Mapped[list[Any]] = mapped_column(default=list)
+    next_features: Mapped[list[Any]] = mapped_column(default=list)
+    timing: Mapped[dict[str, Any]] = mapped_column(default=dict)
     model_version: Mapped[str] = mapped_column(String(64), index=True)
     scored_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -127,14 +127,18 @@ class DiscreteTimeChurnModel(ChurnEstimator):
         self.period_days = period_days
         self.horizons_days = horizons_days
 
-    def fit(self, frame: pd.DataFrame, y: np.ndarray) -> Self:
-        """Fit on customers, their days observed and their churn flags."""
+    def fit(self, frame: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> Self:
+        """Fit on customers, their days observed and their churn flags.
+
+        ``groups`` is the real customer of each row when rows are snapshots of customers at
+        several cutoffs, so that cross-fitted calibration never sees a customer on both sides.
+        """
         target = np.column_stack(
             [np.asarray(y[:, 0], dtype=np.float64) / self.period_days, y[:, 1]]
         )
         churned = target[:, 1].astype(np.int64)
         self.max_period_ = int(max(1, last_period(target[:, 0], churned).max()))
-        typed = self._fit_customers(frame, target, churned)
+        typed = self._fit_customers(frame, target, churned, groups)
         self.summary_["period_days"] = self.period_days
         self.summary_["days_observed_median"] = float(np.median(y[:, 0]))
         self.summary_["time_correlated_columns"] = _time_correlated(typed, target[:, 0])

@@ -89,6 +89,7 @@ class RiskRow(BaseModel):
     probability_low: float | None
     probability_high: float | None
     drivers: list[dict[str, Any]]
+    interventions: list[dict[str, Any]]
 
 
 class TimelineEntry(BaseModel):

@@ -334,6 +334,7 @@ def churn_risk(
             probability_low=score.probability_low,
             probability_high=score.probability_high,
             drivers=[driver for driver in score.drivers if isinstance(driver, dict)],
+            interventions=[item for item in score.interventions if isinstance(item, dict)],
         )
         for score, company_name, arr, persona_name in rows
     ], total

@@ -1,0 +1,86 @@
+"""Pydantic models for churn risk and expansion as the insights API shows them."""
+
+from datetime import datetime
+from enum import IntEnum
+
+from pydantic import BaseModel
+
+from cspersona.api.pagination import Page
+
+
+class Horizon(IntEnum):
+    """The churn horizons the product model scores, in days."""
+
+    DAYS_30 = 30
+    DAYS_60 = 60
+    DAYS_90 = 90
+
+
+class DriverRead(BaseModel):
+    """One feature's push on a customer's score, in plain language."""
+
+    column: str
+    value: float | str | None
+    contribution: float
+    direction: str
+    size: str
+    phrase: str
+
+
+class InterventionRead(BaseModel):
+    """A recommended action, why, and the drivers behind it."""
+
+    action: str
+    reason: str
+    drivers: list[str]
+
+
+class CustomerRef(BaseModel):
+    """Who a score is about."""
+
+    customer_id: int
+    company_name: str
+    csm_owner: str | None
+    persona: str | None
+
+
+class ChurnRiskRead(CustomerRef):
+    """A customer's churn probability within one horizon, with its drivers and interventions."""
+
+    horizon_days: int
+    probability: float
+    probability_low: float | None
+    probability_high: float | None
+    drivers: list[DriverRead]
+    interventions: list[InterventionRead]
+    model_version: str
+    scored_at: datetime
+
+
+class FeatureChance(BaseModel):
+    """A feature the customer has not adopted yet, and how likely it is to be next."""
+
+    feature: str
+    score: float
+
+
+class TimingRead(BaseModel):
+    """When to bring up an expansion: ``now`` or ``wait``, and why."""
+
+    when: str
+    reason: str
+
+
+class ExpansionRead(CustomerRef):
+    """A customer's likelihood of expanding within 90 days, its next features and the timing."""
+
+    likelihood: float
+    drivers: list[DriverRead]
+    next_features: list[FeatureChance]
+    timing: TimingRead
+    model_version: str
+    scored_at: datetime
+
+
+ChurnRiskPage = Page[ChurnRiskRead]
+ExpansionPage = Page[ExpansionRead]
