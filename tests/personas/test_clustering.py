@@ -60,7 +60,8 @@ def test_three_clear_groups_beat_the_preferred_five() -> None:
 def test_preferred_k_wins_a_near_tie() -> None:
     model = PersonaModel(preferred_k=4, tolerance=1.0, min_stability=0.0)
     table = [
-        {"k": k, "silhouette": 0.5 - 0.01 * k, "davies_bouldin": 1.0, "stability": 1.0}
+        {"k": k, "silhouette": 0.5, "silhouette_gap": 0.2 - 0.01 * k, "davies_bouldin": 1.0}
+        | {"stability": 1.0}
         for k in range(2, 7)
     ]
 
@@ -70,8 +71,14 @@ def test_preferred_k_wins_a_near_tie() -> None:
 def test_an_unstable_k_is_passed_over_for_a_stable_one() -> None:
     model = PersonaModel(preferred_k=9, tolerance=0.0)
     table = [
-        {"k": 3, "silhouette": 0.40, "davies_bouldin": 1.0, "stability": 0.95},
-        {"k": 4, "silhouette": 0.60, "davies_bouldin": 0.5, "stability": 0.30},
+        {
+            "k": 3,
+            "silhouette": 0.4,
+            "silhouette_gap": 0.1,
+            "davies_bouldin": 1.0,
+            "stability": 0.95,
+        },
+        {"k": 4, "silhouette": 0.6, "silhouette_gap": 0.3, "davies_bouldin": 0.5, "stability": 0.3},
     ]
 
     assert model._choose(table)["k"] == 3

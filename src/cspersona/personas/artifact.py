@@ -25,4 +25,4 @@ class PersonaArtifact:
 
     def persona_of(self, labels: np.ndarray) -> np.ndarray:
         """Persona ids for cluster labels."""
-        return np.asarray(self.persona_ids)[labels]
+        return np.asarray(np.asarray(self.persona_ids)[labels], dtype=np.int64)

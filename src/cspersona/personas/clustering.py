@@ -1,17 +1,24 @@
 """The persona model: impute, scale, reduce and cluster customers, choosing k by validation.
 
 ``PersonaModel`` is a scikit-learn estimator, so it can be cloned, pickled and searched over. Its
-preprocessing (median imputation with missing-value indicators, robust scaling, PCA) is part of
-the fitted model, so new customers go through exactly the same steps as the training book.
+preprocessing is part of the fitted model, so new customers go through exactly the same steps as
+the training book: median imputation with missing-value indicators, standard scaling, clipping at
++-3 standard deviations (on the synthetic world heavy-tailed rates otherwise give single outliers
+their own cluster), then PCA keeping 90% of the variance.
 
 Choosing k (when ``n_personas="auto"``), for every k in ``k_range``:
 
-1. fit the clusterer on all customers, record the silhouette and the Davies-Bouldin index;
-2. refit it on ``n_bootstrap`` random subsamples (``bootstrap_fraction`` of the customers), assign
-   every customer to the nearest subsample centroid, and record the mean adjusted Rand index with
-   the full fit: the stability;
-3. keep the stable ks (stability >= ``min_stability``; all of them if none is);
-4. among those, the ks whose silhouette is within ``tolerance`` of the best are near-ties:
+1. fit the clusterer on all customers; record the silhouette and the Davies-Bouldin index;
+2. fit it on ``n_null`` copies of the reduced data with every column shuffled on its own (same
+   spreads, no clusters) and record the silhouette gap: the real silhouette minus the mean
+   silhouette of those copies. Raw silhouettes favour k=2 in many dimensions whatever the data;
+   the gap measures structure beyond what any data of that shape shows (on the synthetic world
+   the raw silhouette peaks at k=2, the gap at k=5-6, and the truth has 5 archetypes);
+3. refit it on ``n_bootstrap`` random subsamples (``bootstrap_fraction`` of the customers),
+   assign every customer to the nearest subsample centroid, and record the mean adjusted Rand
+   index with the full fit: the stability;
+4. keep the stable ks (stability >= ``min_stability``; all of them if none is);
+5. among those, the ks whose silhouette gap is within ``tolerance`` of the best are near-ties:
    ``preferred_k`` (5, the product brief's starting point) wins a near-tie, otherwise the lowest
    Davies-Bouldin index does.
 
@@ -31,11 +38,11 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.cluster import HDBSCAN, KMeans
 from sklearn.decomposition import PCA
-from sklearn.impute import SimpleImputer
+from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.metrics import adjusted_rand_score, davies_bouldin_score, silhouette_score
 from sklearn.mixture import GaussianMixture
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import RobustScaler, StandardScaler
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer, RobustScaler, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
@@ -105,7 +112,10 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         reducer: a transformer for the scaled features; None for PCA keeping ``variance_kept``.
         variance_kept: share of variance the default PCA keeps.
         clusterer: ``kmeans``, ``gmm``, ``hdbscan`` or an estimator with ``fit``.
-        scaler: ``robust`` (median and IQR) or ``standard``.
+        scaler: ``standard`` (mean and standard deviation) or ``robust`` (median and IQR).
+        clip: scaled values are clipped to +-``clip`` so one extreme customer cannot pull a
+            component or a centroid its way; None keeps them.
+        n_null: shuffled copies per k for the silhouette gap (0: raw silhouette instead).
         n_bootstrap: subsamples per k for the stability (0 skips it).
         bootstrap_fraction: share of customers in each subsample.
         min_stability: the mean adjusted Rand index a k needs to count as stable.
@@ -122,7 +132,9 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         reducer: BaseEstimator | None = None,
         variance_kept: float = 0.9,
         clusterer: str | BaseEstimator = "kmeans",
-        scaler: str = "robust",
+        scaler: str = "standard",
+        clip: float | None = 3.0,
+        n_null: int = 3,
         n_bootstrap: int = 10,
         bootstrap_fraction: float = 0.8,
         min_stability: float = 0.75,
@@ -138,6 +150,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.variance_kept = variance_kept
         self.clusterer = clusterer
         self.scaler = scaler
+        self.clip = clip
+        self.n_null = n_null
         self.n_bootstrap = n_bootstrap
         self.bootstrap_fraction = bootstrap_fraction
         self.min_stability = min_stability
@@ -153,8 +167,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     # Fitting -----------------------------------------------------------------------------------
 
-    def _preprocessor(self, n_samples: int) -> Pipeline:
-        """Imputation with indicators, scaling, and the reducer."""
+    def _preprocessor(self) -> Pipeline:
+        """Imputation, scaling and clipping, missing-value indicators, then the reducer."""
         if self.scaler not in SCALERS:
             raise ValueError(f"unknown scaler {self.scaler!r}; use one of {SCALERS}")
         scaler = RobustScaler() if self.scaler == "robust" else StandardScaler()
@@ -163,13 +177,17 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             if self.reducer is not None
             else PCA(n_components=self.variance_kept, svd_solver="full")
         )
-        return Pipeline(
-            [
-                ("impute", SimpleImputer(strategy="median", add_indicator=True)),
-                ("scale", scaler),
-                ("reduce", reducer),
-            ]
+        clipper = FunctionTransformer(
+            np.clip if self.clip is not None else None,
+            kw_args={"a_min": -self.clip, "a_max": self.clip} if self.clip is not None else None,
         )
+        values = Pipeline(
+            [("impute", SimpleImputer(strategy="median")), ("scale", scaler), ("clip", clipper)]
+        )
+        # Indicators stay 0/1: scaled, a rarely missing feature's indicator would reach +-3 and
+        # outweigh every real feature.
+        features = FeatureUnion([("values", values), ("missing", MissingIndicator())])
+        return Pipeline([("features", features), ("reduce", reducer)])
 
     def _candidate_ks(self, n_samples: int) -> list[int]:
         """The ks to try: a fixed one, or the range clipped to what the sample allows."""
@@ -217,6 +235,18 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             scores.append(adjusted_rand_score(labels, extended))
         return float(np.mean(scores))
 
+    def _null_silhouette(self, reduced: np.ndarray, k: int | None, seed: int) -> float:
+        """Mean silhouette at k on copies of the data with each column shuffled on its own."""
+        rng = check_random_state(seed)
+        scores = []
+        for _ in range(self.n_null):
+            shuffled = np.column_stack([rng.permutation(column) for column in reduced.T])
+            _, labels = self._fit_labels(shuffled, k, int(rng.randint(2**31 - 1)))
+            clustered = labels >= 0
+            if 2 <= len(np.unique(labels[clustered])) < clustered.sum():
+                scores.append(silhouette_score(shuffled[clustered], labels[clustered]))
+        return float(np.mean(scores)) if scores else 0.0
+
     def _validate(self, reduced: np.ndarray, k: int | None, seed: int) -> dict[str, Any]:
         """Fit at one k and measure it: silhouette, Davies-Bouldin, stability."""
         clusterer, labels = self._fit_labels(reduced, k, seed)
@@ -225,12 +255,15 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         row: dict[str, Any] = {
             "k": found,
             "silhouette": float("nan"),
+            "silhouette_gap": float("nan"),
             "davies_bouldin": float("nan"),
             "stability": float("nan"),
             "noise_share": float(1 - clustered.mean()),
         }
         if 2 <= found < clustered.sum():
             row["silhouette"] = float(silhouette_score(reduced[clustered], labels[clustered]))
+            null = self._null_silhouette(reduced, k, seed) if self.n_null > 0 else 0.0
+            row["silhouette_gap"] = row["silhouette"] - null
             row["davies_bouldin"] = float(
                 davies_bouldin_score(reduced[clustered], labels[clustered])
             )
@@ -248,8 +281,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             for row in measured
             if np.isnan(row["stability"]) or row["stability"] >= self.min_stability
         ] or measured
-        best = max(row["silhouette"] for row in stable)
-        near = [row for row in stable if row["silhouette"] >= best - self.tolerance]
+        best = max(row["silhouette_gap"] for row in stable)
+        near = [row for row in stable if row["silhouette_gap"] >= best - self.tolerance]
         for row in near:
             if row["k"] == self.preferred_k:
                 return row
@@ -261,7 +294,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             self, X, ensure_all_finite="allow-nan", ensure_min_samples=2, dtype=np.float64
         )
         seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        self.preprocessor_ = self._preprocessor(len(X)).fit(X)
+        self.preprocessor_ = self._preprocessor().fit(X)
         reduced = np.asarray(self.preprocessor_.transform(X), dtype=np.float64)
         chooses_k = _with_k(make_clusterer(self.clusterer, seed), 2) is not None
         ks: Sequence[int | None] = self._candidate_ks(len(X)) if chooses_k else [None]
