@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.customers.models import Contact, Customer, NpsResponse, UsageDaily
 from cspersona.nlp.models import MessageAnalysis, Topic
-from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 from cspersona.predict.models import ChurnScore
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -186,16 +186,27 @@ def map_customer(
     confidence: float,
     *,
     assigned_at: datetime = START,
+    at: tuple[float, float] = (0.0, 0.0),
 ) -> PersonaMapping:
-    """Map ``customer`` onto ``persona`` under the persona's model version."""
+    """Map ``customer`` onto ``persona`` at map point ``at`` and snapshot it, as a build does."""
+    model_version = f"persona-v{persona.version}"
     mapping = PersonaMapping(
         customer_id=customer.id,
         persona_id=persona.id,
         confidence_score=confidence,
-        model_version=f"persona-v{persona.version}",
+        model_version=model_version,
         assigned_at=assigned_at,
+        map_x=at[0],
+        map_y=at[1],
     )
-    db_session.add(mapping)
+    snapshot = PersonaSnapshot(
+        customer_id=customer.id,
+        persona_id=persona.id,
+        confidence=confidence,
+        taken_at=assigned_at,
+        model_version=model_version,
+    )
+    db_session.add_all([mapping, snapshot])
     db_session.flush()
     return mapping
 
@@ -260,9 +271,19 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
             db_session,
             "Power Users",
             version=2,
-            traits={"arr_median": 185000.0, "segments": ["Enterprise"]},
-            communication_style={"tone": "direct", "sophistication": 0.8},
-            risk_factors={"champion_loss": "high"},
+            traits={
+                "name": "Power Users",
+                "share": {"customers": 0.4, "arr": 0.87, "arr_total": 370000.0},
+                "mbti": {"type": "ENTJ", "axes": []},
+                "dimensions": {
+                    "decision_making": {"title": "Decision-making", "value": "data-driven"}
+                },
+                "industries": {"Logistics": 0.5, "FinTech": 0.5},
+                "quotes": [{"text": "We export every report by hand."}],
+                "top_topics": [{"topic": "exports", "z": 2.1}],
+            },
+            communication_style={"formality": {"title": "Formality", "value": "formal"}},
+            risk_factors={"triggers": [{"emotion": "frustration", "z": 1.2}], "pain_points": []},
             narrative="Analysts who live in the product and push its limits.",
         ),
         "Budget Skeptics": add_persona(
@@ -271,14 +292,16 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
     }
     map_customer(db_session, book["Acme Analytics"], old, 0.7, assigned_at=START)
     later = START + timedelta(days=60)
-    for name, persona, confidence in (
-        ("Acme Analytics", "Power Users", 0.9),
-        ("Delta Freight", "Power Users", 0.6),
-        ("Birch Health", "Budget Skeptics", 0.8),
-        ("Cobalt Retail", "Budget Skeptics", 0.4),
-        ("Echo Bank", "Budget Skeptics", 0.7),
+    for name, persona, confidence, at in (
+        ("Acme Analytics", "Power Users", 0.9, (1.0, 0.2)),
+        ("Delta Freight", "Power Users", 0.6, (1.4, -0.3)),
+        ("Birch Health", "Budget Skeptics", 0.8, (-1.0, 0.1)),
+        ("Cobalt Retail", "Budget Skeptics", 0.4, (-1.6, 0.9)),
+        ("Echo Bank", "Budget Skeptics", 0.7, (-0.8, -0.7)),
     ):
-        map_customer(db_session, book[name], personas[persona], confidence, assigned_at=later)
+        map_customer(
+            db_session, book[name], personas[persona], confidence, assigned_at=later, at=at
+        )
     drivers = [
         {
             "column": "sentiment_trend",

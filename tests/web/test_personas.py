@@ -40,11 +40,23 @@ def test_the_persona_page_shows_profile_narrative_quotes_topics_and_members(
     page = browser_for(Role.VIEWER).get(f"/personas/{power}").text
     dana = browser_for(Role.CSM, csm_owner=CSM_OWNER).get(f"/personas/{power}").text
 
+    skeptics = browser_for(Role.VIEWER).get(f"/personas/{personas['Budget Skeptics'].id}").text
+
     assert "Analysts who live in the product" in page
-    assert "arr median" in page and "185000.00" in page and "Enterprise" in page
-    assert "tone" in page and "champion loss" in page
-    assert "message 0" in page and "sentiment -0.60" in page
+    for label, text in (
+        ("share of arr", "87%"),
+        ("mbti", "ENTJ"),
+        ("Decision-making", "data-driven"),
+        ("industries", "Logistics 50%, FinTech 50%"),
+        ("top topics", "exports"),
+        ("Formality", "formal"),
+        ("triggers", "frustration"),
+        ("pain points", "—"),
+    ):
+        assert f"<dt>{label}</dt><dd>{text}</dd>" in page
+    assert "We export every report by hand." in page and "message 0" not in page
     assert "exports and reports" in page
+    assert "Cobalt Retail · sentiment -0.80" in skeptics, "computed quotes without stored ones"
     assert page.index("Acme Analytics") < page.index("Delta Freight")
     assert "Delta Freight" not in dana and "Acme Analytics" in dana
 

@@ -18,9 +18,8 @@ from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
 from cspersona.exceptions import NotFound
 from cspersona.nlp.models import MessageAnalysis, Topic
-from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 from cspersona.predict.models import ChurnScore
-from cspersona.reports.layout import persona_layout
 from cspersona.reports.schemas import (
     Member,
     MonthlySentiment,
@@ -161,19 +160,21 @@ def _sentiment_by_month(db_session: Session, visible_to: Principal) -> list[Mont
 
 
 def persona_points(*, db_session: Session, visible_to: Principal) -> list[PersonaPoint]:
-    """Every visible customer of a current persona, placed on the 2-D persona map."""
+    """Every visible customer of a current persona at the map position the persona model gave."""
     statement = visible_customers(
-        _current_mappings().with_only_columns(
+        _current_mappings()
+        .with_only_columns(
             Customer.id,
             Customer.company_name,
             Persona.id,
             Persona.name,
             PersonaMapping.confidence_score,
-        ),
+            PersonaMapping.map_x,
+            PersonaMapping.map_y,
+        )
+        .where(PersonaMapping.map_x.is_not(None), PersonaMapping.map_y.is_not(None)),
         visible_to,
     ).order_by(Persona.id, PersonaMapping.confidence_score.desc(), Customer.id)
-    rows = db_session.execute(statement).all()
-    places = persona_layout([(row[2], row[4]) for row in rows])
     return [
         PersonaPoint(
             customer_id=customer_id,
@@ -184,8 +185,8 @@ def persona_points(*, db_session: Session, visible_to: Principal) -> list[Person
             x=x,
             y=y,
         )
-        for (customer_id, company_name, persona_id, persona_name, confidence), (x, y) in zip(
-            rows, places, strict=True
+        for customer_id, company_name, persona_id, persona_name, confidence, x, y in (
+            db_session.execute(statement)
         )
     ]
 
@@ -355,22 +356,22 @@ def customer_scores(*, db_session: Session, customer_id: int) -> list[ChurnScore
 
 
 def persona_history(*, db_session: Session, customer_id: int) -> list[PersonaAssignment]:
-    """Every persona a customer was mapped to, newest first."""
+    """The customer's persona at every persona run (its snapshots), newest first."""
     rows = db_session.execute(
-        select(PersonaMapping, Persona.name)
-        .join(Persona, Persona.id == PersonaMapping.persona_id)
-        .where(PersonaMapping.customer_id == customer_id)
-        .order_by(PersonaMapping.assigned_at.desc(), PersonaMapping.id.desc())
+        select(PersonaSnapshot, Persona.name)
+        .join(Persona, Persona.id == PersonaSnapshot.persona_id)
+        .where(PersonaSnapshot.customer_id == customer_id)
+        .order_by(PersonaSnapshot.taken_at.desc(), PersonaSnapshot.id.desc())
     )
     return [
         PersonaAssignment(
-            persona_id=mapping.persona_id,
+            persona_id=snapshot.persona_id,
             persona_name=name,
-            model_version=mapping.model_version,
-            confidence=mapping.confidence_score,
-            assigned_at=mapping.assigned_at,
+            model_version=snapshot.model_version,
+            confidence=snapshot.confidence,
+            assigned_at=snapshot.taken_at,
         )
-        for mapping, name in rows
+        for snapshot, name in rows
     ]
 
 

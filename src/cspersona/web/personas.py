@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from cspersona.api.deps import SessionDep
 from cspersona.reports import service
+from cspersona.web import persona_profile
 from cspersona.web.charts import persona_map_figure
 from cspersona.web.deps import PageUser
 from cspersona.web.templating import render
@@ -34,11 +35,18 @@ def persona_page(
     members, total = service.persona_members(
         db_session=db_session, persona_id=persona_id, visible_to=principal, limit=MEMBERS_SHOWN
     )
+    stored_quotes = persona_profile.quotes(persona.traits)
     context = {
         "persona": persona,
+        "profile": persona_profile.facts(persona.traits),
+        "style": persona_profile.facts(persona.communication_style),
+        "risks": persona_profile.facts(persona.risk_factors),
         "members": members,
         "member_total": total,
-        "quotes": service.persona_quotes(
+        "stored_quotes": stored_quotes,
+        "quotes": []
+        if stored_quotes
+        else service.persona_quotes(
             db_session=db_session, persona_id=persona_id, visible_to=principal
         ),
         "topics": service.persona_topics(
