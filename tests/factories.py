@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.customers.models import Contact, Customer, NpsResponse, UsageDaily
 from cspersona.nlp.models import MessageAnalysis
+from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -165,3 +166,38 @@ def add_conversation(
     )
     db_session.flush()
     return interaction
+
+
+def add_persona(
+    db_session: Session, customers: list[Customer], name: str = "Cost-Conscious Carlos"
+) -> Persona:
+    """A persona holding ``customers`` (mapped and snapshotted under ``persona-v1``)."""
+    persona = Persona(
+        version=1,
+        name=name,
+        traits={"customers": len(customers), "share": {"customers": 0.5, "arr": 0.4}},
+        narrative=f"{name} watches every invoice.",
+    )
+    db_session.add(persona)
+    db_session.flush()
+    for customer in customers:
+        db_session.add(
+            PersonaMapping(
+                customer_id=customer.id,
+                persona_id=persona.id,
+                confidence_score=0.9,
+                model_version="persona-v1",
+                map_x=0.5,
+                map_y=-1.0,
+            )
+        )
+        db_session.add(
+            PersonaSnapshot(
+                customer_id=customer.id,
+                persona_id=persona.id,
+                confidence=0.9,
+                model_version="persona-v1",
+            )
+        )
+    db_session.flush()
+    return persona
