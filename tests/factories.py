@@ -171,8 +171,43 @@ def add_conversation(
     return interaction
 
 
-def add_persona(db_session: Session, name: str, *, version: int = 1, **fields: Any) -> Persona:
-    """A persona of ``version`` with the given profile documents."""
+def add_persona(
+    db_session: Session, customers: list[Customer], name: str = "Cost-Conscious Carlos"
+) -> Persona:
+    """A persona holding ``customers`` (mapped and snapshotted under ``persona-v1``)."""
+    persona = Persona(
+        version=1,
+        name=name,
+        traits={"customers": len(customers), "share": {"customers": 0.5, "arr": 0.4}},
+        narrative=f"{name} watches every invoice.",
+    )
+    db_session.add(persona)
+    db_session.flush()
+    for customer in customers:
+        db_session.add(
+            PersonaMapping(
+                customer_id=customer.id,
+                persona_id=persona.id,
+                confidence_score=0.9,
+                model_version="persona-v1",
+                map_x=0.5,
+                map_y=-1.0,
+            )
+        )
+        db_session.add(
+            PersonaSnapshot(
+                customer_id=customer.id,
+                persona_id=persona.id,
+                confidence=0.9,
+                model_version="persona-v1",
+            )
+        )
+    db_session.flush()
+    return persona
+
+
+def new_persona(db_session: Session, name: str, *, version: int = 1, **fields: Any) -> Persona:
+    """A persona of ``version`` with the given profile documents and no customers yet."""
     persona = Persona(version=version, name=name, **fields)
     db_session.add(persona)
     db_session.flush()
@@ -265,9 +300,9 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
     Acme having been a Budget Skeptic under version 1. Churn risk at 90 days, highest first:
     Cobalt, Birch, Echo, Acme, Delta.
     """
-    old = add_persona(db_session, "Budget Skeptics", version=1)
+    old = new_persona(db_session, "Budget Skeptics", version=1)
     personas = {
-        "Power Users": add_persona(
+        "Power Users": new_persona(
             db_session,
             "Power Users",
             version=2,
@@ -286,7 +321,7 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
             risk_factors={"triggers": [{"emotion": "frustration", "z": 1.2}], "pain_points": []},
             narrative="Analysts who live in the product and push its limits.",
         ),
-        "Budget Skeptics": add_persona(
+        "Budget Skeptics": new_persona(
             db_session, "Budget Skeptics", version=2, narrative="Small teams watching every cent."
         ),
     }
