@@ -24,12 +24,12 @@ def test_facts_flatten_titled_dimensions_and_shares_and_hide_page_parts() -> Non
     )
 
     assert lines == [
-        ("share of customers", "25%"),
-        ("share of arr", "50%"),
+        ("Share of customers", "25%"),
+        ("Share of ARR", "50%"),
         ("Technical level", "expert"),
         ("Risk tolerance", "cautious"),
         ("Formality", "casual"),
-        ("segments", "SMB, Mid-market"),
+        ("Segments", "SMB, Mid-market"),
     ]
 
 

@@ -13,6 +13,7 @@ HIDDEN_TRAITS = frozenset(
     {"name", "naming", "narrative", "quotes", "distinguishing", "customers", "industry_overlays"}
 )
 LIST_ITEMS = 4
+LABELS = {"mbti": "MBTI-style type", "arr": "ARR"}
 
 
 def describe(value: Any) -> str:
@@ -21,7 +22,7 @@ def describe(value: Any) -> str:
         for key in NAMING_KEYS:
             if key in value:
                 return describe(value[key])
-        return "; ".join(f"{_label(key)} {describe(item)}" for key, item in value.items())
+        return "; ".join(f"{key.replace('_', ' ')} {describe(item)}" for key, item in value.items())
     if isinstance(value, list):
         return ", ".join(describe(item) for item in value[:LIST_ITEMS]) or "—"
     if isinstance(value, float):
@@ -37,7 +38,7 @@ def facts(document: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if key == "share" and isinstance(value, dict):
             lines += [
-                (f"share of {_label(part)}", f"{share:.0%}")
+                (f"Share of {LABELS.get(part, part)}", f"{share:.0%}")
                 for part, share in value.items()
                 if part in ("customers", "arr") and isinstance(share, int | float)
             ]
@@ -45,7 +46,7 @@ def facts(document: dict[str, Any]) -> list[tuple[str, str]]:
             lines += [(item["title"], describe(item)) for item in value.values()]
         elif key == "industries" and isinstance(value, dict):
             top = list(value.items())[:LIST_ITEMS]
-            lines.append(("industries", ", ".join(f"{name} {share:.0%}" for name, share in top)))
+            lines.append(("Industries", ", ".join(f"{name} {share:.0%}" for name, share in top)))
         elif _titled(value):
             lines.append((value["title"], describe(value)))
         else:
@@ -66,4 +67,4 @@ def _titled(value: Any) -> bool:
 
 
 def _label(key: str) -> str:
-    return key.replace("_", " ")
+    return LABELS.get(key) or key.replace("_", " ").capitalize()

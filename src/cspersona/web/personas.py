@@ -36,11 +36,14 @@ def persona_page(
         db_session=db_session, persona_id=persona_id, visible_to=principal, limit=MEMBERS_SHOWN
     )
     stored_quotes = persona_profile.quotes(persona.traits)
+    style = persona_profile.facts(persona.communication_style)
+    risks = persona_profile.facts(persona.risk_factors)
+    shown = {label for label, _ in style + risks}
     context = {
         "persona": persona,
-        "profile": persona_profile.facts(persona.traits),
-        "style": persona_profile.facts(persona.communication_style),
-        "risks": persona_profile.facts(persona.risk_factors),
+        "profile": [line for line in persona_profile.facts(persona.traits) if line[0] not in shown],
+        "style": style,
+        "risks": risks,
         "members": members,
         "member_total": total,
         "stored_quotes": stored_quotes,
