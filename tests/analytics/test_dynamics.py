@@ -113,7 +113,14 @@ def test_reply_effect_is_the_change_of_the_next_customer_turn(
 
     (effect,) = reply_effects(turns)
 
-    assert effect == {"seq": 1, "role": "agent", "before": -0.3, "after": after, "delta": delta}
+    assert effect == {
+        "seq": 1,
+        "role": "agent",
+        "before": -0.3,
+        "after": after,
+        "after_sent_at": (START + timedelta(hours=2)).isoformat(),
+        "delta": delta,
+    }
 
 
 def test_only_the_last_of_consecutive_replies_is_credited() -> None:

@@ -21,7 +21,7 @@ from functools import cache
 from cspersona.analytics.text_style import strip_quotes
 from cspersona.catalogue.models import load_catalogue
 
-ANALYSER_VERSION = "dynamics-1"
+ANALYSER_VERSION = "dynamics-2"
 ANGER_THRESHOLD = 0.5
 ESCALATION_SENTIMENT = -0.4
 NEGATIVE_SENTIMENT = -0.2
@@ -163,7 +163,7 @@ def analyse_turns(turns: Sequence[Turn]) -> Dynamics:
             and turn.seq > dynamics.escalation_seq
             and turn.sentiment is not None
         ]
-        dynamics.recovered = bool(later) and later[-1] > NEGATIVE_SENTIMENT
+        dynamics.recovered = recovered(later)
     dynamics.reply_effects = reply_effects(turns)
     dynamics.first_response_hours = first_response_hours(turns)
     return dynamics
@@ -177,6 +177,11 @@ def _first_sentence(text: str) -> str:
             match = SENTENCE.match(stripped)
             return match.group(0).strip() if match else stripped
     return text.strip()[:200]
+
+
+def recovered(later_sentiments: Sequence[float]) -> bool:
+    """Whether the customer's last scored turn after an escalation is no longer negative."""
+    return bool(later_sentiments) and later_sentiments[-1] > NEGATIVE_SENTIMENT
 
 
 def reply_effects(turns: Sequence[Turn]) -> list[dict[str, object]]:
@@ -198,6 +203,7 @@ def reply_effects(turns: Sequence[Turn]) -> list[dict[str, object]]:
                     "role": reply.role,
                     "before": before,
                     "after": turn.sentiment,
+                    "after_sent_at": turn.sent_at.isoformat(),
                     "delta": round(turn.sentiment - (before or 0.0), 4),
                 }
             )

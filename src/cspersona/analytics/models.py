@@ -15,7 +15,8 @@ class InteractionAnalysis(Base):
 
     ``trajectory`` lists the customer's turns as ``{"seq", "sent_at", "sentiment", "anger",
     "frustration"}``; ``reply_effects`` lists each staff reply as ``{"seq", "role", "before",
-    "after", "delta"}`` (the change from the customer turn before it to the one after it).
+    "after", "after_sent_at", "delta"}`` (the change from the customer turn before it to the one
+    after it).
     ``message_count`` and ``analysed_messages`` say what the row was computed from, so a
     conversation that grew or got its NLP verdicts since is analysed again.
     """
