@@ -15,6 +15,7 @@ from tests.factories import (
     START,
     add_conversation,
     add_customer,
+    add_interaction,
     add_nps,
     add_usage_days,
 )
@@ -142,3 +143,13 @@ def test_future_events_do_not_change_features(db_session: Session) -> None:
 def test_a_naive_as_of_is_refused(db_session: Session) -> None:
     with pytest.raises(BadInput):
         customer_features(db_session=db_session, as_of=datetime(2025, 1, 1))
+
+
+def test_a_book_without_usage_still_has_features(db_session: Session) -> None:
+    customer = add_customer(db_session, "No Usage Yet")
+    add_interaction(db_session, customer)
+
+    frame = customer_features(db_session=db_session)
+
+    assert customer.id in frame.index
+    assert np.isnan(frame.loc[customer.id, "usage_growth_since_start"])

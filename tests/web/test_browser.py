@@ -105,6 +105,7 @@ def test_the_customer_page_draws_its_chart_and_loads_more_conversations(
     expect(page.locator("#persona-history tbody tr")).to_have_count(2)
     expect(page.locator("#customer-scores")).to_contain_text("Call the champion this week")
     expect(page.locator(".chart.js-plotly-plot")).to_have_count(2)
+    expect(page.locator("#signals > li.signal")).to_have_count(5)
     screenshot(page, "customer")
 
     page.get_by_role("button", name=re.compile(r"Show more \(12 left\)")).click()

@@ -8,7 +8,14 @@ from sqlalchemy.orm import Session
 from cspersona.auth.models import Role
 from cspersona.auth.sessions import COOKIE_NAME
 from tests.conftest import CSM_OWNER, add_user_with_key
-from tests.factories import add_book, add_contacts, add_interaction, add_nps, add_stage_results
+from tests.factories import (
+    add_book,
+    add_contacts,
+    add_customer,
+    add_interaction,
+    add_nps,
+    add_stage_results,
+)
 
 BrowserFor = Callable[..., TestClient]
 
@@ -217,3 +224,31 @@ def test_the_customer_page_says_to_run_the_pipeline_before_it_ran(
 
     assert page.count('data-testid="empty-state"') == 3
     assert "run the pipeline" in page
+
+
+def test_the_customer_page_loads_its_churn_signals_after_the_page(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    add_stage_results(db_session, book)
+    acme, delta = book["Acme Analytics"], book["Delta Freight"]
+    user = browser_for(Role.VIEWER)
+
+    page = user.get(f"/customers/{acme.id}").text
+    signals = user.get(f"/customers/{acme.id}/signals", headers={"HX-Request": "true"}).text
+    csm = browser_for(Role.CSM, csm_owner=CSM_OWNER)
+
+    assert f'hx-get="/customers/{acme.id}/signals" hx-trigger="load"' in page
+    assert "Loading signals…" in page
+    assert signals.count('<li class="signal') == 5 and "<html" not in signals
+    assert csm.get(f"/customers/{delta.id}/signals").status_code == 404
+
+
+def test_a_customer_without_any_data_has_no_signals(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    bare = add_customer(db_session, "Fresh Start")
+
+    fragment = browser_for(Role.VIEWER).get(f"/customers/{bare.id}/signals").text
+
+    assert "No signals: this customer has no usage" in fragment

@@ -55,8 +55,9 @@ def usage_patterns(history: History) -> pd.DataFrame:
     usage = history.usage
     reference = history.reference
     month_ago = reference - pd.Timedelta(days=30)
-    first_day = usage.groupby("customer_id")["day"].min()
-    start_window = usage[usage["day"] < usage["customer_id"].map(first_day) + pd.Timedelta(days=90)]
+    # transform, not map: a book without usage rows has no first days to map from.
+    first_day = usage.groupby("customer_id")["day"].transform("min")
+    start_window = usage[usage["day"] < first_day + pd.Timedelta(days=90)]
     recent_window = usage[usage["day"] >= reference - pd.Timedelta(days=90)]
     frame = pd.DataFrame(
         {

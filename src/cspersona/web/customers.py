@@ -5,11 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from cspersona.analytics.signals import churn_signals
 from cspersona.api.deps import SessionDep
 from cspersona.conversations import service as conversations_service
 from cspersona.customers import service
 from cspersona.customers.router import customer_filters
 from cspersona.customers.schemas import CustomerFilters, CustomerSort, SortOrder
+from cspersona.exceptions import NotFound
 from cspersona.reports import service as reports_service
 from cspersona.web.charts import activity_figure, timeline_figure
 from cspersona.web.deps import PageCustomer, PageUser
@@ -110,3 +112,17 @@ def customer_interactions(
         "pager": Pager(page=page, per_page=INTERACTIONS_PER_PAGE, total=total),
     }
     return render(request, "customers/_interaction_rows.html", context, principal=principal)
+
+
+@router.get("/customers/{customer_id}/signals", response_class=HTMLResponse)
+def customer_signals(
+    request: Request, customer: PageCustomer, principal: PageUser, db_session: SessionDep
+) -> HTMLResponse:
+    """The customer's churn signals with their evidence, loaded after the page (HTMX)."""
+    try:
+        signals = churn_signals(db_session=db_session, customer_id=customer.id)
+    except NotFound:
+        signals = []
+    signals.sort(key=lambda signal: (not signal.raised, -signal.strength))
+    context = {"customer": customer, "signals": signals}
+    return render(request, "customers/_signals.html", context, principal=principal)
