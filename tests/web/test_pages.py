@@ -252,3 +252,15 @@ def test_a_customer_without_any_data_has_no_signals(
     fragment = browser_for(Role.VIEWER).get(f"/customers/{bare.id}/signals").text
 
     assert "No signals: this customer has no usage" in fragment
+
+
+def test_an_unscored_customer_is_not_told_to_run_the_pipeline_once_it_ran(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    add_stage_results(db_session, book)
+    newcomer = add_customer(db_session, "Newcomer")
+
+    page = browser_for(Role.VIEWER).get(f"/customers/{newcomer.id}").text
+
+    assert "Not scored: the churn model scores active customers" in page

@@ -341,6 +341,11 @@ def churn_risk(
     ], total
 
 
+def has_churn_scores(*, db_session: Session) -> bool:
+    """Whether the churn stage has scored anyone yet."""
+    return bool(db_session.scalar(select(ChurnScore.id).limit(1)))
+
+
 def customer_scores(*, db_session: Session, customer_id: int) -> list[ChurnScore]:
     """A customer's current score per horizon, shortest horizon first."""
     newest = (

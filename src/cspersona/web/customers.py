@@ -87,6 +87,7 @@ def customer_page(
         else None,
         "personas": reports_service.persona_history(db_session=db_session, customer_id=customer.id),
         "scores": reports_service.customer_scores(db_session=db_session, customer_id=customer.id),
+        "churn_scored": reports_service.has_churn_scores(db_session=db_session),
     }
     return render(request, "customers/detail.html", context, principal=principal)
 
