@@ -1,9 +1,11 @@
 import math
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.features import customer_features
@@ -11,6 +13,7 @@ from cspersona.analytics.service import analyse_interactions
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer, LifecycleEvent, LifecycleKind
 from cspersona.exceptions import BadInput
+from tests.analytics.conftest import AnalysedWorld
 from tests.factories import (
     START,
     add_conversation,
@@ -153,3 +156,28 @@ def test_a_book_without_usage_still_has_features(db_session: Session) -> None:
 
     assert customer.id in frame.index
     assert np.isnan(frame.loc[customer.id, "usage_growth_since_start"])
+
+
+def test_world_features_reflect_the_planted_truth(analysed_world: AnalysedWorld) -> None:
+    with Session(analysed_world.engine) as db_session:
+        features = customer_features(db_session=db_session)
+        external = dict(db_session.execute(select(Customer.id, Customer.external_id)).all())
+        planted = Counter(
+            external_id.rsplit("-", 1)[0].split("-", 1)[1]
+            for external_id, row in analysed_world.interactions.items()
+            if row["escalated"]
+        )
+    archetype = pd.Series(
+        [analysed_world.customers[external[index]]["archetype"] for index in features.index],
+        index=features.index,
+    )
+    technical = features["technical_terms_per_100_words"].groupby(archetype).mean()
+    escalations = pd.Series(
+        [planted[external[index].split("-", 1)[1]] for index in features.index],
+        index=features.index,
+    )
+
+    assert len(features) == len(analysed_world.customers)
+    assert technical.idxmax() == "technical_expert"
+    assert technical["technical_expert"] > 2 * technical["business_user"]
+    assert features["escalations_total"].corr(escalations.astype(float)) > 0.95
