@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from cspersona.analytics.models import InteractionAnalysis
 from cspersona.cli import app
 from cspersona.config import get_settings
 from cspersona.conversations.models import Interaction
@@ -17,12 +18,12 @@ from cspersona.ingest.models import IngestionRun
 runner = CliRunner()
 
 
-def _counts(data: Path) -> tuple[int, int, int]:
+def _counts(data: Path) -> tuple[int, int, int, int]:
     engine = make_engine(f"sqlite:///{data / 'cspersona.db'}")
     with engine.connect() as connection:
         counts = tuple(
             connection.scalar(select(func.count()).select_from(table))
-            for table in (Customer, Interaction, IngestionRun)
+            for table in (Customer, Interaction, IngestionRun, InteractionAnalysis)
         )
     engine.dispose()
     return counts  # type: ignore[return-value]
@@ -41,11 +42,12 @@ def test_demo_generates_ingests_once_then_reuses_and_serves(
 
     assert first.exit_code == second.exit_code == 0, first.output
     assert (data / "world" / "manifest.json").exists(), "the world went to files first"
-    customers, interactions, imports = after_first
+    customers, interactions, imports, analysed = after_first
     assert customers == 5 and interactions > 0 and imports == 1
+    assert analysed == interactions, "the pipeline ran after the import"
     assert _counts(data) == after_first, "the second run neither regenerates nor re-imports"
     assert "import 1:" in first.stdout
-    assert "reusing" in second.stdout and "imported before" in second.stdout
+    assert "reusing" in second.stdout and "imported" in second.stdout
     assert first.stdout.count("csp_") == 1 and "csp_" not in second.stdout
     assert "dashboard: http://127.0.0.1:8000/" in second.stdout
     assert served == [True, True]

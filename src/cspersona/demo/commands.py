@@ -1,18 +1,8 @@
 """``cspersona demo``: run the demo's stages with a progress display, then serve the result."""
 
-from collections.abc import Sequence
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from sqlalchemy.orm import Session
 
 from cspersona.api.commands import serve as serve_command
 from cspersona.auth import service as auth_service
@@ -20,7 +10,8 @@ from cspersona.cli.common import console, open_database
 from cspersona.config import Settings, get_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_session_factory
-from cspersona.demo.stages import ProgressCallback, Stage, StageResult, demo_stages
+from cspersona.demo.stages import demo_stages
+from cspersona.pipeline.commands import run_with_progress
 
 
 def demo(
@@ -42,42 +33,16 @@ def demo(
     engine = open_database(require_schema=False)
     migrate.upgrade(engine)
     with make_session_factory(engine)() as db_session:
-        results = run_stages(db_session, settings, demo_stages(scale=scale))
+        results = run_with_progress(
+            db_session=db_session, settings=settings, stages=demo_stages(scale=scale)
+        )
         key = auth_service.create_first_admin(db_session=db_session, secret_key=settings.secret_key)
         db_session.commit()
     engine.dispose()
-    total = sum(result.seconds for result in results)
-    console.print(f"ready in {total:.1f} s")
+    console.print(f"ready in {sum(result.seconds for result in results):.1f} s")
     _print_access(settings, key)
     if serve:
         serve_command(host=None, port=None)
-
-
-def run_stages(
-    db_session: Session, settings: Settings, stages: Sequence[tuple[str, Stage]]
-) -> list[StageResult]:
-    """Run ``stages`` in order, each with its own progress bar, committing after every stage."""
-    results: list[StageResult] = []
-    for label, stage in stages:
-        with Progress(
-            TextColumn(f"{label:<30}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(label, total=None)
-            result = stage(db_session, settings, _advance(progress, task))
-            db_session.commit()
-        console.print(f"{label}: {result.detail} ({result.seconds:g} s)", markup=False)
-        results.append(result)
-    return results
-
-
-def _advance(progress: Progress, task: TaskID) -> ProgressCallback:
-    """A stage's progress callback that moves its bar."""
-    return lambda done, total: progress.update(task, completed=done, total=total)
 
 
 def _print_access(settings: Settings, key: str | None) -> None:

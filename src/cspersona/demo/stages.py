@@ -1,13 +1,11 @@
-"""The demo's ordered stages: generate the world to files, ingest them, then the pipeline.
+"""The demo's stages before the pipeline: write the synthetic world to files, then ingest them.
 
-Each stage is a function ``(db_session, settings, progress) -> StageResult``, the shape of the
-pipeline's stages, so adding one to the demo is one entry in :func:`demo_stages`. A stage skips
-work that is already done, which makes a second demo run start fast.
+They have the shape of the pipeline's stages (:mod:`cspersona.pipeline.stages`), so the demo runs
+them and then every pipeline stage as one ordered list. Each skips work already done, which makes
+a second demo run start fast.
 """
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -18,26 +16,12 @@ from cspersona.catalogue.models import load_catalogue
 from cspersona.config import Settings
 from cspersona.ingest import service as ingest_service
 from cspersona.ingest.models import IngestionRun, RunStatus
+from cspersona.pipeline.stages import STAGES, ProgressCallback, Stage, StageResult
 from cspersona.synth.files import FileSink, is_generated_dataset
 from cspersona.synth.service import generate
 from cspersona.synth.world import World
 
-ProgressCallback = Callable[[int, int], None]
-
 DEMO_SEED = 7
-
-
-@dataclass(frozen=True)
-class StageResult:
-    """What one stage did: how many items it processed, in how long, and a one-line detail."""
-
-    name: str
-    processed: int
-    seconds: float
-    detail: str
-
-
-Stage = Callable[[Session, Settings, ProgressCallback], StageResult]
 
 
 def world_folder(settings: Settings) -> Path:
@@ -46,7 +30,7 @@ def world_folder(settings: Settings) -> Path:
 
 
 def generate_world(
-    db_session: Session, settings: Settings, progress: ProgressCallback, *, scale: float
+    db_session: Session, settings: Settings, progress: ProgressCallback | None, *, scale: float
 ) -> StageResult:
     """Write the synthetic world as a dataset folder, unless a generated one is already there."""
     started = time.perf_counter()
@@ -61,7 +45,7 @@ def generate_world(
 
 
 def ingest_world(
-    db_session: Session, settings: Settings, progress: ProgressCallback
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
     """Import the world folder through ingestion, unless a completed import already read it."""
     started = time.perf_counter()
@@ -70,23 +54,22 @@ def ingest_world(
         select(IngestionRun).where(IngestionRun.status == RunStatus.COMPLETED)
     )
     if any(run.paths == [folder] for run in runs):
-        return StageResult("ingest", 0, _since(started), f"{folder} was imported before")
+        return StageResult("ingest", 0, _since(started), "imported before")
     run = ingest_service.run_import(
         db_session=db_session, settings=settings, paths=[Path(folder)], on_progress=progress
     )
     entities = run.summary.get("entities", {})
     loaded = sum(counts.get("loaded", 0) for counts in entities.values())
     messages = entities.get("messages", {}).get("loaded", 0)
-    return StageResult(
-        "ingest", loaded, _since(started), f"import {run.id}: {messages:,} messages loaded"
-    )
+    return StageResult("ingest", loaded, _since(started), f"import {run.id}: {messages:,} messages")
 
 
-def demo_stages(*, scale: float) -> Sequence[tuple[str, Stage]]:
-    """The demo's stages in order, each with its label; the pipeline's stages join at the end."""
+def demo_stages(*, scale: float) -> list[tuple[str, Stage]]:
+    """The demo's stages in order: the world to files, its import, then the whole pipeline."""
     return [
-        ("generate the synthetic world", partial(generate_world, scale=scale)),
-        ("ingest it", ingest_world),
+        ("generate", partial(generate_world, scale=scale)),
+        ("ingest", ingest_world),
+        *STAGES,
     ]
 
 

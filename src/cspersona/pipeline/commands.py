@@ -1,16 +1,18 @@
 """``cspersona pipeline run``: every stage after ingestion, incrementally, with progress bars."""
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from cspersona.cli.common import console, database_session
 from cspersona.cli.errors import DomainErrorGroup
-from cspersona.config import get_settings
+from cspersona.config import Settings, get_settings
 from cspersona.exceptions import BadInput
-from cspersona.pipeline.stages import ProgressCallback, run_pipeline
+from cspersona.pipeline.stages import ProgressCallback, Stage, StageResult, run_pipeline
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -46,16 +48,21 @@ def run(
     settings = get_settings()
     if moment is not None:
         settings = settings.model_copy(update={"as_of": moment})
-    with (
-        Progress(
-            TextColumn("{task.description:<12}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bars,
-        database_session() as db_session,
-    ):
+    with database_session() as db_session:
+        run_with_progress(db_session=db_session, settings=settings)
+
+
+def run_with_progress(
+    *, db_session: Session, settings: Settings, stages: Sequence[tuple[str, Stage]] | None = None
+) -> list[StageResult]:
+    """Run ``stages`` (default: the pipeline's) with a progress bar each, then print a summary."""
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bars:
 
         def progress_for(name: str) -> ProgressCallback:
             task = bars.add_task(name, total=None)
@@ -65,8 +72,11 @@ def run(
 
             return report
 
-        results = run_pipeline(db_session=db_session, settings=settings, progress_for=progress_for)
+        results = run_pipeline(
+            db_session=db_session, settings=settings, progress_for=progress_for, stages=stages
+        )
     table = Table("stage", "processed", "seconds", "detail")
     for result in results:
         table.add_row(result.name, str(result.processed), f"{result.seconds:.1f}", result.detail)
     console.print(table)
+    return results
