@@ -46,9 +46,7 @@ def _documents(values: pd.Series) -> list[Any]:
 def _objects(values: pd.Series) -> pd.DataFrame:
     """JSON objects as columns: pandas' C parser reads the text SQLite returns in one pass."""
     if len(values) and all(isinstance(value, str) for value in values):
-        parsed = pd.read_json(
-            io.StringIO("\n".join(values)), lines=True, dtype=False, convert_dates=False
-        )
+        parsed = pd.read_json(io.StringIO("\n".join(values)), lines=True, dtype=False)
     else:
         parsed = pd.DataFrame.from_records([value or {} for value in values])
     parsed.index = values.index
