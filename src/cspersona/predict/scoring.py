@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
+from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.personas.models import Persona, PersonaMapping
 from cspersona.predict import service
@@ -30,6 +31,7 @@ from cspersona.predict.product import (
 from cspersona.predict.training_set import (
     HORIZONS_DAYS,
     FeatureFunction,
+    as_at_cutoff,
     build_training_set,
     lifelines,
 )
@@ -105,7 +107,8 @@ def score_customers(
     active = [c for c in frame.index if c in lives.started_at and c not in lives.churned_at]
     if not active:
         return 0
-    frame = frame.loc[active].astype(np.float64)
+    contract_starts = dict(db_session.execute(select(Customer.id, Customer.contract_start)).all())
+    frame = as_at_cutoff(frame.loc[active].astype(np.float64), lives.data_end, contract_starts)
     for column in model.estimator.schema_.feature_columns:
         if column not in frame.columns:
             frame[column] = np.nan  # a feature the data no longer yields: unknown, not zero
