@@ -104,7 +104,7 @@ def phrase(
         if isinstance(value, float):
             fields["count"] = f"{value:,.0f}"
             fields["change"] = change_words(value)
-            fields["log_change"] = change_words(math.expm1(value))
+            fields["log_change"] = change_words(math.expm1(min(value, 20.0)))
         template = templates[column]
     return template.format(**fields)
 
