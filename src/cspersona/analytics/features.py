@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.analytics.history import EMOTIONS, History, load_history
 from cspersona.analytics.patterns import communication_patterns
-from cspersona.analytics.support import ticket_patterns
+from cspersona.analytics.support import conversation_outcomes, ticket_patterns
 from cspersona.analytics.usage_trends import usage_patterns
 
 SENTIMENT_RECENT_DAYS = 60
@@ -109,12 +109,15 @@ def customers_with_data(history: History) -> pd.Index:
 def feature_matrix(history: History) -> pd.DataFrame:
     """Every feature block joined on the customers that have data, as float columns."""
     index = customers_with_data(history)
+    if index.empty:
+        return pd.DataFrame(index=index, dtype=float)
     blocks: list[pd.DataFrame | pd.Series] = [
         communication_patterns(history),
         sentiment_aggregates(history),
         usage_patterns(history),
         nps_aggregates(history),
         ticket_patterns(history),
+        conversation_outcomes(history),
         account_facts(history),
     ]
     matrix = pd.DataFrame(index=index).join(blocks, how="left")
