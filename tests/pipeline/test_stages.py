@@ -23,3 +23,6 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
     assert first[0].processed == 1
     assert reported == [("analytics", 1, 1)]
     assert second[0].processed == 0
+    # One customer with one message: too little history for a churn model, skipped with why.
+    assert first[-1].name == "churn" and first[-1].processed == 0
+    assert first[-1].detail.startswith("skipped:")

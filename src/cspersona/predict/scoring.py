@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.features import customer_features
 from cspersona.config import Settings
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
@@ -55,7 +56,7 @@ def fit_and_register(
     *,
     db_session: Session,
     settings: Settings,
-    features: FeatureFunction,
+    features: FeatureFunction = customer_features,
     learner: str = "auto",
     calibration: str = "sigmoid",
     progress: Progress | None = None,
@@ -150,7 +151,7 @@ def score_customers(
     *,
     db_session: Session,
     settings: Settings,
-    features: FeatureFunction,
+    features: FeatureFunction = customer_features,
     progress: Progress | None = None,
 ) -> int:
     """Score every active customer for 30/60/90 days into ``churn_scores``; return how many.
