@@ -98,7 +98,7 @@ def phrase(
         template = NUMBER_TEMPLATE
     else:
         template = CATEGORY_TEMPLATE
-    if templates and column in templates and template is not MISSING_TEMPLATE:
+    if templates and column in templates and template is NUMBER_TEMPLATE:
         # Custom templates format the raw value and typical themselves.
         fields.update(value=value, typical=typical)
         if isinstance(value, float):
