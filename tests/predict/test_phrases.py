@@ -11,7 +11,9 @@ from cspersona.predict.phrases import feature_templates
     [
         ("usage_trend_60d", -0.5108, "product usage down 40% over the last 60 days"),
         ("usage_trend_30d", 0.1398, "product usage up 15% over the last 30 days"),
-        ("tickets_unresolved", 3.0, "3 unresolved tickets"),
+        ("tickets_unresolved_count", 3.0, "3 unresolved tickets"),
+        ("adoption_days_ai_assistant", 173.0, "took 173 days to adopt ai assistant"),
+        ("champion_quiet_days", 45.0, "main contact silent for 45 days"),
         ("negative_share_recent", 0.75, "75% of their messages negative in the last 60 days"),
         ("nps_last", 4.0, "last NPS answer 4 of 10"),
         ("days_to_renewal", 21.4, "renewal in 21 days"),

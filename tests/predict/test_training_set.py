@@ -73,13 +73,14 @@ def test_lifelines_know_starts_churns_and_the_end_of_the_data(
     """Starts from contracts, the first churn event, and the day after the last usage row."""
     lives = lifelines(db_session=db_session)
     assert lives.started_at[book["early"]] == at(0)
+    assert lives.data_start == at(0)
     assert lives.churned_at == {book["early"]: at(200), book["late"]: at(320)}
     assert lives.data_end == at(365)
 
 
 def test_cutoffs_leave_history_before_and_data_after() -> None:
-    """Monthly cutoffs from 90 days after the first start to one step before the end."""
-    lives = Lifelines(started_at={1: at(0)}, churned_at={}, data_end=at(365))
+    """Monthly cutoffs from 90 days after the data starts to one step before its end."""
+    lives = Lifelines(started_at={1: at(-400)}, churned_at={}, data_start=at(0), data_end=at(365))
     cutoffs = cutoff_dates(lives)
     assert cutoffs[0] == at(90)
     assert all(b - a == timedelta(days=30) for a, b in zip(cutoffs, cutoffs[1:], strict=False))
@@ -89,7 +90,10 @@ def test_cutoffs_leave_history_before_and_data_after() -> None:
 def test_only_started_and_not_yet_churned_customers_are_alive() -> None:
     """A customer is alive after its start and until its churn."""
     lives = Lifelines(
-        started_at={1: at(0), 2: at(100), 3: at(0)}, churned_at={3: at(50)}, data_end=at(365)
+        started_at={1: at(0), 2: at(100), 3: at(0)},
+        churned_at={3: at(50)},
+        data_start=at(0),
+        data_end=at(365),
     )
     assert alive_at(lives, at(60)) == [1]
     assert alive_at(lives, at(120)) == [1, 2]
@@ -112,6 +116,7 @@ def test_outcome_after_a_cutoff(
     lives = Lifelines(
         started_at={1: at(0)},
         churned_at={} if churn_day is None else {1: at(churn_day)},
+        data_start=at(0),
         data_end=at(365),
     )
     assert outcome_after(lives, 1, at(cutoff_day), 90) == expected

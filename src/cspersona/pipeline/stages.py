@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from cspersona.analytics import service as analytics
 from cspersona.config import Settings
+from cspersona.exceptions import BadInput
 from cspersona.nlp import service as nlp
+from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -59,9 +61,29 @@ def conversation_dynamics(
     )
 
 
+def churn_scores(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Score every active customer's churn risk (30/60/90 days) and expansion likelihood."""
+    started = time.perf_counter()
+    try:
+        scored = scoring.score_customers(
+            db_session=db_session, settings=settings, progress=progress
+        )
+    except BadInput as error:  # too little history or churn to learn from yet: not a failure
+        return StageResult("churn", 0, time.perf_counter() - started, f"skipped: {error}")
+    return StageResult(
+        name="churn",
+        processed=scored,
+        seconds=time.perf_counter() - started,
+        detail="churn risk with drivers and interventions; expansion (a model is trained if none)",
+    )
+
+
 STAGES: list[tuple[str, Stage]] = [
     ("nlp", message_analysis),
     ("analytics", conversation_dynamics),
+    ("churn", churn_scores),
 ]
 
 

@@ -21,10 +21,10 @@ class ChurnClassifier(ChurnEstimator):
     :class:`~cspersona.predict.estimator.ChurnEstimator` for the hyper-parameters.
     """
 
-    def fit(self, frame: pd.DataFrame, y: np.ndarray) -> Self:
-        """Fit on customers and their churn flags."""
+    def fit(self, frame: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> Self:
+        """Fit on customers and their churn flags; ``groups`` ties rows of one real customer."""
         churned = np.asarray(y, dtype=np.int64)
-        self._fit_customers(frame, churned, churned)
+        self._fit_customers(frame, churned, churned, groups)
         return self
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:

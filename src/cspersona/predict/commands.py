@@ -9,13 +9,15 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy import Engine
 
+from cspersona.analytics.features import customer_features
 from cspersona.cli.common import console, open_database_if_ready
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db.engine import make_session_factory, session_scope
 from cspersona.exceptions import BadInput
-from cspersona.predict import service
+from cspersona.predict import scoring, service
 from cspersona.predict.artifact import ChurnModelFile, load_model, save_model
 from cspersona.predict.estimator import ChurnEstimator
 from cspersona.predict.table import TableSpec, parse_time_unit
@@ -64,10 +66,28 @@ CalibrationOption = Annotated[
 ]
 
 
+ProductTableOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--table",
+        help="CSV file with a header and one row per customer; without it, the product model "
+        "is trained on the database.",
+    ),
+]
+ProductLabelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--label",
+        help="Column saying who churned (Yes/No, 1/0, True/False, churned/active...); "
+        "required with --table.",
+    ),
+]
+
+
 @app.command()
 def fit(
-    table: TableOption,
-    label: LabelOption,
+    table: ProductTableOption = None,
+    label: ProductLabelOption = None,
     time: TimeOption = None,
     time_unit: TimeUnitOption = "days",
     id_column: IdOption = None,
@@ -83,12 +103,19 @@ def fit(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the training report as JSON."),
 ) -> None:
-    """Train a calibrated churn model on a customer table and save or register it.
+    """Train a calibrated churn model on a customer table, or the product model on the database.
 
-    With --time the model predicts churn within each horizon (30/60/90 days by default), treating customers still active as censored; without it, one probability per customer.
+    With --table: with --time the model predicts churn within each horizon (30/60/90 days by default), treating customers still active as censored; without it, one probability per customer. Without --table: the product model learns 30/60/90-day churn from monthly point-in-time snapshots of the database's customers (analytics features, lifecycle churn events) and is registered.
 
     Example: cspersona churn fit --table customers.csv --label Churn --time tenure --time-unit months --model churn.joblib
+
+    Example: cspersona churn fit   (the product model on the configured database)
     """  # noqa: E501
+    if table is None:
+        _fit_product(learner, calibration, model, as_json)
+        return
+    if label is None:
+        raise BadInput("--table needs --label: the column saying who churned")
     unit = parse_time_unit(time_unit)
     engine, database = open_database_if_ready() if register else (None, "--no-register")
     if model is None and engine is None:
@@ -117,6 +144,34 @@ def fit(
         _print_fit_report(trained, report, database)
     for note in _fit_notes(trained.estimator):
         notes.print(f"note: {note}")
+
+
+@app.command()
+def score(
+    refit: bool = typer.Option(
+        False, "--refit", help="Train a new product model first instead of using the latest."
+    ),
+) -> None:
+    """Score every active customer of the database into churn_scores for 30, 60 and 90 days.
+
+    Each score carries plain-language drivers and, for customers at risk, interventions; the latest product model is used (one is trained when none is registered). `cspersona pipeline run` does the same.
+
+    Example: cspersona churn score
+    """  # noqa: E501
+    settings = get_settings()
+    engine, _database = _require_database()
+    with session_scope(make_session_factory(engine)) as db_session:
+        if refit:
+            with notes.status("training the product churn model"):
+                scoring.fit_and_register(
+                    db_session=db_session, settings=settings, features=customer_features
+                )
+        with notes.status("scoring customers"):
+            scored = scoring.score_customers(
+                db_session=db_session, settings=settings, features=customer_features
+            )
+    engine.dispose()
+    console.print(f"scored {scored} active customers for 30, 60 and 90 days into churn_scores")
 
 
 @app.command()
@@ -185,6 +240,46 @@ def evaluate(
     typer.echo(json.dumps(result))
 
 
+def _require_database() -> tuple[Engine, str]:
+    """An engine on the configured database and its description, or a one-line error."""
+    engine, reason = open_database_if_ready()
+    if engine is None:
+        raise BadInput(f"the product churn model needs a migrated database: {reason}")
+    return engine, reason
+
+
+def _fit_product(learner: str, calibration: str, model: Path | None, as_json: bool) -> None:
+    """Train the product model on the database, register it, print its held-out report."""
+    engine, database = _require_database()
+    with (
+        session_scope(make_session_factory(engine)) as db_session,
+        notes.status("building point-in-time snapshots and training"),
+    ):
+        trained, registered = scoring.fit_and_register(
+            db_session=db_session,
+            settings=get_settings(),
+            features=customer_features,
+            learner=learner,
+            calibration=calibration,
+        )
+        tag = registered.tag
+    engine.dispose()
+    if model is not None:
+        save_model(trained, model)
+    report = {
+        "model": str(model) if model else None,
+        "registered": tag,
+        "summary": service.json_ready(trained.estimator.summary_),
+        "metrics": service.json_ready(trained.estimator.metrics_),
+    }
+    if as_json:
+        typer.echo(json.dumps(report))
+    else:
+        _print_fit_report(trained, report, database)
+    for note in _fit_notes(trained.estimator):
+        notes.print(f"note: {note}")
+
+
 def _load(model: Path | None) -> tuple[ChurnModelFile, str]:
     """The model file given, or the latest registered churn model."""
     if model is not None:
@@ -205,9 +300,15 @@ def _load(model: Path | None) -> tuple[ChurnModelFile, str]:
 
 def _print_fit_report(trained: ChurnModelFile, report: dict[str, Any], database: str) -> None:
     summary = trained.estimator.summary_
+    rows = (
+        f"{summary['snapshots']} snapshots of {summary['distinct_customers']} customers at "
+        f"{summary['cutoffs']} cutoffs, {summary['churned']} churned within "
+        f"{trained.estimator.horizons_days[-1]} days"
+        if "snapshots" in summary
+        else f"{summary['customers']} customers, {summary['churned']} churned"
+    )
     console.print(
-        f"trained on {trained.trained_on}: {summary['customers']} customers, "
-        f"{summary['churned']} churned ({summary['churn_rate']:.1%}); learner "
+        f"trained on {trained.trained_on}: {rows} ({summary['churn_rate']:.1%}); learner "
         f"{summary['learner']}, {summary['calibration']} calibration"
     )
     console.print(

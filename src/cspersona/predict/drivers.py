@@ -98,13 +98,13 @@ def phrase(
         template = NUMBER_TEMPLATE
     else:
         template = CATEGORY_TEMPLATE
-    if templates and column in templates and template is not MISSING_TEMPLATE:
+    if templates and column in templates and template is NUMBER_TEMPLATE:
         # Custom templates format the raw value and typical themselves.
         fields.update(value=value, typical=typical)
         if isinstance(value, float):
             fields["count"] = f"{value:,.0f}"
             fields["change"] = change_words(value)
-            fields["log_change"] = change_words(math.expm1(value))
+            fields["log_change"] = change_words(math.expm1(min(value, 20.0)))
         template = templates[column]
     return template.format(**fields)
 

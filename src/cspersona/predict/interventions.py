@@ -26,6 +26,8 @@ class Action(StrEnum):
     ENGINEERING_ESCALATION = "escalation to engineering"
 
 
+REASONS_QUOTED = 2  # drivers quoted in a reason; every driver is still listed with it
+
 # Themes of feature names, most specific first; a feature takes the first theme that matches.
 THEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -114,7 +116,7 @@ def recommend(
     found = [
         Intervention(
             action=action,
-            reason="because " + "; ".join(driver.phrase for driver in because),
+            reason="because " + "; ".join(driver.phrase for driver in because[:REASONS_QUOTED]),
             drivers=tuple(driver.column for driver in because),
         )
         for action, because in reasons.items()

@@ -20,7 +20,11 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = (
      "{count} active users a day over the last 30 days ({effect})"),
     (re.compile(r"^feature_breadth_30d$"),
      "{value:.0%} of product features used in the last 30 days ({effect})"),
-    (re.compile(r"^tickets_unresolved$"), "{count} unresolved tickets ({effect})"),
+    (re.compile(r"^tickets_unresolved(_count)?$"), "{count} unresolved tickets ({effect})"),
+    (re.compile(r"^adoption_days_(?P<feature>[a-z_]+)$"),
+     "took {count} days to adopt {feature} ({effect})"),
+    (re.compile(r"^lifecycle_(?P<event>[a-z]+)_count$"), "{event} {count} times so far ({effect})"),
+    (re.compile(r"^champion_quiet_days$"), "main contact silent for {count} days ({effect})"),
     (re.compile(r"^tickets_(?P<days>\d+)d$"), "{count} tickets in the last {days} days ({effect})"),
     (re.compile(r"^ticket_high_urgent_share$"),
      "{value:.0%} of tickets high-priority or urgent ({effect})"),
@@ -51,7 +55,7 @@ def feature_templates(columns: Iterable[str]) -> dict[str, str]:
             match = pattern.search(column)
             if match is not None:
                 for name, value in match.groupdict().items():
-                    template = template.replace("{" + name + "}", value)
+                    template = template.replace("{" + name + "}", (value or "").replace("_", " "))
                 templates[column] = template
                 break
     return templates

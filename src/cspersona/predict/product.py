@@ -18,7 +18,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from cspersona.exceptions import BadInput
 from cspersona.predict.artifact import ChurnModelFile
 from cspersona.predict.metrics import Metrics, binary_metrics
-from cspersona.predict.survival import DiscreteTimeChurnModel, horizon_name
+from cspersona.predict.survival import DiscreteTimeChurnModel, churn_within, horizon_name
 from cspersona.predict.table import TimeUnit
 from cspersona.predict.training_set import CENSORED, TrainingSet
 
@@ -26,6 +26,29 @@ PRODUCT_TRAINED_ON = "database"
 PRODUCT_LABEL = "lifecycle_events churned"
 PRODUCT_TIME = "days after cutoff"
 CUSTOMER_ID = "customer_id"
+
+
+class SnapshotChurnModel(DiscreteTimeChurnModel):
+    """The horizon model on (customer, cutoff) snapshots, measured at each snapshot's cutoff.
+
+    Each row's time runs from its cutoff, so the only landmark that matters is the cutoff
+    itself: cross-fitted metrics ask, per horizon, whether the customer churned within it after
+    the cutoff, leaving out snapshots censored before the horizon ends.
+    """
+
+    def _landmark_metrics(
+        self, log_survival: np.ndarray, periods: np.ndarray, churned: np.ndarray
+    ) -> dict[str, Metrics]:
+        metrics = {}
+        for horizon_days in self.horizons_days:
+            horizon = horizon_days / self.period_days
+            churned_in_time = (churned == 1) & (periods <= horizon)
+            known = np.flatnonzero(churned_in_time | (periods >= horizon))
+            probability = churn_within(log_survival, known, np.zeros(len(known)), horizon)
+            metrics[horizon_name(horizon_days)] = binary_metrics(
+                churned_in_time[known].astype(np.int64), probability
+            )
+        return metrics
 
 
 def fit_product_model(
@@ -38,7 +61,7 @@ def fit_product_model(
 ) -> ChurnModelFile:
     """Fit the horizon model on snapshots; ``columns`` restricts the features (baselines)."""
     frame = training.features if columns is None else training.features[list(columns)]
-    estimator = DiscreteTimeChurnModel(
+    estimator = SnapshotChurnModel(
         learner=learner, calibration=calibration, uncertainty=uncertainty
     )
     estimator.fit(frame, training.target, groups=training.customer_ids)

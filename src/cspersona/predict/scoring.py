@@ -10,17 +10,23 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.features import customer_features
 from cspersona.config import Settings
+from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
+from cspersona.exceptions import NotFound
 from cspersona.personas.models import Persona, PersonaMapping
-from cspersona.predict import service
+from cspersona.predict import expansion, service
 from cspersona.predict.artifact import ChurnModelFile
+from cspersona.predict.classifier import ChurnClassifier
 from cspersona.predict.drivers import top_drivers
+from cspersona.predict.expansion import expansion_dates, expansion_labels
 from cspersona.predict.interventions import PersonaHint, recommend
-from cspersona.predict.models import ChurnScore
+from cspersona.predict.models import ChurnScore, ExpansionScore
 from cspersona.predict.phrases import feature_templates
 from cspersona.predict.product import (
     PRODUCT_TRAINED_ON,
@@ -28,8 +34,11 @@ from cspersona.predict.product import (
     fit_product_model,
 )
 from cspersona.predict.training_set import (
+    CENSORED,
     HORIZONS_DAYS,
     FeatureFunction,
+    TrainingSet,
+    as_at_cutoff,
     build_training_set,
     lifelines,
 )
@@ -47,7 +56,7 @@ def fit_and_register(
     *,
     db_session: Session,
     settings: Settings,
-    features: FeatureFunction,
+    features: FeatureFunction = customer_features,
     learner: str = "auto",
     calibration: str = "sigmoid",
     progress: Progress | None = None,
@@ -56,7 +65,56 @@ def fit_and_register(
     training = build_training_set(db_session=db_session, features=features, progress=progress)
     model = fit_product_model(training, learner=learner, calibration=calibration)
     registered = service.register(db_session=db_session, data_dir=settings.data_dir, model=model)
+    fit_and_register_expansion(db_session=db_session, settings=settings, training=training)
     return model, registered
+
+
+def fit_and_register_expansion(
+    *, db_session: Session, settings: Settings, training: TrainingSet
+) -> TrainedModel | None:
+    """Train and register the expansion model on the churn snapshots; None if nobody expanded."""
+    lives = lifelines(db_session=db_session)
+    labels = expansion_labels(training, expansion_dates(db_session=db_session), lives.data_end)
+    known = labels[labels != CENSORED]
+    if min(int(known.sum()), int(len(known) - known.sum())) < 2:
+        return None
+    personas = current_personas(db_session=db_session)
+    frames = []
+    for cutoff in sorted(set(training.cutoffs)):
+        rows = np.array([moment == cutoff for moment in training.cutoffs])
+        frame = training.features[rows].set_axis(training.customer_ids[rows])
+        peaks = expansion.usage_peaks(db_session=db_session, as_of=cutoff)
+        frames.append((rows, expansion.with_saturation(frame, peaks, personas)))
+    table = pd.concat([frame for _, frame in frames])
+    order = np.concatenate([np.flatnonzero(rows) for rows, _ in frames])
+    table = table.set_axis(order).sort_index()
+    model = expansion.fit_expansion_model(table, labels, training.customer_ids)
+    return registry.register(
+        db_session=db_session,
+        data_dir=settings.data_dir,
+        kind=expansion.EXPANSION_KIND,
+        artifact=model,
+        params=service.json_ready(model.get_params(deep=False)),
+        features=model.schema_.feature_columns,
+        training_summary=service.json_ready(
+            {
+                "table": PRODUCT_TRAINED_ON,
+                "horizon_days": expansion.HORIZON_DAYS,
+                "snapshots": len(known),
+                "expanded": int(known.sum()),
+                **model.summary_,
+            }
+        ),
+        metrics=service.json_ready(model.metrics_),
+    )
+
+
+def current_personas(*, db_session: Session) -> dict[int, str]:
+    """Each customer's latest persona name."""
+    return {
+        customer_id: hint.name
+        for customer_id, hint in persona_hints(db_session=db_session, customer_ids=None).items()
+    }
 
 
 def latest_product_model(
@@ -71,14 +129,18 @@ def latest_product_model(
     return None
 
 
-def persona_hints(*, db_session: Session, customer_ids: Sequence[int]) -> dict[int, PersonaHint]:
-    """Each customer's latest persona, for interventions that suit it."""
-    rows = db_session.execute(
+def persona_hints(
+    *, db_session: Session, customer_ids: Sequence[int] | None
+) -> dict[int, PersonaHint]:
+    """Each customer's latest persona (of these customers, or all), for what suits it."""
+    query = (
         select(PersonaMapping.customer_id, Persona.name, Persona.narrative)
         .join(Persona, Persona.id == PersonaMapping.persona_id)
-        .where(PersonaMapping.customer_id.in_(customer_ids))
-        .order_by(PersonaMapping.assigned_at)
+        .order_by(PersonaMapping.id)
     )
+    if customer_ids is not None:
+        query = query.where(PersonaMapping.customer_id.in_(customer_ids))
+    rows = db_session.execute(query)
     return {
         customer_id: PersonaHint(name=name, description=narrative or "")
         for customer_id, name, narrative in rows
@@ -89,7 +151,7 @@ def score_customers(
     *,
     db_session: Session,
     settings: Settings,
-    features: FeatureFunction,
+    features: FeatureFunction = customer_features,
     progress: Progress | None = None,
 ) -> int:
     """Score every active customer for 30/60/90 days into ``churn_scores``; return how many.
@@ -105,7 +167,8 @@ def score_customers(
     active = [c for c in frame.index if c in lives.started_at and c not in lives.churned_at]
     if not active:
         return 0
-    frame = frame.loc[active].astype(np.float64)
+    contract_starts = dict(db_session.execute(select(Customer.id, Customer.contract_start)).all())
+    frame = as_at_cutoff(frame.loc[active].astype(np.float64), lives.data_end, contract_starts)
     for column in model.estimator.schema_.feature_columns:
         if column not in frame.columns:
             frame[column] = np.nan  # a feature the data no longer yields: unknown, not zero
@@ -146,8 +209,62 @@ def score_customers(
                 }
             )
     db_session.execute(insert(ChurnScore), rows)
+    score_expansion(db_session=db_session, settings=settings, frame=frame)
     db_session.flush()
     return len(active)
+
+
+def score_expansion(*, db_session: Session, settings: Settings, frame: pd.DataFrame) -> int:
+    """Expansion likelihood, next features and timing for these customers' current features."""
+    try:
+        registered = registry.get_latest(db_session=db_session, kind=expansion.EXPANSION_KIND)
+    except NotFound:
+        return 0
+    model = registry.load(model=registered, data_dir=settings.data_dir)
+    if not isinstance(model, ChurnClassifier):
+        return 0
+    customers = [int(c) for c in frame.index]
+    table = expansion.with_saturation(
+        frame,
+        expansion.usage_peaks(db_session=db_session),
+        current_personas(db_session=db_session),
+    )
+    for column in model.schema_.feature_columns:
+        if column not in table.columns:
+            table[column] = np.nan
+    likelihood = model.predict_proba(table)[:, 1]
+    drivers = top_drivers(
+        model.contributions(table),
+        model.schema_.transform(table),
+        model.schema_.typical_,
+        top=DRIVERS_KEPT,
+        templates=feature_templates(model.schema_.feature_columns),
+    )
+    next_scores = expansion.next_feature_scores(expansion.adoption_matrix(db_session=db_session))
+    severe = expansion.open_severe_tickets(db_session=db_session, customer_ids=customers)
+    db_session.execute(delete(ExpansionScore).where(ExpansionScore.customer_id.in_(customers)))
+    scored_at = utc_now()
+    db_session.execute(
+        insert(ExpansionScore),
+        [
+            {
+                "customer_id": customer_id,
+                "likelihood": _bounded(likelihood[position]),
+                "drivers": service.json_ready(
+                    [
+                        {**item, "phrase": item["phrase"].replace("churn risk", "expansion odds")}
+                        for item in driver_document(drivers[position])
+                    ]
+                ),
+                "next_features": expansion.top_next_features(next_scores, customer_id),
+                "timing": expansion.timing_advice(table.iloc[position], severe.get(customer_id, 0)),
+                "model_version": registered.tag,
+                "scored_at": scored_at,
+            }
+            for position, customer_id in enumerate(customers)
+        ],
+    )
+    return len(customers)
 
 
 def _bounded(value: float) -> float:

@@ -10,7 +10,7 @@ not know yet whether it stays, so it is left out of that horizon's labels rather
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,13 @@ CUTOFF_STEP_DAYS = 30
 # A cutoff needs this much history before it for trends over 90 days to mean anything.
 MIN_HISTORY_DAYS = 90
 CENSORED = -1  # a label we cannot know yet: the data ends before the horizon does
+# Customer fields hold the customer as it is now, not as it was at a past cutoff: ARR includes
+# later expansions, and the stored renewal date is the one after the data ends (for a churned
+# customer, the one after its churn: alone it "predicted" 90-day churn with ROC-AUC 0.88).
+# ARR is left out of snapshots; the renewal is recomputed as the contract anniversary after the
+# cutoff, which is what the stored date means for a customer scored today.
+END_STATE_COLUMNS = ("arr",)
+RENEWAL_COLUMN = "days_to_renewal"
 
 FeatureFunction = Callable[..., pd.DataFrame]
 """``features(db_session=..., as_of=...)``: customer features from data strictly before as_of."""
@@ -39,10 +46,15 @@ FeatureFunction = Callable[..., pd.DataFrame]
 
 @dataclass(frozen=True)
 class Lifelines:
-    """When each customer's observation started and churned, and when the data ends."""
+    """When each customer started and churned, and when the observed data starts and ends.
+
+    A contract may start long before the data does (an export of the last 18 months): cutoffs
+    follow the data, customers' starts only decide who was a customer at a cutoff.
+    """
 
     started_at: dict[int, datetime]
     churned_at: dict[int, datetime]
+    data_start: datetime
     data_end: datetime
 
 
@@ -94,8 +106,8 @@ def _as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _midnight(day: object) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)  # type: ignore[arg-type]
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def lifelines(*, db_session: Session) -> Lifelines:
@@ -133,6 +145,9 @@ def lifelines(*, db_session: Session) -> Lifelines:
             candidates.append(_as_utc(first_contact[customer_id]))
         if candidates:
             started_at[customer_id] = min(candidates)
+    observed = [_midnight(day) for day in first_usage.values()] + [
+        _as_utc(moment) for moment in first_contact.values()
+    ]
     ends = [
         db_session.scalar(select(func.max(UsageDaily.day))),
         db_session.scalar(select(func.max(Message.sent_at))),
@@ -145,22 +160,56 @@ def lifelines(*, db_session: Session) -> Lifelines:
         for end in ends
         if end is not None
     ]
-    if not moments:
+    if not moments or not observed:
         raise BadInput("the database holds no customer data yet: nothing to learn churn from")
-    return Lifelines(started_at=started_at, churned_at=churned_at, data_end=max(moments))
+    return Lifelines(
+        started_at=started_at,
+        churned_at=churned_at,
+        data_start=min(observed),
+        data_end=max(moments),
+    )
+
+
+def days_to_anniversary(contract_start: date | None, moment: datetime) -> float:
+    """Days from ``moment`` to the next anniversary of an annual contract (NaN if unknown)."""
+    if contract_start is None:
+        return float("nan")
+    day = moment.date()
+    years = max(0, day.year - contract_start.year)
+    while True:
+        try:
+            anniversary = contract_start.replace(year=contract_start.year + years)
+        except ValueError:  # 29 February in a common year
+            anniversary = date(contract_start.year + years, 3, 1)
+        if anniversary > day:
+            return float((anniversary - day).days)
+        years += 1
+
+
+def as_at_cutoff(
+    frame: pd.DataFrame, cutoff: datetime, contract_starts: dict[int, date | None]
+) -> pd.DataFrame:
+    """Features as they were at ``cutoff``: end-state customer fields dropped or recomputed."""
+    frame = frame.drop(columns=[c for c in END_STATE_COLUMNS if c in frame.columns])
+    if RENEWAL_COLUMN in frame.columns:
+        frame = frame.assign(
+            **{
+                RENEWAL_COLUMN: [
+                    days_to_anniversary(contract_starts.get(int(c)), cutoff) for c in frame.index
+                ]
+            }
+        )
+    return frame
 
 
 def cutoff_dates(
     lives: Lifelines, *, step_days: int = CUTOFF_STEP_DAYS, min_history_days: int = MIN_HISTORY_DAYS
 ) -> list[datetime]:
-    """Cutoffs every ``step_days`` from ``min_history_days`` after the first start to the end.
+    """Cutoffs every ``step_days`` from ``min_history_days`` after the data starts to its end.
 
     The last cutoff leaves at least one step of data after it, so each cutoff can teach something.
     """
-    if not lives.started_at:
-        return []
-    first = min(lives.started_at.values()) + timedelta(days=min_history_days)
-    first = _midnight(first.date())
+    first = _midnight((lives.data_start + timedelta(days=min_history_days)).date())
     last = lives.data_end - timedelta(days=step_days)
     cutoffs = []
     cutoff = first
@@ -209,6 +258,7 @@ def build_training_set(
     (no data before the cutoff) are skipped. ``customer_ids`` restricts the set (held-out tests).
     """
     lives = lifelines(db_session=db_session)
+    contract_starts = dict(db_session.execute(select(Customer.id, Customer.contract_start)).all())
     max_days = max(horizons_days)
     cutoffs = cutoff_dates(lives, step_days=step_days, min_history_days=min_history_days)
     wanted = None if customer_ids is None else set(customer_ids)
@@ -218,7 +268,7 @@ def build_training_set(
         frame = features(db_session=db_session, as_of=cutoff)
         present = [c for c in alive if c in frame.index]
         if present:
-            frames.append(frame.loc[present])
+            frames.append(as_at_cutoff(frame.loc[present], cutoff, contract_starts))
             for customer_id in present:
                 days, flag = outcome_after(lives, customer_id, cutoff, max_days)
                 ids.append(customer_id)

@@ -1,7 +1,7 @@
 """Churn score interventions and expansion scores.
 
 Revision ID: 2c46233eb652
-Revises: a3ab14cc6e55
+Revises: b3f76c54ca32
 Create Date: 2026-11-25 00:48:50.158164
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cspersona.db.types
 
 revision: str = "2c46233eb652"
-down_revision: str | None = "a3ab14cc6e55"
+down_revision: str | None = "b3f76c54ca32"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
