@@ -314,7 +314,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.cluster_centers_ = _centroids(reduced, self.labels_)
         self._fit_membership(reduced)
         self.projector_ = PCA(n_components=min(2, reduced.shape[1], len(X))).fit(reduced)
-        self.coordinates_ = self.map_coordinates(X)
+        self.coordinates_ = self._project(reduced)
         return self
 
     def _fit_membership(self, reduced: np.ndarray) -> None:
@@ -372,7 +372,11 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     def map_coordinates(self, X: Any) -> np.ndarray:  # noqa: N803
         """Each customer's (x, y) on the persona map: PCA of the reduced space."""
-        projected = np.asarray(self.projector_.transform(self.reduce(X)), dtype=np.float64)
+        return self._project(self.reduce(X))
+
+    def _project(self, reduced: np.ndarray) -> np.ndarray:
+        """Reduced rows onto the map's two axes (a zero second axis for one-dimensional data)."""
+        projected = np.asarray(self.projector_.transform(reduced), dtype=np.float64)
         if projected.shape[1] < 2:
             projected = np.hstack([projected, np.zeros((len(projected), 2 - projected.shape[1]))])
         return projected

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.text_style import own_text
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
@@ -123,7 +124,7 @@ def _match_to_existing(
 def _quotes(
     db_session: Session, customer_ids: list[int], redactor: PiiRedactor
 ) -> list[dict[str, Any]]:
-    """One anonymised message from each of the given customers (the persona's most typical)."""
+    """One anonymised message (quoted replies cut) from each of the persona's most typical."""
     shortest, longest = QUOTE_CHARACTERS
     quotes = []
     for customer_id in customer_ids:
@@ -138,8 +139,9 @@ def _quotes(
             .order_by(Message.sent_at.desc())
             .limit(1)
         )
-        if text:
-            quotes.append({"text": redactor.redact(" ".join(text.split()))})
+        own = " ".join(own_text(pd.Series([text or ""])).iloc[0].split())
+        if len(own) >= shortest:
+            quotes.append({"text": redactor.redact(own)})
         if len(quotes) == QUOTES_PER_PERSONA:
             break
     return quotes
@@ -349,7 +351,8 @@ def build_personas(
     labels = estimator.labels_
     continued = _match_to_existing(db_session, customer_ids, reduced, labels)
     facts = _customer_facts(db_session, customer_ids)
-    redactor = PiiRedactor.from_settings(settings)
+    # Type tags (<PERSON>) rather than pseudonyms: a reader sees at once the quote is redacted.
+    redactor = PiiRedactor.from_settings(settings, operator="replace")
     taken_names = {persona.name for persona in continued.values()}
     version = (
         db_session.scalar(
