@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.features import customer_features
+from cspersona.analytics.service import analyse_interactions
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer, LifecycleEvent, LifecycleKind
 from cspersona.exceptions import BadInput
@@ -97,6 +98,7 @@ def test_every_column_is_a_float_and_customers_are_indexed_by_id(db_session: Ses
 
 def test_future_events_do_not_change_features(db_session: Session) -> None:
     customer, ticket = build_past(db_session)
+    analyse_interactions(db_session=db_session)
     before = customer_features(db_session=db_session, as_of=AS_OF)
 
     ticket.closed_at = AS_OF + timedelta(hours=2)
@@ -107,7 +109,7 @@ def test_future_events_do_not_change_features(db_session: Session) -> None:
             author_role=CUSTOMER,
             author_id="customer-1",
             sent_at=AS_OF + timedelta(hours=1),
-            text="Any news? This is urgent",
+            text="Any news? Escalate this now.",
         )
     )
     add_conversation(
@@ -126,12 +128,15 @@ def test_future_events_do_not_change_features(db_session: Session) -> None:
     add_nps(db_session, customer, 0, answered_at=AS_OF + timedelta(seconds=1))
     add_usage_days(db_session, customer, first_day=AS_OF.date(), events=[0, 5000])
     db_session.add(LifecycleEvent(customer_id=customer.id, kind=LifecycleKind.CHURNED, at=AS_OF))
+    analyse_interactions(db_session=db_session)
     after = customer_features(db_session=db_session, as_of=AS_OF)
 
     pd.testing.assert_frame_equal(before, after)
     everything = customer_features(db_session=db_session)
     assert everything.loc[customer.id, "interactions_total"] == 4
     assert everything.loc[customer.id, "nps_last"] == 0
+    assert everything.loc[customer.id, "escalations_total"] == 2
+    assert before.loc[customer.id, "escalations_total"] == 0
 
 
 def test_a_naive_as_of_is_refused(db_session: Session) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.analytics.history import EMOTIONS, History, load_history
 from cspersona.analytics.patterns import communication_patterns
-from cspersona.analytics.support import ticket_patterns
+from cspersona.analytics.support import conversation_outcomes, ticket_patterns
 from cspersona.analytics.usage_trends import usage_patterns
 
 SENTIMENT_RECENT_DAYS = 60
@@ -115,6 +115,7 @@ def feature_matrix(history: History) -> pd.DataFrame:
         usage_patterns(history),
         nps_aggregates(history),
         ticket_patterns(history),
+        conversation_outcomes(history),
         account_facts(history),
     ]
     matrix = pd.DataFrame(index=index).join(blocks, how="left")

@@ -14,6 +14,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Executable, Label, String, select, true, type_coerce
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.dynamics import recovered
+from cspersona.analytics.models import InteractionAnalysis
 from cspersona.conversations.models import Interaction, Message
 from cspersona.customers.models import Customer, LifecycleEvent, NpsResponse, UsageDaily
 from cspersona.exceptions import BadInput
@@ -33,7 +35,7 @@ def raw(column: Any) -> Label[Any]:
     return type_coerce(column, String).label(column.key)
 
 
-def _documents(values: pd.Series) -> list[dict[str, Any]]:
+def _documents(values: pd.Series) -> list[Any]:
     """JSON objects from a column that holds text (SQLite) or parsed values (PostgreSQL)."""
     return [json.loads(value) if isinstance(value, str) else (value or {}) for value in values]
 
@@ -73,6 +75,7 @@ class History:
     usage: pd.DataFrame
     adoption: pd.DataFrame
     lifecycle: pd.DataFrame
+    dynamics: pd.DataFrame
 
 
 def load_customers(*, db_session: Session) -> pd.DataFrame:
@@ -228,6 +231,67 @@ def load_lifecycle(*, db_session: Session, as_of: datetime | None) -> pd.DataFra
     return frame
 
 
+def load_dynamics(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """Stored conversation dynamics, recomputed from their turns as far as ``as_of`` knows.
+
+    An escalation counts only if its turn came before ``as_of``; recovery looks only at the
+    customer's turns before ``as_of``, and a reply's effect only counts once the customer's
+    answer to it was sent before ``as_of``.
+    """
+    frame = _frame(
+        db_session,
+        select(
+            InteractionAnalysis.interaction_id,
+            InteractionAnalysis.customer_id,
+            InteractionAnalysis.escalated,
+            InteractionAnalysis.escalation_seq,
+            raw(InteractionAnalysis.escalated_at),
+            InteractionAnalysis.recovered,
+            InteractionAnalysis.reply_effect_mean,
+            raw(InteractionAnalysis.trajectory),
+            raw(InteractionAnalysis.reply_effects),
+        )
+        .join(Interaction, Interaction.id == InteractionAnalysis.interaction_id)
+        .where(_before(Interaction.started_at, as_of)),
+    )
+    frame = _timestamps(frame, "escalated_at")
+    frame["escalated"] = frame["escalated"].astype(bool) & frame["escalated_at"].notna()
+    trajectories = _documents(frame.pop("trajectory"))
+    effects = _documents(frame.pop("reply_effects"))
+    if as_of is not None:
+        cutoff = as_of.astimezone(UTC).isoformat()
+        frame["escalated"] &= frame["escalated_at"] < pd.Timestamp(as_of)
+        frame["recovered"] = [
+            _recovered_by(points, seq, cutoff) if escalated else None
+            for points, seq, escalated in zip(
+                trajectories, frame["escalation_seq"], frame["escalated"], strict=True
+            )
+        ]
+        frame["reply_effect_mean"] = [_mean_effect(replies, cutoff) for replies in effects]
+    frame.loc[~frame["escalated"], "escalated_at"] = pd.NaT
+    frame["recovered"] = frame["recovered"].where(frame["escalated"]).astype(float)
+    frame["reply_effect_mean"] = frame["reply_effect_mean"].astype(float)
+    return frame.drop(columns="escalation_seq")
+
+
+def _recovered_by(points: Any, escalation_seq: int, cutoff: str) -> bool | None:
+    """Recovery judged on the customer's turns sent before ``cutoff`` (None: none yet)."""
+    later = [
+        point["sentiment"]
+        for point in points
+        if point["seq"] > escalation_seq
+        and point["sent_at"] < cutoff
+        and point["sentiment"] is not None
+    ]
+    return recovered(later) if later else None
+
+
+def _mean_effect(replies: Any, cutoff: str) -> float | None:
+    """Mean effect of the replies whose answer came before ``cutoff``."""
+    deltas = [reply["delta"] for reply in replies if reply["after_sent_at"] < cutoff]
+    return sum(deltas) / len(deltas) if deltas else None
+
+
 def _latest(*stamps: pd.Series) -> pd.Timestamp:
     """The latest non-missing timestamp among ``stamps`` (the epoch when all are empty)."""
     values = [series.max() for series in stamps if len(series) and pd.notna(series.max())]
@@ -262,4 +326,5 @@ def load_history(*, db_session: Session, as_of: datetime | None = None) -> Histo
         usage=usage,
         adoption=feature_counts(usage),
         lifecycle=load_lifecycle(db_session=db_session, as_of=as_of),
+        dynamics=load_dynamics(db_session=db_session, as_of=as_of),
     )

@@ -87,3 +87,19 @@ def ticket_patterns(history: History) -> pd.DataFrame:
             "ticket_repeat_topic_share": topical.groupby("customer_id")["repeat"].mean(),
         }
     )
+
+
+def conversation_outcomes(history: History) -> pd.DataFrame:
+    """Escalations so far, and how escalated conversations and staff replies turned out."""
+    dynamics = history.dynamics
+    by_customer = dynamics.groupby("customer_id")
+    recent = dynamics["escalated_at"] >= history.reference - pd.Timedelta(days=RECENT_DAYS)
+    return pd.DataFrame(
+        {
+            "escalations_total": by_customer["escalated"].sum(),
+            "escalations_90d": recent.groupby(dynamics["customer_id"]).sum(),
+            "escalation_rate": by_customer["escalated"].mean(),
+            "escalation_recovery_rate": by_customer["recovered"].mean(),
+            "reply_effect_mean": by_customer["reply_effect_mean"].mean(),
+        }
+    )

@@ -4,9 +4,12 @@ Quoted replies (``> ...``, ``-----Original Message-----``, ``On ... wrote:``) ar
 long thread does not make every later message look long.
 """
 
+import re
+
 import pandas as pd
 
 QUOTE_START = r"(?:\n\s*>|\n\s*-{3,}\s*Original Message|\n\s*On [^\n]{0,120}wrote:|\n\s*From: )"
+QUOTE_PATTERN = re.compile(QUOTE_START)
 FORMAL_MARKERS = (
     r"\b(?:dear|kind regards|best regards|sincerely|with thanks|please|would you|could you|"
     r"we would|i would|appreciate|regarding|furthermore|however|accordingly)\b"
@@ -24,6 +27,11 @@ TECHNICAL_TERMS = (
     r"utf-8|kms|siem|idp|cert\w*|deploy\w*|regression|retr(?:y|ies)|batch\w*|bulk|connector\w*|"
     r"tenant\w*|sdk|cli|timeout\w*|[45]\d\d|logs?|debug\w*|script\w*|integration\w*|sandbox)\b"
 )
+
+
+def strip_quotes(text: str) -> str:
+    """One message without the quoted earlier messages it carries."""
+    return QUOTE_PATTERN.split(text, maxsplit=1)[0]
 
 
 def own_text(texts: pd.Series) -> pd.Series:

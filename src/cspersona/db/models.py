@@ -1,5 +1,6 @@
 """Import every ORM module so ``Base.metadata`` knows all tables (for Alembic and tests)."""
 
+from cspersona.analytics import models as analytics_models
 from cspersona.auth import models as auth_models
 from cspersona.conversations import models as conversations_models
 from cspersona.customers import models as customers_models
@@ -13,6 +14,7 @@ from cspersona.registry import models as registry_models
 
 __all__ = [
     "Base",
+    "analytics_models",
     "auth_models",
     "conversations_models",
     "customers_models",
