@@ -1,6 +1,7 @@
 """Settings: one object read from ``CSPERSONA_*`` environment variables and a ``.env`` file."""
 
 import secrets
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self, get_args
@@ -136,6 +137,18 @@ class Settings(BaseSettings):
     ingest_dayfirst: bool = Field(
         default=False, description="Read ambiguous dates such as 04/03/2025 as day first."
     )
+    as_of: datetime | None = Field(
+        default=None,
+        description=(
+            "Compute analytics snapshots as of this moment, from data before it only "
+            "(ISO date or datetime, UTC if no zone); unset means all data."
+        ),
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_utc(cls, value: datetime | None) -> datetime | None:
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
     @field_validator("database_url")
     @classmethod

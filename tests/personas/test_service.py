@@ -1,16 +1,20 @@
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from cspersona.config import load_settings
 from cspersona.exceptions import BadInput, NotFound
 from cspersona.personas import service
 from cspersona.personas.features import persona_features
 from cspersona.personas.matching import matched_accuracy
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
 from cspersona.registry import service as registry
+from tests.factories import add_customer
 from tests.personas.conftest import Built, PersonaWorld
 
 
@@ -178,3 +182,24 @@ def test_a_customer_without_a_persona_is_not_found(
 ) -> None:
     with pytest.raises(NotFound, match="no persona yet"):
         service.current_mapping(db_session=built[0], customer_id=10**6)
+
+
+def test_the_pipeline_step_assigns_only_new_customers_once_personas_exist(built: Built) -> None:
+    session, settings, _ = built
+
+    processed, detail = service.update_personas(db_session=session, settings=settings)
+
+    assert (processed, detail) == (0, "assigned 0 new customers to the existing personas")
+
+
+def test_the_pipeline_step_skips_a_book_too_small_for_personas(
+    db_session: Session, tmp_path: Path
+) -> None:
+    add_customer(db_session, "Acme")
+
+    processed, detail = service.update_personas(
+        db_session=db_session, settings=load_settings(data_dir=tmp_path)
+    )
+
+    assert processed == 0
+    assert detail == "skipped: personas need at least 10 customers with data; found 1"
