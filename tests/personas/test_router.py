@@ -74,3 +74,16 @@ def test_bad_build_options_are_refused(client: TestClient) -> None:
     response = client.post("/api/personas/generate", json={"n_personas": 42})
 
     assert response.status_code in {400, 422}
+
+
+def test_a_persona_can_be_read_with_an_industry_overlay(
+    db_session: Session, client: TestClient
+) -> None:
+    persona = add_persona(db_session, [add_book(db_session)["Acme Analytics"]])
+
+    body = client.get(f"/api/personas/{persona.id}", params={"industry": "FinTech"}).json()
+    unknown = client.get(f"/api/personas/{persona.id}", params={"industry": "Mining"})
+
+    assert body["traits"]["focus"] == "compliance"
+    assert body["traits"]["vocabulary"]["data export"] == "audit trail"
+    assert unknown.status_code == 400
