@@ -19,11 +19,16 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
     first = run_pipeline(db_session=db_session, settings=load_settings(), progress_for=progress_for)
     second = run_pipeline(db_session=db_session, settings=load_settings())
 
-    assert [result.name for result in first] == [name for name, _stage in STAGES] == [
-        "nlp",
-        "analytics",
-        "churn",
-    ]
+    assert (
+        [result.name for result in first]
+        == [name for name, _stage in STAGES]
+        == [
+            "nlp",
+            "analytics",
+            "personas",
+            "churn",
+        ]
+    )
     assert [result.processed for result in first[:2]] == [1, 1]
     assert reported[:2] == [("nlp", 1, 1), ("analytics", 1, 1)]
     assert [result.processed for result in second[:2]] == [0, 0]

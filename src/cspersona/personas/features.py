@@ -27,8 +27,8 @@ from cspersona.nlp.models import Topic
 
 EXCLUDED = re.compile(
     r"^(arr|tenure_days|days_to_renewal|lifecycle_.*|days_since_.*|adoption_days_.*|champion_.*"
-    r"|contacts_active.*|nps_responses|feature_breadth.*|usage_(events|active_users|logins)_.*)$"
-    r"|(_total|_count|_per_30d|_90d)$"
+    r"|contacts_active.*|nps_responses|feature_breadth.*|usage_(events|active_users|logins)_.*"
+    r"|tickets_90d)$|(_total|_count|_per_30d)$"
 )
 TOPIC_COLUMN = re.compile(r"^topic_share_(\d+)$")
 SLUG = re.compile(r"[^a-z0-9]+")

@@ -133,7 +133,7 @@ def adjective(found: dict[str, Signal], taken: set[str]) -> tuple[str, Signal | 
                 continue
             if np.sign(signal.z) == rule["sign"]:
                 return rule["adjective"], signal
-    return "Steady", None
+    return rules()["fallback_adjective"], None
 
 
 def persona_name(found: dict[str, Signal], taken_names: set[str]) -> tuple[str, dict[str, Any]]:

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.text_style import own_text
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
@@ -123,7 +124,7 @@ def _match_to_existing(
 def _quotes(
     db_session: Session, customer_ids: list[int], redactor: PiiRedactor
 ) -> list[dict[str, Any]]:
-    """One anonymised message from each of the given customers (the persona's most typical)."""
+    """One anonymised message (quoted replies cut) from each of the persona's most typical."""
     shortest, longest = QUOTE_CHARACTERS
     quotes = []
     for customer_id in customer_ids:
@@ -138,8 +139,9 @@ def _quotes(
             .order_by(Message.sent_at.desc())
             .limit(1)
         )
-        if text:
-            quotes.append({"text": redactor.redact(" ".join(text.split()))})
+        own = " ".join(own_text(pd.Series([text or ""])).iloc[0].split())
+        if len(own) >= shortest:
+            quotes.append({"text": redactor.redact(own)})
         if len(quotes) == QUOTES_PER_PERSONA:
             break
     return quotes
@@ -317,6 +319,12 @@ def _suggestions(
     return suggestions
 
 
+def _require_customers(count: int) -> None:
+    """Refuse to cluster fewer customers than personas can be told apart on."""
+    if count < MIN_CUSTOMERS:
+        raise BadInput(f"personas need at least {MIN_CUSTOMERS} customers with data; found {count}")
+
+
 def build_personas(
     *,
     db_session: Session,
@@ -334,12 +342,11 @@ def build_personas(
     report = progress or _no_progress
     started = time.perf_counter()
     report(0.0, "computing features")
-    frame = persona_features(db_session=db_session, as_of=as_of) if features is None else features
-    frame = frame.dropna(axis=1, how="all")
-    if len(frame) < MIN_CUSTOMERS:
-        raise BadInput(
-            f"personas need at least {MIN_CUSTOMERS} customers with data; found {len(frame)}"
-        )
+    if features is None:
+        _require_customers(db_session.scalar(select(func.count()).select_from(Customer)) or 0)
+        features = persona_features(db_session=db_session, as_of=as_of)
+    frame = features.dropna(axis=1, how="all")
+    _require_customers(len(frame))
     report(0.1, f"fitting personas on {len(frame)} customers")
     estimator = model if model is not None else PersonaModel(random_state=0)
     estimator.fit(frame)
@@ -349,7 +356,8 @@ def build_personas(
     labels = estimator.labels_
     continued = _match_to_existing(db_session, customer_ids, reduced, labels)
     facts = _customer_facts(db_session, customer_ids)
-    redactor = PiiRedactor.from_settings(settings)
+    # Type tags (<PERSON>) rather than pseudonyms: a reader sees at once the quote is redacted.
+    redactor = PiiRedactor.from_settings(settings, operator="replace")
     taken_names = {persona.name for persona in continued.values()}
     version = (
         db_session.scalar(
@@ -696,3 +704,24 @@ def summary(persona: Persona, rates: dict[int, tuple[float, int]]) -> PersonaSum
         agreement_rate=None if rate is None else round(rate, 4),
         feedback_count=count,
     )
+
+
+def update_personas(*, db_session: Session, settings: Settings) -> tuple[int, str]:
+    """The pipeline's step: build on the first run, then assign new customers without refitting.
+
+    Returns the customers processed and a line of detail. A refit (``cspersona personas build``)
+    stays a deliberate act, since it can move customers between personas.
+    """
+    has_model = db_session.scalar(
+        select(func.count()).select_from(TrainedModel).where(TrainedModel.kind == PERSONA_KIND)
+    )
+    if has_model:
+        assigned = assign_new_customers(
+            db_session=db_session, settings=settings, as_of=settings.as_of
+        )
+        return assigned, f"assigned {assigned} new customers to the existing personas"
+    try:
+        result = build_personas(db_session=db_session, settings=settings, as_of=settings.as_of)
+    except BadInput as error:
+        return 0, f"skipped: {error.message}"
+    return result.customers, f"{result.model_version}: {result.k} personas"

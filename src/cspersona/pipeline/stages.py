@@ -15,6 +15,7 @@ from cspersona.analytics import service as analytics
 from cspersona.config import Settings
 from cspersona.exceptions import BadInput
 from cspersona.nlp import service as nlp
+from cspersona.personas import service as personas
 from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
@@ -61,6 +62,22 @@ def conversation_dynamics(
     )
 
 
+def persona_assignment(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Build personas on the first run; afterwards give only new customers a persona."""
+    started = time.perf_counter()
+    processed, detail = personas.update_personas(db_session=db_session, settings=settings)
+    if progress is not None and processed:
+        progress(processed, processed)
+    return StageResult(
+        name="personas",
+        processed=processed,
+        seconds=time.perf_counter() - started,
+        detail=detail,
+    )
+
+
 def churn_scores(
     db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
@@ -83,6 +100,7 @@ def churn_scores(
 STAGES: list[tuple[str, Stage]] = [
     ("nlp", message_analysis),
     ("analytics", conversation_dynamics),
+    ("personas", persona_assignment),
     ("churn", churn_scores),
 ]
 

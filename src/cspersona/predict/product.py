@@ -60,6 +60,13 @@ def fit_product_model(
     uncertainty: str = "auto",
 ) -> ChurnModelFile:
     """Fit the horizon model on snapshots; ``columns`` restricts the features (baselines)."""
+    churned = len(np.unique(training.customer_ids[training.churned == 1]))
+    retained = len(np.unique(training.customer_ids)) - churned
+    if min(churned, retained) < 2:  # calibration's folds need two of each
+        raise BadInput(
+            f"{churned} churned and {retained} retained customers: "
+            "a churn model needs at least two of each"
+        )
     frame = training.features if columns is None else training.features[list(columns)]
     estimator = SnapshotChurnModel(
         learner=learner, calibration=calibration, uncertainty=uncertainty
