@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, normalized_mutual_info_score
 
 from cspersona.config import load_settings
+from cspersona.nlp.cleaning import clean_text
 from cspersona.nlp.emotions import EMOTIONS, LinearEmotions
 from cspersona.nlp.engine import NlpEngine
 from cspersona.nlp.topics import TopicModel
@@ -40,10 +41,7 @@ def airline(engine: NlpEngine) -> None:
     sentiment = engine.registry.get("sentiment")
     assert sentiment is not None
     predicted = [
-        result.label
-        for result in sentiment.analyze(
-            [engine.analyze([text])[0].cleaned_text for text, _ in rows]
-        )
+        result.label for result in sentiment.analyze([clean_text(text) for text, _ in rows])
     ]
     gold = [label for _, label in rows]
     print(
