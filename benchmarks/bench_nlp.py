@@ -133,17 +133,21 @@ def speed(engine: NlpEngine) -> None:
 
 
 def world_run() -> None:
-    """The default world generated into a fresh SQLite database, then ``analyze_pending``."""
+    """The default world (seed 7, scale 1) in a fresh SQLite database, then ``analyze_pending``."""
+    from cspersona.catalogue.models import load_catalogue
     from cspersona.db import migrate
     from cspersona.db.engine import make_engine, make_session_factory, session_scope
     from cspersona.nlp import service
-    from cspersona.synth.commands import load_demo_world
+    from cspersona.synth.loader import DatabaseSink
+    from cspersona.synth.service import generate
+    from cspersona.synth.world import World
 
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(data_dir=Path(folder))
         engine = make_engine(settings.sqlalchemy_url)
         migrate.upgrade(engine)
-        load_demo_world(engine)
+        with DatabaseSink(engine) as sink:
+            generate(world=World(seed=7, scale=1.0, catalogue=load_catalogue()), sinks=[sink])
         started = time.perf_counter()
         with session_scope(make_session_factory(engine)) as db_session:
             count = service.analyze_pending(db_session=db_session, settings=settings)
