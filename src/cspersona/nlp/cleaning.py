@@ -18,6 +18,7 @@ _SIGNATURE = re.compile(
 )
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,500}>", re.IGNORECASE | re.DOTALL)
 _BLOCK_TAG = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
@@ -42,6 +43,11 @@ def clean_text(text: str) -> str:
     text = _SPACES.sub(" ", text)
     text = _LINE_BREAKS.sub("\n", text).strip()
     return _truncate(text)
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` has a letter or digit: emoji and punctuation alone carry no scored words."""
+    return _WORD_CHARACTER.search(text) is not None
 
 
 def _truncate(text: str) -> str:

@@ -13,20 +13,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cspersona.catalogue.models import load_catalogue
 from cspersona.cli.common import console, database_session
 from cspersona.config import get_settings
 from cspersona.exceptions import BadInput
-from cspersona.nlp import service
-from cspersona.nlp.cleaning import clean_text
-from cspersona.nlp.engine import NlpEngine, default_registry
-from cspersona.nlp.topics import TopicCategoriser, TopicModel
 
 app = typer.Typer(
     help="Message-level NLP: sentiment, emotions, entities, language, sophistication."
 )
 topics_app = typer.Typer(help="Topics: discover them in texts, or learn labelled ones.")
 STDIN = Path("-")
+# The analysers pull in spaCy, scikit-learn and lingua: commands import them when they run, so
+# every other command starts fast.
 BATCH = 512
 
 
@@ -64,6 +61,9 @@ def analyze(
 
     Example: cspersona nlp analyze messages.jsonl > analysed.jsonl
     """
+    from cspersona.catalogue.models import load_catalogue
+    from cspersona.nlp.engine import NlpEngine, default_registry
+
     settings = get_settings()
     engine = NlpEngine(
         default_registry(settings, catalogue=load_catalogue(settings.catalogue_path)),
@@ -89,6 +89,8 @@ def run(
 
     Example: cspersona nlp run
     """
+    from cspersona.nlp import service
+
     settings = get_settings()
     started = time.perf_counter()
     progress_console = Console(stderr=True)
@@ -140,6 +142,9 @@ def discover(
 
     Example: cspersona topics discover tickets.jsonl --k auto > tickets-with-topics.jsonl
     """
+    from cspersona.nlp.cleaning import clean_text
+    from cspersona.nlp.topics import TopicCategoriser, TopicModel
+
     representation = backend or get_settings().topics_backend
     if representation not in ("tfidf", "embeddings"):
         raise BadInput(f"--backend must be tfidf or embeddings, not {representation!r}")

@@ -9,6 +9,7 @@ The linear heads are trained on GoEmotions through the mapping in :data:`GOEMOTI
 import re
 from collections.abc import Sequence
 
+from cspersona.nlp.cleaning import has_words
 from cspersona.nlp.registry import Analyzer
 from cspersona.nlp.textmodels import load_text_model
 
@@ -61,7 +62,7 @@ class LinearEmotions(Analyzer[dict[str, float]]):
         }
         results = []
         for index, text in enumerate(texts):
-            if not text.strip():
+            if not has_words(text):
                 results.append(dict(NO_EMOTIONS))
                 continue
             scores = {emotion: round(float(columns[emotion][index]), 4) for emotion in EMOTIONS}

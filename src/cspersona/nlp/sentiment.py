@@ -6,6 +6,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from cspersona.exceptions import ConfigError
+from cspersona.nlp.cleaning import has_words
 from cspersona.nlp.registry import Analyzer
 from cspersona.nlp.textmodels import load_text_model
 
@@ -52,13 +53,13 @@ class LinearSentiment(Analyzer[Sentiment]):
         self._columns = np.asarray([classes.index(label) for label in LABELS])
 
     def analyze_batch(self, texts: Sequence[str]) -> list[Sentiment]:
-        """One feature matrix (shared with the emotion heads); empty texts are neutral."""
+        """One feature matrix (shared with the emotion heads); texts without words are neutral."""
         if not texts:
             return []
         probabilities = self._model.sentiment.predict_proba(self._model.transform(texts))
         results = _from_probabilities(probabilities[:, self._columns])
         return [
-            result if text.strip() else NEUTRAL_SENTIMENT
+            result if has_words(text) else NEUTRAL_SENTIMENT
             for text, result in zip(texts, results, strict=True)
         ]
 
@@ -124,9 +125,9 @@ class TransformersSentiment(Analyzer[Sentiment]):
         )
 
     def analyze_batch(self, texts: Sequence[str]) -> list[Sentiment]:
-        """Classify in mini-batches; empty texts are neutral without asking the model."""
+        """Classify in mini-batches; texts without words are neutral without asking the model."""
         results = [NEUTRAL_SENTIMENT] * len(texts)
-        positions = [index for index, text in enumerate(texts) if text.strip()]
+        positions = [index for index, text in enumerate(texts) if has_words(text)]
         if not positions:
             return results
         outputs = self._pipeline(
