@@ -10,7 +10,15 @@ from tests.factories import add_conversation, add_customer
 
 def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> None:
     customer = add_customer(db_session, "Acme")
-    add_conversation(db_session, customer, [(AuthorRole.CUSTOMER, "Hello?", 0.0)])
+    add_conversation(
+        db_session,
+        customer,
+        [
+            (AuthorRole.CUSTOMER, "Our invoice shows the wrong VAT number.", 0.0),
+            (AuthorRole.CUSTOMER, "The SSO login fails with a SAML error.", -0.3),
+            (AuthorRole.CUSTOMER, "Can we export every dashboard to CSV?", 0.0),
+        ],
+    )
     reported: list[tuple[str, int, int]] = []
 
     def progress_for(name: str) -> Callable[[int, int], None]:
@@ -19,10 +27,16 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
     first = run_pipeline(db_session=db_session, settings=load_settings(), progress_for=progress_for)
     second = run_pipeline(db_session=db_session, settings=load_settings())
 
-    assert [result.name for result in first] == [name for name, _stage in STAGES] == [
-        "nlp",
-        "analytics",
-    ]
-    assert [result.processed for result in first] == [1, 1]
-    assert reported == [("nlp", 1, 1), ("analytics", 1, 1)]
-    assert [result.processed for result in second] == [0, 0]
+    assert (
+        [result.name for result in first]
+        == [name for name, _stage in STAGES]
+        == [
+            "nlp",
+            "topics",
+            "analytics",
+        ]
+    )
+    assert [result.processed for result in first] == [3, 0, 1]
+    assert first[1].detail.startswith("skipped: the texts have too few repeated words")
+    assert reported == [("nlp", 3, 3), ("analytics", 1, 1)]
+    assert [result.processed for result in second] == [0, 0, 0]
