@@ -10,14 +10,16 @@ from sqlalchemy.orm import Session
 
 from cspersona.analytics import evaluation, service
 from cspersona.catalogue.models import load_catalogue
+from cspersona.config import load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
+from cspersona.nlp import service as nlp
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.service import generate
 from cspersona.synth.world import World
 
 WORLD_SEED = 23
-WORLD_SCALE = 0.2
+WORLD_SCALE = 0.1
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,17 @@ class AnalysedWorld:
 
 @pytest.fixture(scope="session")
 def analysed_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnalysedWorld]:
-    """~50 customers with messages analysed from their truth labels and dynamics computed."""
+    """25 customers whose messages went through the real NLP stage, then conversation dynamics."""
     path: Path = tmp_path_factory.mktemp("analytics") / "world.db"
-    engine = make_engine(f"sqlite:///{path}")
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
     migrate.upgrade(engine)
     truth = evaluation.TruthCollector()
     world = World(seed=WORLD_SEED, scale=WORLD_SCALE, catalogue=load_catalogue())
     with DatabaseSink(engine) as sink:
         generate(world=world, sinks=[sink, truth])
     with Session(engine) as db_session:
-        evaluation.add_truth_analysis(db_session=db_session, message_truth=truth.by_id("messages"))
+        nlp.analyze_pending(db_session=db_session, settings=load_settings(database_url=url))
         service.analyse_interactions(db_session=db_session)
         db_session.commit()
     yield AnalysedWorld(

@@ -65,4 +65,4 @@ def test_planted_escalations_are_found(analysed_world: AnalysedWorld) -> None:
     assert scores.precision >= 0.9
     assert scores.recall >= 0.9
     assert scores.same_turn / scores.true_positives >= 0.9
-    assert scores.recovery_agreement >= 0.9
+    assert scores.recovery_agreement >= 0.85

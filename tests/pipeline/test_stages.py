@@ -19,10 +19,17 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
     first = run_pipeline(db_session=db_session, settings=load_settings(), progress_for=progress_for)
     second = run_pipeline(db_session=db_session, settings=load_settings())
 
-    assert [result.name for result in first] == [name for name, _stage in STAGES]
-    assert first[0].processed == 1
-    assert reported == [("analytics", 1, 1)]
-    assert second[0].processed == 0
+    assert (
+        [result.name for result in first]
+        == [name for name, _stage in STAGES]
+        == [
+            "nlp",
+            "analytics",
+            "churn",
+        ]
+    )
+    assert [result.processed for result in first] == [1, 1, 0]
+    assert reported == [("nlp", 1, 1), ("analytics", 1, 1)]
+    assert [result.processed for result in second] == [0, 0, 0]
     # One customer with one message: too little history for a churn model, skipped with why.
-    assert first[-1].name == "churn" and first[-1].processed == 0
     assert first[-1].detail.startswith("skipped:")

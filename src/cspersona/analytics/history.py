@@ -5,6 +5,7 @@ only if its time is before ``as_of`` (a usage day only once it is over; a ticket
 it closed before ``as_of``).
 """
 
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,8 +39,18 @@ def raw(column: Any) -> Label[Any]:
 
 
 def _documents(values: pd.Series) -> list[Any]:
-    """JSON objects from a column that holds text (SQLite) or parsed values (PostgreSQL)."""
-    return [json.loads(value) if isinstance(value, str) else (value or {}) for value in values]
+    """JSON values from a column that holds text (SQLite) or parsed values (PostgreSQL)."""
+    return [json.loads(value) if isinstance(value, str) else value for value in values]
+
+
+def _objects(values: pd.Series) -> pd.DataFrame:
+    """JSON objects as columns: pandas' C parser reads the text SQLite returns in one pass."""
+    if len(values) and all(isinstance(value, str) for value in values):
+        parsed = pd.read_json(io.StringIO("\n".join(values)), lines=True, dtype=False)
+    else:
+        parsed = pd.DataFrame.from_records([value or {} for value in values])
+    parsed.index = values.index
+    return parsed
 
 
 def _timestamps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -169,7 +180,10 @@ def load_analysis(
         select(
             MessageAnalysis.message_id,
             MessageAnalysis.sentiment_score,
-            raw(MessageAnalysis.emotions),
+            *(
+                MessageAnalysis.emotions[name].as_float().label(f"emotion_{name}")
+                for name in EMOTIONS
+            ),
             MessageAnalysis.sophistication,
             Topic.number.label("topic"),
         )
@@ -178,16 +192,8 @@ def load_analysis(
         .outerjoin(Topic, Topic.id == MessageAnalysis.topic_id)
         .where(_before(Message.sent_at, as_of), _among(Interaction.customer_id, customer_ids)),
     )
-    emotions = pd.DataFrame(
-        [
-            {name: scores.get(name) for name in EMOTIONS}
-            for scores in _documents(frame.pop("emotions"))
-        ],
-        columns=list(EMOTIONS),
-        index=frame.index,
-        dtype=float,
-    )
-    frame = pd.concat([frame, emotions.add_prefix("emotion_")], axis=1)
+    for name in EMOTIONS:
+        frame[f"emotion_{name}"] = frame[f"emotion_{name}"].astype(float)
     frame["sophistication"] = frame["sophistication"].astype(float)
     frame["topic"] = frame["topic"].astype(float)
     return frame.set_index("message_id")
@@ -211,7 +217,7 @@ def load_nps(
 def load_usage(
     *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
 ) -> pd.DataFrame:
-    """Complete usage days before ``as_of``; ``feature_adoption`` kept as its JSON maps."""
+    """Complete usage days before ``as_of``; ``feature_adoption`` as the driver returns it."""
     day_filter = true() if as_of is None else UsageDaily.day < usage_cutoff(as_of)
     frame = _frame(
         db_session,
@@ -225,7 +231,6 @@ def load_usage(
         ).where(day_filter, _among(UsageDaily.customer_id, customer_ids)),
     )
     frame["day"] = pd.to_datetime(frame["day"]).dt.tz_localize(UTC)
-    frame["feature_adoption"] = pd.Series(_documents(frame["feature_adoption"]), index=frame.index)
     for column in ("active_users", "logins", "events"):
         frame[column] = frame[column].astype(float)
     return frame.sort_values(["customer_id", "day"], ignore_index=True)
@@ -233,7 +238,7 @@ def load_usage(
 
 def feature_counts(usage: pd.DataFrame) -> pd.DataFrame:
     """Usage of each product feature per customer-day: one column per feature seen, 0 if unused."""
-    counts = pd.DataFrame.from_records(list(usage["feature_adoption"]), index=usage.index)
+    counts = _objects(usage["feature_adoption"])
     counts = counts.apply(pd.to_numeric, errors="coerce").fillna(0.0).astype(float)
     counts = counts.reindex(columns=sorted(counts.columns))
     combined: pd.DataFrame = pd.concat([usage[["customer_id", "day"]], counts], axis=1)
@@ -284,18 +289,20 @@ def load_dynamics(
     )
     frame = _timestamps(frame, "escalated_at")
     frame["escalated"] = frame["escalated"].astype(bool) & frame["escalated_at"].notna()
-    trajectories = _documents(frame.pop("trajectory"))
-    effects = _documents(frame.pop("reply_effects"))
+    trajectories = frame.pop("trajectory")
+    effects = frame.pop("reply_effects")
     if as_of is not None:
         cutoff = as_of.astimezone(UTC).isoformat()
         frame["escalated"] &= frame["escalated_at"] < pd.Timestamp(as_of)
         frame["recovered"] = [
             _recovered_by(points, seq, cutoff) if escalated else None
             for points, seq, escalated in zip(
-                trajectories, frame["escalation_seq"], frame["escalated"], strict=True
+                _documents(trajectories), frame["escalation_seq"], frame["escalated"], strict=True
             )
         ]
-        frame["reply_effect_mean"] = [_mean_effect(replies, cutoff) for replies in effects]
+        frame["reply_effect_mean"] = [
+            _mean_effect(replies, cutoff) for replies in _documents(effects)
+        ]
     frame.loc[~frame["escalated"], "escalated_at"] = pd.NaT
     frame["recovered"] = frame["recovered"].where(frame["escalated"]).astype(float)
     frame["reply_effect_mean"] = frame["reply_effect_mean"].astype(float)

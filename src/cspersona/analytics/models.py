@@ -17,8 +17,9 @@ class InteractionAnalysis(Base):
     "frustration"}``; ``reply_effects`` lists each staff reply as ``{"seq", "role", "before",
     "after", "after_sent_at", "delta"}`` (the change from the customer turn before it to the one
     after it).
-    ``message_count`` and ``analysed_messages`` say what the row was computed from, so a
-    conversation that grew or got its NLP verdicts since is analysed again.
+    ``message_count``, ``analysed_messages`` and ``verdicts_analysed_at`` (the newest NLP verdict
+    used) say what the row was computed from, so a conversation that grew, or got new or newer
+    NLP verdicts since, is analysed again.
     """
 
     __tablename__ = "interaction_analysis"
@@ -51,5 +52,6 @@ class InteractionAnalysis(Base):
     resolution_hours: Mapped[float | None]
     message_count: Mapped[int] = mapped_column(default=0)
     analysed_messages: Mapped[int] = mapped_column(default=0)
+    verdicts_analysed_at: Mapped[datetime | None]
     analyser_version: Mapped[str] = mapped_column(String(32))
     analysed_at: Mapped[datetime] = mapped_column(default=utc_now)

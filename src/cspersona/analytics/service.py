@@ -38,6 +38,7 @@ def pending_interactions(*, db_session: Session) -> list[int]:
             Message.interaction_id,
             func.count(Message.id).label("messages"),
             func.count(MessageAnalysis.id).label("analysed"),
+            func.max(MessageAnalysis.analysed_at).label("verdicts_at"),
         )
         .outerjoin(MessageAnalysis, MessageAnalysis.message_id == Message.id)
         .group_by(Message.interaction_id)
@@ -48,8 +49,10 @@ def pending_interactions(*, db_session: Session) -> list[int]:
             Interaction.id,
             func.coalesce(counts.c.messages, 0),
             func.coalesce(counts.c.analysed, 0),
+            counts.c.verdicts_at,
             InteractionAnalysis.message_count,
             InteractionAnalysis.analysed_messages,
+            InteractionAnalysis.verdicts_analysed_at,
             InteractionAnalysis.analyser_version,
         )
         .outerjoin(counts, counts.c.interaction_id == Interaction.id)
@@ -58,8 +61,8 @@ def pending_interactions(*, db_session: Session) -> list[int]:
     ).all()
     return [
         interaction_id
-        for interaction_id, messages, analysed, known, known_analysed, version in rows
-        if (known, known_analysed, version) != (messages, analysed, ANALYSER_VERSION)
+        for interaction_id, messages, analysed, verdicts_at, *known in rows
+        if tuple(known) != (messages, analysed, verdicts_at, ANALYSER_VERSION)
     ]
 
 
@@ -104,7 +107,12 @@ def _score(scores: dict[str, Any], name: str) -> float | None:
     return None if value is None else float(value)
 
 
-def _row(interaction: Interaction, turns: Sequence[Turn], dynamics: Dynamics) -> dict[str, Any]:
+def _row(
+    interaction: Interaction,
+    turns: Sequence[Turn],
+    dynamics: Dynamics,
+    verdicts_at: datetime | None,
+) -> dict[str, Any]:
     """The ``interaction_analysis`` row of one analysed conversation."""
     started_at, closed_at = interaction.started_at, interaction.closed_at
     sentiments = [turn.sentiment for turn in turns if turn.role == "customer"]
@@ -134,6 +142,7 @@ def _row(interaction: Interaction, turns: Sequence[Turn], dynamics: Dynamics) ->
         else None,
         "message_count": len(turns),
         "analysed_messages": sum(turn.sentiment is not None for turn in turns),
+        "verdicts_analysed_at": verdicts_at,
         "analyser_version": ANALYSER_VERSION,
         "analysed_at": utc_now(),
     }
@@ -157,8 +166,21 @@ def analyse_interactions(
     for batch in _batches(pending, batch_size):
         interactions = db_session.scalars(select(Interaction).where(Interaction.id.in_(batch)))
         turns = load_turns(db_session=db_session, interaction_ids=batch)
+        verdicts_at: dict[int, datetime | None] = dict(
+            db_session.execute(
+                select(Message.interaction_id, func.max(MessageAnalysis.analysed_at))
+                .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+                .where(Message.interaction_id.in_(batch))
+                .group_by(Message.interaction_id)
+            ).all()
+        )
         rows = [
-            _row(interaction, turns[interaction.id], analyse_turns(turns[interaction.id]))
+            _row(
+                interaction,
+                turns[interaction.id],
+                analyse_turns(turns[interaction.id]),
+                verdicts_at.get(interaction.id),
+            )
             for interaction in interactions
         ]
         db_session.execute(

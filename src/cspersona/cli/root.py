@@ -16,6 +16,7 @@ from cspersona.ingest.commands import ingest, quarantine
 from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
+from cspersona.nlp.commands import app as nlp_app
 from cspersona.pipeline.commands import app as pipeline_app
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app
@@ -37,6 +38,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(pii_app, name="pii")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(customers_app, name="customers")
+app.add_typer(nlp_app, name="nlp")
 app.command()(serve)
 app.command("generate")(generate_command)
 app.command()(ingest)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from cspersona.analytics import service as analytics
 from cspersona.config import Settings
 from cspersona.exceptions import BadInput
+from cspersona.nlp import service as nlp
 from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
@@ -30,6 +31,20 @@ class StageResult:
 
 
 Stage = Callable[[Session, Settings, ProgressCallback | None], StageResult]
+
+
+def message_analysis(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Analyse messages never analysed, or analysed by other analyser versions."""
+    started = time.perf_counter()
+    analysed = nlp.analyze_pending(db_session=db_session, settings=settings, progress=progress)
+    return StageResult(
+        name="nlp",
+        processed=analysed,
+        seconds=time.perf_counter() - started,
+        detail="sentiment, emotions, entities, language, sophistication per message",
+    )
 
 
 def conversation_dynamics(
@@ -65,7 +80,11 @@ def churn_scores(
     )
 
 
-STAGES: list[tuple[str, Stage]] = [("analytics", conversation_dynamics), ("churn", churn_scores)]
+STAGES: list[tuple[str, Stage]] = [
+    ("nlp", message_analysis),
+    ("analytics", conversation_dynamics),
+    ("churn", churn_scores),
+]
 
 
 def run_pipeline(

@@ -44,6 +44,9 @@ def upgrade() -> None:
         sa.Column("resolution_hours", sa.Double(), nullable=True),
         sa.Column("message_count", sa.Integer(), nullable=False),
         sa.Column("analysed_messages", sa.Integer(), nullable=False),
+        sa.Column(
+            "verdicts_analysed_at", cspersona.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("analyser_version", sa.String(length=32), nullable=False),
         sa.Column("analysed_at", cspersona.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
