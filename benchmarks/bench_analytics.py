@@ -5,19 +5,19 @@ conversation dynamics for every conversation (``analyse_interactions``), the cus
 matrix (``customer_features``, all customers, no cut-off and a mid-history ``as_of``) and one
 customer's churn signals. Escalations found are scored against the planted ones.
 
-Sentiment comes from the NLP stage when ``cspersona.nlp.service.analyze_pending`` exists (timed
-on its own, ``"sentiment": "nlp"``); otherwise from the generator's truth labels
-(``"sentiment": "truth-labels"``), which measures the dynamics rules apart from the sentiment
-model. Targets: analytics for the default world (scale 1) under 30 s, and seconds per thousand
+Sentiment comes from the NLP stage (``--sentiment nlp``, the default, timed on its own) or from
+the generator's truth labels (``--sentiment truth``: measures the dynamics rules apart from the
+sentiment model, and keeps large scales quick; the JSON line says which).
+
+Targets: analytics for the default world (scale 1) under 30 s, and seconds per thousand
 messages flat as the scale grows (cost no worse than linear). The load average is reported since
 the machine may be shared.
 
     .venv/bin/python benchmarks/bench_analytics.py                  # scale 1
-    .venv/bin/python benchmarks/bench_analytics.py --scales 1 10
+    .venv/bin/python benchmarks/bench_analytics.py --scales 1 10 --sentiment truth
 """
 
 import argparse
-import importlib
 import json
 import os
 import tempfile
@@ -37,6 +37,7 @@ from cspersona.config import load_settings
 from cspersona.conversations.models import Message
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
+from cspersona.nlp import service as nlp
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.service import generate
 from cspersona.synth.world import World
@@ -51,20 +52,17 @@ def _timed(action: Any) -> tuple[Any, float]:
     return result, round(time.perf_counter() - started, 2)
 
 
-def _analyse_messages(db_session: Session, truth: evaluation.TruthCollector, url: str) -> str:
-    """Give every message a sentiment: the NLP stage when present, else the truth labels."""
-    try:
-        nlp = importlib.import_module("cspersona.nlp.service")
-    except ModuleNotFoundError:
+def _analyse_messages(
+    db_session: Session, truth: evaluation.TruthCollector, url: str, sentiment: str
+) -> None:
+    """Give every message a sentiment: the NLP stage, or the truth labels."""
+    if sentiment == "truth":
         evaluation.add_truth_analysis(db_session=db_session, message_truth=truth.by_id("messages"))
-        return "truth-labels"
-    settings = load_settings(database_url=url)
-    nlp.analyze_pending(db_session=db_session, settings=settings)
-    nlp.assign_topics(db_session=db_session, settings=settings)
-    return "nlp"
+    else:
+        nlp.analyze_pending(db_session=db_session, settings=load_settings(database_url=url))
 
 
-def measure(scale: float, seed: int) -> dict[str, Any]:
+def measure(scale: float, seed: int, sentiment: str) -> dict[str, Any]:
     """Generate one world, analyse it and time each step."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'world.db'}"
@@ -75,7 +73,9 @@ def measure(scale: float, seed: int) -> dict[str, Any]:
         with DatabaseSink(engine) as sink:
             _summary, generate_seconds = _timed(lambda: generate(world=world, sinks=[sink, truth]))
         with Session(engine) as db_session:
-            sentiment, nlp_seconds = _timed(lambda: _analyse_messages(db_session, truth, url))
+            _done, sentiment_seconds = _timed(
+                lambda: _analyse_messages(db_session, truth, url, sentiment)
+            )
             db_session.commit()
             analysed, dynamics_seconds = _timed(
                 lambda: service.analyse_interactions(db_session=db_session)
@@ -105,7 +105,7 @@ def measure(scale: float, seed: int) -> dict[str, Any]:
         "feature_columns": features.shape[1],
         "sentiment": sentiment,
         "generate_seconds": generate_seconds,
-        "nlp_seconds": nlp_seconds if sentiment == "nlp" else None,
+        "nlp_seconds": sentiment_seconds if sentiment == "nlp" else None,
         "dynamics_seconds": dynamics_seconds,
         "features_seconds": features_seconds,
         "features_as_of_seconds": snapshot_seconds,
@@ -123,9 +123,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sentiment", choices=["nlp", "truth"], default="nlp")
     arguments = parser.parse_args()
     for scale in arguments.scales:
-        print(json.dumps(measure(scale, arguments.seed)), flush=True)
+        print(json.dumps(measure(scale, arguments.seed, arguments.sentiment)), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,15 @@ from tests.factories import add_conversation, add_customer
 
 def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> None:
     customer = add_customer(db_session, "Acme")
-    add_conversation(db_session, customer, [(AuthorRole.CUSTOMER, "Hello?", 0.0)])
+    add_conversation(
+        db_session,
+        customer,
+        [
+            (AuthorRole.CUSTOMER, "Our invoice shows the wrong VAT number.", 0.0),
+            (AuthorRole.CUSTOMER, "The SSO login fails with a SAML error.", -0.3),
+            (AuthorRole.CUSTOMER, "Can we export every dashboard to CSV?", 0.0),
+        ],
+    )
     reported: list[tuple[str, int, int]] = []
 
     def progress_for(name: str) -> Callable[[int, int], None]:
@@ -24,12 +32,14 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
         == [name for name, _stage in STAGES]
         == [
             "nlp",
+            "topics",
             "analytics",
             "churn",
         ]
     )
-    assert [result.processed for result in first] == [1, 1, 0]
-    assert reported == [("nlp", 1, 1), ("analytics", 1, 1)]
-    assert [result.processed for result in second] == [0, 0, 0]
-    # One customer with one message: too little history for a churn model, skipped with why.
+    assert [result.processed for result in first] == [3, 0, 1, 0]
+    assert first[1].detail.startswith("skipped: the texts have too few repeated words")
+    assert reported == [("nlp", 3, 3), ("analytics", 1, 1)]
+    assert [result.processed for result in second] == [0, 0, 0, 0]
+    # One customer and one conversation: too little history for a churn model, skipped with why.
     assert first[-1].detail.startswith("skipped:")

@@ -17,6 +17,7 @@ from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
 from cspersona.nlp.commands import app as nlp_app
+from cspersona.nlp.commands import topics_app
 from cspersona.pipeline.commands import app as pipeline_app
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app
@@ -39,6 +40,7 @@ app.add_typer(pii_app, name="pii")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(customers_app, name="customers")
 app.add_typer(nlp_app, name="nlp")
+app.add_typer(topics_app, name="topics")
 app.command()(serve)
 app.command("generate")(generate_command)
 app.command()(ingest)

@@ -1,4 +1,4 @@
-"""``cspersona nlp analyze`` (JSONL in, signals out) and ``cspersona nlp run`` (the database)."""
+"""``cspersona nlp analyze|run`` (signals per message) and ``cspersona topics discover``."""
 
 import itertools
 import sys
@@ -11,17 +11,21 @@ import orjson
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from cspersona.catalogue.models import load_catalogue
 from cspersona.cli.common import console, database_session
 from cspersona.config import get_settings
 from cspersona.exceptions import BadInput
 from cspersona.nlp import service
+from cspersona.nlp.cleaning import clean_text
 from cspersona.nlp.engine import NlpEngine, default_registry
+from cspersona.nlp.topics import TopicCategoriser, TopicModel
 
 app = typer.Typer(
     help="Message-level NLP: sentiment, emotions, entities, language, sophistication."
 )
+topics_app = typer.Typer(help="Topics: discover them in texts, or learn labelled ones.")
 STDIN = Path("-")
 BATCH = 512
 
@@ -108,3 +112,59 @@ def run(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     console.print(f"analysed {count} messages in {time.perf_counter() - started:.1f} s")
+
+
+def parse_k(value: str) -> int | None:
+    """``auto`` (None) or a topic count of at least 2."""
+    if value == "auto":
+        return None
+    if not value.isdigit() or int(value) < 2:
+        raise BadInput(f"--k must be auto or a number of topics of at least 2, not {value!r}")
+    return int(value)
+
+
+@topics_app.command()
+def discover(
+    source: Annotated[Path, typer.Argument(help='JSONL file of {"text": ...}, or - for stdin.')],
+    k: Annotated[str, typer.Option("--k", help="Number of topics, or auto.")] = "auto",
+    text_field: Annotated[str, typer.Option("--field", help="Field holding the text.")] = "text",
+    labels: Annotated[
+        str | None,
+        typer.Option(help="Field with known topics: learn them and label the records without."),
+    ] = None,
+    backend: Annotated[
+        str | None, typer.Option(help="tfidf or embeddings (default CSPERSONA_TOPICS_BACKEND).")
+    ] = None,
+) -> None:
+    """Give every JSONL record a "topic" and "topic_name"; print the topic table on stderr.
+
+    Example: cspersona topics discover tickets.jsonl --k auto > tickets-with-topics.jsonl
+    """
+    representation = backend or get_settings().topics_backend
+    if representation not in ("tfidf", "embeddings"):
+        raise BadInput(f"--backend must be tfidf or embeddings, not {representation!r}")
+    with open_input(source) as handle:
+        records = [record for record, _ in read_jsonl(handle, field=text_field)]
+    texts = [clean_text(str(record[text_field])) for record in records]
+    table = Table("topic", "size", "name")
+    if labels:
+        known = [i for i, record in enumerate(records) if record.get(labels) not in (None, "")]
+        categoriser = TopicCategoriser().fit(
+            [texts[i] for i in known], [str(records[i][labels]) for i in known]
+        )
+        names = categoriser.predict(texts)
+        for record, name in zip(records, names, strict=True):
+            record["topic"] = record["topic_name"] = name
+        for name in sorted(set(names)):
+            table.add_row(name, str(names.count(name)), name)
+    else:
+        model = TopicModel(parse_k(k), representation=representation).fit(texts)  # type: ignore[arg-type]
+        for record, label in zip(records, model.labels_, strict=True):
+            record["topic"] = int(label)
+            record["topic_name"] = model.topics_[int(label)].name
+        for topic in model.topics_:
+            table.add_row(str(topic.number), str(topic.size), topic.name)
+    for record in records:
+        sys.stdout.buffer.write(orjson.dumps(record) + b"\n")
+    sys.stdout.flush()
+    Console(stderr=True).print(table)

@@ -1,18 +1,20 @@
 """The NLP stage on the database: analyse messages not yet analysed by the current analysers."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cspersona.catalogue.models import load_catalogue
 from cspersona.config import Settings
-from cspersona.conversations.models import Message
+from cspersona.conversations.models import AuthorRole, Message
 from cspersona.customers.models import Customer
 from cspersona.nlp.engine import NlpEngine, default_registry
-from cspersona.nlp.models import MessageAnalysis
+from cspersona.nlp.models import MessageAnalysis, Topic
+from cspersona.nlp.topics import TopicModel
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -94,3 +96,55 @@ def analyze_pending(
             progress(done, len(pending))
     db_session.flush()
     return done
+
+
+@dataclass(frozen=True)
+class TopicAssignment:
+    """What :func:`assign_topics` did: the topic-model version, its topics, messages assigned."""
+
+    model_version: str | None
+    topics: int
+    messages: int
+
+
+def assign_topics(
+    *, db_session: Session, settings: Settings, n_topics: int | None = None
+) -> TopicAssignment:
+    """Discover topics in analysed customer messages, store them, and set each message's topic.
+
+    Every customer message with text gets a topic of the new version; earlier versions' topics
+    stay in ``topics`` for history.
+    """
+    rows = db_session.execute(
+        select(MessageAnalysis.id, MessageAnalysis.cleaned_text)
+        .join(Message, Message.id == MessageAnalysis.message_id)
+        .where(Message.author_role == AuthorRole.CUSTOMER, MessageAnalysis.cleaned_text != "")
+        .order_by(MessageAnalysis.id)
+    ).all()
+    if len(rows) < 2:
+        return TopicAssignment(model_version=None, topics=0, messages=0)
+    model = TopicModel(n_topics, representation=settings.topics_backend).fit(
+        [text or "" for _, text in rows]
+    )
+    versions = db_session.scalar(select(func.count(func.distinct(Topic.model_version)))) or 0
+    model_version = f"{settings.topics_backend}-v{versions + 1}"
+    topics = [
+        Topic(
+            model_version=model_version,
+            number=info.number,
+            name=info.name[:256],
+            key_phrases=info.key_phrases,
+            size=info.size,
+        )
+        for info in model.topics_
+    ]
+    db_session.add_all(topics)
+    db_session.flush()
+    db_session.execute(
+        update(MessageAnalysis),
+        [
+            {"id": analysis_id, "topic_id": topics[int(label)].id}
+            for (analysis_id, _), label in zip(rows, model.labels_, strict=True)
+        ],
+    )
+    return TopicAssignment(model_version=model_version, topics=len(topics), messages=len(rows))

@@ -50,7 +50,7 @@ def _vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-def text_features(*, with_vader: bool, max_features: int = 40_000) -> FeatureUnion:
+def text_features(*, with_vader: bool, max_features: int = 30_000) -> FeatureUnion:
     """Word 1-2-grams and character 2-5-grams (TF-IDF), plus VADER's scores if asked."""
     words = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True

@@ -1,8 +1,9 @@
 """Topic discovery: every text gets a topic, each topic a readable name from its key phrases.
 
-Representation (TF-IDF reduced by LSA, or MiniLM sentence embeddings), then Ward agglomerative
-clustering on the unit-normalised vectors (fitted on at most ``max_cluster_docs`` texts, the rest
-joining the nearest centroid, so there is no outlier bin), then class-based TF-IDF for names.
+Representation (TF-IDF of words and characters reduced by LSA, or MiniLM sentence embeddings),
+then spectral clustering on the nearest-neighbour graph of the unit vectors (Ward's tree chooses
+k by silhouette when asked), fitted on at most ``max_cluster_docs`` texts with the rest joining
+the nearest centroid, so there is no outlier bin; class-based TF-IDF names the topics.
 With labelled examples, :class:`TopicCategoriser` learns the labels instead.
 """
 
@@ -12,6 +13,8 @@ from typing import Any, Literal
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import hstack
+from sklearn.cluster import SpectralClustering
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -22,6 +25,7 @@ from sklearn.preprocessing import normalize
 from cspersona.exceptions import BadInput, ConfigError
 
 Representation = Literal["tfidf", "embeddings"]
+Clustering = Literal["spectral", "ward"]
 EMBEDDINGS_EXTRA = "pip install 'cspersona[embeddings]'"
 
 
@@ -36,10 +40,20 @@ class TopicInfo:
 
 
 def lsa_vectors(texts: Sequence[str], *, dimensions: int, random_state: int) -> np.ndarray:
-    """TF-IDF (words and word pairs) reduced by truncated SVD and normalised to unit length."""
-    tfidf = TfidfVectorizer(
+    """TF-IDF of words and character 3-5-grams, reduced by truncated SVD, unit length.
+
+    Character n-grams let "card", "cards" and "carded" share weight, which short texts need.
+    """
+    words = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, stop_words="english"
-    ).fit_transform(texts)
+    )
+    characters = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_df=0.5, sublinear_tf=True
+    )
+    try:
+        tfidf = hstack([words.fit_transform(texts), characters.fit_transform(texts)]).tocsr()
+    except ValueError:
+        raise BadInput("the texts have too few repeated words to find topics in") from None
     components = max(2, min(dimensions, tfidf.shape[1] - 1, len(texts) - 1))
     reduced = TruncatedSVD(n_components=components, random_state=random_state).fit_transform(tfidf)
     return np.asarray(normalize(reduced))
@@ -104,6 +118,8 @@ class TopicModel:
         n_topics: int | None = None,
         *,
         representation: Representation = "tfidf",
+        clustering: Clustering = "spectral",
+        neighbours: int = 10,
         dimensions: int = 150,
         max_cluster_docs: int = 6000,
         k_candidates: Sequence[int] = (8, 12, 16, 24, 32, 48, 64, 80, 100),
@@ -112,6 +128,8 @@ class TopicModel:
         """Set the hyper-parameters; ``n_topics=None`` means choose k."""
         self.n_topics = n_topics
         self.representation = representation
+        self.clustering = clustering
+        self.neighbours = neighbours
         self.dimensions = dimensions
         self.max_cluster_docs = max_cluster_docs
         self.k_candidates = k_candidates
@@ -138,7 +156,7 @@ class TopicModel:
         n_topics = self.n_topics or self._choose_k(vectors[sample], tree)
         n_topics = min(n_topics, len(sample))
         _, sample_labels = np.unique(
-            fcluster(tree, t=n_topics, criterion="maxclust"), return_inverse=True
+            self._cluster(vectors[sample], tree, n_topics), return_inverse=True
         )
         self.centroids_ = normalize(
             np.vstack(
@@ -163,6 +181,19 @@ class TopicModel:
             for topic in range(len(self.centroids_))
         ]
         return self
+
+    def _cluster(self, vectors: np.ndarray, tree: Any, n_topics: int) -> np.ndarray:
+        """Cluster labels: spectral on the k-nearest-neighbour graph, or a cut of the Ward tree."""
+        if self.clustering == "ward" or len(vectors) <= max(n_topics * 2, self.neighbours + 1):
+            return np.asarray(fcluster(tree, t=n_topics, criterion="maxclust"))
+        spectral = SpectralClustering(
+            n_clusters=n_topics,
+            affinity="nearest_neighbors",
+            n_neighbors=self.neighbours,
+            assign_labels="cluster_qr",
+            random_state=self.random_state,
+        )
+        return np.asarray(spectral.fit_predict(vectors))
 
     def _choose_k(self, vectors: np.ndarray, tree: Any) -> int:
         """The candidate k with the best cosine silhouette on the clustered sample."""

@@ -9,12 +9,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics import service as analytics
 from cspersona.config import Settings
+from cspersona.conversations.models import AuthorRole, Message
 from cspersona.exceptions import BadInput
 from cspersona.nlp import service as nlp
+from cspersona.nlp.models import MessageAnalysis
 from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
@@ -44,6 +47,37 @@ def message_analysis(
         processed=analysed,
         seconds=time.perf_counter() - started,
         detail="sentiment, emotions, entities, language, sophistication per message",
+    )
+
+
+def topic_discovery(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Rediscover topics when some analysed customer message has none (new messages came in)."""
+    started = time.perf_counter()
+    untopical = db_session.scalar(
+        select(func.count(MessageAnalysis.id))
+        .join(Message, Message.id == MessageAnalysis.message_id)
+        .where(
+            Message.author_role == AuthorRole.CUSTOMER,
+            MessageAnalysis.topic_id.is_(None),
+            MessageAnalysis.cleaned_text != "",
+        )
+    )
+    if not untopical:
+        return StageResult("topics", 0, time.perf_counter() - started, "every message has a topic")
+    try:
+        assignment = nlp.assign_topics(db_session=db_session, settings=settings)
+    except BadInput as error:
+        # Too little text to find topics in is no reason to stop the later stages.
+        return StageResult("topics", 0, time.perf_counter() - started, f"skipped: {error}")
+    if progress is not None:
+        progress(assignment.messages, assignment.messages)
+    return StageResult(
+        name="topics",
+        processed=assignment.messages,
+        seconds=time.perf_counter() - started,
+        detail=f"{assignment.topics} topics, model {assignment.model_version}",
     )
 
 
@@ -82,6 +116,7 @@ def churn_scores(
 
 STAGES: list[tuple[str, Stage]] = [
     ("nlp", message_analysis),
+    ("topics", topic_discovery),
     ("analytics", conversation_dynamics),
     ("churn", churn_scores),
 ]
