@@ -17,6 +17,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from cspersona.exceptions import BadInput
 from cspersona.predict.artifact import ChurnModelFile
+from cspersona.predict.estimator import default_learner
 from cspersona.predict.metrics import Metrics, binary_metrics
 from cspersona.predict.survival import DiscreteTimeChurnModel, churn_within, horizon_name
 from cspersona.predict.table import TimeUnit
@@ -59,17 +60,25 @@ def fit_product_model(
     columns: Sequence[str] | None = None,
     uncertainty: str = "auto",
 ) -> ChurnModelFile:
-    """Fit the horizon model on snapshots; ``columns`` restricts the features (baselines)."""
+    """Fit the horizon model on snapshots; ``columns`` restricts the features (baselines).
+
+    ``auto`` chooses the learner by churned *customers*, not snapshots: a customer churns once
+    but appears in up to three churned snapshots. On the synthetic world (60 churned customers,
+    177 churned snapshots) ``linear`` ranked best on held-out customers (docs/churn.md).
+    """
     frame = training.features if columns is None else training.features[list(columns)]
+    churned_customers = len(np.unique(training.customer_ids[training.churned == 1]))
     estimator = SnapshotChurnModel(
-        learner=learner, calibration=calibration, uncertainty=uncertainty
+        learner=default_learner(churned_customers) if learner == "auto" else learner,
+        calibration=calibration,
+        uncertainty=uncertainty,
     )
     estimator.fit(frame, training.target, groups=training.customer_ids)
     estimator.summary_.update(
         {
             "snapshots": len(training.churned),
             "distinct_customers": len(np.unique(training.customer_ids)),
-            "churned_customers": len(np.unique(training.customer_ids[training.churned == 1])),
+            "churned_customers": churned_customers,
             "cutoffs": len(set(training.cutoffs)),
             "first_cutoff": min(training.cutoffs).isoformat(),
             "last_cutoff": max(training.cutoffs).isoformat(),
