@@ -266,6 +266,7 @@ def synthetic(seed: int, scale: float) -> None:
             adoption_end = adoption_matrix(db_session=db_session)
         engine.dispose()
     common = {
+        "dataset": "synthetic world",
         "part": "synthetic",
         "seed": seed,
         "scale": scale,
@@ -315,6 +316,7 @@ def expansion_figures(
         probability[test] = model.predict_proba(training.features.iloc[test])[:, 1]
     hits, popular_hits, asked = _next_feature_hits(training, adoption_at, adoption_end)
     emit(
+        dataset="synthetic world",
         part="synthetic",
         model="expansion_90d",
         snapshots=int(known.sum()),

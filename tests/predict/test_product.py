@@ -73,7 +73,9 @@ def test_held_out_customers_rank_better_than_the_usage_trend_alone(
 def test_probabilities_rise_with_the_horizon_for_every_customer(churn_world: ChurnWorld) -> None:
     """p30 <= p60 <= p90 per customer, and the model reports its snapshots and cutoffs."""
     training = churn_world.training
-    model = fit_product_model(training, learner="linear", uncertainty="none")
+    model = fit_product_model(training, uncertainty="none")
+    # auto counts churned customers (a dozen), not churned snapshots: the small-book learner.
+    assert model.estimator.learner_name_ == "linear"
     probability = predict_snapshots(model, training.features, [30, 60, 90])
     assert (np.diff(probability, axis=1) >= -1e-12).all()
     summary = model.estimator.summary_

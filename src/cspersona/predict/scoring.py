@@ -1,9 +1,11 @@
 """Train the product churn model on the database and score every active customer into churn_scores.
 
 ``fit_and_register`` builds the point-in-time training set, fits the horizon model and registers
-it (kind ``churn``); ``score_customers`` scores every customer still active with the latest such
-model (training one first when none is registered): probability per horizon with its interval on
-small books, plain-language drivers, and interventions for customers at risk.
+it (kind ``churn``), and the expansion model on the same snapshots (kind ``expansion``);
+``score_customers`` scores every customer still active with the latest such models (training them
+first when none is registered): churn probability per horizon with its interval on small books,
+plain-language drivers and interventions for customers at risk, and expansion likelihood, next
+features and timing.
 """
 
 from collections.abc import Callable, Sequence
