@@ -1,6 +1,7 @@
 """Import every ORM module so ``Base.metadata`` knows all tables (for Alembic and tests)."""
 
 from cspersona.auth import models as auth_models
+from cspersona.chat import models as chat_models
 from cspersona.conversations import models as conversations_models
 from cspersona.customers import models as customers_models
 from cspersona.db.base import Base
@@ -14,6 +15,7 @@ from cspersona.registry import models as registry_models
 __all__ = [
     "Base",
     "auth_models",
+    "chat_models",
     "conversations_models",
     "customers_models",
     "ingest_models",
