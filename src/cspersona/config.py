@@ -175,6 +175,11 @@ class Settings(BaseSettings):
         description="What answers when the LLM provider fails: the offline engine, or nothing "
         "(the error is shown).",
     )
+    chat_retrieval: Literal["tfidf", "embeddings"] = Field(
+        default="tfidf",
+        description="How persona chat finds member messages to ground replies in: TF-IDF, or "
+        "sentence embeddings (`pip install cspersona[embeddings]`).",
+    )
 
     @field_validator("database_url")
     @classmethod

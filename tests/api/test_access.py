@@ -37,6 +37,11 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/jobs"): READ,
     ("GET", "/api/jobs/{job_id}"): READ,
     ("POST", "/api/ingest"): RUN_JOBS,
+    ("POST", "/api/chat/{persona_id}"): READ,
+    ("GET", "/api/chat/conversations/{conversation_id}"): READ,
+    ("POST", "/api/chat/conversations/{conversation_id}/finish"): READ,
+    ("GET", "/api/chat/scenarios"): READ,
+    ("GET", "/api/chat/scenario-runs"): READ,
 }
 
 # Requests for routes that take a customer id and are not plain GETs: (method, path) -> the

@@ -55,6 +55,7 @@ class ChatConversation(CreatedAtMixin, Base):
     turns: Mapped[list["ChatTurn"]] = relationship(
         back_populates="conversation", order_by="ChatTurn.seq", cascade="all, delete-orphan"
     )
+    scenario_run: Mapped["ScenarioRun | None"] = relationship(cascade="all, delete-orphan")
 
 
 class ChatTurn(CreatedAtMixin, Base):
