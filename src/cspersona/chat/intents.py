@@ -35,7 +35,7 @@ CUES: dict[Intent, re.Pattern[str]] = {
     ),
     Intent.APOLOGY: _cues(
         r"\b(i'?m|we'?re|we are|i am) (so |very |really )?sorry\b",
-        r"\bapologi[sz]e",
+        r"\bapolog(y|ies|i[sz]e)",
         r"\bmy apologies\b",
         r"\bour (mistake|fault)\b",
     ),
