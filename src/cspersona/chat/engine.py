@@ -24,6 +24,9 @@ from cspersona.chat.voice import Voice, default_voice
 # Below this TF-IDF similarity a sentence is not about what the CSM said.
 MIN_RELEVANCE = 0.12
 
+# How many recently quoted sentences the customer avoids repeating.
+MEMORY_SENTENCES = 40
+
 # Moves whose reaction is voiced first when the CSM makes several at once.
 _PRIORITY = (
     Intent.PROMPT_INJECTION,
@@ -114,7 +117,10 @@ class OfflineEngine:
             state = replace(state, raised_objections=state.raised_objections + (objection.key,))
         snippets = self._snippets(message, intents, state)
         state = replace(
-            state, used_snippets=(state.used_snippets + tuple(s.index for s in snippets))[-40:]
+            state,
+            used_snippets=(state.used_snippets + tuple(s.index for s in snippets))[
+                -MEMORY_SENTENCES:
+            ],
         )
         text = self._compose(state, intents, snippets, objection, rng)
         concern = self.character.concerns[0] if self.character.concerns else "this"
@@ -148,8 +154,10 @@ class OfflineEngine:
         own concerns rather than looking up whatever was asked for. Sentences used in the last
         turns are skipped, so the customer does not repeat themselves.
         """
-        count = 1 + (self.character.traits["verbosity"] >= 0.45)
-        used = frozenset(state.used_snippets)
+        count = 2 + (self.character.traits["verbosity"] >= 0.45)
+        # Remember recent sentences only, so a persona with few messages never runs dry.
+        memory = min(MEMORY_SENTENCES, len(self.index) // 2)
+        used = frozenset(state.used_snippets[-memory:]) if memory else frozenset()
         mood = max(-1.0, min(1.0, 4 * state.last_mood))
         concerns = " ".join(self.character.concerns)
         if Intent.PROMPT_INJECTION not in intents:

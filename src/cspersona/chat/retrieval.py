@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from cspersona.chat.character import lexicon_sentiment
+from cspersona.chat.typicality import typicality, word_z_scores
 from cspersona.exceptions import ConfigError
 
 _SALUTATION = re.compile(
@@ -27,6 +28,8 @@ _CLOSING = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'(])")
 MIN_WORDS, MAX_WORDS = 4, 45
+# How much a sentence's typicality of the persona counts against its relevance to the query.
+TYPICALITY_WEIGHT = 0.8
 
 Backend = Literal["tfidf", "embeddings"]
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -69,8 +72,13 @@ class SnippetIndex:
         *,
         redact: Callable[[str], str] | None = None,
         backend: Backend = "tfidf",
+        others: Sequence[str] = (),
     ) -> None:
-        """Index the sentences of ``texts``; ``redact`` cleans a sentence before it is shown."""
+        """Index the sentences of ``texts``; ``redact`` cleans a sentence before it is shown.
+
+        ``others`` are other customers' messages: against them each sentence gets a typicality
+        in [0, 1] of the persona's voice, and typical sentences are preferred.
+        """
         pairs = [
             (sentence, customer_id)
             for text, customer_id in zip(texts, customer_ids, strict=True)
@@ -82,6 +90,7 @@ class SnippetIndex:
         self.sentences = [sentence for sentence, _ in unique.values()]
         self.customer_ids = [customer_id for _, customer_id in unique.values()]
         self.polarity = np.array([lexicon_sentiment(sentence) for sentence in self.sentences])
+        self.typicality = typicality(self.sentences, word_z_scores(texts, others))
         self._redact = redact
         self._matrix: Any = None
         self._vectorizer: TfidfVectorizer | None = None
@@ -125,7 +134,7 @@ class SnippetIndex:
         quote a complaint. Ties fall back to index order: the same call gives the same answer.
         """
         similarity = self.scores(query)
-        ranking = similarity + 0.15 * mood * self.polarity
+        ranking = similarity + TYPICALITY_WEIGHT * self.typicality + 0.15 * mood * self.polarity
         order = np.lexsort((np.arange(len(ranking)), -ranking))
         chosen: list[int] = []
         openings: set[str] = set()

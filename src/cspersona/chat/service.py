@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cspersona.chat.character import Character, load_character
+from cspersona.chat.character import Character, load_character, member_messages
 from cspersona.chat.engine import LLMEngine, OfflineEngine, Reply
 from cspersona.chat.intents import classify
 from cspersona.chat.llm.client import LLMClient
@@ -39,6 +39,8 @@ CSM, PERSONA = "csm", "persona"
 # reply takes milliseconds. Small, because each holds a TF-IDF matrix.
 _ENGINE_CACHE: OrderedDict[tuple[object, ...], OfflineEngine] = OrderedDict()
 _ENGINE_CACHE_SIZE = 16
+# Messages per sibling persona that the typicality of a persona's sentences is measured against.
+OTHERS_LIMIT = 1500
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def build_engine(
             [message.customer_id for message in messages],
             redact=redactor.redact,
             backend=settings.chat_retrieval,
+            others=_other_personas_messages(db_session=db_session, persona=persona),
         )
         engine = OfflineEngine(character, index)
         _ENGINE_CACHE[key] = engine
@@ -95,6 +98,20 @@ def build_engine(
             _ENGINE_CACHE.popitem(last=False)
     _ENGINE_CACHE.move_to_end(key)
     return OfflineEngine(engine.character, engine.index, voice=engine.voice, seed=seed)
+
+
+def _other_personas_messages(*, db_session: Session, persona: Persona) -> list[str]:
+    """What the members of the persona's sibling personas wrote: the contrast for typicality."""
+    siblings = db_session.scalars(
+        select(Persona.id).where(Persona.version == persona.version, Persona.id != persona.id)
+    )
+    return [
+        message.text
+        for sibling in siblings
+        for message in member_messages(
+            db_session=db_session, persona_id=sibling, limit=OTHERS_LIMIT
+        )
+    ]
 
 
 def characters(*, db_session: Session, settings: Settings) -> list[Character]:
