@@ -6,6 +6,7 @@ from cspersona import __version__
 from cspersona.api.commands import serve
 from cspersona.auth import service as auth_service
 from cspersona.auth.commands import keys_app, users_app
+from cspersona.chat.commands import chat_app, scenarios_app
 from cspersona.cli.common import console, database_session, open_database
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
@@ -33,6 +34,8 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(churn_app, name="churn")
 app.add_typer(models_app, name="models")
 app.add_typer(pii_app, name="pii")
+app.add_typer(chat_app, name="chat")
+app.add_typer(scenarios_app, name="scenarios")
 app.command()(serve)
 app.command("generate")(generate_command)
 app.command()(ingest)
