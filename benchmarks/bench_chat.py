@@ -11,6 +11,7 @@ per turn.
 Reply times are measured on the same replies.
 
     .venv/bin/python benchmarks/bench_chat.py [--scale 0.2] [--seed 7] [--replies 200] [--turns 20]
+        [--grouping learned|archetype]
 """
 
 import argparse
@@ -53,13 +54,13 @@ class ArchetypeSink:
             self.archetypes[row["external_id"]] = bundle.archetype
 
 
-def build_personas(session: Session, archetypes: dict[str, str]) -> str:
-    """Personas from the personas stage if present, else one per true archetype."""
+def build_personas(session: Session, archetypes: dict[str, str], grouping: str) -> str:
+    """Personas from the personas stage if present (and asked for), else one per true archetype."""
     try:
         from cspersona.personas.service import build_personas as stage  # noqa: PLC0415
     except ImportError:
         stage = None
-    if stage is not None:
+    if stage is not None and grouping == "learned":
         stage(db_session=session, settings=load_settings())
         session.commit()
         return "learned personas (personas stage)"
@@ -84,7 +85,8 @@ def build_personas(session: Session, archetypes: dict[str, str]) -> str:
             for customer in members
         )
     session.commit()
-    return "STAND-IN: customers grouped by true archetype (personas stage not in this checkout)"
+    reason = "asked for" if stage is not None else "personas stage not in this checkout"
+    return f"STAND-IN: customers grouped by true archetype ({reason})"
 
 
 def engine_for(
@@ -105,6 +107,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--replies", type=int, default=200)
     parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument(
+        "--grouping",
+        choices=("learned", "archetype"),
+        default="learned",
+        help="learned personas (when the personas stage exists) or one per true archetype",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'chat.db'}"
@@ -121,7 +129,7 @@ def main() -> None:
         with DatabaseSink(engine) as sink:
             generate(world=world, sinks=[sink, truth])
         with make_session_factory(engine)() as session:
-            source = build_personas(session, truth.archetypes)
+            source = build_personas(session, truth.archetypes, args.grouping)
             personas = list(session.scalars(select(Persona).order_by(Persona.id)))
             messages = {
                 persona.id: member_messages(db_session=session, persona_id=persona.id)

@@ -20,9 +20,10 @@ from cspersona.auth.models import Role
 from cspersona.auth.policy import ROLE_PERMISSIONS, Permission
 from cspersona.config import load_settings
 from tests.conftest import CSM_OWNER
-from tests.factories import add_book, add_interaction
+from tests.factories import add_book, add_interaction, add_persona
 
 READ, RUN_JOBS, MANAGE_ACCESS = Permission.READ, Permission.RUN_JOBS, Permission.MANAGE_ACCESS
+GIVE_FEEDBACK = Permission.GIVE_FEEDBACK
 
 ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/me"): READ,
@@ -42,11 +43,18 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("POST", "/api/chat/conversations/{conversation_id}/finish"): READ,
     ("GET", "/api/chat/scenarios"): READ,
     ("GET", "/api/chat/scenario-runs"): READ,
+    ("POST", "/api/personas/generate"): RUN_JOBS,
+    ("GET", "/api/personas"): READ,
+    ("GET", "/api/personas/{persona_id}"): READ,
+    ("GET", "/api/customers/{customer_id}/persona"): READ,
+    ("POST", "/api/customers/{customer_id}/persona/feedback"): GIVE_FEEDBACK,
 }
 
 # Requests for routes that take a customer id and are not plain GETs: (method, path) -> the
 # keyword arguments of the request (a JSON body, ...).
-CUSTOMER_ROUTE_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {}
+CUSTOMER_ROUTE_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/customers/{customer_id}/persona/feedback"): {"json": {"agree": True}},
+}
 
 
 def _api_operations() -> list[tuple[str, str]]:
@@ -115,13 +123,14 @@ def _customer_request(method: str, path: str) -> dict[str, Any]:
 def test_a_csm_reaches_only_their_own_customers_by_id(
     db_session: Session,
     csm_client: TestClient,
-    viewer_client: TestClient,
+    analyst_client: TestClient,
     method: str,
     path: str,
 ) -> None:
     book = add_book(db_session)
     for customer in book.values():
         add_interaction(db_session, customer)
+    add_persona(db_session, list(book.values()))
     request = _customer_request(method, path)
     own = book["Acme Analytics"]
 
@@ -131,7 +140,7 @@ def test_a_csm_reaches_only_their_own_customers_by_id(
         response = csm_client.request(method, _fill(path, customer_id=customer_id), **request)
         assert response.status_code == 404
         assert response.json() == {"detail": f"customer {customer_id} does not exist"}
-        assert viewer_client.request(
+        assert analyst_client.request(
             method, _fill(path, customer_id=customer_id), **request
         ).is_success
 

@@ -10,6 +10,8 @@ from cspersona.conversations.router import router as conversations_router
 from cspersona.customers.router import router as customers_router
 from cspersona.ingest.router import router as ingest_router
 from cspersona.jobs.router import router as jobs_router
+from cspersona.personas.router import customer_router as customer_persona_router
+from cspersona.personas.router import router as personas_router
 
 # Authentication here covers every route, present and future; each route then states the
 # permission it needs (Reader, JobStarter, AccessManager from cspersona.auth.deps).
@@ -22,3 +24,5 @@ api_router.include_router(conversations_router)
 api_router.include_router(jobs_router)
 api_router.include_router(ingest_router)
 api_router.include_router(chat_router)
+api_router.include_router(personas_router)
+api_router.include_router(customer_persona_router)

@@ -55,6 +55,7 @@ def requires(permission: Permission) -> Callable[[Principal], Awaitable[Principa
 Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 JobStarter = Annotated[Principal, Depends(requires(Permission.RUN_JOBS))]
 AccessManager = Annotated[Principal, Depends(requires(Permission.MANAGE_ACCESS))]
+FeedbackGiver = Annotated[Principal, Depends(requires(Permission.GIVE_FEEDBACK))]
 
 
 def authorized_customer(
@@ -77,3 +78,6 @@ def authorized_customer(
 
 
 AuthorizedCustomer = Annotated[Customer, Depends(authorized_customer(requires(Permission.READ)))]
+FeedbackCustomer = Annotated[
+    Customer, Depends(authorized_customer(requires(Permission.GIVE_FEEDBACK)))
+]

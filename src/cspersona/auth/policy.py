@@ -23,14 +23,15 @@ class Permission(StrEnum):
     READ = "read"
     RUN_JOBS = "run_jobs"
     MANAGE_ACCESS = "manage_access"
+    GIVE_FEEDBACK = "give_feedback"
 
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.ANALYST: frozenset({Permission.READ, Permission.RUN_JOBS}),
-    Role.CSM: frozenset({Permission.READ}),
+    Role.ANALYST: frozenset({Permission.READ, Permission.RUN_JOBS, Permission.GIVE_FEEDBACK}),
+    Role.CSM: frozenset({Permission.READ, Permission.GIVE_FEEDBACK}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 

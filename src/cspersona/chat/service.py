@@ -54,13 +54,12 @@ class Exchange:
 
 
 def current_personas(*, db_session: Session) -> list[Persona]:
-    """The personas of the newest persona model version."""
-    newest = db_session.scalar(select(func.max(Persona.version)))
+    """The active personas of the newest persona model version."""
+    active = select(Persona).where(Persona.active.is_(True))
+    newest = db_session.scalar(select(func.max(active.subquery().c.version)))
     if newest is None:
         return []
-    return list(
-        db_session.scalars(select(Persona).where(Persona.version == newest).order_by(Persona.id))
-    )
+    return list(db_session.scalars(active.where(Persona.version == newest).order_by(Persona.id)))
 
 
 def _fingerprint(db_session: Session, persona: Persona) -> tuple[object, ...]:

@@ -16,6 +16,7 @@ from cspersona.ingest.commands import ingest, quarantine
 from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
+from cspersona.personas.commands import app as personas_app
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app
 from cspersona.synth.commands import database_has_customers, generate_command, load_demo_world
@@ -36,6 +37,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(pii_app, name="pii")
 app.add_typer(chat_app, name="chat")
 app.add_typer(scenarios_app, name="scenarios")
+app.add_typer(personas_app, name="personas")
 app.command()(serve)
 app.command("generate")(generate_command)
 app.command()(ingest)

@@ -1,5 +1,6 @@
 """Import every ORM module so ``Base.metadata`` knows all tables (for Alembic and tests)."""
 
+from cspersona.analytics import models as analytics_models
 from cspersona.auth import models as auth_models
 from cspersona.chat import models as chat_models
 from cspersona.conversations import models as conversations_models
@@ -14,6 +15,7 @@ from cspersona.registry import models as registry_models
 
 __all__ = [
     "Base",
+    "analytics_models",
     "auth_models",
     "chat_models",
     "conversations_models",

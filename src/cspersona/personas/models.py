@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cspersona.db.base import Base, CreatedAtMixin
@@ -11,7 +11,12 @@ from cspersona.db.types import utc_now
 
 
 class Persona(CreatedAtMixin, Base):
-    """One persona of one model version: its profile documents are JSON so they can grow."""
+    """A persona: its profile documents are JSON so they can grow.
+
+    A refit that matches a cluster to this persona updates the row in place (``version`` is the
+    model version that last fitted it), so ids and names persist; a persona no cluster matches
+    any more is retired (``active`` false) rather than deleted, keeping its history readable.
+    """
 
     __tablename__ = "personas"
     __table_args__ = (UniqueConstraint("version", "name"),)
@@ -24,6 +29,7 @@ class Persona(CreatedAtMixin, Base):
     risk_factors: Mapped[dict[str, Any]] = mapped_column(default=dict)
     narrative: Mapped[str | None] = mapped_column(Text)
     centroid: Mapped[list[Any]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class PersonaMapping(Base):
@@ -42,3 +48,56 @@ class PersonaMapping(Base):
     confidence_score: Mapped[float]
     assigned_at: Mapped[datetime] = mapped_column(default=utc_now)
     model_version: Mapped[str] = mapped_column(String(64))
+    misfit: Mapped[bool] = mapped_column(default=False, server_default=false())
+    map_x: Mapped[float | None]
+    map_y: Mapped[float | None]
+
+
+class PersonaSnapshot(Base):
+    """A customer's persona and confidence at one run: the history behind dynamic personas."""
+
+    __tablename__ = "persona_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    persona_id: Mapped[int] = mapped_column(
+        ForeignKey("personas.id", ondelete="CASCADE"), index=True
+    )
+    confidence: Mapped[float]
+    taken_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    model_version: Mapped[str] = mapped_column(String(64))
+
+
+class PersonaSwitch(Base):
+    """A switching alert: a customer moved from one persona to another, and what changed most."""
+
+    __tablename__ = "persona_switches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    from_persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    to_persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    detected_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    model_version: Mapped[str] = mapped_column(String(64))
+    changes: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class PersonaFeedback(CreatedAtMixin, Base):
+    """A CSM's verdict on a customer's persona: agree or not, with an optional comment."""
+
+    __tablename__ = "persona_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    persona_id: Mapped[int] = mapped_column(
+        ForeignKey("personas.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    agree: Mapped[bool]
+    comment: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Customer analytics: conversation dynamics, communication patterns, segments, churn signals."""

@@ -1,0 +1,330 @@
+"""Set-based loaders: one query per table, everything strictly before ``as_of``, as DataFrames.
+
+Every analytic reads the past through these, so the leakage rule lives in one place: a row counts
+only if its time is before ``as_of`` (a usage day only once it is over; a ticket is closed only if
+it closed before ``as_of``).
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Executable, Label, String, select, true, type_coerce
+from sqlalchemy.orm import Session
+
+from cspersona.analytics.dynamics import recovered
+from cspersona.analytics.models import InteractionAnalysis
+from cspersona.conversations.models import Interaction, Message
+from cspersona.customers.models import Customer, LifecycleEvent, NpsResponse, UsageDaily
+from cspersona.exceptions import BadInput
+from cspersona.nlp.models import MessageAnalysis, Topic
+
+EMOTIONS = ("frustration", "anger", "confusion", "urgency", "satisfaction", "gratitude")
+
+
+def _frame(db_session: Session, statement: Executable) -> pd.DataFrame:
+    """Run ``statement`` and return its rows with the selected columns' names."""
+    result = db_session.execute(statement)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def raw(column: Any) -> Label[Any]:
+    """``column`` as the driver returns it: pandas parses dates and JSON in bulk, much faster."""
+    return type_coerce(column, String).label(column.key)
+
+
+def _documents(values: pd.Series) -> list[Any]:
+    """JSON objects from a column that holds text (SQLite) or parsed values (PostgreSQL)."""
+    return [json.loads(value) if isinstance(value, str) else (value or {}) for value in values]
+
+
+def _timestamps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Make ``columns`` pandas UTC timestamps (NaT where missing), whatever the backend returned."""
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def _before(column: Any, as_of: datetime | None) -> ColumnElement[bool]:
+    """The condition ``column < as_of``, or always true when there is no cut-off."""
+    return true() if as_of is None else column < as_of
+
+
+def usage_cutoff(as_of: datetime) -> date:
+    """The first usage day not yet over at ``as_of``: days before it are complete."""
+    return as_of.astimezone(UTC).date()
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything known before ``as_of``: one DataFrame per table, ``reference`` = 'now'.
+
+    ``reference`` is ``as_of``, or without one the latest moment any row mentions, so that
+    "the last 30 days" means the same thing for a live database and a historical snapshot.
+    """
+
+    as_of: datetime | None
+    reference: pd.Timestamp
+    customers: pd.DataFrame
+    interactions: pd.DataFrame
+    messages: pd.DataFrame
+    analysis: pd.DataFrame
+    nps: pd.DataFrame
+    usage: pd.DataFrame
+    adoption: pd.DataFrame
+    lifecycle: pd.DataFrame
+    dynamics: pd.DataFrame
+
+
+def load_customers(*, db_session: Session) -> pd.DataFrame:
+    """Customer attributes that hold at any time (contract dates are compared to ``as_of``)."""
+    frame = _frame(
+        db_session,
+        select(
+            Customer.id.label("customer_id"),
+            Customer.plan,
+            Customer.size,
+            Customer.arr,
+            Customer.contract_start,
+            Customer.renewal_date,
+            Customer.csm_owner,
+        ).order_by(Customer.id),
+    )
+    for column in ("contract_start", "renewal_date"):
+        frame[column] = pd.to_datetime(frame[column]).dt.tz_localize(UTC)
+    return frame.set_index("customer_id")
+
+
+def load_interactions(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """Conversations started before ``as_of``; ``closed_at`` is blanked if it is not yet past."""
+    frame = _frame(
+        db_session,
+        select(
+            Interaction.id.label("interaction_id"),
+            Interaction.customer_id,
+            Interaction.contact_id,
+            Interaction.type,
+            Interaction.channel,
+            Interaction.status,
+            Interaction.priority,
+            Interaction.started_at,
+            Interaction.closed_at,
+        ).where(_before(Interaction.started_at, as_of)),
+    )
+    frame = _timestamps(frame, "started_at", "closed_at")
+    frame["type"] = frame["type"].astype(str)
+    if as_of is not None:
+        not_yet = frame["closed_at"] >= pd.Timestamp(as_of)
+        frame.loc[not_yet, "closed_at"] = pd.NaT
+        # The stored status describes today; before the close it was still open.
+        frame.loc[not_yet, "status"] = "open"
+    return frame
+
+
+def load_messages(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """Messages sent before ``as_of`` with their conversation's customer, ordered in time."""
+    frame = _frame(
+        db_session,
+        select(
+            Message.id.label("message_id"),
+            Message.interaction_id,
+            Interaction.customer_id,
+            Message.seq,
+            Message.author_role,
+            Message.author_id,
+            raw(Message.sent_at),
+            Message.text,
+        )
+        .join(Interaction, Interaction.id == Message.interaction_id)
+        .where(_before(Message.sent_at, as_of)),
+    )
+    frame = _timestamps(frame, "sent_at")
+    frame["author_role"] = frame["author_role"].astype(str)
+    return frame.sort_values(["interaction_id", "seq"], ignore_index=True)
+
+
+def load_analysis(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """The NLP verdicts on messages sent before ``as_of``: sentiment, emotions, topic number."""
+    frame = _frame(
+        db_session,
+        select(
+            MessageAnalysis.message_id,
+            MessageAnalysis.sentiment_score,
+            raw(MessageAnalysis.emotions),
+            MessageAnalysis.sophistication,
+            Topic.number.label("topic"),
+        )
+        .join(Message, Message.id == MessageAnalysis.message_id)
+        .outerjoin(Topic, Topic.id == MessageAnalysis.topic_id)
+        .where(_before(Message.sent_at, as_of)),
+    )
+    emotions = pd.DataFrame(
+        [
+            {name: scores.get(name) for name in EMOTIONS}
+            for scores in _documents(frame.pop("emotions"))
+        ],
+        columns=list(EMOTIONS),
+        index=frame.index,
+        dtype=float,
+    )
+    frame = pd.concat([frame, emotions.add_prefix("emotion_")], axis=1)
+    frame["sophistication"] = frame["sophistication"].astype(float)
+    frame["topic"] = frame["topic"].astype(float)
+    return frame.set_index("message_id")
+
+
+def load_nps(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """NPS answers given before ``as_of``, oldest first."""
+    frame = _frame(
+        db_session,
+        select(NpsResponse.customer_id, NpsResponse.score, NpsResponse.answered_at).where(
+            _before(NpsResponse.answered_at, as_of)
+        ),
+    )
+    frame = _timestamps(frame, "answered_at")
+    frame["score"] = frame["score"].astype(float)
+    return frame.sort_values(["customer_id", "answered_at"], ignore_index=True)
+
+
+def load_usage(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """Complete usage days before ``as_of``; ``feature_adoption`` kept as its JSON maps."""
+    day_filter = true() if as_of is None else UsageDaily.day < usage_cutoff(as_of)
+    frame = _frame(
+        db_session,
+        select(
+            UsageDaily.customer_id,
+            raw(UsageDaily.day),
+            UsageDaily.active_users,
+            UsageDaily.logins,
+            UsageDaily.events,
+            raw(UsageDaily.feature_adoption),
+        ).where(day_filter),
+    )
+    frame["day"] = pd.to_datetime(frame["day"]).dt.tz_localize(UTC)
+    frame["feature_adoption"] = pd.Series(_documents(frame["feature_adoption"]), index=frame.index)
+    for column in ("active_users", "logins", "events"):
+        frame[column] = frame[column].astype(float)
+    return frame.sort_values(["customer_id", "day"], ignore_index=True)
+
+
+def feature_counts(usage: pd.DataFrame) -> pd.DataFrame:
+    """Usage of each product feature per customer-day: one column per feature seen, 0 if unused."""
+    counts = pd.DataFrame.from_records(list(usage["feature_adoption"]), index=usage.index)
+    counts = counts.apply(pd.to_numeric, errors="coerce").fillna(0.0).astype(float)
+    counts = counts.reindex(columns=sorted(counts.columns))
+    combined: pd.DataFrame = pd.concat([usage[["customer_id", "day"]], counts], axis=1)
+    return combined
+
+
+def load_lifecycle(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """Contract events before ``as_of``."""
+    frame = _frame(
+        db_session,
+        select(LifecycleEvent.customer_id, LifecycleEvent.kind, LifecycleEvent.at).where(
+            _before(LifecycleEvent.at, as_of)
+        ),
+    )
+    frame = _timestamps(frame, "at")
+    frame["kind"] = frame["kind"].astype(str)
+    return frame
+
+
+def load_dynamics(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+    """Stored conversation dynamics, recomputed from their turns as far as ``as_of`` knows.
+
+    An escalation counts only if its turn came before ``as_of``; recovery looks only at the
+    customer's turns before ``as_of``, and a reply's effect only counts once the customer's
+    answer to it was sent before ``as_of``.
+    """
+    frame = _frame(
+        db_session,
+        select(
+            InteractionAnalysis.interaction_id,
+            InteractionAnalysis.customer_id,
+            InteractionAnalysis.escalated,
+            InteractionAnalysis.escalation_seq,
+            raw(InteractionAnalysis.escalated_at),
+            InteractionAnalysis.recovered,
+            InteractionAnalysis.reply_effect_mean,
+            raw(InteractionAnalysis.trajectory),
+            raw(InteractionAnalysis.reply_effects),
+        )
+        .join(Interaction, Interaction.id == InteractionAnalysis.interaction_id)
+        .where(_before(Interaction.started_at, as_of)),
+    )
+    frame = _timestamps(frame, "escalated_at")
+    frame["escalated"] = frame["escalated"].astype(bool) & frame["escalated_at"].notna()
+    trajectories = _documents(frame.pop("trajectory"))
+    effects = _documents(frame.pop("reply_effects"))
+    if as_of is not None:
+        cutoff = as_of.astimezone(UTC).isoformat()
+        frame["escalated"] &= frame["escalated_at"] < pd.Timestamp(as_of)
+        frame["recovered"] = [
+            _recovered_by(points, seq, cutoff) if escalated else None
+            for points, seq, escalated in zip(
+                trajectories, frame["escalation_seq"], frame["escalated"], strict=True
+            )
+        ]
+        frame["reply_effect_mean"] = [_mean_effect(replies, cutoff) for replies in effects]
+    frame.loc[~frame["escalated"], "escalated_at"] = pd.NaT
+    frame["recovered"] = frame["recovered"].where(frame["escalated"]).astype(float)
+    frame["reply_effect_mean"] = frame["reply_effect_mean"].astype(float)
+    return frame.drop(columns="escalation_seq")
+
+
+def _recovered_by(points: Any, escalation_seq: int, cutoff: str) -> bool | None:
+    """Recovery judged on the customer's turns sent before ``cutoff`` (None: none yet)."""
+    later = [
+        point["sentiment"]
+        for point in points
+        if point["seq"] > escalation_seq
+        and point["sent_at"] < cutoff
+        and point["sentiment"] is not None
+    ]
+    return recovered(later) if later else None
+
+
+def _mean_effect(replies: Any, cutoff: str) -> float | None:
+    """Mean effect of the replies whose answer came before ``cutoff``."""
+    deltas = [reply["delta"] for reply in replies if reply["after_sent_at"] < cutoff]
+    return sum(deltas) / len(deltas) if deltas else None
+
+
+def _latest(*stamps: pd.Series) -> pd.Timestamp:
+    """The latest non-missing timestamp among ``stamps`` (the epoch when all are empty)."""
+    values = [series.max() for series in stamps if len(series) and pd.notna(series.max())]
+    return max(values) if values else pd.Timestamp(0, tz=UTC)
+
+
+def load_history(*, db_session: Session, as_of: datetime | None = None) -> History:
+    """Read every table the analytics need, once, cut at ``as_of``."""
+    if as_of is not None and as_of.tzinfo is None:
+        raise BadInput("as_of must carry a time zone")
+    interactions = load_interactions(db_session=db_session, as_of=as_of)
+    messages = load_messages(db_session=db_session, as_of=as_of)
+    nps = load_nps(db_session=db_session, as_of=as_of)
+    usage = load_usage(db_session=db_session, as_of=as_of)
+    if as_of is not None:
+        reference = pd.Timestamp(as_of).tz_convert(UTC)
+    else:
+        reference = _latest(
+            interactions["started_at"],
+            messages["sent_at"],
+            nps["answered_at"],
+            usage["day"] + timedelta(days=1),
+        )
+    return History(
+        as_of=as_of,
+        reference=reference,
+        customers=load_customers(db_session=db_session),
+        interactions=interactions,
+        messages=messages,
+        analysis=load_analysis(db_session=db_session, as_of=as_of),
+        nps=nps,
+        usage=usage,
+        adoption=feature_counts(usage),
+        lifecycle=load_lifecycle(db_session=db_session, as_of=as_of),
+        dynamics=load_dynamics(db_session=db_session, as_of=as_of),
+    )

@@ -1,0 +1,173 @@
+"""Analytics operations on a session: analyse conversations incrementally, read the results."""
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from cspersona.analytics.dynamics import (
+    ANALYSER_VERSION,
+    EFFECT_MARGIN,
+    Dynamics,
+    Turn,
+    analyse_turns,
+)
+from cspersona.analytics.models import InteractionAnalysis
+from cspersona.conversations.models import Interaction, Message
+from cspersona.db.types import utc_now
+from cspersona.nlp.models import MessageAnalysis
+
+ProgressCallback = Callable[[int, int], None]
+BATCH_SIZE = 500
+
+
+def pending_interactions(*, db_session: Session) -> list[int]:
+    """Ids of conversations never analysed, analysed by older code, or changed since."""
+    counts = (
+        select(
+            Message.interaction_id,
+            func.count(Message.id).label("messages"),
+            func.count(MessageAnalysis.id).label("analysed"),
+        )
+        .outerjoin(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .group_by(Message.interaction_id)
+        .subquery()
+    )
+    rows = db_session.execute(
+        select(
+            Interaction.id,
+            func.coalesce(counts.c.messages, 0),
+            func.coalesce(counts.c.analysed, 0),
+            InteractionAnalysis.message_count,
+            InteractionAnalysis.analysed_messages,
+            InteractionAnalysis.analyser_version,
+        )
+        .outerjoin(counts, counts.c.interaction_id == Interaction.id)
+        .outerjoin(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+        .order_by(Interaction.id)
+    ).all()
+    return [
+        interaction_id
+        for interaction_id, messages, analysed, known, known_analysed, version in rows
+        if (known, known_analysed, version) != (messages, analysed, ANALYSER_VERSION)
+    ]
+
+
+def load_turns(*, db_session: Session, interaction_ids: Sequence[int]) -> dict[int, list[Turn]]:
+    """The turns of these conversations with their sentiment and emotions, in order."""
+    rows = db_session.execute(
+        select(
+            Message.interaction_id,
+            Message.id,
+            Message.seq,
+            Message.author_role,
+            Message.sent_at,
+            Message.text,
+            MessageAnalysis.sentiment_score,
+            MessageAnalysis.emotions,
+        )
+        .outerjoin(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .where(Message.interaction_id.in_(interaction_ids))
+        .order_by(Message.interaction_id, Message.seq)
+    )
+    turns: dict[int, list[Turn]] = {interaction_id: [] for interaction_id in interaction_ids}
+    for interaction_id, message_id, seq, role, sent_at, text, sentiment, emotions in rows:
+        scores = emotions or {}
+        turns[interaction_id].append(
+            Turn(
+                message_id=message_id,
+                seq=seq,
+                role=str(role),
+                sent_at=sent_at,
+                text=text,
+                sentiment=sentiment,
+                anger=_score(scores, "anger"),
+                frustration=_score(scores, "frustration"),
+            )
+        )
+    return turns
+
+
+def _score(scores: dict[str, Any], name: str) -> float | None:
+    """One emotion's score, if the analyser gave it."""
+    value = scores.get(name)
+    return None if value is None else float(value)
+
+
+def _row(interaction: Interaction, turns: Sequence[Turn], dynamics: Dynamics) -> dict[str, Any]:
+    """The ``interaction_analysis`` row of one analysed conversation."""
+    started_at, closed_at = interaction.started_at, interaction.closed_at
+    sentiments = [turn.sentiment for turn in turns if turn.role == "customer"]
+    scored = [value for value in sentiments if value is not None]
+    deltas = [float(effect["delta"]) for effect in dynamics.reply_effects]  # type: ignore[arg-type]
+    return {
+        "interaction_id": interaction.id,
+        "customer_id": interaction.customer_id,
+        "trajectory": dynamics.trajectory,
+        "sentiment_start": scored[0] if scored else None,
+        "sentiment_end": scored[-1] if scored else None,
+        "sentiment_min": min(scored) if scored else None,
+        "escalated": dynamics.escalated,
+        "escalation_seq": dynamics.escalation_seq,
+        "escalation_message_id": dynamics.escalation_message_id,
+        "escalated_at": dynamics.escalated_at,
+        "escalation_trigger": dynamics.escalation_trigger,
+        "escalation_reason": dynamics.escalation_reason,
+        "recovered": dynamics.recovered,
+        "reply_effects": dynamics.reply_effects,
+        "reply_effect_mean": sum(deltas) / len(deltas) if deltas else None,
+        "helpful_replies": sum(delta > EFFECT_MARGIN for delta in deltas),
+        "harmful_replies": sum(delta < -EFFECT_MARGIN for delta in deltas),
+        "first_response_hours": dynamics.first_response_hours,
+        "resolution_hours": (closed_at - started_at).total_seconds() / 3_600
+        if closed_at is not None
+        else None,
+        "message_count": len(turns),
+        "analysed_messages": sum(turn.sentiment is not None for turn in turns),
+        "analyser_version": ANALYSER_VERSION,
+        "analysed_at": utc_now(),
+    }
+
+
+def _batches(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    """``ids`` in consecutive slices of ``size``."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def analyse_interactions(
+    *,
+    db_session: Session,
+    progress: ProgressCallback | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Analyse the dynamics of every pending conversation; return how many were analysed."""
+    pending = pending_interactions(db_session=db_session)
+    done = 0
+    for batch in _batches(pending, batch_size):
+        interactions = db_session.scalars(select(Interaction).where(Interaction.id.in_(batch)))
+        turns = load_turns(db_session=db_session, interaction_ids=batch)
+        rows = [
+            _row(interaction, turns[interaction.id], analyse_turns(turns[interaction.id]))
+            for interaction in interactions
+        ]
+        db_session.execute(
+            delete(InteractionAnalysis).where(InteractionAnalysis.interaction_id.in_(batch))
+        )
+        if rows:
+            db_session.execute(insert(InteractionAnalysis), rows)
+        db_session.flush()
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(pending))
+    return done
+
+
+def get_interaction_analysis(
+    *, db_session: Session, interaction_id: int
+) -> InteractionAnalysis | None:
+    """The stored dynamics of one conversation, if analysed."""
+    return db_session.scalar(
+        select(InteractionAnalysis).where(InteractionAnalysis.interaction_id == interaction_id)
+    )

@@ -1,0 +1,57 @@
+"""How a message is written, measured with vectorised string operations over many messages.
+
+Quoted replies (``> ...``, ``-----Original Message-----``, ``On ... wrote:``) are cut first, so a
+long thread does not make every later message look long.
+"""
+
+import re
+
+import pandas as pd
+
+QUOTE_START = r"(?:\n\s*>|\n\s*-{3,}\s*Original Message|\n\s*On [^\n]{0,120}wrote:|\n\s*From: )"
+QUOTE_PATTERN = re.compile(QUOTE_START)
+FORMAL_MARKERS = (
+    r"\b(?:dear|kind regards|best regards|sincerely|with thanks|please|would you|could you|"
+    r"we would|i would|appreciate|regarding|furthermore|however|accordingly)\b"
+)
+INFORMAL_MARKERS = (
+    r"(?:\b(?:hey|hi there|thx|thanks!|cheers|lol|btw|asap|gonna|wanna|yeah|ok|okay|cool|awesome|"
+    r"super|fyi)\b|!|:\)|\bu\b)"
+)
+# Engineering vocabulary: how technical a customer's words are, before (or without) the NLP
+# stage's sophistication score.
+TECHNICAL_TERMS = (
+    r"\b(?:api|apis|endpoint\w*|http\w*|oauth|saml|scim|sso|json|csv|parquet|sql|latency|p95|p99|"
+    r"token\w*|webhook\w*|payload\w*|config\w*|cursor|schema\w*|quer(?:y|ies)|backoff|headers?|"
+    r"request id|idempoten\w*|repro\w*|stack trace|paginat\w*|quota\w*|throttl\w*|rate limit\w*|"
+    r"utf-8|kms|siem|idp|cert\w*|deploy\w*|regression|retr(?:y|ies)|batch\w*|bulk|connector\w*|"
+    r"tenant\w*|sdk|cli|timeout\w*|[45]\d\d|logs?|debug\w*|script\w*|integration\w*|sandbox)\b"
+)
+
+
+def strip_quotes(text: str) -> str:
+    """One message without the quoted earlier messages it carries."""
+    return QUOTE_PATTERN.split(text, maxsplit=1)[0]
+
+
+def own_text(texts: pd.Series) -> pd.Series:
+    """Each message without the quoted earlier messages it carries."""
+    return texts.astype(str).str.split(QUOTE_START, n=1, regex=True).str[0]
+
+
+def text_measures(texts: pd.Series) -> pd.DataFrame:
+    """Per message: words, characters, questions, formality and technical-term counts."""
+    own = own_text(texts)
+    lowered = own.str.lower()
+    words = own.str.count(r"\S+").astype(float)
+    return pd.DataFrame(
+        {
+            "words": words,
+            "characters": own.str.len().astype(float),
+            "questions": own.str.count(r"\?").astype(float),
+            "formal_markers": lowered.str.count(FORMAL_MARKERS).astype(float),
+            "informal_markers": lowered.str.count(INFORMAL_MARKERS).astype(float),
+            "technical_terms": lowered.str.count(TECHNICAL_TERMS).astype(float),
+        },
+        index=texts.index,
+    )

@@ -1,0 +1,177 @@
+"""``cspersona personas``: build, list, show, export, explain and assign personas."""
+
+import json
+import sys
+from dataclasses import asdict
+from enum import StrEnum
+
+import typer
+
+from cspersona.cli.common import console, database_session, print_rows
+from cspersona.cli.errors import DomainErrorGroup
+from cspersona.config import get_settings
+from cspersona.personas import service
+from cspersona.personas.clustering import CLUSTERERS, PersonaModel
+from cspersona.personas.overlays import apply_overlay
+from cspersona.personas.schemas import PersonaSummary
+from cspersona.spreadsheets import write_csv
+
+app = typer.Typer(
+    cls=DomainErrorGroup,
+    help="Personas: build them from customer features, read, export and explain them.",
+    no_args_is_help=True,
+)
+
+
+class ExportFormat(StrEnum):
+    """Formats ``personas export`` writes."""
+
+    CSV = "csv"
+    JSON = "json"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+@app.command()
+def build(
+    n_personas: int | None = typer.Option(
+        None, "--k", min=2, max=10, help="A fixed number of personas (default: chosen from 2-10)."
+    ),
+    clusterer: str = typer.Option("kmeans", help=f"One of {', '.join(CLUSTERERS)}."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Fit personas on every customer's features and store them with their validation figures.
+
+    A refit keeps persona ids and names by matching new clusters to the old personas.
+
+    Example: cspersona personas build --json
+    """
+    if clusterer not in CLUSTERERS:
+        raise typer.BadParameter(f"use one of {', '.join(CLUSTERERS)}", param_hint="--clusterer")
+    model = PersonaModel(n_personas=n_personas or "auto", clusterer=clusterer, random_state=0)
+    with database_session() as db_session:
+        result = service.build_personas(db_session=db_session, settings=get_settings(), model=model)
+    if as_json:
+        typer.echo(json.dumps(asdict(result)))
+        return
+    console.print(
+        f"{result.model_version}: {result.k} personas for {result.customers} customers in "
+        f"{result.seconds:.1f} s (silhouette {result.silhouette}, Davies-Bouldin "
+        f"{result.davies_bouldin}, stability {result.stability}); {result.misfits} misfits, "
+        f"{result.suggested_personas} suggested new personas, {result.switches} switches"
+    )
+
+
+@app.command()
+def assign() -> None:
+    """Assign customers the newest persona model has not seen yet, without refitting.
+
+    Example: cspersona personas assign
+    """
+    with database_session() as db_session:
+        count = service.assign_new_customers(db_session=db_session, settings=get_settings())
+    console.print(f"assigned {count} new customers")
+
+
+@app.command("list")
+def list_personas(
+    include_retired: bool = typer.Option(False, help="Also list retired personas."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+) -> None:
+    """List personas with their size, revenue share and CSM agreement rate.
+
+    Example: cspersona personas list --json
+    """
+    with database_session() as db_session:
+        personas, _ = service.get_all(
+            db_session=db_session, limit=1000, include_retired=include_retired
+        )
+        rates = service.agreement_rates(db_session=db_session)
+        rows = [service.summary(persona, rates) for persona in personas]
+    columns = {
+        "id": lambda row: str(row.id),
+        "name": lambda row: row.name,
+        "customers": lambda row: str(row.customers),
+        "share": lambda row: _percent(row.customer_share),
+        "ARR share": lambda row: _percent(row.arr_share),
+        "agreement": lambda row: f"{_percent(row.agreement_rate)} of {row.feedback_count}",
+        "active": lambda row: "yes" if row.active else "retired",
+    }
+    print_rows(rows, as_json=as_json, columns=columns)
+
+
+def _print_profile(summary: PersonaSummary, traits: dict[str, object]) -> None:
+    """The human-readable persona page."""
+    console.print(f"[bold]{summary.name}[/bold] (persona {summary.id}, v{summary.version})")
+    console.print(summary.narrative or "")
+    agreement = _percent(summary.agreement_rate) or "no feedback yet"
+    console.print(f"CSM agreement: {agreement} ({summary.feedback_count} verdicts)")
+    for key in ("dimensions", "mbti", "top_topics", "pain_points", "triggers", "success_metrics"):
+        console.print(f"[bold]{key.replace('_', ' ')}[/bold]: {json.dumps(traits.get(key))}")
+    for key in ("vocabulary", "timing"):
+        if key in traits:
+            console.print(f"[bold]{key}[/bold]: {json.dumps(traits[key])}")
+
+
+@app.command()
+def show(
+    persona_id: int = typer.Argument(..., help="The persona's id (see personas list)."),
+    industry: str | None = typer.Option(
+        None, help="Apply an industry overlay: FinTech, HealthTech or EdTech."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole profile as JSON."),
+) -> None:
+    """Show a persona's profile with its evidence, narrative and CSM agreement rate.
+
+    Example: cspersona personas show 3 --industry FinTech
+    """
+    with database_session() as db_session:
+        persona = service.get(db_session=db_session, persona_id=persona_id)
+        summary = service.summary(persona, service.agreement_rates(db_session=db_session))
+        traits = dict(persona.traits)
+    if industry is not None:
+        traits = apply_overlay(traits, industry)
+    if as_json:
+        typer.echo(json.dumps(summary.model_dump() | {"profile": traits}))
+        return
+    _print_profile(summary, traits)
+
+
+@app.command()
+def export(
+    export_format: ExportFormat = typer.Option(
+        ExportFormat.CSV, "--format", help="csv or json (a JSON array)."
+    ),
+) -> None:
+    """Write every customer's persona to standard output: id, persona id and name, confidence.
+
+    Example: cspersona personas export --format csv > personas.csv
+    """
+    with database_session() as db_session:
+        rows = service.export_rows(db_session=db_session)
+    if export_format is ExportFormat.JSON:
+        typer.echo(json.dumps(rows))
+        return
+    header = ["customer_id", "external_id", "persona_id", "persona_name", "confidence", "misfit"]
+    write_csv(sys.stdout, header, ([row[column] for column in header] for row in rows))
+
+
+@app.command()
+def explain(
+    customer_id: int = typer.Argument(..., help="The customer's id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the reasons as JSON."),
+) -> None:
+    """Explain in plain words why a customer is their persona.
+
+    Example: cspersona personas explain 42
+    """
+    with database_session() as db_session:
+        explanation = service.explain(
+            db_session=db_session, settings=get_settings(), customer_id=customer_id
+        )
+    if as_json:
+        typer.echo(json.dumps(explanation))
+        return
+    console.print(explanation["explanation"])

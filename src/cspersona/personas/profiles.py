@@ -1,0 +1,246 @@
+"""Persona profiles read from the cluster's data, every claim with the evidence behind it.
+
+A persona's signal for a feature is its z-score against the whole book. The rules that turn
+signals into a name, a communication style, a decision-making pattern, MBTI-style letters and
+success metrics are data (``data/profile_rules.yaml``), so they can be tuned without code.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+TOP_SIGNALS = 8
+TOP_TOPICS = 5
+STRONG_Z = 0.5
+TOPIC_PATTERN = re.compile(r"topic", re.IGNORECASE)
+NEGATIVE_EMOTIONS = ("frustration", "anger", "confusion", "urgency")
+
+
+@cache
+def rules() -> dict[str, Any]:
+    """The profile rules shipped with the package."""
+    text = resources.files("cspersona.personas").joinpath("data/profile_rules.yaml").read_text()
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+@dataclass(frozen=True)
+class Signal:
+    """How one feature sets a persona apart: its mean there, in the book, and the z-score."""
+
+    feature: str
+    persona_mean: float
+    book_mean: float
+    z: float
+
+    def as_evidence(self) -> dict[str, Any]:
+        """The signal as a JSON-able evidence entry."""
+        return {
+            "feature": self.feature,
+            "persona_mean": round(self.persona_mean, 4),
+            "book_mean": round(self.book_mean, 4),
+            "z": round(self.z, 2),
+        }
+
+
+def signals(frame: pd.DataFrame, members: np.ndarray) -> dict[str, Signal]:
+    """Every feature's signal for the customers selected by the boolean ``members``."""
+    book_mean = frame.mean()
+    spread = frame.std(ddof=0).replace(0.0, np.nan)
+    persona_mean = frame[members].mean()
+    z = ((persona_mean - book_mean) / spread).fillna(0.0)
+    return {
+        column: Signal(
+            feature=column,
+            persona_mean=float(np.nan_to_num(persona_mean[column])),
+            book_mean=float(np.nan_to_num(book_mean[column])),
+            z=float(z[column]),
+        )
+        for column in frame.columns
+    }
+
+
+def _matching(
+    found: dict[str, Signal], specs: list[dict[str, Any]]
+) -> list[tuple[Signal, int, str]]:
+    """Signals whose feature matches each spec's pattern, with the spec's sign and pattern."""
+    matched: list[tuple[Signal, int, str]] = []
+    for spec in specs:
+        pattern = re.compile(spec["pattern"], re.IGNORECASE)
+        matched.extend(
+            (signal, int(spec["sign"]), spec["pattern"])
+            for feature, signal in found.items()
+            if pattern.search(feature)
+        )
+    return matched
+
+
+def score_axis(found: dict[str, Signal], specs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A dimension's score (mean signed z), confidence and the signals behind it."""
+    matched = _matching(found, specs)
+    if not matched:
+        return {"score": 0.0, "confidence": 0.0, "evidence": []}
+    score = float(np.mean([sign * signal.z for signal, sign, _ in matched]))
+    coverage = len({pattern for _, _, pattern in matched}) / len(specs)
+    confidence = float(min(1.0, abs(score)) * (0.5 + 0.5 * coverage))
+    evidence = [
+        signal.as_evidence() | {"points_to": "high" if sign * signal.z > 0 else "low"}
+        for signal, sign, _ in sorted(matched, key=lambda item: -abs(item[0].z))
+    ]
+    return {"score": round(score, 3), "confidence": round(confidence, 3), "evidence": evidence}
+
+
+def dimensions(found: dict[str, Signal]) -> dict[str, Any]:
+    """Communication style, technical level, decision-making, risk tolerance, support."""
+    result = {}
+    for key, rule in rules()["dimensions"].items():
+        axis = score_axis(found, rule["signals"])
+        pole = rule["high"] if axis["score"] > 0 else rule["low"]
+        if abs(axis["score"]) < 0.15:
+            pole = f"between {rule['low']} and {rule['high']}"
+        result[key] = {"title": rule["title"], "value": pole} | axis
+    return result
+
+
+def mbti(found: dict[str, Signal]) -> dict[str, Any]:
+    """MBTI-style letters, each with its signals and a confidence."""
+    letters = []
+    axes = []
+    for rule in rules()["mbti"]:
+        axis = score_axis(found, rule["signals"])
+        letter = rule["high"] if axis["score"] >= 0 else rule["low"]
+        letters.append(letter)
+        axes.append({"axis": rule["axis"], "letter": letter, "meaning": rule["meaning"]} | axis)
+    return {"type": "".join(letters), "axes": axes}
+
+
+def distinguishing(found: dict[str, Signal], limit: int = TOP_SIGNALS) -> list[Signal]:
+    """The features that set a persona apart most, strongest first."""
+    return sorted(found.values(), key=lambda signal: -abs(signal.z))[:limit]
+
+
+def adjective(found: dict[str, Signal], taken: set[str]) -> tuple[str, Signal | None]:
+    """The adjective of the strongest distinguishing feature a naming rule covers."""
+    for signal in distinguishing(found, limit=len(found)):
+        for rule in rules()["adjectives"]:
+            if rule["adjective"] in taken or not re.search(rule["pattern"], signal.feature, re.I):
+                continue
+            if np.sign(signal.z) == rule["sign"]:
+                return rule["adjective"], signal
+    return rules()["fallback_adjective"], None
+
+
+def persona_name(found: dict[str, Signal], taken_names: set[str]) -> tuple[str, dict[str, Any]]:
+    """An alliterative name ("Cost-Conscious Carlos") unique among ``taken_names``."""
+    taken_adjectives = {name.rsplit(" ", 1)[0] for name in taken_names}
+    word, signal = adjective(found, taken_adjectives)
+    names = rules()["first_names"]
+    for first in names.get(word[0].upper(), []) + names["default"]:
+        name = f"{word} {first}"
+        if name not in taken_names:
+            break
+    else:
+        name = f"{word} {len(taken_names) + 1}"
+    return name, {"adjective": word, "because": signal.as_evidence() if signal else None}
+
+
+def topic_label(feature: str) -> str:
+    """A topic feature's readable name: ``topic_share_api_limits`` -> ``api limits``."""
+    return re.sub(r"^.*?topic(_share|_mix)?_?", "", feature).replace("_", " ") or feature
+
+
+def top_topics(found: dict[str, Signal]) -> list[dict[str, Any]]:
+    """The topics this persona raises most, with their share here and in the book."""
+    topics = [signal for feature, signal in found.items() if TOPIC_PATTERN.search(feature)]
+    return [
+        {"topic": topic_label(signal.feature)} | signal.as_evidence()
+        for signal in sorted(topics, key=lambda signal: -signal.persona_mean)[:TOP_TOPICS]
+    ]
+
+
+def pain_points(found: dict[str, Signal]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Emotional triggers (over-represented negative emotions) and pain points (topics)."""
+    triggers = [
+        {"emotion": emotion} | signal.as_evidence()
+        for feature, signal in found.items()
+        for emotion in NEGATIVE_EMOTIONS
+        if emotion in feature.lower() and signal.z > STRONG_Z / 2
+    ]
+    pains = [
+        {"topic": topic_label(signal.feature)} | signal.as_evidence()
+        for feature, signal in found.items()
+        if TOPIC_PATTERN.search(feature) and signal.z > STRONG_Z
+    ]
+    return (
+        sorted(triggers, key=lambda item: -item["z"]),
+        sorted(pains, key=lambda item: -item["z"]),
+    )
+
+
+def success_metrics(found: dict[str, Signal]) -> list[dict[str, Any]]:
+    """What success means to the persona, from its over-represented topics and uses."""
+    metrics = []
+    for pattern, metric in rules()["success_metrics"].items():
+        matched = [signal for feature, signal in found.items() if re.search(pattern, feature, re.I)]
+        strongest = max(matched, key=lambda signal: signal.z, default=None)
+        if strongest is not None and strongest.z > STRONG_Z / 2:
+            metrics.append({"metric": metric} | strongest.as_evidence())
+    return sorted(metrics, key=lambda item: -item["z"])[:4]
+
+
+def build_profile(
+    frame: pd.DataFrame, members: np.ndarray, taken_names: set[str]
+) -> dict[str, Any]:
+    """The data-derived profile of the customers selected by ``members``."""
+    found = signals(frame, members)
+    name, naming = persona_name(found, taken_names)
+    triggers, pains = pain_points(found)
+    return {
+        "name": name,
+        "naming": naming,
+        "customers": int(members.sum()),
+        "dimensions": dimensions(found),
+        "mbti": mbti(found),
+        "triggers": triggers,
+        "pain_points": pains,
+        "success_metrics": success_metrics(found),
+        "top_topics": top_topics(found),
+        "distinguishing": [signal.as_evidence() for signal in distinguishing(found)],
+    }
+
+
+def narrative(profile: dict[str, Any]) -> str:
+    """A paragraph a CSM can read, filled from the profile (offline, from templates)."""
+    dims = profile["dimensions"]
+    topics = ", ".join(item["topic"] for item in profile["top_topics"][:3]) or "no single topic"
+    pains = ", ".join(item["topic"] for item in profile["pain_points"][:2])
+    triggers = ", ".join(item["emotion"] for item in profile["triggers"][:2])
+    metrics = "; ".join(item["metric"] for item in profile["success_metrics"][:2])
+    share = profile.get("share", {})
+    sentences = [
+        f"{profile['name']} stands for {profile['customers']} customers"
+        + (
+            f" ({share['customers']:.0%} of the book, {share['arr']:.0%} of ARR)." if share else "."
+        ),
+        f"Their communication is {dims['formality']['value']} and "
+        f"{dims['technical_level']['value']}; decisions are {dims['decision_making']['value']}, "
+        f"and they lean {dims['risk_tolerance']['value']} on new features.",
+        f"They prefer {dims['support_preference']['value']} support "
+        f"and mostly talk about {topics}.",
+    ]
+    if pains or triggers:
+        sentences.append(
+            "Watch for "
+            + " and ".join(part for part in (pains, triggers and f"signs of {triggers}") if part)
+            + "."
+        )
+    if metrics:
+        sentences.append(f"Success for them means {metrics}.")
+    sentences.append(f"MBTI-style, they read as {profile['mbti']['type']}.")
+    return " ".join(sentences)

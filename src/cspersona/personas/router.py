@@ -1,0 +1,112 @@
+"""``/api/personas`` and ``/api/customers/{id}/persona``: personas, a customer's, CSM feedback."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from cspersona.api.deps import IdPath, SessionDep
+from cspersona.api.errors import error_responses
+from cspersona.api.pagination import PageParams, page_params
+from cspersona.auth.deps import AuthorizedCustomer, FeedbackCustomer, FeedbackGiver, Reader
+from cspersona.jobs.router import add_job_route
+from cspersona.personas import service
+from cspersona.personas.jobs import generate
+from cspersona.personas.schemas import (
+    CustomerPersonaRead,
+    FeedbackCreate,
+    FeedbackRead,
+    PersonaPage,
+    PersonaRead,
+    SnapshotRead,
+    SwitchRead,
+)
+
+router = APIRouter(prefix="/personas", tags=["personas"])
+customer_router = APIRouter(prefix="/customers", tags=["personas"])
+add_job_route(router, "/generate", generate)
+
+
+@router.get("", response_model=PersonaPage)
+def list_personas(
+    _principal: Reader,
+    db_session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    include_retired: Annotated[
+        bool, Query(description="Also list personas no cluster continues any more.")
+    ] = False,
+) -> PersonaPage:
+    """The personas, active ones first, with size, revenue share and CSM agreement."""
+    personas, total = service.get_all(
+        db_session=db_session,
+        limit=page.limit,
+        offset=page.offset,
+        include_retired=include_retired,
+    )
+    rates = service.agreement_rates(db_session=db_session)
+    return PersonaPage.of([service.summary(persona, rates) for persona in personas], total, page)
+
+
+@router.get("/{persona_id}", response_model=PersonaRead, responses=error_responses(404))
+def read_persona(persona_id: IdPath, _principal: Reader, db_session: SessionDep) -> PersonaRead:
+    """One persona with its whole profile, evidence and CSM agreement rate."""
+    persona = service.get(db_session=db_session, persona_id=persona_id)
+    summary = service.summary(persona, service.agreement_rates(db_session=db_session))
+    return PersonaRead(
+        **summary.model_dump(),
+        traits=persona.traits,
+        communication_style=persona.communication_style,
+        risk_factors=persona.risk_factors,
+        created_at=persona.created_at,
+    )
+
+
+@customer_router.get(
+    "/{customer_id}/persona", response_model=CustomerPersonaRead, responses=error_responses(404)
+)
+def read_customer_persona(
+    customer: AuthorizedCustomer, db_session: SessionDep
+) -> CustomerPersonaRead:
+    """A customer's persona, confidence, misfit flag, map position, history and switches."""
+    mapping = service.current_mapping(db_session=db_session, customer_id=customer.id)
+    persona = service.get(db_session=db_session, persona_id=mapping.persona_id)
+    return CustomerPersonaRead(
+        customer_id=customer.id,
+        persona=service.summary(persona, service.agreement_rates(db_session=db_session)),
+        confidence=mapping.confidence_score,
+        misfit=mapping.misfit,
+        model_version=mapping.model_version,
+        assigned_at=mapping.assigned_at,
+        map_x=mapping.map_x,
+        map_y=mapping.map_y,
+        history=[
+            SnapshotRead.model_validate(snapshot)
+            for snapshot in service.history(db_session=db_session, customer_id=customer.id)
+        ],
+        switches=[
+            SwitchRead.model_validate(switch)
+            for switch in service.switches(db_session=db_session, customer_id=customer.id)
+        ],
+    )
+
+
+@customer_router.post(
+    "/{customer_id}/persona/feedback",
+    response_model=FeedbackRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(404),
+)
+def give_feedback(
+    customer: FeedbackCustomer,
+    principal: FeedbackGiver,
+    db_session: SessionDep,
+    feedback: FeedbackCreate,
+) -> FeedbackRead:
+    """Agree or disagree with a customer's current persona (CSM, analyst, admin)."""
+    stored = service.add_feedback(
+        db_session=db_session,
+        customer_id=customer.id,
+        user_id=principal.user_id,
+        agree=feedback.agree,
+        comment=feedback.comment,
+    )
+    return FeedbackRead.model_validate(stored)

@@ -1,0 +1,127 @@
+"""Pydantic models for personas, a customer's persona, feedback and build figures."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cspersona.api.pagination import Page
+
+
+class PersonaSummary(BaseModel):
+    """A persona in a list: name, size, revenue share, CSM agreement and narrative."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    version: int
+    active: bool
+    narrative: str | None
+    customers: int = 0
+    customer_share: float | None = None
+    arr_share: float | None = None
+    agreement_rate: float | None = Field(
+        default=None, description="Share of CSM verdicts that agree; null without feedback."
+    )
+    feedback_count: int = 0
+
+
+PersonaPage = Page[PersonaSummary]
+
+
+class PersonaRead(PersonaSummary):
+    """A persona with its whole profile and the evidence behind it."""
+
+    traits: dict[str, Any]
+    communication_style: dict[str, Any]
+    risk_factors: dict[str, Any]
+    created_at: datetime
+
+
+class SnapshotRead(BaseModel):
+    """A customer's persona and confidence at one run."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    persona_id: int
+    confidence: float
+    taken_at: datetime
+    model_version: str
+
+
+class SwitchRead(BaseModel):
+    """A switching alert: from which persona to which, when, and the features that moved most."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    from_persona_id: int
+    to_persona_id: int
+    detected_at: datetime
+    model_version: str
+    changes: list[dict[str, Any]]
+
+
+class CustomerPersonaRead(BaseModel):
+    """A customer's current persona, how well they fit it, their map position and history."""
+
+    customer_id: int
+    persona: PersonaSummary
+    confidence: float
+    misfit: bool
+    model_version: str
+    assigned_at: datetime
+    map_x: float | None
+    map_y: float | None
+    history: list[SnapshotRead]
+    switches: list[SwitchRead]
+
+
+class FeedbackCreate(BaseModel):
+    """A CSM's verdict on a customer's current persona."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agree: bool
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackRead(BaseModel):
+    """A stored verdict."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    customer_id: int
+    persona_id: int
+    user_id: int | None
+    agree: bool
+    comment: str | None
+    created_at: datetime
+
+
+class BuildParams(BaseModel):
+    """Options of a persona build: a fixed number of personas, or choose it (``auto``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n_personas: int | None = Field(
+        default=None, ge=2, le=10, description="A fixed number of personas; null chooses 2-10."
+    )
+    clusterer: str = Field(default="kmeans", pattern="^(kmeans|gmm|hdbscan)$")
+
+
+class BuildFigures(BaseModel):
+    """What a build reports: the model version, k and its validation figures."""
+
+    model_version: str
+    customers: int
+    k: int
+    silhouette: float | None
+    davies_bouldin: float | None
+    stability: float | None
+    misfits: int
+    suggested_personas: int
+    switches: int
+    seconds: float
+    validation: list[dict[str, Any]]
