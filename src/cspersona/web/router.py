@@ -3,12 +3,13 @@
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from cspersona.web import assets, customers, login
+from cspersona.web import assets, chat, customers, login
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
 router.include_router(login.router)
 router.include_router(customers.router)
+router.include_router(chat.router)
 
 
 @router.get("/")

@@ -27,7 +27,7 @@ class NavItem:
     path: str
 
 
-NAVIGATION: tuple[NavItem, ...] = (NavItem("Customers", "/customers"),)
+NAVIGATION: tuple[NavItem, ...] = (NavItem("Customers", "/customers"), NavItem("Chat", "/chat"))
 
 # Plotly draws with inline styles, so styles allow 'unsafe-inline'; scripts come only from here.
 CONTENT_SECURITY_POLICY = (
