@@ -74,7 +74,7 @@ def test_an_unknown_persona_is_404(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("message", "expected"),
-    [("", "at least 1 character"), ("   ", "at least 1 character"), ("x" * 50_000, "at most")],
+    [("", "at least 1 character"), (" \n ", "message is blank"), ("x" * 50_000, "at most 4000")],
     ids=["empty", "blank", "50 KB"],
 )
 def test_empty_and_huge_messages_are_refused_clearly(

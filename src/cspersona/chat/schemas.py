@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from cspersona.api.deps import TEXT_PATTERN
 from cspersona.chat.scenarios import ScoreCard
@@ -11,10 +11,28 @@ from cspersona.chat.scenarios import ScoreCard
 # Long enough for any real chat message; a pasted document is refused with a clear 422.
 MAX_MESSAGE_CHARS = 4000
 
+# Not blank, and no NUL (which PostgreSQL refuses); said in the schema, checked with a clear error.
+BLANK = " \t\n\r\f\v"
+NOT_BLANK_PATTERN = r"^[^\x00]*[^\x00 \t\n\r\f\v][^\x00]*$"
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip(BLANK):
+        raise ValueError("message is blank: write something to the customer")
+    return text.strip(BLANK)
+
+
 MessageText = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=TEXT_PATTERN
+    StringConstraints(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=TEXT_PATTERN),
+    AfterValidator(_not_blank),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_MESSAGE_CHARS,
+            "pattern": NOT_BLANK_PATTERN,
+        }
     ),
 ]
 
