@@ -1,7 +1,7 @@
 """Personas against the synthetic world's true archetypes: one JSON line per world.
 
 Generates a world with a seed no test uses into a fresh SQLite database, runs the stages before
-personas (the NLP stage when it is installed, conversation dynamics), builds personas with k chosen
+personas (the NLP stage: analysis and topics; conversation dynamics), builds personas with k chosen
 automatically, and prints the best one-to-one match of personas to archetypes (accuracy), the
 adjusted Rand index, the k chosen, its silhouette and stability, and the build seconds (features,
 fit, profiles and storage). Targets: accuracy >= 0.95, ARI >= 0.85, build < 20 s on the default
@@ -11,7 +11,6 @@ world. The machine's load average is printed too: timings under load are pessimi
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import tempfile
@@ -28,6 +27,7 @@ from cspersona.config import load_settings
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.nlp import service as nlp
 from cspersona.personas import service
 from cspersona.personas.matching import matched_accuracy
 from cspersona.personas.models import PersonaMapping
@@ -36,17 +36,6 @@ from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.world import World
 
 BENCH_SEED = 20261125
-
-
-def run_nlp_if_installed(db_session: object, settings: object) -> bool:
-    """Run the NLP stage when its service exists (its branch may not be merged yet)."""
-    if importlib.util.find_spec("cspersona.nlp.service") is None:
-        return False
-    from cspersona.nlp import service as nlp  # noqa: PLC0415 (optional until issue 5 lands)
-
-    nlp.analyze_pending(db_session=db_session, settings=settings)
-    nlp.assign_topics(db_session=db_session, settings=settings)
-    return True
 
 
 def bench(seed: int, scale: float, folder: Path) -> dict[str, object]:
@@ -62,8 +51,11 @@ def bench(seed: int, scale: float, folder: Path) -> dict[str, object]:
     truth = {ids.customer_id(customer.index): customer.archetype.key for customer in planned}
     factory = make_session_factory(engine)
     with session_scope(factory) as db_session:
-        nlp = run_nlp_if_installed(db_session, settings)
+        started = time.perf_counter()
+        nlp.analyze_pending(db_session=db_session, settings=settings)
+        nlp.assign_topics(db_session=db_session, settings=settings)
         analyse_interactions(db_session=db_session)
+        preparation = time.perf_counter() - started
     with session_scope(factory) as db_session:
         started = time.perf_counter()
         result = service.build_personas(db_session=db_session, settings=settings)
@@ -81,7 +73,7 @@ def bench(seed: int, scale: float, folder: Path) -> dict[str, object]:
         "seed": seed,
         "scale": scale,
         "customers": result.customers,
-        "nlp_stage": nlp,
+        "nlp_and_dynamics_seconds": round(preparation, 2),
         "k_chosen": result.k,
         "accuracy": round(matched_accuracy(archetypes, personas), 4),
         "ari": round(adjusted_rand_score(archetypes, personas), 4),

@@ -1,6 +1,7 @@
 """Settings: one object read from ``CSPERSONA_*`` environment variables and a ``.env`` file."""
 
 import secrets
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self, get_args
@@ -135,6 +136,49 @@ class Settings(BaseSettings):
     )
     ingest_dayfirst: bool = Field(
         default=False, description="Read ambiguous dates such as 04/03/2025 as day first."
+    )
+    as_of: datetime | None = Field(
+        default=None,
+        description=(
+            "Compute analytics snapshots as of this moment, from data before it only "
+            "(ISO date or datetime, UTC if no zone); unset means all data."
+        ),
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_utc(cls, value: datetime | None) -> datetime | None:
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+    nlp_sentiment_backend: Literal["linear", "vader", "transformers"] = Field(
+        default="linear",
+        description="Sentiment analyser: the packaged linear model, VADER, or a Hugging Face "
+        "model (`transformers` extra).",
+    )
+    nlp_transformers_model: str = Field(
+        default="cardiffnlp/twitter-roberta-base-sentiment-latest",
+        description="Model name or local folder the `transformers` sentiment backend loads.",
+    )
+    nlp_spacy_model: str = Field(
+        default="",
+        description="An installed spaCy pipeline (e.g. `en_core_web_sm`) whose named entities "
+        "join the catalogue rules; empty means a blank English pipeline.",
+    )
+    nlp_languages: list[str] = Field(
+        default=["en", "es", "de", "fr", "pt"],
+        min_length=1,
+        description="ISO 639-1 codes language detection chooses among (JSON list).",
+    )
+    nlp_default_language: str = Field(
+        default="en", description="Language assumed for texts too short to detect."
+    )
+    nlp_batch_size: int = Field(
+        default=2000, ge=1, le=100_000, description="Messages analysed and stored per batch."
+    )
+    topics_backend: Literal["tfidf", "embeddings"] = Field(
+        default="tfidf",
+        description="Topic discovery's text representation: TF-IDF with LSA, or MiniLM "
+        "sentence embeddings (`embeddings` extra).",
     )
 
     llm_provider: Literal["offline", "openai", "anthropic"] = Field(

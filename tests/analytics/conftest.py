@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -15,7 +14,7 @@ from cspersona.db import migrate
 from cspersona.db.engine import make_engine
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.service import generate
-from cspersona.synth.world import CustomerBundle, World
+from cspersona.synth.world import World
 
 WORLD_SEED = 23
 WORLD_SCALE = 0.2
@@ -30,38 +29,23 @@ class AnalysedWorld:
     interactions: evaluation.TruthRows
 
 
-class TruthSink:
-    """Keeps the truth rows of every generated customer."""
-
-    def __init__(self) -> None:
-        """Start empty."""
-        self.rows: dict[str, list[dict[str, Any]]] = {}
-
-    def write(self, bundle: CustomerBundle) -> None:
-        """Collect one customer's truth."""
-        for name, rows in bundle.truth.items():
-            self.rows.setdefault(name, []).extend(rows)
-
-
 @pytest.fixture(scope="session")
 def analysed_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnalysedWorld]:
     """~50 customers with messages analysed from their truth labels and dynamics computed."""
     path: Path = tmp_path_factory.mktemp("analytics") / "world.db"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
-    truth = TruthSink()
+    truth = evaluation.TruthCollector()
     world = World(seed=WORLD_SEED, scale=WORLD_SCALE, catalogue=load_catalogue())
     with DatabaseSink(engine) as sink:
         generate(world=world, sinks=[sink, truth])
     with Session(engine) as db_session:
-        evaluation.add_truth_analysis(
-            db_session=db_session, message_truth=evaluation.by_external_id(truth.rows["messages"])
-        )
+        evaluation.add_truth_analysis(db_session=db_session, message_truth=truth.by_id("messages"))
         service.analyse_interactions(db_session=db_session)
         db_session.commit()
     yield AnalysedWorld(
         engine=engine,
-        customers=evaluation.by_external_id(truth.rows["customers"]),
-        interactions=evaluation.by_external_id(truth.rows["interactions"]),
+        customers=truth.by_id("customers"),
+        interactions=truth.by_id("interactions"),
     )
     engine.dispose()

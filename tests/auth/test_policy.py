@@ -24,9 +24,9 @@ def _principal(role: Role, csm_owner: str | None = None, user_id: int = 1) -> Pr
 @pytest.mark.parametrize(
     ("role", "granted"),
     [
-        (Role.ADMIN, {Permission.READ, Permission.RUN_JOBS, Permission.MANAGE_ACCESS}),
-        (Role.ANALYST, {Permission.READ, Permission.RUN_JOBS}),
-        (Role.CSM, {Permission.READ}),
+        (Role.ADMIN, set(Permission)),
+        (Role.ANALYST, {Permission.READ, Permission.RUN_JOBS, Permission.GIVE_FEEDBACK}),
+        (Role.CSM, {Permission.READ, Permission.GIVE_FEEDBACK}),
         (Role.VIEWER, {Permission.READ}),
     ],
 )

@@ -10,9 +10,9 @@ from tests.conftest import CSM_OWNER, bearer
 @pytest.mark.parametrize(
     ("role", "permissions"),
     [
-        (Role.ADMIN, ["manage_access", "read", "run_jobs"]),
-        (Role.ANALYST, ["read", "run_jobs"]),
-        (Role.CSM, ["read"]),
+        (Role.ADMIN, ["give_feedback", "manage_access", "read", "run_jobs"]),
+        (Role.ANALYST, ["give_feedback", "read", "run_jobs"]),
+        (Role.CSM, ["give_feedback", "read"]),
         (Role.VIEWER, ["read"]),
     ],
 )

@@ -2,19 +2,22 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cspersona.catalogue.models import load_catalogue
+from cspersona.config import Settings, load_settings
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
+from cspersona.personas import service
 from cspersona.synth import ids
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.world import World
-from tests.conftest import DatabaseFactory
+from tests.conftest import DatabaseFactory, rolled_back_session
 
 # A seed no other test uses; scale 0.4 gives 100 customers, 20 per archetype.
 WORLD_SEED = 9107
@@ -44,3 +47,23 @@ def persona_world(database_factory: DatabaseFactory) -> Iterator[PersonaWorld]:
         rows = session.execute(select(Customer.id, Customer.external_id)).all()
     yield PersonaWorld(engine, {customer_id: truth[external] for customer_id, external in rows})
     engine.dispose()
+
+
+def world_settings(session: Session, data_dir: Path) -> Settings:
+    """Settings pointing at the session's database, with models stored under ``data_dir``."""
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    return load_settings(database_url=url, data_dir=data_dir)
+
+
+Built = tuple[Session, Settings, service.BuildResult]
+
+
+@pytest.fixture(scope="session")
+def built(persona_world: PersonaWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """Personas built once on the world, in a transaction rolled back at the end.
+
+    Tests that write more open a savepoint (``session.begin_nested()``) and roll it back.
+    """
+    with rolled_back_session(persona_world.engine) as session:
+        settings = world_settings(session, tmp_path_factory.mktemp("data"))
+        yield session, settings, service.build_personas(db_session=session, settings=settings)

@@ -29,7 +29,7 @@ def fitted(five_blobs: tuple[np.ndarray, np.ndarray]) -> PersonaModel:
     return PersonaModel(n_bootstrap=4, random_state=0).fit(five_blobs[0])
 
 
-@parametrize_with_checks([PersonaModel(n_bootstrap=2, k_range=(2, 4), random_state=0)])
+@parametrize_with_checks([PersonaModel(n_bootstrap=2, n_null=1, k_range=(2, 4), random_state=0)])
 def test_it_is_a_scikit_learn_estimator(estimator: PersonaModel, check: object) -> None:
     check(estimator)  # type: ignore[operator]
 

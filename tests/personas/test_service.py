@@ -1,5 +1,4 @@
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -8,33 +7,19 @@ from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cspersona.config import Settings, load_settings
+from cspersona.config import load_settings
 from cspersona.exceptions import BadInput, NotFound
 from cspersona.personas import service
 from cspersona.personas.features import persona_features
 from cspersona.personas.matching import matched_accuracy
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
 from cspersona.registry import service as registry
-from tests.conftest import rolled_back_session
-from tests.personas.conftest import PersonaWorld
-
-
-def _settings(session: Session, data_dir: Path) -> Settings:
-    url = session.get_bind().engine.url.render_as_string(hide_password=False)
-    return load_settings(database_url=url, data_dir=data_dir)
-
-
-@pytest.fixture(scope="module")
-def built(
-    persona_world: PersonaWorld, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Session, Settings, service.BuildResult]]:
-    with rolled_back_session(persona_world.engine) as session:
-        settings = _settings(session, tmp_path_factory.mktemp("data"))
-        yield session, settings, service.build_personas(db_session=session, settings=settings)
+from tests.factories import add_customer
+from tests.personas.conftest import Built, PersonaWorld
 
 
 def test_personas_match_the_true_archetypes_with_k_chosen_automatically(
-    persona_world: PersonaWorld, built: tuple[Session, Settings, service.BuildResult]
+    persona_world: PersonaWorld, built: Built
 ) -> None:
     session, _, result = built
     rows = session.execute(select(PersonaMapping.customer_id, PersonaMapping.persona_id)).all()
@@ -50,7 +35,7 @@ def test_personas_match_the_true_archetypes_with_k_chosen_automatically(
 
 
 def test_every_customer_gets_a_persona_a_confidence_and_a_map_position(
-    persona_world: PersonaWorld, built: tuple[Session, Settings, service.BuildResult]
+    persona_world: PersonaWorld, built: Built
 ) -> None:
     session, _, result = built
     mappings = session.scalars(select(PersonaMapping)).all()
@@ -64,7 +49,7 @@ def test_every_customer_gets_a_persona_a_confidence_and_a_map_position(
 
 
 def test_every_validation_figure_is_registered_with_the_model_version(
-    built: tuple[Session, Settings, service.BuildResult],
+    built: Built,
 ) -> None:
     session, _, result = built
     model = registry.get_latest(db_session=session, kind="persona")
@@ -79,7 +64,7 @@ def test_every_validation_figure_is_registered_with_the_model_version(
 
 
 def test_profiles_are_derived_from_the_data_with_their_evidence(
-    built: tuple[Session, Settings, service.BuildResult],
+    built: Built,
 ) -> None:
     session, _, _ = built
     personas = session.scalars(select(Persona)).all()
@@ -104,7 +89,7 @@ def test_profiles_are_derived_from_the_data_with_their_evidence(
 
 
 def test_explain_says_in_plain_words_why_a_customer_is_their_persona(
-    built: tuple[Session, Settings, service.BuildResult],
+    built: Built,
 ) -> None:
     session, settings, _ = built
     mapping = session.scalars(select(PersonaMapping).order_by(PersonaMapping.id)).first()
@@ -124,7 +109,7 @@ def test_explain_says_in_plain_words_why_a_customer_is_their_persona(
 
 
 def test_export_lists_every_customer_with_persona_and_confidence(
-    built: tuple[Session, Settings, service.BuildResult],
+    built: Built,
 ) -> None:
     session, _, result = built
 
@@ -135,7 +120,7 @@ def test_export_lists_every_customer_with_persona_and_confidence(
 
 
 def test_refits_keep_ids_and_names_assign_new_customers_and_raise_switching_alerts(
-    built: tuple[Session, Settings, service.BuildResult],
+    built: Built,
 ) -> None:
     session, settings, _ = built
     first = {persona.id: persona.name for persona in session.scalars(select(Persona))}
@@ -183,7 +168,7 @@ def test_refits_keep_ids_and_names_assign_new_customers_and_raise_switching_aler
 
 
 def test_too_few_customers_is_bad_input(
-    built: tuple[Session, Settings, service.BuildResult],
+    built: Built,
 ) -> None:
     session, settings, _ = built
     features = persona_features(db_session=session).iloc[:5]
@@ -193,7 +178,28 @@ def test_too_few_customers_is_bad_input(
 
 
 def test_a_customer_without_a_persona_is_not_found(
-    built: tuple[Session, Settings, service.BuildResult],
+    built: Built,
 ) -> None:
     with pytest.raises(NotFound, match="no persona yet"):
         service.current_mapping(db_session=built[0], customer_id=10**6)
+
+
+def test_the_pipeline_step_assigns_only_new_customers_once_personas_exist(built: Built) -> None:
+    session, settings, _ = built
+
+    processed, detail = service.update_personas(db_session=session, settings=settings)
+
+    assert (processed, detail) == (0, "assigned 0 new customers to the existing personas")
+
+
+def test_the_pipeline_step_skips_a_book_too_small_for_personas(
+    db_session: Session, tmp_path: Path
+) -> None:
+    add_customer(db_session, "Acme")
+
+    processed, detail = service.update_personas(
+        db_session=db_session, settings=load_settings(data_dir=tmp_path)
+    )
+
+    assert processed == 0
+    assert detail == "skipped: personas need at least 10 customers with data; found 1"

@@ -16,11 +16,29 @@ from cspersona.analytics.history import EMOTIONS
 from cspersona.analytics.models import InteractionAnalysis
 from cspersona.conversations.models import Interaction, Message
 from cspersona.nlp.models import MessageAnalysis
+from cspersona.synth.world import CustomerBundle
 
 TruthRows = Mapping[str, Mapping[str, Any]]
 TRUTH_SENTIMENT = {"negative": -0.6, "neutral": 0.0, "positive": 0.6}
 NAMED_EMOTION = 0.8
 UNNAMED_EMOTION = 0.05
+
+
+class TruthCollector:
+    """A generation sink that keeps every customer's truth rows, by file name."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+
+    def write(self, bundle: CustomerBundle) -> None:
+        """Collect one customer's truth."""
+        for name, rows in bundle.truth.items():
+            self.rows.setdefault(name, []).extend(rows)
+
+    def by_id(self, name: str) -> dict[str, Mapping[str, Any]]:
+        """One truth file's rows keyed by external id."""
+        return by_external_id(self.rows.get(name, []))
 
 
 def by_external_id(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

@@ -109,6 +109,8 @@ def customers_with_data(history: History) -> pd.Index:
 def feature_matrix(history: History) -> pd.DataFrame:
     """Every feature block joined on the customers that have data, as float columns."""
     index = customers_with_data(history)
+    if index.empty:
+        return pd.DataFrame(index=index, dtype=float)
     blocks: list[pd.DataFrame | pd.Series] = [
         communication_patterns(history),
         sentiment_aggregates(history),

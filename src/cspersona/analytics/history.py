@@ -6,12 +6,13 @@ it closed before ``as_of``).
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Executable, Label, String, select, true, type_coerce
+from sqlalchemy import ColumnElement, Executable, Label, String, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.dynamics import recovered
@@ -21,6 +22,7 @@ from cspersona.customers.models import Customer, LifecycleEvent, NpsResponse, Us
 from cspersona.exceptions import BadInput
 from cspersona.nlp.models import MessageAnalysis, Topic
 
+Ids = Sequence[int] | None
 EMOTIONS = ("frustration", "anger", "confusion", "urgency", "satisfaction", "gratitude")
 
 
@@ -52,6 +54,11 @@ def _before(column: Any, as_of: datetime | None) -> ColumnElement[bool]:
     return true() if as_of is None else column < as_of
 
 
+def _among(column: Any, customer_ids: Sequence[int] | None) -> ColumnElement[bool]:
+    """The condition ``column IN customer_ids``, or always true when all customers are wanted."""
+    return true() if customer_ids is None else column.in_(list(customer_ids))
+
+
 def usage_cutoff(as_of: datetime) -> date:
     """The first usage day not yet over at ``as_of``: days before it are complete."""
     return as_of.astimezone(UTC).date()
@@ -78,7 +85,7 @@ class History:
     dynamics: pd.DataFrame
 
 
-def load_customers(*, db_session: Session) -> pd.DataFrame:
+def load_customers(*, db_session: Session, customer_ids: Ids = None) -> pd.DataFrame:
     """Customer attributes that hold at any time (contract dates are compared to ``as_of``)."""
     frame = _frame(
         db_session,
@@ -90,14 +97,18 @@ def load_customers(*, db_session: Session) -> pd.DataFrame:
             Customer.contract_start,
             Customer.renewal_date,
             Customer.csm_owner,
-        ).order_by(Customer.id),
+        )
+        .where(_among(Customer.id, customer_ids))
+        .order_by(Customer.id),
     )
     for column in ("contract_start", "renewal_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.tz_localize(UTC)
     return frame.set_index("customer_id")
 
 
-def load_interactions(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+def load_interactions(
+    *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
+) -> pd.DataFrame:
     """Conversations started before ``as_of``; ``closed_at`` is blanked if it is not yet past."""
     frame = _frame(
         db_session,
@@ -111,7 +122,9 @@ def load_interactions(*, db_session: Session, as_of: datetime | None) -> pd.Data
             Interaction.priority,
             Interaction.started_at,
             Interaction.closed_at,
-        ).where(_before(Interaction.started_at, as_of)),
+        ).where(
+            _before(Interaction.started_at, as_of), _among(Interaction.customer_id, customer_ids)
+        ),
     )
     frame = _timestamps(frame, "started_at", "closed_at")
     frame["type"] = frame["type"].astype(str)
@@ -123,7 +136,9 @@ def load_interactions(*, db_session: Session, as_of: datetime | None) -> pd.Data
     return frame
 
 
-def load_messages(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+def load_messages(
+    *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
+) -> pd.DataFrame:
     """Messages sent before ``as_of`` with their conversation's customer, ordered in time."""
     frame = _frame(
         db_session,
@@ -138,14 +153,16 @@ def load_messages(*, db_session: Session, as_of: datetime | None) -> pd.DataFram
             Message.text,
         )
         .join(Interaction, Interaction.id == Message.interaction_id)
-        .where(_before(Message.sent_at, as_of)),
+        .where(_before(Message.sent_at, as_of), _among(Interaction.customer_id, customer_ids)),
     )
     frame = _timestamps(frame, "sent_at")
     frame["author_role"] = frame["author_role"].astype(str)
     return frame.sort_values(["interaction_id", "seq"], ignore_index=True)
 
 
-def load_analysis(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+def load_analysis(
+    *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
+) -> pd.DataFrame:
     """The NLP verdicts on messages sent before ``as_of``: sentiment, emotions, topic number."""
     frame = _frame(
         db_session,
@@ -157,8 +174,9 @@ def load_analysis(*, db_session: Session, as_of: datetime | None) -> pd.DataFram
             Topic.number.label("topic"),
         )
         .join(Message, Message.id == MessageAnalysis.message_id)
+        .join(Interaction, Interaction.id == Message.interaction_id)
         .outerjoin(Topic, Topic.id == MessageAnalysis.topic_id)
-        .where(_before(Message.sent_at, as_of)),
+        .where(_before(Message.sent_at, as_of), _among(Interaction.customer_id, customer_ids)),
     )
     emotions = pd.DataFrame(
         [
@@ -175,12 +193,14 @@ def load_analysis(*, db_session: Session, as_of: datetime | None) -> pd.DataFram
     return frame.set_index("message_id")
 
 
-def load_nps(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+def load_nps(
+    *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
+) -> pd.DataFrame:
     """NPS answers given before ``as_of``, oldest first."""
     frame = _frame(
         db_session,
         select(NpsResponse.customer_id, NpsResponse.score, NpsResponse.answered_at).where(
-            _before(NpsResponse.answered_at, as_of)
+            _before(NpsResponse.answered_at, as_of), _among(NpsResponse.customer_id, customer_ids)
         ),
     )
     frame = _timestamps(frame, "answered_at")
@@ -188,7 +208,9 @@ def load_nps(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
     return frame.sort_values(["customer_id", "answered_at"], ignore_index=True)
 
 
-def load_usage(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+def load_usage(
+    *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
+) -> pd.DataFrame:
     """Complete usage days before ``as_of``; ``feature_adoption`` kept as its JSON maps."""
     day_filter = true() if as_of is None else UsageDaily.day < usage_cutoff(as_of)
     frame = _frame(
@@ -200,7 +222,7 @@ def load_usage(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
             UsageDaily.logins,
             UsageDaily.events,
             raw(UsageDaily.feature_adoption),
-        ).where(day_filter),
+        ).where(day_filter, _among(UsageDaily.customer_id, customer_ids)),
     )
     frame["day"] = pd.to_datetime(frame["day"]).dt.tz_localize(UTC)
     frame["feature_adoption"] = pd.Series(_documents(frame["feature_adoption"]), index=frame.index)
@@ -218,12 +240,14 @@ def feature_counts(usage: pd.DataFrame) -> pd.DataFrame:
     return combined
 
 
-def load_lifecycle(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+def load_lifecycle(
+    *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
+) -> pd.DataFrame:
     """Contract events before ``as_of``."""
     frame = _frame(
         db_session,
         select(LifecycleEvent.customer_id, LifecycleEvent.kind, LifecycleEvent.at).where(
-            _before(LifecycleEvent.at, as_of)
+            _before(LifecycleEvent.at, as_of), _among(LifecycleEvent.customer_id, customer_ids)
         ),
     )
     frame = _timestamps(frame, "at")
@@ -231,7 +255,9 @@ def load_lifecycle(*, db_session: Session, as_of: datetime | None) -> pd.DataFra
     return frame
 
 
-def load_dynamics(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
+def load_dynamics(
+    *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
+) -> pd.DataFrame:
     """Stored conversation dynamics, recomputed from their turns as far as ``as_of`` knows.
 
     An escalation counts only if its turn came before ``as_of``; recovery looks only at the
@@ -252,7 +278,9 @@ def load_dynamics(*, db_session: Session, as_of: datetime | None) -> pd.DataFram
             raw(InteractionAnalysis.reply_effects),
         )
         .join(Interaction, Interaction.id == InteractionAnalysis.interaction_id)
-        .where(_before(Interaction.started_at, as_of)),
+        .where(
+            _before(Interaction.started_at, as_of), _among(Interaction.customer_id, customer_ids)
+        ),
     )
     frame = _timestamps(frame, "escalated_at")
     frame["escalated"] = frame["escalated"].astype(bool) & frame["escalated_at"].notna()
@@ -292,39 +320,46 @@ def _mean_effect(replies: Any, cutoff: str) -> float | None:
     return sum(deltas) / len(deltas) if deltas else None
 
 
-def _latest(*stamps: pd.Series) -> pd.Timestamp:
-    """The latest non-missing timestamp among ``stamps`` (the epoch when all are empty)."""
-    values = [series.max() for series in stamps if len(series) and pd.notna(series.max())]
-    return max(values) if values else pd.Timestamp(0, tz=UTC)
+def latest_moment(*, db_session: Session) -> pd.Timestamp:
+    """The latest moment any conversation, NPS answer or usage day mentions (the epoch if none).
+
+    Without ``as_of`` this is "now" for every customer alike, even when only some are loaded.
+    """
+    stamps = [
+        db_session.scalar(select(func.max(column)))
+        for column in (Message.sent_at, Interaction.started_at, NpsResponse.answered_at)
+    ]
+    known = [pd.Timestamp(stamp).tz_convert(UTC) for stamp in stamps if stamp is not None]
+    last_day = db_session.scalar(select(func.max(UsageDaily.day)))
+    if last_day is not None:
+        known.append(pd.Timestamp(last_day, tz=UTC) + pd.Timedelta(days=1))
+    return max(known) if known else pd.Timestamp(0, tz=UTC)
 
 
-def load_history(*, db_session: Session, as_of: datetime | None = None) -> History:
-    """Read every table the analytics need, once, cut at ``as_of``."""
+def load_history(
+    *, db_session: Session, as_of: datetime | None = None, customer_ids: Ids = None
+) -> History:
+    """Read every table the analytics need, once, cut at ``as_of`` (all customers or these)."""
     if as_of is not None and as_of.tzinfo is None:
         raise BadInput("as_of must carry a time zone")
-    interactions = load_interactions(db_session=db_session, as_of=as_of)
-    messages = load_messages(db_session=db_session, as_of=as_of)
-    nps = load_nps(db_session=db_session, as_of=as_of)
-    usage = load_usage(db_session=db_session, as_of=as_of)
+    interactions = load_interactions(db_session=db_session, as_of=as_of, customer_ids=customer_ids)
+    messages = load_messages(db_session=db_session, as_of=as_of, customer_ids=customer_ids)
+    nps = load_nps(db_session=db_session, as_of=as_of, customer_ids=customer_ids)
+    usage = load_usage(db_session=db_session, as_of=as_of, customer_ids=customer_ids)
     if as_of is not None:
         reference = pd.Timestamp(as_of).tz_convert(UTC)
     else:
-        reference = _latest(
-            interactions["started_at"],
-            messages["sent_at"],
-            nps["answered_at"],
-            usage["day"] + timedelta(days=1),
-        )
+        reference = latest_moment(db_session=db_session)
     return History(
         as_of=as_of,
         reference=reference,
-        customers=load_customers(db_session=db_session),
+        customers=load_customers(db_session=db_session, customer_ids=customer_ids),
         interactions=interactions,
         messages=messages,
-        analysis=load_analysis(db_session=db_session, as_of=as_of),
+        analysis=load_analysis(db_session=db_session, as_of=as_of, customer_ids=customer_ids),
         nps=nps,
         usage=usage,
         adoption=feature_counts(usage),
-        lifecycle=load_lifecycle(db_session=db_session, as_of=as_of),
-        dynamics=load_dynamics(db_session=db_session, as_of=as_of),
+        lifecycle=load_lifecycle(db_session=db_session, as_of=as_of, customer_ids=customer_ids),
+        dynamics=load_dynamics(db_session=db_session, as_of=as_of, customer_ids=customer_ids),
     )

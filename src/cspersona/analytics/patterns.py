@@ -108,27 +108,41 @@ def communication_patterns(history: History) -> pd.DataFrame:
     )
 
 
+def champions(own: pd.DataFrame) -> pd.Series:
+    """Per customer, the author id of the contact who wrote the most (latest breaks ties)."""
+    counts = (
+        own.dropna(subset=["author_id"])
+        .groupby(["customer_id", "author_id"])
+        .agg(messages=("message_id", "size"), last=("sent_at", "max"))
+        .reset_index()
+        .sort_values(["customer_id", "messages", "last"], ascending=[True, False, False])
+    )
+    champion: pd.Series = counts.drop_duplicates("customer_id").set_index("customer_id")[
+        "author_id"
+    ]
+    return champion
+
+
 def champion_activity(own: pd.DataFrame, reference: pd.Timestamp) -> pd.DataFrame:
-    """The champion (the contact who wrote most) and how long they have been quiet.
+    """The champion's share of the customer's messages and how long they have been quiet.
 
     ``champion_quiet_days`` is the champion's silence beyond the account's: a customer who wrote
     yesterday through someone else while the champion last wrote 80 days ago scores 80.
     """
     authored = own.dropna(subset=["author_id"])
-    counts = authored.groupby(["customer_id", "author_id"]).agg(
+    per_author = authored.groupby(["customer_id", "author_id"]).agg(
         messages=("message_id", "size"), last=("sent_at", "max")
     )
-    counts = counts.reset_index().sort_values(
-        ["customer_id", "messages", "last"], ascending=[True, False, False]
-    )
-    champion = counts.drop_duplicates("customer_id").set_index("customer_id")
-    totals = counts.groupby("customer_id")["messages"].sum()
-    latest = counts.groupby("customer_id")["last"].max()
-    recent = counts[counts["last"] >= reference - pd.Timedelta(days=90)]
+    champion = champions(own)
+    keys = pd.MultiIndex.from_arrays([champion.index, champion.to_numpy()])
+    theirs = per_author.reindex(keys).set_axis(champion.index)
+    totals = per_author.groupby(level="customer_id")["messages"].sum()
+    latest = per_author.groupby(level="customer_id")["last"].max()
+    recent = per_author[per_author["last"] >= reference - pd.Timedelta(days=90)]
     return pd.DataFrame(
         {
-            "champion_message_share": champion["messages"] / totals,
-            "champion_quiet_days": (latest - champion["last"]).dt.total_seconds() / 86_400,
-            "contacts_active_90d": recent.groupby("customer_id").size().reindex(totals.index),
+            "champion_message_share": theirs["messages"] / totals,
+            "champion_quiet_days": (latest - theirs["last"]).dt.total_seconds() / 86_400,
+            "contacts_active_90d": recent.groupby(level="customer_id").size().reindex(totals.index),
         }
     ).fillna({"contacts_active_90d": 0.0})

@@ -1,8 +1,10 @@
 """Analytics operations on a session: analyse conversations incrementally, read the results."""
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
@@ -13,9 +15,16 @@ from cspersona.analytics.dynamics import (
     Turn,
     analyse_turns,
 )
+from cspersona.analytics.features import feature_matrix
+from cspersona.analytics.history import load_history
 from cspersona.analytics.models import InteractionAnalysis
+from cspersona.analytics.schemas import CustomerSummary
+from cspersona.analytics.segments import segment_of
+from cspersona.analytics.signals import signals_from_history
 from cspersona.conversations.models import Interaction, Message
+from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
+from cspersona.exceptions import NotFound
 from cspersona.nlp.models import MessageAnalysis
 
 ProgressCallback = Callable[[int, int], None]
@@ -170,4 +179,59 @@ def get_interaction_analysis(
     """The stored dynamics of one conversation, if analysed."""
     return db_session.scalar(
         select(InteractionAnalysis).where(InteractionAnalysis.interaction_id == interaction_id)
+    )
+
+
+PATTERN_COLUMNS = (
+    "customer_messages_per_30d",
+    "message_words_mean",
+    "questions_per_message",
+    "formality_index",
+    "technical_terms_per_100_words",
+    "business_hours_share",
+    "weekend_share",
+    "reply_hours_median",
+    "follow_up_share",
+    "sentiment_mean",
+    "usage_events_per_day_30d",
+    "nps_last",
+    "tickets_per_30d",
+    "tickets_unresolved_count",
+    "escalations_total",
+)
+
+
+def preferred_channel(row: pd.Series) -> str | None:
+    """The channel with the largest share of the customer's conversations."""
+    shares = row[[name for name in row.index if name.startswith("channel_share_")]].dropna()
+    if shares.empty or shares.max() <= 0:
+        return None
+    return str(shares.idxmax()).removeprefix("channel_share_")
+
+
+def customer_summary(
+    *, db_session: Session, customer_id: int, as_of: datetime | None = None
+) -> CustomerSummary:
+    """Patterns, segment and churn signals of one customer, from data before ``as_of``."""
+    customer = db_session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    history = load_history(db_session=db_session, as_of=as_of, customer_ids=[customer_id])
+    matrix = feature_matrix(history)
+    if customer_id not in matrix.index:
+        raise NotFound(f"customer {customer_id} has no data before the given date")
+    row = matrix.loc[customer_id]
+    assert isinstance(row, pd.Series), "customer ids are unique"
+    patterns: dict[str, float | str | None] = {
+        name: None if pd.isna(row.get(name)) else round(float(row[name]), 3)
+        for name in PATTERN_COLUMNS
+    }
+    patterns["preferred_channel"] = preferred_channel(row)
+    return CustomerSummary(
+        customer_id=customer_id,
+        company_name=customer.company_name,
+        as_of=as_of,
+        patterns=patterns,
+        segment=segment_of(history, customer_id, row),
+        signals=signals_from_history(history, customer_id),
     )

@@ -3,6 +3,7 @@
 import typer
 
 from cspersona import __version__
+from cspersona.analytics.commands import app as customers_app
 from cspersona.api.commands import serve
 from cspersona.auth import service as auth_service
 from cspersona.auth.commands import keys_app, users_app
@@ -16,7 +17,10 @@ from cspersona.ingest.commands import ingest, quarantine
 from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
+from cspersona.nlp.commands import app as nlp_app
+from cspersona.nlp.commands import topics_app
 from cspersona.personas.commands import app as personas_app
+from cspersona.pipeline.commands import app as pipeline_app
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app
 from cspersona.synth.commands import database_has_customers, generate_command, load_demo_world
@@ -38,6 +42,10 @@ app.add_typer(pii_app, name="pii")
 app.add_typer(chat_app, name="chat")
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(personas_app, name="personas")
+app.add_typer(pipeline_app, name="pipeline")
+app.add_typer(customers_app, name="customers")
+app.add_typer(nlp_app, name="nlp")
+app.add_typer(topics_app, name="topics")
 app.command()(serve)
 app.command("generate")(generate_command)
 app.command()(ingest)

@@ -4,13 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from cspersona.api.deps import IdPath, SessionDep
+from cspersona.api.deps import TEXT_PATTERN, IdPath, SessionDep
 from cspersona.api.errors import error_responses
 from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth.deps import AuthorizedCustomer, FeedbackCustomer, FeedbackGiver, Reader
 from cspersona.jobs.router import add_job_route
 from cspersona.personas import service
 from cspersona.personas.jobs import generate
+from cspersona.personas.overlays import apply_overlay
 from cspersona.personas.schemas import (
     CustomerPersonaRead,
     FeedbackCreate,
@@ -47,13 +48,26 @@ def list_personas(
 
 
 @router.get("/{persona_id}", response_model=PersonaRead, responses=error_responses(404))
-def read_persona(persona_id: IdPath, _principal: Reader, db_session: SessionDep) -> PersonaRead:
+def read_persona(
+    persona_id: IdPath,
+    _principal: Reader,
+    db_session: SessionDep,
+    industry: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            pattern=TEXT_PATTERN,
+            description="Apply an industry overlay: FinTech, HealthTech or EdTech.",
+        ),
+    ] = None,
+) -> PersonaRead:
     """One persona with its whole profile, evidence and CSM agreement rate."""
     persona = service.get(db_session=db_session, persona_id=persona_id)
     summary = service.summary(persona, service.agreement_rates(db_session=db_session))
+    traits = apply_overlay(persona.traits, industry) if industry else persona.traits
     return PersonaRead(
         **summary.model_dump(),
-        traits=persona.traits,
+        traits=traits,
         communication_style=persona.communication_style,
         risk_factors=persona.risk_factors,
         created_at=persona.created_at,

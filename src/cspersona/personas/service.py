@@ -319,6 +319,12 @@ def _suggestions(
     return suggestions
 
 
+def _require_customers(count: int) -> None:
+    """Refuse to cluster fewer customers than personas can be told apart on."""
+    if count < MIN_CUSTOMERS:
+        raise BadInput(f"personas need at least {MIN_CUSTOMERS} customers with data; found {count}")
+
+
 def build_personas(
     *,
     db_session: Session,
@@ -336,12 +342,11 @@ def build_personas(
     report = progress or _no_progress
     started = time.perf_counter()
     report(0.0, "computing features")
-    frame = persona_features(db_session=db_session, as_of=as_of) if features is None else features
-    frame = frame.dropna(axis=1, how="all")
-    if len(frame) < MIN_CUSTOMERS:
-        raise BadInput(
-            f"personas need at least {MIN_CUSTOMERS} customers with data; found {len(frame)}"
-        )
+    if features is None:
+        _require_customers(db_session.scalar(select(func.count()).select_from(Customer)) or 0)
+        features = persona_features(db_session=db_session, as_of=as_of)
+    frame = features.dropna(axis=1, how="all")
+    _require_customers(len(frame))
     report(0.1, f"fitting personas on {len(frame)} customers")
     estimator = model if model is not None else PersonaModel(random_state=0)
     estimator.fit(frame)
@@ -699,3 +704,24 @@ def summary(persona: Persona, rates: dict[int, tuple[float, int]]) -> PersonaSum
         agreement_rate=None if rate is None else round(rate, 4),
         feedback_count=count,
     )
+
+
+def update_personas(*, db_session: Session, settings: Settings) -> tuple[int, str]:
+    """The pipeline's step: build on the first run, then assign new customers without refitting.
+
+    Returns the customers processed and a line of detail. A refit (``cspersona personas build``)
+    stays a deliberate act, since it can move customers between personas.
+    """
+    has_model = db_session.scalar(
+        select(func.count()).select_from(TrainedModel).where(TrainedModel.kind == PERSONA_KIND)
+    )
+    if has_model:
+        assigned = assign_new_customers(
+            db_session=db_session, settings=settings, as_of=settings.as_of
+        )
+        return assigned, f"assigned {assigned} new customers to the existing personas"
+    try:
+        result = build_personas(db_session=db_session, settings=settings, as_of=settings.as_of)
+    except BadInput as error:
+        return 0, f"skipped: {error.message}"
+    return result.customers, f"{result.model_version}: {result.k} personas"

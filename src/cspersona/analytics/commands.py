@@ -1,0 +1,84 @@
+"""``cspersona customers show``: one customer's patterns, segment and churn signals."""
+
+import typer
+from rich.table import Table
+
+from cspersona.analytics import service
+from cspersona.analytics.schemas import CustomerSummary, Evidence
+from cspersona.cli.common import console, database_session
+from cspersona.cli.errors import DomainErrorGroup
+from cspersona.pipeline.commands import parse_as_of
+
+app = typer.Typer(
+    cls=DomainErrorGroup,
+    help="Look at one customer: communication patterns, segment and churn signals.",
+    no_args_is_help=True,
+)
+
+
+@app.command("show")
+def show(
+    customer_id: int = typer.Argument(..., help="The customer's id (as in /api/customers)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Describe the customer as of this ISO date (data before it only)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Print a readable summary of one customer: patterns, segment and churn signals.
+
+    Example: cspersona customers show 42 --as-of 2025-06-01
+    """
+    with database_session() as db_session:
+        summary = service.customer_summary(
+            db_session=db_session, customer_id=customer_id, as_of=parse_as_of(as_of)
+        )
+    if as_json:
+        typer.echo(summary.model_dump_json(indent=2))
+        return
+    print_summary(summary)
+
+
+def print_summary(summary: CustomerSummary) -> None:
+    """The summary as terminal tables."""
+    when = summary.as_of.date().isoformat() if summary.as_of else "now"
+    console.print(f"[bold]{summary.company_name}[/bold] (customer {summary.customer_id}, {when})")
+    patterns = Table("pattern", "value", title="Communication and usage")
+    for name, value in summary.patterns.items():
+        patterns.add_row(name.replace("_", " "), "-" if value is None else str(value))
+    console.print(patterns)
+    segment = summary.segment
+    console.print(f"[bold]Engagement:[/bold] {segment.engagement} ({segment.engagement_reason})")
+    console.print(f"[bold]Support:[/bold] {segment.support_pattern}")
+    if segment.repeat_topics:
+        console.print(f"[bold]Repeat topics:[/bold] {', '.join(segment.repeat_topics)}")
+    adoption = Table("feature", "days to adopt", "share of use", title="Feature adoption")
+    for entry in segment.adoption:
+        adoption.add_row(
+            entry.feature,
+            "never" if entry.days_to_adopt is None else f"{entry.days_to_adopt:.0f}",
+            "-" if entry.share_of_use is None else f"{entry.share_of_use:.0%}",
+        )
+    console.print(adoption)
+    signals = Table("signal", "raised", "strength", "summary", "evidence", title="Churn signals")
+    for signal in summary.signals:
+        evidence = "\n".join(describe(item) for item in signal.evidence[:3])
+        signals.add_row(
+            signal.name.replace("_", " "),
+            "[red]yes[/red]" if signal.raised else "no",
+            f"{signal.strength:.2f}",
+            signal.summary,
+            evidence,
+        )
+    console.print(signals)
+
+
+def describe(item: Evidence) -> str:
+    """One line of evidence: what, how much, when, and the words."""
+    parts = [item.label]
+    if item.value is not None:
+        parts.append(f"{item.value:g}")
+    if item.at is not None:
+        parts.append(item.at.date().isoformat())
+    if item.text:
+        parts.append(f'"{item.text}"')
+    return " ".join(parts)

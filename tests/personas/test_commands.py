@@ -1,0 +1,71 @@
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cspersona.cli import app
+from cspersona.config import get_settings
+from cspersona.db import migrate
+from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from tests.factories import add_book, add_persona
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def persona_id() -> int:
+    """A migrated database in the test's data folder with one persona over a small book."""
+    engine = make_engine(get_settings().sqlalchemy_url)
+    migrate.upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        book = add_book(session)
+        identifier = add_persona(session, list(book.values())).id
+    engine.dispose()
+    return identifier
+
+
+def test_list_and_show(persona_id: int) -> None:
+    listed = runner.invoke(app, ["personas", "list", "--json"])
+    shown = runner.invoke(app, ["personas", "show", str(persona_id), "--json"])
+    page = runner.invoke(app, ["personas", "show", str(persona_id)], terminal_width=200)
+
+    assert listed.exit_code == shown.exit_code == page.exit_code == 0, listed.output
+    assert json.loads(listed.stdout)["name"] == "Cost-Conscious Carlos"
+    assert json.loads(shown.stdout)["profile"]["share"]["arr"] == 0.4
+    assert "watches every invoice" in page.stdout
+
+
+def test_show_with_an_industry_overlay(persona_id: int) -> None:
+    shown = runner.invoke(
+        app, ["personas", "show", str(persona_id), "--industry", "EdTech", "--json"]
+    )
+
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["profile"]["focus"] == "academic calendar"
+
+
+def test_export_as_csv_and_json(persona_id: int) -> None:
+    as_csv = runner.invoke(app, ["personas", "export", "--format", "csv"])
+    as_json = runner.invoke(app, ["personas", "export", "--format", "json"])
+
+    assert as_csv.exit_code == as_json.exit_code == 0, as_csv.output
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(rows) == len(json.loads(as_json.stdout)) == 5
+    assert rows[0]["persona_id"] == str(persona_id)
+    assert rows[0]["persona_name"] == "Cost-Conscious Carlos"
+    assert float(rows[0]["confidence"]) == 0.9
+
+
+def test_errors_are_one_line(persona_id: int) -> None:
+    unknown = runner.invoke(app, ["personas", "show", "999"])
+    too_few = runner.invoke(app, ["personas", "build"])
+    overlay = runner.invoke(app, ["personas", "show", str(persona_id), "--industry", "Mining"])
+
+    assert unknown.exit_code == 1
+    assert unknown.stderr.strip() == "error: persona 999 does not exist"
+    assert too_few.exit_code == 2
+    assert "personas need at least 10 customers" in too_few.stderr
+    assert overlay.exit_code == 2
+    assert "no industry overlay for 'Mining'" in overlay.stderr

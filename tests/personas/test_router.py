@@ -1,0 +1,89 @@
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import CSM_OWNER
+from tests.factories import add_book, add_persona
+
+
+def test_personas_are_listed_with_size_share_and_agreement(
+    db_session: Session, client: TestClient, csm_client: TestClient
+) -> None:
+    book = add_book(db_session)
+    own = [customer for customer in book.values() if customer.csm_owner == CSM_OWNER]
+    persona = add_persona(db_session, list(book.values()))
+
+    agreed = csm_client.post(
+        f"/api/customers/{own[0].id}/persona/feedback", json={"agree": True, "comment": "spot on"}
+    )
+    disagreed = client.post(f"/api/customers/{own[1].id}/persona/feedback", json={"agree": False})
+    listed = client.get("/api/personas").json()
+    detail = client.get(f"/api/personas/{persona.id}").json()
+
+    assert agreed.status_code == disagreed.status_code == 201
+    assert agreed.json()["persona_id"] == persona.id
+    assert agreed.json()["comment"] == "spot on"
+    assert listed["total"] == 1
+    assert listed["items"][0]["name"] == "Cost-Conscious Carlos"
+    assert listed["items"][0]["customer_share"] == 0.5
+    assert detail["agreement_rate"] == 0.5
+    assert detail["feedback_count"] == 2
+    assert detail["traits"]["share"]["arr"] == 0.4
+
+
+def test_a_customer_persona_comes_with_confidence_position_and_history(
+    db_session: Session, client: TestClient
+) -> None:
+    customer = add_book(db_session)["Acme Analytics"]
+    persona = add_persona(db_session, [customer])
+
+    body = client.get(f"/api/customers/{customer.id}/persona").json()
+
+    assert body["persona"]["id"] == persona.id
+    assert body["confidence"] == 0.9
+    assert body["misfit"] is False
+    assert (body["map_x"], body["map_y"]) == (0.5, -1.0)
+    assert [snapshot["persona_id"] for snapshot in body["history"]] == [persona.id]
+    assert body["switches"] == []
+
+
+def test_before_the_first_build_there_is_no_persona(
+    db_session: Session, client: TestClient
+) -> None:
+    customer = add_book(db_session)["Acme Analytics"]
+
+    response = client.get(f"/api/customers/{customer.id}/persona")
+    feedback = client.post(f"/api/customers/{customer.id}/persona/feedback", json={"agree": True})
+
+    assert response.status_code == feedback.status_code == 404
+    assert "no persona yet" in response.json()["detail"]
+
+
+def test_an_unknown_persona_is_not_found(client: TestClient) -> None:
+    assert client.get("/api/personas/999999").status_code == 404
+
+
+def test_generate_answers_at_once_with_a_job(client: TestClient) -> None:
+    response = client.post("/api/personas/generate", json={"n_personas": 5})
+
+    assert response.status_code == 202
+    assert response.json()["kind"] == "personas.generate"
+    assert response.headers["Location"] == f"/api/jobs/{response.json()['id']}"
+
+
+def test_bad_build_options_are_refused(client: TestClient) -> None:
+    response = client.post("/api/personas/generate", json={"n_personas": 42})
+
+    assert response.status_code in {400, 422}
+
+
+def test_a_persona_can_be_read_with_an_industry_overlay(
+    db_session: Session, client: TestClient
+) -> None:
+    persona = add_persona(db_session, [add_book(db_session)["Acme Analytics"]])
+
+    body = client.get(f"/api/personas/{persona.id}", params={"industry": "FinTech"}).json()
+    unknown = client.get(f"/api/personas/{persona.id}", params={"industry": "Mining"})
+
+    assert body["traits"]["focus"] == "compliance"
+    assert body["traits"]["vocabulary"]["data export"] == "audit trail"
+    assert unknown.status_code == 400
