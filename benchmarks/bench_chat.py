@@ -1,8 +1,9 @@
 """Persona chat: fidelity of the offline engine's replies and its reply times. One JSON line each.
 
-Generates a synthetic world into a temporary SQLite database, builds personas with the personas
-stage when this checkout has it (``cspersona.personas.service.build_personas``), otherwise groups
-customers by their true archetype as a stand-in (and says so in every line). For each persona:
+Generates a synthetic world into a temporary SQLite database, runs the NLP stage and builds
+personas with the personas stage when this checkout has it
+(``cspersona.personas.service.build_personas``), otherwise groups customers by their true
+archetype as a stand-in (and says so in every line). For each persona:
 - ``fidelity_holdout``: the engine quotes half of the persona's members, the classifier learns
   from the other half, so it must recognise the persona's voice rather than the sentences;
 - ``fidelity_in_sample``: the product's set-up, engine and classifier on all members;
@@ -35,6 +36,7 @@ from cspersona.config import load_settings
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory
+from cspersona.nlp import service as nlp
 from cspersona.personas.models import Persona, PersonaMapping
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.service import generate
@@ -61,9 +63,13 @@ def build_personas(session: Session, archetypes: dict[str, str], grouping: str) 
     except ImportError:
         stage = None
     if stage is not None and grouping == "learned":
-        stage(db_session=session, settings=load_settings())
+        settings = load_settings()
+        nlp.analyze_pending(db_session=session, settings=settings)
+        nlp.assign_topics(db_session=session, settings=settings)
         session.commit()
-        return "learned personas (personas stage)"
+        stage(db_session=session, settings=settings)
+        session.commit()
+        return "learned personas (NLP stage, then personas stage)"
     for archetype in sorted(set(archetypes.values())):
         persona = Persona(version=1, name=archetype)
         session.add(persona)
