@@ -27,13 +27,13 @@ from cspersona.exceptions import CsPersonaError
 router = APIRouter(prefix="/chat", tags=["chat"])
 
 
-def _reply(exchange: service.Exchange, text: str | None = None) -> ChatReply:
+def _reply(exchange: service.Exchange) -> ChatReply:
     reply = exchange.reply
     state = reply.state
     return ChatReply(
         conversation_id=exchange.conversation.id,
         persona_id=exchange.conversation.persona_id,
-        reply=text if text is not None else reply.text,
+        reply=reply.text,
         emotion=reply.emotion,
         emotions=state.emotions,
         style=reply.style,
@@ -97,7 +97,7 @@ def chat(
     if not llm_streams:
         pieces: Iterator[str] = service.stream_text(exchange.reply.text)
         return StreamingResponse(
-            _events(pieces, exchange, lambda text: None), media_type="text/event-stream"
+            _events(pieces, _reply(exchange), lambda text: None), media_type="text/event-stream"
         )
     history = tuple(
         Turn("user" if turn.role == service.CSM else "assistant", turn.text)
@@ -108,15 +108,16 @@ def chat(
     )
     writer_factory = request.app.state.writer_factory
     turn_id = exchange.conversation.turns[-1].id
+    offline = service.build_engine(db_session=db_session, settings=settings, persona_id=persona_id)
 
     def llm_pieces() -> Iterator[str]:
+        # The call log is written on a session of its own: the request's is done by now.
         with writer_factory() as session:
             client = client_from_settings(settings, db_session=session)
-            assert client is not None  # llm_streams implies a provider
-            engine = service.build_engine(
-                db_session=session, settings=settings, persona_id=persona_id
-            )
-            llm = LLMEngine(engine, client, fallback=settings.llm_fallback == "offline")
+            if client is None:  # the provider setting cannot change while the app runs
+                yield exchange.reply.text
+                return
+            llm = LLMEngine(offline, client, fallback=settings.llm_fallback == "offline")
             yield from llm.stream(exchange.reply, body.message, history, scenario)
             session.commit()
 
@@ -124,12 +125,13 @@ def chat(
         with writer_factory() as session:
             service.replace_turn_text(db_session=session, turn_id=turn_id, text=text)
 
-    return StreamingResponse(_events(llm_pieces(), exchange, store), media_type="text/event-stream")
+    # Everything the events need is read now: the stream never touches the request's session.
+    return StreamingResponse(
+        _events(llm_pieces(), _reply(exchange), store), media_type="text/event-stream"
+    )
 
 
-def _events(
-    pieces: Iterator[str], exchange: service.Exchange, store: "service.TextStore"
-) -> Iterator[str]:
+def _events(pieces: Iterator[str], final: ChatReply, store: service.TextStore) -> Iterator[str]:
     """``token`` events, then the whole ``reply``; a provider failure becomes an ``error`` event."""
     parts: list[str] = []
     try:
@@ -141,7 +143,7 @@ def _events(
         return
     text = "".join(parts)
     store(text)
-    yield _event("reply", _reply(exchange, text).model_dump_json())
+    yield _event("reply", final.model_copy(update={"reply": text}).model_dump_json())
 
 
 @router.get(
