@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal, Self, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -181,6 +181,50 @@ class Settings(BaseSettings):
         "sentence embeddings (`embeddings` extra).",
     )
 
+    llm_provider: Literal["offline", "openai", "anthropic"] = Field(
+        default="offline",
+        description="Who writes persona replies and narratives: the built-in offline engine, any "
+        "OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp "
+        "server) or Anthropic. The last two need `pip install cspersona[llm]`.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="Endpoint of the LLM provider, e.g. `http://127.0.0.1:11434/v1` for Ollama; "
+        "empty means the provider's public API.",
+    )
+    llm_model: str | None = Field(
+        default=None, description="Model name the provider serves; required unless offline."
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="Key for the LLM provider (local servers accept any value)."
+    )
+    llm_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=600, description="Seconds one LLM request may take."
+    )
+    llm_max_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries, with exponential backoff, after a timeout, a rate limit or a "
+        "server error.",
+    )
+    llm_input_cost_per_million: float | None = Field(
+        default=None, ge=0, description="Price in USD of one million prompt tokens, for cost logs."
+    )
+    llm_output_cost_per_million: float | None = Field(
+        default=None, ge=0, description="Price in USD of one million completion tokens."
+    )
+    llm_fallback: Literal["offline", "none"] = Field(
+        default="offline",
+        description="What answers when the LLM provider fails: the offline engine, or nothing "
+        "(the error is shown).",
+    )
+    chat_retrieval: Literal["tfidf", "embeddings"] = Field(
+        default="tfidf",
+        description="How persona chat finds member messages to ground replies in: TF-IDF, or "
+        "sentence embeddings (`pip install cspersona[embeddings]`).",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
@@ -216,6 +260,14 @@ class Settings(BaseSettings):
                 f"{value!r} is not a time zone; use e.g. UTC or Europe/Paris"
             ) from None
         return value
+
+    @model_validator(mode="after")
+    def _require_llm_model(self) -> Self:
+        if self.llm_provider != "offline" and not self.llm_model:
+            raise ValueError(
+                f"llm_provider {self.llm_provider!r} needs CSPERSONA_LLM_MODEL, the model to ask"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production_values(self) -> Self:

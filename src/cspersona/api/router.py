@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends
 from cspersona.api.errors import error_responses
 from cspersona.auth.deps import get_principal
 from cspersona.auth.router import router as auth_router
+from cspersona.chat.router import router as chat_router
 from cspersona.conversations.router import router as conversations_router
 from cspersona.customers.router import router as customers_router
 from cspersona.ingest.router import router as ingest_router
@@ -24,5 +25,6 @@ api_router.include_router(conversations_router)
 api_router.include_router(jobs_router)
 api_router.include_router(ingest_router)
 api_router.include_router(insights_router)
+api_router.include_router(chat_router)
 api_router.include_router(personas_router)
 api_router.include_router(customer_persona_router)

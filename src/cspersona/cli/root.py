@@ -6,6 +6,7 @@ from cspersona import __version__
 from cspersona.analytics.commands import app as customers_app
 from cspersona.api.commands import serve
 from cspersona.auth.commands import keys_app, users_app
+from cspersona.chat.commands import chat_app, scenarios_app
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db.commands import app as db_app
@@ -36,6 +37,8 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(churn_app, name="churn")
 app.add_typer(models_app, name="models")
 app.add_typer(pii_app, name="pii")
+app.add_typer(chat_app, name="chat")
+app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(personas_app, name="personas")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(customers_app, name="customers")

@@ -2,6 +2,7 @@
 
 from cspersona.analytics import models as analytics_models
 from cspersona.auth import models as auth_models
+from cspersona.chat import models as chat_models
 from cspersona.conversations import models as conversations_models
 from cspersona.customers import models as customers_models
 from cspersona.db.base import Base
@@ -16,6 +17,7 @@ __all__ = [
     "Base",
     "analytics_models",
     "auth_models",
+    "chat_models",
     "conversations_models",
     "customers_models",
     "ingest_models",

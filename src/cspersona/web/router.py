@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from cspersona.web import assets, customers, login, overview, personas, risk
+from cspersona.web import assets, customers, login, chat, overview, personas, risk
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
@@ -12,6 +12,7 @@ router.include_router(customers.router)
 router.include_router(overview.router)
 router.include_router(personas.router)
 router.include_router(risk.router)
+router.include_router(chat.router)
 
 
 @router.get("/")

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Personas", "/personas"),
     NavItem("Churn risk", "/risk"),
     NavItem("Customers", "/customers"),
+    NavItem("Chat", "/chat"),
 )
 
 # Plotly draws with inline styles, so styles allow 'unsafe-inline'; scripts come only from here.

@@ -1,0 +1,100 @@
+"""ORM models for the chat domain: language-model calls, conversations and scenario runs."""
+
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cspersona.db.base import Base, CreatedAtMixin
+
+
+class LLMCall(CreatedAtMixin, Base):
+    """One answer obtained from a provider or from the response cache, with tokens and cost.
+
+    The prompt is stored as it was sent, i.e. after PII was replaced, so the log holds no PII.
+    """
+
+    __tablename__ = "llm_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_key: Mapped[str] = mapped_column(String(64), index=True)
+    prompt: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    response: Mapped[str] = mapped_column(Text)
+    input_tokens: Mapped[int] = mapped_column(default=0)
+    output_tokens: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[float | None]
+    latency_ms: Mapped[float] = mapped_column(default=0.0)
+    cached: Mapped[bool] = mapped_column(default=False)
+    streamed: Mapped[bool] = mapped_column(default=False)
+
+
+class ChatConversation(CreatedAtMixin, Base):
+    """A conversation between a CSM and a persona, free or inside a practice scenario.
+
+    ``state`` is the customer's current state (satisfaction, trust, patience, emotions, raised
+    objections), so a conversation continues where it stopped.
+    """
+
+    __tablename__ = "chat_conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    persona_id: Mapped[int] = mapped_column(
+        ForeignKey("personas.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    scenario: Mapped[str | None] = mapped_column(String(64))
+    seed: Mapped[int] = mapped_column(default=0)
+    engine: Mapped[str] = mapped_column(String(32), default="offline")
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    finished: Mapped[bool] = mapped_column(default=False)
+
+    turns: Mapped[list["ChatTurn"]] = relationship(
+        back_populates="conversation", order_by="ChatTurn.seq", cascade="all, delete-orphan"
+    )
+    scenario_run: Mapped["ScenarioRun | None"] = relationship(cascade="all, delete-orphan")
+
+
+class ChatTurn(CreatedAtMixin, Base):
+    """One message of a chat: the CSM's, or the persona's with its emotion, state and intents."""
+
+    __tablename__ = "chat_turns"
+    __table_args__ = (UniqueConstraint("conversation_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_conversations.id", ondelete="CASCADE")
+    )
+    seq: Mapped[int]
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    emotion: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    intents: Mapped[list[Any]] = mapped_column(default=list)
+    suggestions: Mapped[list[Any]] = mapped_column(default=list)
+
+    conversation: Mapped[ChatConversation] = relationship(back_populates="turns")
+
+
+class ScenarioRun(CreatedAtMixin, Base):
+    """A finished practice run: its score card, so a CSM can follow their progress."""
+
+    __tablename__ = "scenario_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_conversations.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    scenario: Mapped[str] = mapped_column(String(64), index=True)
+    persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(String(16))
+    goal_reached: Mapped[bool]
+    turns_used: Mapped[int]
+    score: Mapped[float]
+    score_card: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,172 @@
+"""Finding what the persona's real customers said about a subject: sentence retrieval.
+
+Member messages are cut into sentences (greetings, closings and signatures dropped) and indexed
+with TF-IDF; the ``embeddings`` backend ranks with a sentence-transformer instead (the
+``embeddings`` extra). Texts were anonymised at ingestion; what is shown is redacted again.
+"""
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from cspersona.chat.character import lexicon_sentiment
+from cspersona.chat.typicality import typicality, word_z_scores
+from cspersona.exceptions import ConfigError
+
+_SALUTATION = re.compile(
+    r"^(hi|hello|hey|dear|good (morning|afternoon)|hi there|hello all)\b[^.!?]{0,40}[,!]?$",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"^(best|cheers|thanks|thank you|many thanks|regards|kind regards|best regards|sincerely|"
+    r"thx|ta)\b[^.!?]{0,20}[,.!]?$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'(])")
+MIN_WORDS, MAX_WORDS = 4, 45
+# How much a sentence's typicality of the persona counts against its relevance to the query.
+TYPICALITY_WEIGHT = 0.8
+
+Backend = Literal["tfidf", "embeddings"]
+EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def sentences(text: str) -> list[str]:
+    """The content sentences of one message: no salutation, closing or signature."""
+    kept: list[str] = []
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith(">") or _SALUTATION.match(line):
+            continue  # quoted earlier messages are someone else's words
+        if _CLOSING.match(line):
+            break  # what follows a closing is a signature
+        kept.extend(
+            part.strip()
+            for part in _SENTENCE_END.split(line)
+            if MIN_WORDS <= len(part.split()) <= MAX_WORDS
+        )
+    return kept
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One retrieved sentence of a member customer, ready to be shown."""
+
+    text: str
+    score: float
+    customer_id: int
+    index: int
+
+
+class SnippetIndex:
+    """Ranks the members' sentences against a query; deterministic for the same inputs."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        customer_ids: Sequence[int],
+        *,
+        redact: Callable[[str], str] | None = None,
+        backend: Backend = "tfidf",
+        others: Sequence[str] = (),
+    ) -> None:
+        """Index the sentences of ``texts``; ``redact`` cleans a sentence before it is shown.
+
+        ``others`` are other customers' messages: against them each sentence gets a typicality
+        in [0, 1] of the persona's voice, and typical sentences are preferred.
+        """
+        pairs = [
+            (sentence, customer_id)
+            for text, customer_id in zip(texts, customer_ids, strict=True)
+            for sentence in sentences(text)
+        ]
+        unique: dict[str, tuple[str, int]] = {}
+        for sentence, customer_id in pairs:  # one copy of each sentence, first seen kept
+            unique.setdefault(_normalised(sentence), (sentence, customer_id))
+        self.sentences = [sentence for sentence, _ in unique.values()]
+        self.customer_ids = [customer_id for _, customer_id in unique.values()]
+        self.polarity = np.array([lexicon_sentiment(sentence) for sentence in self.sentences])
+        self.typicality = typicality(self.sentences, word_z_scores(texts, others))
+        self._redact = redact
+        self._matrix: Any = None
+        self._vectorizer: TfidfVectorizer | None = None
+        self._encoder: Any = None
+        if not self.sentences:
+            return
+        if backend == "embeddings":
+            self._encoder = _sentence_encoder()
+            self._matrix = self._encoder.encode(self.sentences, normalize_embeddings=True)
+        else:
+            self._vectorizer = TfidfVectorizer(
+                sublinear_tf=True, ngram_range=(1, 2), min_df=1, stop_words="english"
+            )
+            self._matrix = self._vectorizer.fit_transform(self.sentences)
+
+    def __len__(self) -> int:
+        """How many sentences are indexed."""
+        return len(self.sentences)
+
+    def scores(self, query: str) -> np.ndarray:
+        """Similarity of every sentence to ``query``."""
+        if not self.sentences:
+            return np.zeros(0)
+        if self._vectorizer is not None:
+            vector = self._vectorizer.transform([query])
+            return np.asarray((self._matrix @ vector.T).toarray()).ravel()
+        encoded = self._encoder.encode([query], normalize_embeddings=True)
+        return np.asarray(self._matrix @ encoded[0]).ravel()
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 3,
+        exclude: frozenset[int] = frozenset(),
+        mood: float = 0.0,
+    ) -> list[Snippet]:
+        """The ``k`` best sentences for ``query``, skipping indexes in ``exclude``.
+
+        ``mood`` in [-1, 1] favours sentences of the same polarity, so a pleased customer does not
+        quote a complaint. Ties fall back to index order: the same call gives the same answer.
+        """
+        similarity = self.scores(query)
+        ranking = similarity + TYPICALITY_WEIGHT * self.typicality + 0.15 * mood * self.polarity
+        order = np.lexsort((np.arange(len(ranking)), -ranking))
+        chosen: list[int] = []
+        openings: set[str] = set()
+        for index in map(int, order):
+            opening = " ".join(_normalised(self.sentences[index]).split()[:4])
+            if index in exclude or opening in openings:
+                continue  # two sentences that open alike read as the customer repeating itself
+            chosen.append(index)
+            openings.add(opening)
+            if len(chosen) == k:
+                break
+        return [self.snippet(index, float(similarity[index])) for index in chosen]
+
+    def snippet(self, index: int, score: float = 0.0) -> Snippet:
+        """Sentence ``index`` as a snippet, redacted again before anyone sees it."""
+        text = self.sentences[index]
+        if self._redact is not None:
+            text = self._redact(text)
+        return Snippet(text=text, score=score, customer_id=self.customer_ids[index], index=index)
+
+
+def _normalised(sentence: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", sentence.lower()).split())
+
+
+def _sentence_encoder() -> Any:
+    """The sentence-transformer for the ``embeddings`` backend, or a message naming the extra."""
+    try:
+        from sentence_transformers import SentenceTransformer  # noqa: PLC0415
+    except ImportError as error:
+        raise ConfigError(
+            "chat retrieval 'embeddings' needs the embeddings extra: "
+            "pip install 'cspersona[embeddings]'"
+        ) from error
+    return SentenceTransformer(EMBEDDING_MODEL)

@@ -1,0 +1,202 @@
+"""``/api/chat``: talk to a persona, read a conversation, practise scenarios."""
+
+import json
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from cspersona.api.deps import IdPath, SessionDep, SettingsDep
+from cspersona.api.errors import error_responses
+from cspersona.auth.deps import Reader
+from cspersona.chat import service
+from cspersona.chat.engine import LLMEngine
+from cspersona.chat.llm.factory import client_from_settings
+from cspersona.chat.llm.prompt import Turn
+from cspersona.chat.scenarios import ScoreCard, get_scenario
+from cspersona.chat.schemas import (
+    ChatReply,
+    ChatRequest,
+    ConversationRead,
+    ScenarioRead,
+    ScenarioRunRead,
+)
+from cspersona.exceptions import CsPersonaError
+
+router = APIRouter(prefix="/chat", tags=["chat"])
+
+
+def _reply(exchange: service.Exchange) -> ChatReply:
+    reply = exchange.reply
+    state = reply.state
+    return ChatReply(
+        conversation_id=exchange.conversation.id,
+        persona_id=exchange.conversation.persona_id,
+        reply=reply.text,
+        emotion=reply.emotion,
+        emotions=state.emotions,
+        style=reply.style,
+        state={
+            "satisfaction": state.satisfaction,
+            "trust": state.trust,
+            "patience": state.patience,
+        },
+        intents=sorted(reply.intents),
+        suggestions=list(reply.suggestions),
+        engine=exchange.engine,
+        fallback_reason=reply.fallback_reason,
+        scenario=exchange.conversation.scenario,
+        finished=exchange.conversation.finished,
+        score_card=exchange.score_card,
+    )
+
+
+def _event(name: str, data: str) -> str:
+    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+    return f"event: {name}\n{lines}\n"
+
+
+@router.post(
+    "/{persona_id}",
+    response_model=ChatReply,
+    responses={
+        **error_responses(404, 409, 502, 504),
+        200: {"content": {"text/event-stream": {}}},
+    },
+)
+def chat(
+    persona_id: IdPath,
+    body: ChatRequest,
+    request: Request,
+    principal: Reader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    stream: Annotated[bool, Query(description="Answer as server-sent events.")] = False,
+) -> ChatReply | StreamingResponse:
+    """Send a message to a persona and get its reply, emotion, style and suggested questions.
+
+    With ``Accept: text/event-stream`` or ``?stream=true`` the reply arrives as server-sent events:
+    ``token`` events with pieces of text, then one ``reply`` event with the whole answer.
+    """
+    streaming = stream or "text/event-stream" in request.headers.get("accept", "")
+    llm_streams = streaming and settings.llm_provider != "offline"
+    exchange = service.send_message(
+        db_session=db_session,
+        settings=settings,
+        persona_id=persona_id,
+        message=body.message,
+        user_id=principal.user_id,
+        conversation_id=body.conversation_id,
+        scenario_name=body.scenario,
+        seed=body.seed,
+        write_text=not llm_streams,
+    )
+    if not streaming:
+        return _reply(exchange)
+    if not llm_streams:
+        pieces: Iterator[str] = service.stream_text(exchange.reply.text)
+        return StreamingResponse(
+            _events(pieces, _reply(exchange), lambda text: None), media_type="text/event-stream"
+        )
+    history = tuple(
+        Turn("user" if turn.role == service.CSM else "assistant", turn.text)
+        for turn in exchange.conversation.turns[:-2]
+    )
+    scenario = (
+        get_scenario(exchange.conversation.scenario) if exchange.conversation.scenario else None
+    )
+    writer_factory = request.app.state.writer_factory
+    turn_id = exchange.conversation.turns[-1].id
+    offline = service.build_engine(db_session=db_session, settings=settings, persona_id=persona_id)
+
+    def llm_pieces() -> Iterator[str]:
+        # The call log is written on a session of its own: the request's is done by now.
+        with writer_factory() as session:
+            client = client_from_settings(settings, db_session=session)
+            if client is None:  # the provider setting cannot change while the app runs
+                yield exchange.reply.text
+                return
+            llm = LLMEngine(offline, client, fallback=settings.llm_fallback == "offline")
+            yield from llm.stream(exchange.reply, body.message, history, scenario)
+            session.commit()
+
+    def store(text: str) -> None:
+        with writer_factory() as session:
+            service.replace_turn_text(db_session=session, turn_id=turn_id, text=text)
+
+    # Everything the events need is read now: the stream never touches the request's session.
+    return StreamingResponse(
+        _events(llm_pieces(), _reply(exchange), store), media_type="text/event-stream"
+    )
+
+
+def _events(pieces: Iterator[str], final: ChatReply, store: service.TextStore) -> Iterator[str]:
+    """``token`` events, then the whole ``reply``; a provider failure becomes an ``error`` event."""
+    parts: list[str] = []
+    try:
+        for piece in pieces:
+            parts.append(piece)
+            yield _event("token", piece)
+    except CsPersonaError as error:
+        yield _event("error", json.dumps({"detail": error.message}))
+        return
+    text = "".join(parts)
+    store(text)
+    yield _event("reply", final.model_copy(update={"reply": text}).model_dump_json())
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    response_model=ConversationRead,
+    responses=error_responses(404),
+)
+def read_conversation(
+    conversation_id: IdPath, principal: Reader, db_session: SessionDep
+) -> ConversationRead:
+    """A conversation of the caller's with every turn, emotion and suggestion."""
+    conversation = service.get_conversation(
+        db_session=db_session, conversation_id=conversation_id, user_id=principal.user_id
+    )
+    return ConversationRead.model_validate(conversation)
+
+
+@router.post(
+    "/conversations/{conversation_id}/finish",
+    response_model=ScoreCard,
+    responses=error_responses(404, 409),
+)
+def finish_conversation(
+    conversation_id: IdPath, principal: Reader, db_session: SessionDep
+) -> ScoreCard:
+    """End a scenario run now and get its score card."""
+    return service.end_scenario(
+        db_session=db_session, conversation_id=conversation_id, user_id=principal.user_id
+    )
+
+
+@router.get("/scenarios", response_model=list[ScenarioRead])
+def list_scenarios(
+    principal: Reader, db_session: SessionDep, settings: SettingsDep
+) -> list[ScenarioRead]:
+    """The built-in practice scenarios and the persona each would run against now."""
+    characters = service.characters(db_session=db_session, settings=settings)
+    return [
+        ScenarioRead(
+            name=scenario.name,
+            title=scenario.title,
+            persona_label=scenario.persona_label,
+            situation=scenario.situation,
+            csm_goal=scenario.csm_goal,
+            turn_limit=scenario.turn_limit,
+            persona_id=scenario.select(characters).persona_id if characters else None,
+        )
+        for scenario in service.list_scenarios()
+    ]
+
+
+@router.get("/scenario-runs", response_model=list[ScenarioRunRead])
+def list_scenario_runs(principal: Reader, db_session: SessionDep) -> list[ScenarioRunRead]:
+    """The caller's practice runs, oldest first: their progress over time."""
+    runs = service.scenario_runs(db_session=db_session, user_id=principal.user_id)
+    return [ScenarioRunRead.model_validate(run) for run in runs]

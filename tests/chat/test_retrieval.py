@@ -1,0 +1,65 @@
+"""Snippet retrieval: content sentences only, the most relevant first, redacted when shown."""
+
+import pytest
+
+from cspersona.chat.retrieval import SnippetIndex, sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hi Anna,\nThe export fails every night. Can you check it?\nThanks,\nBob Smith\nCTO",
+            ["The export fails every night.", "Can you check it?"],
+        ),
+        (
+            "Dear all,\nOur invoice doubled this month without notice.\nKind regards,",
+            ["Our invoice doubled this month without notice."],
+        ),
+        (
+            "> I'm looking into this now.\nStill broken on our side today.",
+            ["Still broken on our side today."],
+        ),
+        ("ok thx", []),
+    ],
+)
+def test_sentences_drop_greetings_closings_signatures_and_quotes(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
+
+
+def test_the_most_relevant_sentence_comes_first_and_used_ones_are_skipped() -> None:
+    index = SnippetIndex(
+        [
+            "The webhook retries fail with 429 errors.",
+            "Our invoice is far too high this year.",
+            "The invoice total does not match our seats.",
+        ],
+        [1, 2, 3],
+    )
+
+    first = index.search("why is the invoice so high", k=1)
+    second = index.search("why is the invoice so high", k=1, exclude=frozenset({first[0].index}))
+
+    assert first[0].text == "Our invoice is far too high this year."
+    assert first[0].customer_id == 2
+    assert second[0].text == "The invoice total does not match our seats."
+
+
+def test_repeated_sentences_are_indexed_once() -> None:
+    index = SnippetIndex(["The export is slow today.", "the export is slow today"], [1, 2])
+
+    assert len(index) == 1
+
+
+def test_shown_snippets_are_redacted_again() -> None:
+    index = SnippetIndex(
+        ["Please call Bob on 0207 946 0958 about it."], [1], redact=lambda text: "<REDACTED>"
+    )
+
+    assert index.search("call", k=1)[0].text == "<REDACTED>"
+
+
+def test_an_empty_index_finds_nothing() -> None:
+    assert SnippetIndex([], []).search("anything") == []

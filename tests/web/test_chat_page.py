@@ -1,0 +1,128 @@
+"""The chat page: persona and scenario pickers, exchanges with indicators, the score card."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
+
+from cspersona.api.app import create_app
+from cspersona.auth.models import Role
+from cspersona.chat import service
+from cspersona.config import load_settings
+from cspersona.db import migrate
+from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.personas.models import Persona
+from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, add_persona
+from tests.conftest import add_user_with_key
+from tests.web.browser import ConsoleWatch, screenshot, serve_in_thread
+from tests.web.conftest import LiveServer
+
+BrowserFor = Callable[..., TestClient]
+
+
+@pytest.fixture(autouse=True)
+def fresh_engines() -> None:
+    """Engines built by one test are not reused by the next (ids repeat after a rollback)."""
+    service._ENGINE_CACHE.clear()
+
+
+@pytest.fixture
+def personas(db_session: Session) -> tuple[Persona, Persona]:
+    """A price-sensitive and a technical persona."""
+    return (
+        add_persona(db_session, "Budget Keepers", PRICE_MESSAGES),
+        add_persona(db_session, "API Builders", TECH_MESSAGES),
+    )
+
+
+def test_the_page_offers_personas_and_scenarios(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    page = browser_for(Role.CSM).get("/chat", params={"scenario": "feature-upsell"})
+
+    assert page.status_code == 200
+    assert "Budget Keepers" in page.text and "Technical Tanya" in page.text
+    assert f'name="persona_id" value="{personas[1].id}"' in page.text  # best fit for Tanya
+    assert "we keep hitting 429s" in page.text  # the scenario's opening line
+
+
+def test_without_personas_the_page_says_how_to_build_them(browser_for: BrowserFor) -> None:
+    assert "build them first" in browser_for(Role.VIEWER).get("/chat").text
+
+
+def test_an_exchange_returns_both_turns_the_indicators_and_suggestions(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    response = browser_for(Role.CSM).post(
+        "/chat/messages",
+        data={"persona_id": personas[0].id, "message": "I can offer a 10% discount."},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert response.text.count('class="turn') == 2
+    assert "concession" in response.text
+    assert 'id="indicators"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert response.text.count('class="suggestion"') == 3
+
+
+@pytest.fixture(scope="module")
+def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app served on a database with two personas."""
+    folder = tmp_path_factory.mktemp("chat-server")
+    settings = load_settings(
+        database_url=f"sqlite:///{folder / 'chat.db'}", data_dir=folder, _env_file=None
+    )
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate.upgrade(engine)
+    with session_scope(make_session_factory(engine)) as db_session:
+        add_persona(db_session, "Budget Keepers", PRICE_MESSAGES)
+        add_persona(db_session, "API Builders", TECH_MESSAGES)
+        key = add_user_with_key(db_session, secret_key=settings.secret_key, role=Role.CSM)
+    engine.dispose()
+    with serve_in_thread(create_app(settings)) as url:
+        yield LiveServer(url=url, keys={Role.CSM: key})
+
+
+def test_a_csm_practises_a_scenario_in_the_browser(
+    page: Page, chat_server: LiveServer, console: ConsoleWatch
+) -> None:
+    page.goto(chat_server.url + "/chat")
+    page.get_by_label("API key").fill(chat_server.keys[Role.CSM])
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Scenario").select_option("renewal-negotiation")
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_label("Persona")).to_have_value("1")  # Carlos maps to Budget Keepers
+
+    message = page.get_by_label("Message")
+    message.fill("I understand, budgets are tight and that must be frustrating for your team.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("persona-turn")).to_have_count(2)
+    expect(page.get_by_test_id("emotion")).not_to_have_text("—")
+    expect(page.locator(".suggestion")).to_have_count(3)
+    expect(message).to_have_value("")
+    page.locator(".suggestion").first.click()
+    expect(message).not_to_have_value("")
+
+    turns = 2
+    for move in (
+        "I can offer a 10% discount and a credit note for the unused seats, confirmed by Friday.",
+        "We will lock in the price for two years and review seats within 30 days.",
+        "I appreciate your patience; I will send the signed quote by Friday.",
+        "Thank you for your patience, I understand the pressure on your budget.",
+    ):
+        if page.get_by_label("Score card").count():
+            break
+        message.fill(move)
+        page.get_by_role("button", name="Send").click()
+        turns += 1
+        expect(page.get_by_test_id("persona-turn")).to_have_count(turns)
+
+    card = page.get_by_label("Score card")
+    expect(card).to_be_visible()
+    expect(page.get_by_test_id("goal-reached")).to_have_text("yes")
+    expect(card).to_contain_text('"I understand, budgets are tight')
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    screenshot(page, "chat-score-card")
