@@ -1,7 +1,7 @@
 """LLM calls.
 
 Revision ID: 362ddcc3bc3b
-Revises: a3ab14cc6e55
+Revises: dcc1da0f01aa
 Create Date: 2026-11-25 00:45:24.268727
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cspersona.db.types
 
 revision: str = "362ddcc3bc3b"
-down_revision: str | None = "a3ab14cc6e55"
+down_revision: str | None = "dcc1da0f01aa"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

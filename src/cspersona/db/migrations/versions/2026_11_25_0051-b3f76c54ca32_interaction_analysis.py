@@ -1,7 +1,7 @@
 """Interaction analysis: conversation dynamics per interaction.
 
 Revision ID: b3f76c54ca32
-Revises: a3ab14cc6e55
+Revises: 362ddcc3bc3b
 Create Date: 2026-11-25 00:51:00.973472
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cspersona.db.types
 
 revision: str = "b3f76c54ca32"
-down_revision: str | None = "a3ab14cc6e55"
+down_revision: str | None = "362ddcc3bc3b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Chat conversations, chat turns and scenario runs.
 
 Revision ID: 2caecda91fea
-Revises: 362ddcc3bc3b, f0ce058121bc (joins the LLM-call and persona branches)
+Revises: 2c46233eb652
 Create Date: 2026-11-25 00:56:14.424466
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cspersona.db.types
 
 revision: str = "2caecda91fea"
-down_revision: str | tuple[str, ...] | None = ("362ddcc3bc3b", "f0ce058121bc")
+down_revision: str | None = "2c46233eb652"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
