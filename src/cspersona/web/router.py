@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from cspersona.web import assets, customers, login, chat, overview, personas, risk
+from cspersona.web import assets, chat, customers, login, overview, personas, risk
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
