@@ -7,6 +7,7 @@ the nearest centroid, so there is no outlier bin; class-based TF-IDF names the t
 With labelled examples, :class:`TopicCategoriser` learns the labels instead.
 """
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -193,7 +194,10 @@ class TopicModel:
             assign_labels="cluster_qr",
             random_state=self.random_state,
         )
-        return np.asarray(spectral.fit_predict(vectors))
+        with warnings.catch_warnings():
+            # Separate components of the neighbour graph are separate topics, not a fault.
+            warnings.filterwarnings("ignore", message="Graph is not fully connected")
+            return np.asarray(spectral.fit_predict(vectors))
 
     def _choose_k(self, vectors: np.ndarray, tree: Any) -> int:
         """The candidate k with the best cosine silhouette on the clustered sample."""

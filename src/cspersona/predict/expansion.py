@@ -93,10 +93,11 @@ def with_saturation(
     """The snapshot features plus seat saturation and, when known, the persona."""
     recent = frame.get("usage_active_users_30d", pd.Series(np.nan, index=frame.index))
     peak = peaks.reindex(frame.index).replace(0, np.nan)
-    extended = frame.assign(**{SATURATION_COLUMN: (recent / peak.to_numpy()).clip(0, 1)})
+    extra: dict[str, Any] = {SATURATION_COLUMN: (recent / peak.to_numpy()).clip(0, 1)}
     if personas:
-        extended[PERSONA_COLUMN] = [personas.get(int(c), "(none)") for c in frame.index]
-    return extended
+        extra[PERSONA_COLUMN] = [personas.get(int(c), "(none)") for c in frame.index]
+    # One concatenation: inserting columns one by one into a wide frame fragments it.
+    return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
 
 
 def fit_expansion_model(
