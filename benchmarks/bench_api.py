@@ -1,9 +1,8 @@
 """API and page latency and throughput: the server on SQLite in one process, clients in another.
 
-Generates the default synthetic world (seed 7, ``--scale 1``) into a fresh SQLite database, fills
-the stage tables the pipeline writes (message analysis, personas and mappings, churn scores) with
-stand-in rows so that every page and route has data, starts ``cspersona serve`` on it in a
-subprocess, then drives each route in ``ROUTES`` from a second process with ``--clients``
+Generates the default synthetic world (seed 7, ``--scale 1``) into a fresh SQLite database, runs
+the whole pipeline on it (NLP, topics, analytics, personas, churn; a few minutes) so that every
+page and route serves what a user would see, starts ``cspersona serve`` on it in a subprocess, then drives each route in ``ROUTES`` from a second process with ``--clients``
 concurrent httpx clients over loopback, bounded by ``--requests`` and ``--seconds`` per route.
 Prints one JSON line per route: p50/p95/p99 latency in ms, requests/s, errors, and whether p95
 meets the product's 200 ms target. A route the server does not have yet (404 or 405 on its first
@@ -30,29 +29,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from cspersona.auth import service as auth_service
 from cspersona.auth.models import Role
 from cspersona.auth.schemas import StaffCreate
 from cspersona.catalogue.models import load_catalogue
 from cspersona.config import load_settings
-from cspersona.conversations.models import AuthorRole, Message
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
-from cspersona.nlp.models import MessageAnalysis, Topic
-from cspersona.personas.models import Persona, PersonaMapping
-from cspersona.predict.models import ChurnScore
+from cspersona.personas.models import Persona
+from cspersona.pipeline.stages import run_pipeline
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.service import generate
 from cspersona.synth.world import World
 
 TARGET_P95_MS = 200.0
 TARGET_JOB_START_S = 2.0
-PERSONA_NAMES = ["Power Users", "Budget Skeptics", "Quiet Adopters", "Escalators", "Champions"]
-TOPIC_NAMES = ["exports", "billing", "integrations", "performance", "onboarding", "renewal"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +98,7 @@ class Seeded:
 
 
 def seed(database_url: str, secret_key: str, *, scale: float) -> Seeded:
-    """Generate the world into a migrated database, fill the stage tables, make an admin key."""
+    """Generate the world into a migrated database, run the whole pipeline, make an admin key."""
     settings = load_settings(database_url=database_url, secret_key=secret_key, _env_file=None)
     engine = make_engine(settings.sqlalchemy_url)
     migrate.upgrade(engine)
@@ -112,7 +106,8 @@ def seed(database_url: str, secret_key: str, *, scale: float) -> Seeded:
     with DatabaseSink(engine) as sink:
         generate(world=world, sinks=[sink])
     with session_scope(make_session_factory(engine)) as db_session:
-        persona_ids = fill_stage_tables(db_session)
+        run_pipeline(db_session=db_session, settings=settings)
+        persona_ids = list(db_session.scalars(select(Persona.id).where(Persona.active)))
         admin = auth_service.create_user(
             db_session=db_session, user_in=StaffCreate(name="bench", role=Role.ADMIN)
         )
@@ -122,68 +117,6 @@ def seed(database_url: str, secret_key: str, *, scale: float) -> Seeded:
         customer_ids = list(db_session.scalars(select(Customer.id)))
     engine.dispose()
     return Seeded(key=key, customer_ids=customer_ids, persona_ids=persona_ids)
-
-
-def fill_stage_tables(db_session: Session, seed_value: int = 7) -> list[int]:
-    """Stand-ins for the pipeline's output, in the shapes its stages write; the persona ids."""
-    chooser = random.Random(seed_value)
-    topics = [
-        Topic(model_version="bench", number=n, name=name) for n, name in enumerate(TOPIC_NAMES)
-    ]
-    personas = [Persona(version=1, name=name, narrative=f"{name}.") for name in PERSONA_NAMES]
-    db_session.add_all([*topics, *personas])
-    db_session.flush()
-    messages = db_session.execute(select(Message.id, Message.author_role)).all()
-    db_session.execute(
-        insert(MessageAnalysis),
-        [
-            {
-                "message_id": message_id,
-                "sentiment_label": "neutral",
-                "sentiment_score": round(chooser.uniform(-1, 1), 3),
-                "emotions": {},
-                "entities": [],
-                "analyser_versions": {"bench": 1},
-                "topic_id": chooser.choice(topics).id if role == AuthorRole.CUSTOMER else None,
-            }
-            for message_id, role in messages
-        ],
-    )
-    customer_ids = list(db_session.scalars(select(Customer.id)))
-    db_session.execute(
-        insert(PersonaMapping),
-        [
-            {
-                "customer_id": customer_id,
-                "persona_id": chooser.choice(personas).id,
-                "confidence_score": round(chooser.uniform(0.3, 1), 3),
-                "model_version": "persona-v1",
-            }
-            for customer_id in customer_ids
-        ],
-    )
-    driver = {
-        "column": "sentiment_trend",
-        "value": -0.3,
-        "contribution": 0.2,
-        "phrase": "sentiment falling",
-        "intervention": "Call the champion",
-    }
-    db_session.execute(
-        insert(ChurnScore),
-        [
-            {
-                "customer_id": customer_id,
-                "horizon_days": horizon,
-                "probability": round(chooser.random(), 3),
-                "drivers": [driver],
-                "model_version": "bench",
-            }
-            for customer_id in customer_ids
-            for horizon in (30, 60, 90)
-        ],
-    )
-    return [persona.id for persona in personas]
 
 
 def free_port() -> int:

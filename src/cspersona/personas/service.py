@@ -12,13 +12,14 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.text_style import own_text
+from cspersona.chat.llm.factory import client_from_settings
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, NotFound
 from cspersona.ingest.pii.anonymizer import PiiRedactor
-from cspersona.personas import profiles
+from cspersona.personas import narratives, profiles
 from cspersona.personas.artifact import PersonaArtifact
 from cspersona.personas.clustering import PersonaModel
 from cspersona.personas.features import persona_features
@@ -209,6 +210,20 @@ def _store_persona(
     return persona
 
 
+def _write_narratives_with_llm(
+    db_session: Session, settings: Settings, personas: list[Persona]
+) -> None:
+    """Replace the template narratives with the configured LLM's, where it answers."""
+    client = client_from_settings(settings, db_session=db_session)
+    if client is None:
+        return
+    for persona in personas:
+        written = narratives.written_narrative(persona.traits, client=client)
+        if written is not None:
+            persona.narrative = written
+            persona.traits = {**persona.traits, "narrative_by": client.provider.model}
+
+
 def _switch_changes(
     customer_z: pd.Series, old_centroid: pd.Series, new_centroid: pd.Series
 ) -> list[dict[str, Any]]:
@@ -380,6 +395,7 @@ def build_personas(
     for persona in db_session.scalars(select(Persona).where(Persona.active.is_(True))):
         if persona not in persona_rows:
             persona.active = False
+    _write_narratives_with_llm(db_session, settings, persona_rows)
     db_session.flush()
     misfit = estimator.is_misfit(frame)
     suggestions = _suggestions(frame, estimator, reduced, misfit, taken_names)
