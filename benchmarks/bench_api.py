@@ -2,8 +2,9 @@
 
 Generates the default synthetic world (seed 7, ``--scale 1``) into a fresh SQLite database, runs
 the whole pipeline on it (NLP, topics, analytics, personas, churn; a few minutes) so that every
-page and route serves what a user would see, starts ``cspersona serve`` on it in a subprocess, then drives each route in ``ROUTES`` from a second process with ``--clients``
-concurrent httpx clients over loopback, bounded by ``--requests`` and ``--seconds`` per route.
+page and route serves what a user would see, starts ``cspersona serve`` on it in a subprocess,
+then drives each route in ``ROUTES`` from a second process with ``--clients`` concurrent httpx
+clients over loopback, bounded by ``--requests`` and ``--seconds`` per route.
 Prints one JSON line per route: p50/p95/p99 latency in ms, requests/s, errors, and whether p95
 meets the product's 200 ms target. A route the server does not have yet (404 or 405 on its first
 call) is reported as skipped. ``POST /api/personas/generate`` is timed until it returns its job id

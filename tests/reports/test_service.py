@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 from cspersona.auth.models import Role
 from cspersona.auth.policy import Principal
 from cspersona.customers.models import Customer
-from cspersona.exceptions import NotFound
 from cspersona.personas.models import Persona
 from cspersona.reports import service
 from cspersona.reports.schemas import RiskSort
@@ -126,8 +125,6 @@ def test_persona_members_quotes_and_topics(
         ("Acme Analytics", -0.6)
     ]
     assert [(topic.name, topic.messages) for topic in topics] == [("exports and reports", 2)]
-    with pytest.raises(NotFound):
-        service.get_persona(db_session=db_session, persona_id=10_000)
 
 
 def test_churn_risk_sorts_filters_by_persona_and_pages(

@@ -71,5 +71,5 @@ def test_an_unknown_persona_is_a_404_page_and_no_personas_an_empty_map(
     empty = user.get("/personas").text
 
     assert missing.status_code == 404
-    assert "persona 999999 not found" in missing.text
+    assert "persona 999999 does not exist" in missing.text
     assert 'data-testid="empty-state"' in empty

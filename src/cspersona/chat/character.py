@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.conversations.models import AuthorRole, Interaction, Message
-from cspersona.exceptions import NotFound
 from cspersona.nlp.models import MessageAnalysis, Topic
-from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.personas import service as personas_service
+from cspersona.personas.models import PersonaMapping
 
 TRAITS = (
     "technical",
@@ -238,19 +238,11 @@ def member_messages(
     ]
 
 
-def get_persona(*, db_session: Session, persona_id: int) -> Persona:
-    """The persona with this id, or :class:`NotFound`."""
-    persona = db_session.get(Persona, persona_id)
-    if persona is None:
-        raise NotFound(f"persona {persona_id} not found")
-    return persona
-
-
 def load_character(
     *, db_session: Session, persona_id: int
 ) -> tuple[Character, list[MemberMessage]]:
     """The persona's character and the member messages it was measured on."""
-    persona = get_persona(db_session=db_session, persona_id=persona_id)
+    persona = personas_service.get(db_session=db_session, persona_id=persona_id)
     messages = member_messages(db_session=db_session, persona_id=persona_id)
     character = character_from_messages(persona_id=persona.id, name=persona.name, messages=messages)
     return character, messages

@@ -16,7 +16,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from cspersona.auth.policy import Principal, visible_customers
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
-from cspersona.exceptions import NotFound
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 from cspersona.predict.models import ChurnScore
@@ -189,14 +188,6 @@ def persona_points(*, db_session: Session, visible_to: Principal) -> list[Person
             db_session.execute(statement)
         )
     ]
-
-
-def get_persona(*, db_session: Session, persona_id: int) -> Persona:
-    """The persona with this id, or :class:`NotFound`."""
-    persona = db_session.get(Persona, persona_id)
-    if persona is None:
-        raise NotFound(f"persona {persona_id} not found")
-    return persona
 
 
 def get_personas(*, db_session: Session) -> Sequence[Persona]:

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from cspersona.api.deps import SessionDep
+from cspersona.personas import service as personas_service
 from cspersona.reports import service
 from cspersona.web import persona_profile
 from cspersona.web.charts import persona_map_figure
@@ -31,7 +32,7 @@ def persona_page(
     request: Request, persona_id: int, principal: PageUser, db_session: SessionDep
 ) -> HTMLResponse:
     """A persona: traits, style, risk factors, narrative, quotes, top topics and members."""
-    persona = service.get_persona(db_session=db_session, persona_id=persona_id)
+    persona = personas_service.get(db_session=db_session, persona_id=persona_id)
     members, total = service.persona_members(
         db_session=db_session, persona_id=persona_id, visible_to=principal, limit=MEMBERS_SHOWN
     )
