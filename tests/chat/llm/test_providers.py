@@ -1,5 +1,6 @@
 """The provider wire formats, against recorded exchanges of each API."""
 
+import sys
 from collections.abc import Callable
 
 import httpx2
@@ -14,6 +15,7 @@ from cspersona.chat.llm.providers import (
     ProviderError,
     ProviderTimeout,
 )
+from cspersona.exceptions import ConfigError
 from tests.chat.llm.replay import Replay
 
 PROMPT = Prompt(
@@ -124,3 +126,10 @@ def test_a_refused_request_is_not_retryable() -> None:
 
     assert not raised.value.retryable
     assert "model not found" in raised.value.message
+
+
+def test_a_missing_sdk_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "anthropic", None)  # what an uninstalled package looks like
+
+    with pytest.raises(ConfigError, match=r"cspersona\[llm\]"):
+        AnthropicProvider(model="m", api_key=None, base_url=None, timeout_seconds=1)

@@ -5,6 +5,7 @@ Each provider turns a :class:`Prompt` into one request of its SDK and maps the S
 The SDKs are imported lazily: they belong to the ``llm`` extra.
 """
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,10 +55,16 @@ class LLMProvider(ABC):
         """The answer in pieces as they arrive, then its token usage as the last item."""
 
 
-class OpenAICompatibleProvider(LLMProvider):
-    """Any endpoint that speaks OpenAI's chat-completions format, through the ``openai`` SDK."""
+class SdkProvider(LLMProvider):
+    """A provider reached through its vendor's SDK, imported only when configured.
 
-    name = "openai"
+    The SDK's own retries are off because ours wrap every provider alike.
+    """
+
+    sdk_module: str
+    client_class: str
+    # Local OpenAI-compatible servers need no key, but the SDK refuses to start without one.
+    default_api_key: str | None = None
 
     def __init__(
         self,
@@ -68,22 +75,30 @@ class OpenAICompatibleProvider(LLMProvider):
         timeout_seconds: float,
         http_client: Any = None,
     ) -> None:
-        """Build the SDK client; its own retries are off because ours wrap every provider."""
+        """Import the SDK and build its client; ``http_client`` lets tests replay exchanges."""
         super().__init__(model=model)
         try:
-            import openai
+            self._sdk: Any = importlib.import_module(self.sdk_module)
         except ImportError:
             raise ConfigError(
-                f"llm_provider 'openai' needs the openai SDK; {INSTALL_HINT}"
+                f"llm_provider {self.name!r} needs the {self.sdk_module} SDK; {INSTALL_HINT}"
             ) from None
-        self._sdk: Any = openai
-        self._client: Any = openai.OpenAI(
-            api_key=api_key or "not-needed",
+        self._client: Any = getattr(self._sdk, self.client_class)(
+            api_key=api_key or self.default_api_key,
             base_url=base_url,
             timeout=timeout_seconds,
             max_retries=0,
             http_client=http_client,
         )
+
+
+class OpenAICompatibleProvider(SdkProvider):
+    """Any endpoint that speaks OpenAI's chat-completions format, through the ``openai`` SDK."""
+
+    name = "openai"
+    sdk_module = "openai"
+    client_class = "OpenAI"
+    default_api_key = "not-needed"
 
     def _messages(self, prompt: Prompt) -> list[dict[str, str]]:
         system = [{"role": "system", "content": prompt.system}] if prompt.system else []
@@ -124,36 +139,12 @@ class OpenAICompatibleProvider(LLMProvider):
         yield usage
 
 
-class AnthropicProvider(LLMProvider):
+class AnthropicProvider(SdkProvider):
     """Anthropic's Messages API through the ``anthropic`` SDK."""
 
     name = "anthropic"
-
-    def __init__(
-        self,
-        *,
-        model: str,
-        api_key: str | None,
-        base_url: str | None,
-        timeout_seconds: float,
-        http_client: Any = None,
-    ) -> None:
-        """Build the SDK client with its own retries off."""
-        super().__init__(model=model)
-        try:
-            import anthropic
-        except ImportError:
-            raise ConfigError(
-                f"llm_provider 'anthropic' needs the anthropic SDK; {INSTALL_HINT}"
-            ) from None
-        self._sdk: Any = anthropic
-        self._client: Any = anthropic.Anthropic(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout_seconds,
-            max_retries=0,
-            http_client=http_client,
-        )
+    sdk_module = "anthropic"
+    client_class = "Anthropic"
 
     def _request(self, prompt: Prompt) -> dict[str, Any]:
         """The Messages request; the current API takes no temperature, so none is sent."""
