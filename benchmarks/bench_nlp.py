@@ -2,7 +2,8 @@
 
 Prints one JSON line per figure set: sentiment macro-F1 and accuracy on the airline tweets
 (evaluation only; never trained on), emotion macro-F1 on GoEmotions dev under our mapping, topic
-NMI on banking77-test (k=77 and auto; default and, when installed, embeddings), and speed of the
+NMI on banking77-test (k=77 and auto; static vectors (the default), TF-IDF with LSA and, when
+installed, MiniLM embeddings), and speed of the
 full default analyser set (messages/s in memory, and the default world analysed into SQLite).
 
     .venv/bin/python benchmarks/bench_nlp.py [--skip-world] [--skip-embeddings]
@@ -181,6 +182,7 @@ def main() -> None:
     engine = NlpEngine(settings=load_settings())
     airline(engine)
     emotions()
+    topics("static")
     topics("tfidf")
     if not arguments.skip_embeddings:
         try:

@@ -175,10 +175,10 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(
         default=2000, ge=1, le=100_000, description="Messages analysed and stored per batch."
     )
-    topics_backend: Literal["tfidf", "embeddings"] = Field(
-        default="tfidf",
-        description="Topic discovery's text representation: TF-IDF with LSA, or MiniLM "
-        "sentence embeddings (`embeddings` extra).",
+    topics_backend: Literal["static", "tfidf", "embeddings"] = Field(
+        default="static",
+        description="Topic discovery's text representation: packaged static MiniLM word-piece "
+        "vectors, TF-IDF with LSA, or full MiniLM sentence embeddings (`embeddings` extra).",
     )
 
     llm_provider: Literal["offline", "openai", "anthropic"] = Field(

@@ -21,11 +21,14 @@ def corpus() -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+@pytest.mark.parametrize("representation", ["static", "tfidf"])
 @pytest.mark.parametrize("clustering", ["spectral", "ward"])
-def test_every_text_gets_one_of_k_topics_that_follow_the_themes(clustering: str) -> None:
+def test_every_text_gets_one_of_k_topics_that_follow_the_themes(
+    clustering: str, representation: str
+) -> None:
     texts, labels = corpus()
 
-    model = TopicModel(3, clustering=clustering).fit(texts)  # type: ignore[arg-type]
+    model = TopicModel(3, clustering=clustering, representation=representation).fit(texts)  # type: ignore[arg-type]
 
     assert len(model.labels_) == len(texts)
     assert sorted(topic.size for topic in model.topics_) == [30, 30, 30]

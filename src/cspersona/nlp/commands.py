@@ -135,7 +135,8 @@ def discover(
         typer.Option(help="Field with known topics: learn them and label the records without."),
     ] = None,
     backend: Annotated[
-        str | None, typer.Option(help="tfidf or embeddings (default CSPERSONA_TOPICS_BACKEND).")
+        str | None,
+        typer.Option(help="static, tfidf or embeddings (default CSPERSONA_TOPICS_BACKEND)."),
     ] = None,
 ) -> None:
     """Give every JSONL record a "topic" and "topic_name"; print the topic table on stderr.
@@ -143,11 +144,12 @@ def discover(
     Example: cspersona topics discover tickets.jsonl --k auto > tickets-with-topics.jsonl
     """
     from cspersona.nlp.cleaning import clean_text
-    from cspersona.nlp.topics import TopicCategoriser, TopicModel
+    from cspersona.nlp.topics import REPRESENTATIONS, TopicCategoriser, TopicModel
 
     representation = backend or get_settings().topics_backend
-    if representation not in ("tfidf", "embeddings"):
-        raise BadInput(f"--backend must be tfidf or embeddings, not {representation!r}")
+    if representation not in REPRESENTATIONS:
+        choices = ", ".join(REPRESENTATIONS)
+        raise BadInput(f"--backend must be one of {choices}, not {representation!r}")
     with open_input(source) as handle:
         records = [record for record, _ in read_jsonl(handle, field=text_field)]
     texts = [clean_text(str(record[text_field])) for record in records]

@@ -1,16 +1,17 @@
 """Topic discovery: every text gets a topic, each topic a readable name from its key phrases.
 
-Representation (TF-IDF of words and characters reduced by LSA, or MiniLM sentence embeddings),
-then spectral clustering on the nearest-neighbour graph of the unit vectors (Ward's tree chooses
-k by silhouette when asked), fitted on at most ``max_cluster_docs`` texts with the rest joining
-the nearest centroid, so there is no outlier bin; class-based TF-IDF names the topics.
+Representation (static MiniLM word-piece vectors, TF-IDF of words and characters reduced by LSA,
+or MiniLM sentence embeddings), then spectral clustering on the nearest-neighbour graph of the
+unit vectors (Ward's tree chooses k by silhouette when asked), fitted on at most
+``max_cluster_docs`` texts with the rest joining the nearest centroid, so there is no outlier
+bin; class-based TF-IDF names the topics.
 With labelled examples, :class:`TopicCategoriser` learns the labels instead.
 """
 
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -24,8 +25,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import normalize
 
 from cspersona.exceptions import BadInput, ConfigError
+from cspersona.nlp.static_vectors import load_static_vectors
 
-Representation = Literal["tfidf", "embeddings"]
+Representation = Literal["static", "tfidf", "embeddings"]
+REPRESENTATIONS: tuple[str, ...] = get_args(Representation)
 Clustering = Literal["spectral", "ward"]
 EMBEDDINGS_EXTRA = "pip install 'cspersona[embeddings]'"
 
@@ -118,7 +121,7 @@ class TopicModel:
         self,
         n_topics: int | None = None,
         *,
-        representation: Representation = "tfidf",
+        representation: Representation = "static",
         clustering: Clustering = "spectral",
         neighbours: int = 10,
         dimensions: int = 150,
@@ -138,6 +141,8 @@ class TopicModel:
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """The texts in the chosen representation, unit length."""
+        if self.representation == "static":
+            return load_static_vectors().encode(texts)
         if self.representation == "embeddings":
             return embedding_vectors(texts)
         return lsa_vectors(texts, dimensions=self.dimensions, random_state=self.random_state)
