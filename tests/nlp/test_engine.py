@@ -109,7 +109,7 @@ def test_customer_service_sentiment(engine: NlpEngine, text: str, label: str) ->
 
 
 def test_versions_name_every_analyser(engine: NlpEngine) -> None:
-    assert engine.versions["sentiment"] == "linear@1"
+    assert engine.versions["sentiment"] == "linear@2"
     assert set(engine.versions) == {
         "sentiment",
         "emotions",

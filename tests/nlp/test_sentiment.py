@@ -2,7 +2,12 @@ from pathlib import Path
 
 import pytest
 
-from cspersona.nlp.sentiment import LinearSentiment, TransformersSentiment, VaderSentiment
+from cspersona.nlp.sentiment import (
+    LinearSentiment,
+    TransformersSentiment,
+    VaderSentiment,
+    clauses,
+)
 
 
 def test_vader_uses_the_customary_band() -> None:
@@ -19,6 +24,32 @@ def test_linear_scores_lie_in_range_and_follow_the_label() -> None:
     assert [result.label for result in results] == ["negative", "neutral", "positive"]
     assert results[0].score < 0 < results[2].score
     assert all(-1 <= result.score <= 1 for result in results)
+
+
+def test_clauses_split_sentences_lines_and_contrasts() -> None:
+    assert clauses("Thanks for the reply. The export still fails!\nAny news?") == [
+        "Thanks for the reply.",
+        "The export still fails!",
+        "Any news?",
+    ]
+    assert clauses("Great call, but it is wrong") == ["Great call,", "it is wrong"]
+    assert clauses("One sentence only.") == ["One sentence only."]
+    assert clauses("Fine. :)") == ["Fine. :)"]
+
+
+def test_a_complaint_outweighs_the_politeness_around_it() -> None:
+    polite_complaint = (
+        "Thanks so much for the quick reply, really appreciate it. "
+        "Unfortunately the export is still broken and we have been waiting for a week."
+    )
+    analyzer = LinearSentiment()
+
+    (result,) = analyzer.analyze([polite_complaint])
+    whole_text_only = analyzer._probabilities(analyzer._model.featurise([polite_complaint]))
+
+    assert whole_text_only.argmax() != 0  # the politeness alone would hide the complaint
+    assert result.label == "negative"
+    assert result.score < 0
 
 
 def tiny_model(folder: Path) -> Path:

@@ -45,7 +45,7 @@ class LinearEmotions(Analyzer[dict[str, float]]):
 
     task = "emotions"
     name = "linear"
-    version = "1"
+    version = "2"
 
     def load(self) -> None:
         """Read the packaged model."""

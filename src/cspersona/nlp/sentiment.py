@@ -1,5 +1,6 @@
 """Sentiment analysers: a label (negative, neutral, positive) and a score in [-1, 1] per text."""
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -23,6 +24,14 @@ class Sentiment(NamedTuple):
 
 
 NEUTRAL_SENTIMENT = Sentiment("neutral", 0.0)
+# Sentence ends, line breaks and the contrastive turn of "thanks, but ...".
+_CLAUSE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+|\s+(?:but|however|though)\s+", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """The sentences and contrastive clauses of ``text`` that have words; the text if only one."""
+    parts = [part for part in _CLAUSE_BREAK.split(text) if has_words(part)]
+    return parts if len(parts) > 1 else [text]
 
 
 def _from_probabilities(probabilities: np.ndarray) -> list[Sentiment]:
@@ -36,15 +45,18 @@ def _from_probabilities(probabilities: np.ndarray) -> list[Sentiment]:
 
 
 class LinearSentiment(Analyzer[Sentiment]):
-    """TF-IDF words and characters plus VADER scores into logistic regression, packaged.
+    """TF-IDF words, VADER scores and complaint cues into logistic regression, packaged.
 
-    Trained on GoEmotions sentiment groups, customer-service phrases and synthetic support
-    messages (``python -m cspersona.nlp.training``); see docs/nlp.md for its figures.
+    In support conversations a complaint outweighs the politeness around it ("Thanks for the
+    quick reply, but the export is still broken" is a complaint), so a text is as negative as its
+    most negative clause. Trained on GoEmotions sentiment groups, banking77 queries,
+    customer-service phrases and synthetic support messages (``python -m cspersona.nlp.training``);
+    see docs/nlp.md for its figures.
     """
 
     task = "sentiment"
     name = "linear"
-    version = "1"
+    version = "2"
 
     def load(self) -> None:
         """Read the packaged model."""
@@ -56,12 +68,31 @@ class LinearSentiment(Analyzer[Sentiment]):
         """One feature matrix (shared with the emotion heads); texts without words are neutral."""
         if not texts:
             return []
-        probabilities = self._model.sentiment.predict_proba(self._model.transform(texts))
-        results = _from_probabilities(probabilities[:, self._columns])
+        probabilities = self._probabilities(self._model.transform(texts))
+        probabilities[:, 0] = np.maximum(probabilities[:, 0], self._clause_negativity(texts))
+        results = _from_probabilities(probabilities)
         return [
             result if has_words(text) else NEUTRAL_SENTIMENT
             for text, result in zip(texts, results, strict=True)
         ]
+
+    def _probabilities(self, features: Any) -> np.ndarray:
+        """Negative, neutral and positive probabilities, in ``LABELS`` order."""
+        return np.asarray(self._model.sentiment.predict_proba(features))[:, self._columns]
+
+    def _clause_negativity(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's highest clause P(negative); 0 for texts of one clause."""
+        owners, parts = [], []
+        for index, text in enumerate(texts):
+            text_clauses = clauses(text)
+            if len(text_clauses) > 1:
+                owners.extend([index] * len(text_clauses))
+                parts.extend(text_clauses)
+        negativity = np.zeros(len(texts))
+        if parts:
+            features = self._model.featurise(parts)
+            np.maximum.at(negativity, owners, self._probabilities(features)[:, 0])
+        return negativity
 
 
 class VaderSentiment(Analyzer[Sentiment]):

@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from cspersona.catalogue.models import load_catalogue
 from cspersona.nlp.cleaning import clean_text
 from cspersona.nlp.emotions import EMOTIONS, GOEMOTIONS_MAPPING
-from cspersona.nlp.textmodels import LinearTextModel, text_features
+from cspersona.nlp.textmodels import LinearTextModel, text_features, without_mentions
 from cspersona.nlp.training.phrases import customer_service_examples
 from cspersona.synth.world import World
 
@@ -92,8 +92,8 @@ def phrase_examples() -> list[Example]:
 def fit_model(examples: list[Example], *, seed: int = 13) -> LinearTextModel:
     """Fit the shared features and every head on ``examples``."""
     random.Random(seed).shuffle(examples)
-    texts = [clean_text(example.text) for example in examples]
-    features = text_features(with_vader=True)
+    texts = [without_mentions(clean_text(example.text)) for example in examples]
+    features = text_features()
     matrix = features.fit_transform(texts)
     labelled = [index for index, example in enumerate(examples) if example.sentiment]
     sentiment = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced")
