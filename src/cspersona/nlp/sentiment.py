@@ -49,9 +49,9 @@ class LinearSentiment(Analyzer[Sentiment]):
 
     In support conversations a complaint outweighs the politeness around it ("Thanks for the
     quick reply, but the export is still broken" is a complaint), so a text is as negative as its
-    most negative clause. Trained on GoEmotions sentiment groups, banking77 queries,
-    customer-service phrases and synthetic support messages (``python -m cspersona.nlp.training``);
-    see docs/nlp.md for its figures.
+    most negative clause (texts negative as a whole are not split again). Trained on GoEmotions
+    sentiment groups, banking77 queries, customer-service phrases and synthetic support messages
+    (``python -m cspersona.nlp.training``); see docs/nlp.md for its figures.
     """
 
     task = "sentiment"
@@ -69,7 +69,11 @@ class LinearSentiment(Analyzer[Sentiment]):
         if not texts:
             return []
         probabilities = self._probabilities(self._model.transform(texts))
-        probabilities[:, 0] = np.maximum(probabilities[:, 0], self._clause_negativity(texts))
+        # A text already negative as a whole stays negative; only the others are read by clause.
+        undecided = np.flatnonzero(probabilities.argmax(axis=1) != 0)
+        probabilities[undecided, 0] = np.maximum(
+            probabilities[undecided, 0], self._clause_negativity([texts[i] for i in undecided])
+        )
         results = _from_probabilities(probabilities)
         return [
             result if has_words(text) else NEUTRAL_SENTIMENT
