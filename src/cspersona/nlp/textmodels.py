@@ -48,9 +48,9 @@ class VaderFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
 # Support language that says "problem" in plain words ("still waiting", "on hold for an hour",
 # "third time I ask", "cancelled"): general sentiment corpora rarely teach these, so each family
-# is one feature the heads can weigh.
+# is one feature the heads can weigh. Lower case: texts are lowered once, faster than IGNORECASE.
 COMPLAINT_CUES = tuple(
-    re.compile(pattern, re.IGNORECASE)
+    re.compile(pattern)
     for pattern in (
         r"\bstill\b",
         r"\bagain\b",
@@ -78,7 +78,8 @@ class ComplaintCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, texts: Any) -> csr_matrix:
         """One column per cue family."""
         rows = [
-            [min(len(cue.findall(text)), MAX_CUE_COUNT) for cue in COMPLAINT_CUES] for text in texts
+            [min(len(cue.findall(text)), MAX_CUE_COUNT) for cue in COMPLAINT_CUES]
+            for text in map(str.lower, texts)
         ]
         counts = np.asarray(rows, dtype=np.float64).reshape(-1, len(COMPLAINT_CUES))
         return csr_matrix(counts / MAX_CUE_COUNT)
