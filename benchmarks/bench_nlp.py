@@ -115,7 +115,7 @@ def speed(engine: NlpEngine) -> None:
         for customer in world.plan()
         for message in world.build(customer).data.get("messages", [])
     ][:10_000]
-    engine.analyze(texts[:100])  # load every analyser first
+    engine.analyze(texts[:2000])  # start the workers and load every analyser first
     started = time.perf_counter()
     for start in range(0, len(texts), 2000):
         engine.analyze(texts[start : start + 2000])
@@ -127,6 +127,7 @@ def speed(engine: NlpEngine) -> None:
                 "messages": len(texts),
                 "messages_per_second": round(len(texts) / seconds),
                 "versions": engine.versions,
+                "workers": engine.workers,
                 "load_average": load_average(),
             }
         )
@@ -179,19 +180,23 @@ def main() -> None:
     parser.add_argument("--skip-world", action="store_true", help="skip the default world run")
     parser.add_argument("--skip-embeddings", action="store_true", help="skip MiniLM topics")
     arguments = parser.parse_args()
-    engine = NlpEngine(settings=load_settings())
-    airline(engine)
-    emotions()
-    topics("static")
-    topics("tfidf")
-    if not arguments.skip_embeddings:
-        try:
-            import sentence_transformers  # noqa: F401
-        except ImportError:
-            print(json.dumps({"figure": "topics_banking77_test", "skipped": "no embeddings extra"}))
-        else:
-            topics("embeddings")
-    speed(engine)
+    with NlpEngine(settings=load_settings()) as engine:
+        airline(engine)
+        emotions()
+        topics("static")
+        topics("tfidf")
+        if not arguments.skip_embeddings:
+            try:
+                import sentence_transformers  # noqa: F401
+            except ImportError:
+                print(
+                    json.dumps(
+                        {"figure": "topics_banking77_test", "skipped": "no embeddings extra"}
+                    )
+                )
+            else:
+                topics("embeddings")
+        speed(engine)
     if not arguments.skip_world:
         world_run()
 

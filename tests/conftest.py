@@ -47,6 +47,8 @@ def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CSPERSONA_DATA_DIR", str(tmp_path / "data"))
+    # Tests run two at a time already; NLP worker processes are tested where they are the point.
+    monkeypatch.setenv("CSPERSONA_NLP_WORKERS", "1")
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()

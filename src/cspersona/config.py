@@ -175,6 +175,13 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(
         default=2000, ge=1, le=100_000, description="Messages analysed and stored per batch."
     )
+    nlp_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Processes that share each large batch of NLP analysis (1: analyse in the "
+        "calling process). Each loads its own models (about 300 MB).",
+    )
     topics_backend: Literal["static", "tfidf", "embeddings"] = Field(
         default="static",
         description="Topic discovery's text representation: packaged static MiniLM word-piece "

@@ -137,3 +137,22 @@ def test_an_unknown_task_is_refused() -> None:
 
     with pytest.raises(ConfigError, match="sarcasm"):
         NlpEngine(AnalyzerRegistry([sentiment]), settings=get_settings())
+
+
+def test_worker_processes_give_the_same_results_as_one_process() -> None:
+    texts = [
+        "Thanks for the quick fix, but the Salesforce sync is still failing with HTTP 429!",
+        "Can we upgrade to the Enterprise plan before 2026-12-01? Budget is $40,000.",
+        "La exportación falla otra vez desde la versión 2.3.1, es urgente.",
+        "",
+        "Brilliant support as always, thank you 🙏",
+    ] * 3
+    in_process = NlpEngine(settings=get_settings(), workers=1).analyze(texts)
+
+    with NlpEngine(settings=get_settings(), workers=2) as engine:
+        engine.parallel_min_texts = 4
+        in_workers = engine.analyze(texts)
+        assert engine._pool is not None
+
+    assert engine._pool is None
+    assert in_workers == in_process

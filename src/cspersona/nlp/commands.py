@@ -65,11 +65,8 @@ def analyze(
     from cspersona.nlp.engine import NlpEngine, default_registry
 
     settings = get_settings()
-    engine = NlpEngine(
-        default_registry(settings, catalogue=load_catalogue(settings.catalogue_path)),
-        settings=settings,
-    )
-    with open_input(source) as handle:
+    registry = default_registry(settings, catalogue=load_catalogue(settings.catalogue_path))
+    with NlpEngine(registry, settings=settings) as engine, open_input(source) as handle:
         records = read_jsonl(handle, field=text_field)
         while batch := list(itertools.islice(records, BATCH)):
             results = engine.analyze([text for _, text in batch])

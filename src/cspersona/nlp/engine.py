@@ -1,7 +1,15 @@
-"""The NLP engine: runs a registry of analysers over cleaned texts, one result per text."""
+"""The NLP engine: runs a registry of analysers over cleaned texts, one result per text.
 
+Large batches are shared among worker processes (``CSPERSONA_NLP_WORKERS``): the analysers are
+pure Python and Cython under the GIL, so processes, not threads, are what use a second core.
+"""
+
+import multiprocessing
+import pickle
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 from cspersona.catalogue.models import Catalogue, load_catalogue
@@ -78,14 +86,31 @@ def default_registry(
 
 
 class NlpEngine:
-    """Cleans texts and runs each registered analyser on the whole batch."""
+    """Cleans texts and runs each registered analyser on the whole batch.
 
-    def __init__(self, registry: AnalyzerRegistry | None = None, *, settings: Settings) -> None:
-        """Run ``registry``, or the analysers ``settings`` choose."""
+    With ``workers`` above 1, batches of at least ``parallel_min_texts`` are split among that
+    many worker processes, each with its own copy of the (unloaded) registry; smaller batches run
+    here. Close the engine (or use it as a context manager) to stop the workers.
+    """
+
+    parallel_min_texts = 1000
+
+    def __init__(
+        self,
+        registry: AnalyzerRegistry | None = None,
+        *,
+        settings: Settings,
+        workers: int | None = None,
+    ) -> None:
+        """Run ``registry``, or the analysers ``settings`` choose, in ``workers`` processes."""
         self.registry = registry if registry is not None else default_registry(settings)
         unknown = set(self.registry.tasks) - set(TASKS)
         if unknown:
             raise ConfigError(f"no such NLP task: {', '.join(sorted(unknown))}; tasks are {TASKS}")
+        self.workers = workers if workers is not None else settings.nlp_workers
+        # Pickled now, before any analyser loads its models: workers load their own.
+        self._pickled_registry = pickle.dumps(self.registry) if self.workers > 1 else b""
+        self._pool: ProcessPoolExecutor | None = None
 
     @property
     def versions(self) -> dict[str, str]:
@@ -94,13 +119,68 @@ class NlpEngine:
 
     def analyze(self, texts: Sequence[str]) -> list[TextAnalysis]:
         """One :class:`TextAnalysis` per text, in order."""
-        cleaned = [clean_text(text) for text in texts]
-        results = [TextAnalysis(cleaned_text=text) for text in cleaned]
-        if not cleaned:
-            return results
-        for task in self.registry.tasks:
-            analyzer = self.registry.get(task)
-            assert analyzer is not None
-            for result, value in zip(results, analyzer.analyze(cleaned), strict=True):
-                setattr(result, task, value)
+        if self.workers > 1 and len(texts) >= self.parallel_min_texts:
+            return self._analyze_in_workers(texts)
+        return analyze_with(self.registry, texts)
+
+    def _analyze_in_workers(self, texts: Sequence[str]) -> list[TextAnalysis]:
+        """Contiguous shares of ``texts``, one per worker, results in order."""
+        if self._pool is None:
+            # spawn, not fork: lingua and torch start threads that a forked child cannot use.
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self._pickled_registry,),
+            )
+        share = -(-len(texts) // self.workers)
+        shares = [list(texts[start : start + share]) for start in range(0, len(texts), share)]
+        return [result for part in self._pool.map(_analyze_in_worker, shares) for result in part]
+
+    def close(self) -> None:
+        """Stop the worker processes, if any started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> "NlpEngine":
+        """Use as ``with NlpEngine(...) as engine:`` to stop workers on leaving."""
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """Stop the workers."""
+        self.close()
+
+
+def analyze_with(registry: AnalyzerRegistry, texts: Sequence[str]) -> list[TextAnalysis]:
+    """Clean ``texts`` and run every analyser of ``registry`` on them, in this process."""
+    cleaned = [clean_text(text) for text in texts]
+    results = [TextAnalysis(cleaned_text=text) for text in cleaned]
+    if not cleaned:
         return results
+    for task in registry.tasks:
+        analyzer = registry.get(task)
+        assert analyzer is not None
+        for result, value in zip(results, analyzer.analyze(cleaned), strict=True):
+            setattr(result, task, value)
+    return results
+
+
+_worker_registry: AnalyzerRegistry | None = None
+
+
+def _start_worker(pickled_registry: bytes) -> None:
+    """Give this worker process its own registry; analysers load on their first batch."""
+    global _worker_registry
+    _worker_registry = pickle.loads(pickled_registry)
+
+
+def _analyze_in_worker(texts: list[str]) -> list[TextAnalysis]:
+    """One share of a batch, analysed in a worker process."""
+    assert _worker_registry is not None, "worker started without a registry"
+    return analyze_with(_worker_registry, texts)

@@ -72,7 +72,7 @@ class LinearSentiment(Analyzer[Sentiment]):
         # A text already negative as a whole stays negative; only the others are read by clause.
         undecided = np.flatnonzero(probabilities.argmax(axis=1) != 0)
         probabilities[undecided, 0] = np.maximum(
-            probabilities[undecided, 0], self._clause_negativity([texts[i] for i in undecided])
+            probabilities[undecided, 0], self._clause_negativity([texts[int(i)] for i in undecided])
         )
         results = _from_probabilities(probabilities)
         return [

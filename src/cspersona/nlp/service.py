@@ -52,7 +52,15 @@ def analyze_pending(
 
     Re-analysed messages keep their topic; their other fields are replaced.
     """
-    engine = engine or engine_for(db_session=db_session, settings=settings)
+    if engine is None:
+        with engine_for(db_session=db_session, settings=settings) as own_engine:
+            return analyze_pending(
+                db_session=db_session,
+                settings=settings,
+                progress=progress,
+                batch_size=batch_size,
+                engine=own_engine,
+            )
     versions = engine.versions
     pending = pending_message_ids(db_session=db_session, versions=versions)
     done = 0
