@@ -180,7 +180,7 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description="Processes that share each large batch of NLP analysis (1: analyse in the "
-        "calling process). Each loads its own models (about 300 MB).",
+        "calling process). Each worker loads its own copy of the models.",
     )
     topics_backend: Literal["static", "tfidf", "embeddings"] = Field(
         default="static",
