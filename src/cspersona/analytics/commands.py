@@ -3,7 +3,6 @@
 import typer
 from rich.table import Table
 
-from cspersona.analytics import service
 from cspersona.analytics.schemas import CustomerSummary, Evidence
 from cspersona.cli.common import console, database_session
 from cspersona.cli.errors import DomainErrorGroup
@@ -28,6 +27,8 @@ def show(
 
     Example: cspersona customers show 42 --as-of 2025-06-01
     """
+    from cspersona.analytics import service  # pandas: loaded when the command runs
+
     with database_session() as db_session:
         summary = service.customer_summary(
             db_session=db_session, customer_id=customer_id, as_of=parse_as_of(as_of)
