@@ -12,7 +12,6 @@ from cspersona.cli.common import console, database_session
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.exceptions import BadInput, NotFound
-from cspersona.ingest.pii.anonymizer import PiiRedactor
 from cspersona.personas.models import Persona
 
 QUIT = {"/quit", "/exit", "/end"}
@@ -159,6 +158,7 @@ def export_finetune(
     Example: cspersona chat export-finetune --format openai --out data/finetune.jsonl
     """
     from cspersona.chat import service
+    from cspersona.ingest.pii.anonymizer import PiiRedactor
 
     settings = get_settings()
     redactor = PiiRedactor.from_settings(settings, operator="replace")
