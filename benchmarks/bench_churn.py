@@ -43,7 +43,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.evaluation import TruthCollector, add_truth_analysis
-from cspersona.analytics.features import customer_features
 from cspersona.catalogue.models import load_catalogue
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
@@ -255,7 +254,7 @@ def synthetic(seed: int, scale: float) -> None:
             add_truth_analysis(db_session=db_session, message_truth=truth.by_id("messages"))
             db_session.commit()
             generated = time.perf_counter() - started
-            training = build_training_set(db_session=db_session, features=customer_features)
+            training = build_training_set(db_session=db_session)
             built = time.perf_counter() - started - generated
             customers = dict(db_session.execute(select(Customer.id, Customer.external_id)).all())
             lives = lifelines(db_session=db_session)

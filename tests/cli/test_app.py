@@ -40,6 +40,23 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     assert "Example: cspersona " + command[0] in result.stdout
 
 
+def test_importing_the_cli_leaves_the_heavy_libraries_out() -> None:
+    """Commands import their services when they run, so every command and --help start fast."""
+    heavy = ("pandas", "sklearn", "scipy", "numpy", "fastapi", "uvicorn")
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys, cspersona.cli; print(*(m for m in {heavy!r} if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert loaded.stdout.split() == []
+
+
 def test_db_upgrade_then_current_reports_head(database_factory: DatabaseFactory) -> None:
     env = {"CSPERSONA_DATABASE_URL": database_factory.create()}
 

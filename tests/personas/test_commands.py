@@ -9,6 +9,7 @@ from cspersona.cli import app
 from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.personas.clustering import CLUSTERERS
 from tests.factories import add_book, add_persona
 
 runner = CliRunner()
@@ -69,3 +70,10 @@ def test_errors_are_one_line(persona_id: int) -> None:
     assert "personas need at least 10 customers" in too_few.stderr
     assert overlay.exit_code == 2
     assert "no industry overlay for 'Mining'" in overlay.stderr
+
+
+def test_build_help_names_every_clusterer() -> None:
+    """The help lists them as text: reading them from the model would load scikit-learn."""
+    result = runner.invoke(app, ["personas", "build", "--help"], terminal_width=200)
+
+    assert all(name in result.stdout for name in CLUSTERERS)

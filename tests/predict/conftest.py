@@ -9,7 +9,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from cspersona.analytics import evaluation
-from cspersona.analytics.features import customer_features
 from cspersona.catalogue.models import load_catalogue
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
@@ -44,6 +43,6 @@ def churn_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChurnWorld
     with Session(engine) as db_session:
         evaluation.add_truth_analysis(db_session=db_session, message_truth=truth.by_id("messages"))
         db_session.commit()
-        training = build_training_set(db_session=db_session, features=customer_features)
+        training = build_training_set(db_session=db_session)
     yield ChurnWorld(engine=engine, customers=truth.by_id("customers"), training=training)
     engine.dispose()

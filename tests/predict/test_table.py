@@ -9,12 +9,27 @@ from cspersona.exceptions import BadInput
 from cspersona.predict.table import (
     TableSpec,
     TimeUnit,
+    is_missing,
     parse_churn_label,
     parse_days,
     parse_time_unit,
     read_csv,
     split_table,
 )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([1.5, np.nan, -1.0, np.inf, 0.0]),
+        pd.Series([0, -1, 7]),
+        pd.Series([1, None, 3], dtype="Int64"),
+        pd.Series([True, False]),
+    ],
+)
+def test_numbers_are_missing_where_their_text_would_be(values: pd.Series) -> None:
+    """Numeric columns skip the text check: it could only find what isna already finds."""
+    assert is_missing(values).tolist() == is_missing(values.astype(object)).tolist()
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.history import History
 from cspersona.customers.models import LifecycleEvent, LifecycleKind, UsageDaily
 from cspersona.exceptions import BadInput
 from cspersona.predict.training_set import (
@@ -57,14 +57,10 @@ def book(db_session: Session) -> dict[str, int]:
     return ids
 
 
-def last_usage_features(*, db_session: Session, as_of: datetime | None) -> pd.DataFrame:
-    """A feature function in the analytics contract: last active users strictly before as_of."""
-    query = select(UsageDaily.customer_id, UsageDaily.day, UsageDaily.active_users)
-    if as_of is not None:
-        query = query.where(UsageDaily.day < as_of.date())
-    rows = pd.DataFrame(db_session.execute(query).all(), columns=["customer_id", "day", "users"])
-    last = rows.sort_values("day").groupby("customer_id").last()
-    return pd.DataFrame({"active_users_last": last["users"].astype(float)})
+def last_usage_features(history: History) -> pd.DataFrame:
+    """A feature function in the analytics contract: the last active users the history knows."""
+    last = history.usage.groupby("customer_id")["active_users"].last()
+    return pd.DataFrame({"active_users_last": last})
 
 
 def test_lifelines_know_starts_churns_and_the_end_of_the_data(

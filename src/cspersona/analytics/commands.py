@@ -1,13 +1,16 @@
 """``cspersona customers show``: one customer's patterns, segment and churn signals."""
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
-from cspersona.analytics import service
-from cspersona.analytics.schemas import CustomerSummary, Evidence
 from cspersona.cli.common import console, database_session
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.pipeline.commands import parse_as_of
+
+if TYPE_CHECKING:
+    from cspersona.analytics.schemas import CustomerSummary, Evidence
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -28,6 +31,8 @@ def show(
 
     Example: cspersona customers show 42 --as-of 2025-06-01
     """
+    from cspersona.analytics import service  # pandas: loaded when the command runs
+
     with database_session() as db_session:
         summary = service.customer_summary(
             db_session=db_session, customer_id=customer_id, as_of=parse_as_of(as_of)
@@ -38,7 +43,7 @@ def show(
     print_summary(summary)
 
 
-def print_summary(summary: CustomerSummary) -> None:
+def print_summary(summary: "CustomerSummary") -> None:
     """The summary as terminal tables."""
     when = summary.as_of.date().isoformat() if summary.as_of else "now"
     console.print(f"[bold]{summary.company_name}[/bold] (customer {summary.customer_id}, {when})")
@@ -72,7 +77,7 @@ def print_summary(summary: CustomerSummary) -> None:
     console.print(signals)
 
 
-def describe(item: Evidence) -> str:
+def describe(item: "Evidence") -> str:
     """One line of evidence: what, how much, when, and the words."""
     parts = [item.label]
     if item.value is not None:

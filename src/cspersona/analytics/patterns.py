@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 
 from cspersona.analytics.history import History
-from cspersona.analytics.text_style import text_measures
 from cspersona.conversations.models import InteractionType
 
 CHANNELS = ("email", "in_app", "slack", "teams", "api", "phone", "web")
@@ -27,8 +26,8 @@ def hours_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
 def customer_messages(history: History) -> pd.DataFrame:
     """The customers' own messages with their text measures."""
     messages = history.messages
-    mine = messages[messages["author_role"] == "customer"]
-    return pd.concat([mine, text_measures(mine["text"])], axis=1)
+    mine: pd.DataFrame = messages[messages["author_role"] == "customer"]
+    return mine
 
 
 def _shares(frame: pd.DataFrame, column: str, values: tuple[str, ...], prefix: str) -> pd.DataFrame:

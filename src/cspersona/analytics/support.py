@@ -6,20 +6,16 @@ from cspersona.analytics.history import History
 from cspersona.analytics.patterns import STAFF_ROLES, hours_between, observed_periods
 
 SEVERITY = {"low": 1.0, "normal": 2.0, "high": 3.0, "urgent": 4.0}
-# What staff write when they close a ticket; a customer turn after one reopens it.
-CLOSING_PHRASES = (
-    r"(?i)\b(?:marking this as (?:solved|resolved)|clos(?:e|ing) (?:this|the) (?:ticket|one|case)|"
-    r"reply to reopen|replying here reopens|I'll close this|closing this)"
-)
 RECENT_DAYS = 90
 
 
 def reopened(history: History) -> pd.Series:
-    """Per interaction: did the customer write again after it was closed (or declared solved)?"""
+    """Per interaction: did the customer write again after it was closed (or declared solved)?
+
+    A staff turn that says the ticket is closed counts as closing it (``closes_ticket``).
+    """
     messages = history.messages
-    closing = messages["author_role"].isin(STAFF_ROLES) & messages["text"].str.contains(
-        CLOSING_PHRASES, regex=True
-    )
+    closing = messages["author_role"].isin(STAFF_ROLES) & messages["closes_ticket"]
     first_close = messages[closing].groupby("interaction_id")["seq"].min()
     customer = messages[messages["author_role"] == "customer"]
     closed_at = history.interactions.set_index("interaction_id")["closed_at"]

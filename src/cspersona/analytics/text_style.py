@@ -29,6 +29,13 @@ TECHNICAL_TERMS = (
 )
 
 
+# What staff write when they close a ticket; a customer turn after one reopens it.
+CLOSING_PHRASES = (
+    r"(?i)\b(?:marking this as (?:solved|resolved)|clos(?:e|ing) (?:this|the) (?:ticket|one|case)|"
+    r"reply to reopen|replying here reopens|I'll close this|closing this)"
+)
+
+
 def strip_quotes(text: str) -> str:
     """One message without the quoted earlier messages it carries."""
     return QUOTE_PATTERN.split(text, maxsplit=1)[0]
@@ -55,3 +62,9 @@ def text_measures(texts: pd.Series) -> pd.DataFrame:
         },
         index=texts.index,
     )
+
+
+def closes_ticket(texts: pd.Series) -> pd.Series:
+    """Per message: does it say the ticket is closed or solved (:data:`CLOSING_PHRASES`)?"""
+    said: pd.Series = texts.astype(str).str.contains(CLOSING_PHRASES, regex=True)
+    return said

@@ -1,9 +1,7 @@
 """``cspersona serve``: run the API (and, later, the dashboard) with uvicorn."""
 
 import typer
-import uvicorn
 
-from cspersona.api.app import create_app
 from cspersona.cli.common import console, open_database
 from cspersona.config import get_settings
 
@@ -18,6 +16,11 @@ def serve(
 
     Example: cspersona serve --port 8000
     """
+    # The app imports every router and service: only serving needs them.
+    import uvicorn
+
+    from cspersona.api.app import create_app
+
     settings = get_settings()
     open_database().dispose()
     bind_host, bind_port = host or settings.host, port or settings.port

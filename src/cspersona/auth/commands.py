@@ -5,9 +5,7 @@ import json
 import typer
 from pydantic import TypeAdapter, ValidationError
 
-from cspersona.auth import service
 from cspersona.auth.models import Role
-from cspersona.auth.schemas import ApiKeyRead, CsmCreate, StaffCreate, UserCreate, UserRead
 from cspersona.cli.common import console, database_session, print_rows
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
@@ -23,7 +21,8 @@ keys_app = typer.Typer(
 )
 
 LISTING_LIMIT = 10_000
-USER_CREATE: TypeAdapter[CsmCreate | StaffCreate] = TypeAdapter(UserCreate)
+# The service and schemas import FastAPI (pagination, id bounds): each command imports them when
+# it runs, so that `cspersona --help` starts fast.
 
 
 @users_app.command("create")
@@ -39,12 +38,16 @@ def create_user(
 
     Example: cspersona users create dana --role csm --csm-owner "Dana Scully"
     """
+    from cspersona.auth import service
+    from cspersona.auth.schemas import CsmCreate, StaffCreate, UserCreate, UserRead
+
     if role is Role.CSM and not csm_owner:
         raise BadInput("a csm user needs --csm-owner: the customers.csm_owner value they own")
     if role is not Role.CSM and csm_owner:
         raise BadInput(f"only csm users own customers; drop --csm-owner for role {role}")
+    adapter: TypeAdapter[CsmCreate | StaffCreate] = TypeAdapter(UserCreate)
     try:
-        user_in = USER_CREATE.validate_python({"name": name, "role": role, "csm_owner": csm_owner})
+        user_in = adapter.validate_python({"name": name, "role": role, "csm_owner": csm_owner})
     except ValidationError as error:
         first = error.errors()[0]
         raise BadInput(f"{first['loc'][-1]}: {first['msg']}") from None
@@ -63,6 +66,9 @@ def list_users(as_json: bool = typer.Option(False, "--json", help="Print JSON li
 
     Example: cspersona users list --json
     """
+    from cspersona.auth import service
+    from cspersona.auth.schemas import UserRead
+
     with database_session() as db_session:
         users, _total = service.get_all_users(db_session=db_session, limit=LISTING_LIMIT, offset=0)
         rows = [UserRead.model_validate(user) for user in users]
@@ -89,6 +95,9 @@ def create_key(
 
     Example: cspersona keys create dana --label laptop
     """
+    from cspersona.auth import service
+    from cspersona.auth.schemas import ApiKeyRead
+
     with database_session() as db_session:
         user = service.get_user_by_name(db_session=db_session, name=user_name)
         api_key, key = service.create_key(
@@ -114,6 +123,9 @@ def list_keys(
 
     Example: cspersona keys list --user dana
     """
+    from cspersona.auth import service
+    from cspersona.auth.schemas import ApiKeyRead
+
     with database_session() as db_session:
         user_id = (
             service.get_user_by_name(db_session=db_session, name=user_name).id
@@ -144,6 +156,8 @@ def revoke_key(key_id: int = typer.Argument(..., help="The key's id (see `keys l
 
     Example: cspersona keys revoke 3
     """
+    from cspersona.auth import service
+
     with database_session() as db_session:
         api_key = service.revoke_key(db_session=db_session, key_id=key_id)
         revoked_at = api_key.revoked_at

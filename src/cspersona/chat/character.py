@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.nlp.models import MessageAnalysis, Topic
-from cspersona.personas import service as personas_service
 from cspersona.personas.models import PersonaMapping
 
 TRAITS = (
@@ -242,6 +241,10 @@ def load_character(
     *, db_session: Session, persona_id: int
 ) -> tuple[Character, list[MemberMessage]]:
     """The persona's character and the member messages it was measured on."""
+    # Imported here: the persona service loads pandas and scikit-learn, and the CLI imports
+    # this module (through scenarios) at start.
+    from cspersona.personas import service as personas_service
+
     persona = personas_service.get(db_session=db_session, persona_id=persona_id)
     messages = member_messages(db_session=db_session, persona_id=persona_id)
     character = character_from_messages(persona_id=persona.id, name=persona.name, messages=messages)

@@ -6,16 +6,17 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
-from cspersona.chat import finetune, service
+from cspersona.chat import finetune
 from cspersona.chat.scenarios import Scenario, ScoreCard, get_scenario
 from cspersona.cli.common import console, database_session
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.exceptions import BadInput, NotFound
-from cspersona.ingest.pii.anonymizer import PiiRedactor
 from cspersona.personas.models import Persona
 
 QUIT = {"/quit", "/exit", "/end"}
+# The chat service loads the engines, retrieval and personas (pandas, scikit-learn): functions
+# import it when they run, so that `cspersona --help` starts fast.
 
 
 class ChatGroup(DomainErrorGroup):
@@ -41,6 +42,8 @@ scenarios_app = typer.Typer(
 
 def resolve_persona(db_session: Session, persona: str) -> Persona:
     """A current persona by id or by name (any case)."""
+    from cspersona.chat import service
+
     personas = service.current_personas(db_session=db_session)
     for candidate in personas:
         if persona == str(candidate.id) or persona.lower() == candidate.name.lower():
@@ -57,6 +60,8 @@ def _converse(
     lines: list[str] | None,
 ) -> ScoreCard | None:
     """Read CSM messages (from the terminal, or ``lines``) and print the persona's replies."""
+    from cspersona.chat import service
+
     settings = get_settings()
     conversation_id: int | None = None
     pending = list(lines) if lines is not None else None
@@ -152,6 +157,9 @@ def export_finetune(
 
     Example: cspersona chat export-finetune --format openai --out data/finetune.jsonl
     """
+    from cspersona.chat import service
+    from cspersona.ingest.pii.anonymizer import PiiRedactor
+
     settings = get_settings()
     redactor = PiiRedactor.from_settings(settings, operator="replace")
     with database_session() as db_session:
@@ -177,6 +185,8 @@ def list_scenarios() -> None:
 
     Example: cspersona scenarios list
     """
+    from cspersona.chat import service
+
     for scenario in service.list_scenarios():
         console.print(
             f"[bold]{scenario.name}[/bold] — {scenario.title} with {scenario.persona_label} "
@@ -196,6 +206,8 @@ def run_scenario(
 
     Example: cspersona scenarios run renewal-negotiation
     """
+    from cspersona.chat import service
+
     scenario = get_scenario(name, allow_files=True)
     settings = get_settings()
     with database_session() as db_session:

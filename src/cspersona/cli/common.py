@@ -14,7 +14,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from cspersona.config import get_settings
-from cspersona.db import migrate
 from cspersona.db.engine import (
     check_connection,
     describe,
@@ -25,12 +24,15 @@ from cspersona.db.engine import (
 from cspersona.exceptions import DatabaseError
 
 console = Console()
+# Alembic (cspersona.db.migrate) loads when a command opens a database, not when the CLI starts.
 
 RowT = TypeVar("RowT", bound=BaseModel)
 
 
 def open_database(*, require_schema: bool = True) -> Engine:
     """An engine for the configured database, checked reachable and (by default) migrated."""
+    from cspersona.db import migrate
+
     engine = make_engine(get_settings().sqlalchemy_url)
     check_connection(engine)
     if require_schema:
@@ -68,6 +70,8 @@ def open_database_if_ready() -> tuple[Engine | None, str]:
 
     Unlike :func:`open_database` this never creates anything: an absent SQLite file stays absent.
     """
+    from cspersona.db import migrate
+
     url = make_url(get_settings().sqlalchemy_url)
     if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
         return None, f"no database at {url.database or 'memory'}"

@@ -6,12 +6,12 @@ import typer
 
 from cspersona.cli.common import console, open_database
 from cspersona.cli.errors import DomainErrorGroup
-from cspersona.db import migrate
 from cspersona.db.engine import describe
 
 app = typer.Typer(
     cls=DomainErrorGroup, help="Create and migrate the database schema.", no_args_is_help=True
 )
+# Alembic (cspersona.db.migrate) loads when a command runs, so that `cspersona --help` starts fast.
 
 
 @app.command()
@@ -22,6 +22,8 @@ def upgrade(
 
     Example: cspersona db upgrade
     """
+    from cspersona.db import migrate
+
     engine = open_database(require_schema=False)
     migrate.upgrade(engine, revision)
     console.print(f"database {describe(engine)} is at revision {migrate.current_revision(engine)}")
@@ -35,6 +37,8 @@ def downgrade(
 
     Example: cspersona db downgrade base
     """
+    from cspersona.db import migrate
+
     engine = open_database(require_schema=False)
     migrate.downgrade(engine, revision)
     console.print(f"database {describe(engine)} is at revision {migrate.current_revision(engine)}")
@@ -46,6 +50,8 @@ def current(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -
 
     Example: cspersona db current --json
     """
+    from cspersona.db import migrate
+
     engine = open_database(require_schema=False)
     state = {
         "database": describe(engine),

@@ -5,12 +5,9 @@ from typing import Annotated
 import typer
 
 from cspersona.api.commands import serve as serve_command
-from cspersona.auth import service as auth_service
 from cspersona.cli.common import console, open_database
 from cspersona.config import Settings, get_settings
-from cspersona.db import migrate
 from cspersona.db.engine import make_session_factory
-from cspersona.demo.stages import demo_stages
 from cspersona.pipeline.commands import run_with_progress
 
 
@@ -29,6 +26,11 @@ def demo(
 
     Example: cspersona demo --scale 0.2 --no-serve
     """
+    # The stages, the key service and migrations import pandas, scikit-learn, FastAPI, Alembic.
+    from cspersona.auth import service as auth_service
+    from cspersona.db import migrate
+    from cspersona.demo.stages import demo_stages
+
     settings = get_settings()
     engine = open_database(require_schema=False)
     migrate.upgrade(engine)

@@ -22,7 +22,6 @@ from cspersona.cli.common import console, open_database
 from cspersona.config import get_settings
 from cspersona.db.engine import make_session_factory
 from cspersona.exceptions import NotFound
-from cspersona.ingest import service
 from cspersona.ingest.models import IngestionRun, QuarantinedRecord
 from cspersona.ingest.readers.detect import SOURCES
 from cspersona.ingest.schemas import IngestionRunRead, QuarantineRead
@@ -31,6 +30,8 @@ from cspersona.spreadsheets import write_csv
 SHOWN_REASONS = 10
 COUNT_COLUMNS = ("received", "loaded", "duplicates", "quarantined")
 QUARANTINE_COLUMNS = ("entity", "kind", "source", "row_ref", "reason", "raw")
+# The import service loads the readers, deduplication and PII workers (NumPy): commands import
+# it when they run, so that `cspersona --help` starts fast.
 
 
 def ingest(
@@ -58,6 +59,8 @@ def ingest(
 
     Example: cspersona ingest data/world
     """
+    from cspersona.ingest import service
+
     engine = open_database()
     progress = Progress(
         TextColumn("importing"),
@@ -124,6 +127,8 @@ def quarantine(
 
     Example: cspersona quarantine 3 --csv > refused.csv
     """
+    from cspersona.ingest import service
+
     engine = open_database()
     with make_session_factory(engine)() as db_session:
         if run_id is None:

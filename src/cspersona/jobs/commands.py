@@ -9,7 +9,6 @@ from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.jobs import service
 from cspersona.jobs.models import JobStatus
-from cspersona.jobs.schemas import JobRead
 
 
 class WorkerPool(StrEnum):
@@ -56,6 +55,8 @@ def list_jobs(
 
     Example: cspersona jobs list --status failed
     """
+    from cspersona.jobs.schemas import JobRead  # FastAPI's pagination: loaded when used
+
     with database_session() as db_session:
         jobs, _total = service.get_all(
             db_session=db_session, limit=limit, offset=0, kind=kind, status=status
@@ -84,6 +85,8 @@ def show(
 
     Example: cspersona jobs show 12 --json
     """
+    from cspersona.jobs.schemas import JobRead  # FastAPI's pagination: loaded when used
+
     with database_session() as db_session:
         job = JobRead.model_validate(service.get(db_session=db_session, job_id=job_id))
     if as_json:

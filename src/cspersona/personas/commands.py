@@ -4,17 +4,20 @@ import json
 import sys
 from dataclasses import asdict
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
 
 from cspersona.cli.common import console, database_session, print_rows
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
-from cspersona.personas import service
-from cspersona.personas.clustering import CLUSTERERS, PersonaModel
-from cspersona.personas.overlays import apply_overlay
-from cspersona.personas.schemas import PersonaSummary
 from cspersona.spreadsheets import write_csv
+
+if TYPE_CHECKING:
+    from cspersona.personas.schemas import PersonaSummary
+
+# The persona service and model load pandas and scikit-learn: commands import them when they
+# run, so that `cspersona --help` starts fast.
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -39,7 +42,7 @@ def build(
     n_personas: int | None = typer.Option(
         None, "--k", min=2, max=10, help="A fixed number of personas (default: chosen from 2-10)."
     ),
-    clusterer: str = typer.Option("kmeans", help=f"One of {', '.join(CLUSTERERS)}."),
+    clusterer: str = typer.Option("kmeans", help="One of kmeans, gmm, hdbscan."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Fit personas on every customer's features and store them with their validation figures.
@@ -48,6 +51,9 @@ def build(
 
     Example: cspersona personas build --json
     """
+    from cspersona.personas import service
+    from cspersona.personas.clustering import CLUSTERERS, PersonaModel
+
     if clusterer not in CLUSTERERS:
         raise typer.BadParameter(f"use one of {', '.join(CLUSTERERS)}", param_hint="--clusterer")
     model = PersonaModel(n_personas=n_personas or "auto", clusterer=clusterer, random_state=0)
@@ -70,6 +76,8 @@ def assign() -> None:
 
     Example: cspersona personas assign
     """
+    from cspersona.personas import service
+
     with database_session() as db_session:
         count = service.assign_new_customers(db_session=db_session, settings=get_settings())
     console.print(f"assigned {count} new customers")
@@ -84,6 +92,8 @@ def list_personas(
 
     Example: cspersona personas list --json
     """
+    from cspersona.personas import service
+
     with database_session() as db_session:
         personas, _ = service.get_all(
             db_session=db_session, limit=1000, include_retired=include_retired
@@ -102,7 +112,7 @@ def list_personas(
     print_rows(rows, as_json=as_json, columns=columns)
 
 
-def _print_profile(summary: PersonaSummary, traits: dict[str, object]) -> None:
+def _print_profile(summary: "PersonaSummary", traits: dict[str, object]) -> None:
     """The human-readable persona page."""
     console.print(f"[bold]{summary.name}[/bold] (persona {summary.id}, v{summary.version})")
     console.print(summary.narrative or "")
@@ -127,6 +137,9 @@ def show(
 
     Example: cspersona personas show 3 --industry FinTech
     """
+    from cspersona.personas import service
+    from cspersona.personas.overlays import apply_overlay
+
     with database_session() as db_session:
         persona = service.get(db_session=db_session, persona_id=persona_id)
         summary = service.summary(persona, service.agreement_rates(db_session=db_session))
@@ -149,6 +162,8 @@ def export(
 
     Example: cspersona personas export --format csv > personas.csv
     """
+    from cspersona.personas import service
+
     with database_session() as db_session:
         rows = service.export_rows(db_session=db_session)
     if export_format is ExportFormat.JSON:
@@ -167,6 +182,8 @@ def explain(
 
     Example: cspersona personas explain 42
     """
+    from cspersona.personas import service
+
     with database_session() as db_session:
         explanation = service.explain(
             db_session=db_session, settings=get_settings(), customer_id=customer_id

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,7 +13,10 @@ from cspersona.cli.common import console, database_session
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import Settings, get_settings
 from cspersona.exceptions import BadInput
-from cspersona.pipeline.stages import ProgressCallback, Stage, StageResult, run_pipeline
+
+if TYPE_CHECKING:
+    # The stages import every service (pandas, scikit-learn): they load when a run starts.
+    from cspersona.pipeline.stages import ProgressCallback, Stage, StageResult
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -53,9 +57,14 @@ def run(
 
 
 def run_with_progress(
-    *, db_session: Session, settings: Settings, stages: Sequence[tuple[str, Stage]] | None = None
-) -> list[StageResult]:
+    *,
+    db_session: Session,
+    settings: Settings,
+    stages: "Sequence[tuple[str, Stage]] | None" = None,
+) -> "list[StageResult]":
     """Run ``stages`` (default: the pipeline's) with a progress bar each, then print a summary."""
+    from cspersona.pipeline.stages import run_pipeline
+
     with Progress(
         TextColumn("{task.description:<12}"),
         BarColumn(),
@@ -64,7 +73,7 @@ def run_with_progress(
         console=console,
     ) as bars:
 
-        def progress_for(name: str) -> ProgressCallback:
+        def progress_for(name: str) -> "ProgressCallback":
             task = bars.add_task(name, total=None)
 
             def report(done: int, total: int) -> None:

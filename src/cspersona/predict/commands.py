@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -11,17 +11,18 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 
-from cspersona.analytics.features import customer_features
 from cspersona.cli.common import console, open_database_if_ready
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
 from cspersona.db.engine import make_session_factory, session_scope
 from cspersona.exceptions import BadInput
-from cspersona.predict import scoring, service
-from cspersona.predict.artifact import ChurnModelFile, load_model, save_model
-from cspersona.predict.estimator import ChurnEstimator
-from cspersona.predict.table import TableSpec, parse_time_unit
-from cspersona.registry import service as registry
+
+if TYPE_CHECKING:
+    from cspersona.predict.artifact import ChurnModelFile
+    from cspersona.predict.estimator import ChurnEstimator
+
+# Models, tables and scoring load pandas and scikit-learn: commands import them when they run,
+# so that `cspersona --help` starts fast.
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -111,6 +112,10 @@ def fit(
 
     Example: cspersona churn fit   (the product model on the configured database)
     """  # noqa: E501
+    from cspersona.predict import service
+    from cspersona.predict.artifact import save_model
+    from cspersona.predict.table import TableSpec, parse_time_unit
+
     if table is None:
         _fit_product(learner, calibration, model, as_json)
         return
@@ -158,18 +163,16 @@ def score(
 
     Example: cspersona churn score
     """  # noqa: E501
+    from cspersona.predict import scoring
+
     settings = get_settings()
     engine, _database = _require_database()
     with session_scope(make_session_factory(engine)) as db_session:
         if refit:
             with notes.status("training the product churn model"):
-                scoring.fit_and_register(
-                    db_session=db_session, settings=settings, features=customer_features
-                )
+                scoring.fit_and_register(db_session=db_session, settings=settings)
         with notes.status("scoring customers"):
-            scored = scoring.score_customers(
-                db_session=db_session, settings=settings, features=customer_features
-            )
+            scored = scoring.score_customers(db_session=db_session, settings=settings)
     engine.dispose()
     console.print(f"scored {scored} active customers for 30, 60 and 90 days into churn_scores")
 
@@ -192,6 +195,8 @@ def predict(
 
     Example: cspersona churn predict --model churn.joblib --table customers.csv --horizons 30,60,90 --out predictions.csv --explain
     """  # noqa: E501
+    from cspersona.predict import service
+
     churn_model, source = _load(model)
     predictions, predict_notes = service.predict_table(
         model=churn_model,
@@ -226,6 +231,9 @@ def evaluate(
 
     Example: cspersona churn evaluate --table customers.csv --label Churn --cv 5
     """  # noqa: E501
+    from cspersona.predict import service
+    from cspersona.predict.table import TableSpec, parse_time_unit
+
     unit = parse_time_unit(time_unit)
     spec = TableSpec(table, label, time, unit, id_column, tuple(drop or ()))
     with Progress(console=notes, transient=True, disable=not notes.is_terminal) as progress:
@@ -250,6 +258,9 @@ def _require_database() -> tuple[Engine, str]:
 
 def _fit_product(learner: str, calibration: str, model: Path | None, as_json: bool) -> None:
     """Train the product model on the database, register it, print its held-out report."""
+    from cspersona.predict import scoring, service
+    from cspersona.predict.artifact import save_model
+
     engine, database = _require_database()
     with (
         session_scope(make_session_factory(engine)) as db_session,
@@ -258,7 +269,6 @@ def _fit_product(learner: str, calibration: str, model: Path | None, as_json: bo
         trained, registered = scoring.fit_and_register(
             db_session=db_session,
             settings=get_settings(),
-            features=customer_features,
             learner=learner,
             calibration=calibration,
         )
@@ -280,8 +290,12 @@ def _fit_product(learner: str, calibration: str, model: Path | None, as_json: bo
         notes.print(f"note: {note}")
 
 
-def _load(model: Path | None) -> tuple[ChurnModelFile, str]:
+def _load(model: Path | None) -> tuple["ChurnModelFile", str]:
     """The model file given, or the latest registered churn model."""
+    from cspersona.predict import service
+    from cspersona.predict.artifact import ChurnModelFile, load_model
+    from cspersona.registry import service as registry
+
     if model is not None:
         return load_model(model), str(model)
     engine, reason = open_database_if_ready()
@@ -298,7 +312,7 @@ def _load(model: Path | None) -> tuple[ChurnModelFile, str]:
     return artifact, tag
 
 
-def _print_fit_report(trained: ChurnModelFile, report: dict[str, Any], database: str) -> None:
+def _print_fit_report(trained: "ChurnModelFile", report: dict[str, Any], database: str) -> None:
     summary = trained.estimator.summary_
     rows = (
         f"{summary['snapshots']} snapshots of {summary['distinct_customers']} customers at "
@@ -338,7 +352,7 @@ def _print_fit_report(trained: ChurnModelFile, report: dict[str, Any], database:
     )
 
 
-def _fit_notes(estimator: ChurnEstimator) -> list[str]:
+def _fit_notes(estimator: "ChurnEstimator") -> list[str]:
     summary = estimator.summary_
     found = []
     if summary["small_book"]:

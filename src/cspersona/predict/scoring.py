@@ -16,7 +16,8 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from cspersona.analytics.features import customer_features
+from cspersona.analytics.features import feature_matrix
+from cspersona.analytics.history import load_history
 from cspersona.config import Settings
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
@@ -58,7 +59,7 @@ def fit_and_register(
     *,
     db_session: Session,
     settings: Settings,
-    features: FeatureFunction = customer_features,
+    features: FeatureFunction = feature_matrix,
     learner: str = "auto",
     calibration: str = "sigmoid",
     progress: Progress | None = None,
@@ -153,7 +154,7 @@ def score_customers(
     *,
     db_session: Session,
     settings: Settings,
-    features: FeatureFunction = customer_features,
+    features: FeatureFunction = feature_matrix,
     progress: Progress | None = None,
 ) -> int:
     """Score every active customer for 30/60/90 days into ``churn_scores``; return how many.
@@ -165,7 +166,7 @@ def score_customers(
         db_session=db_session, settings=settings, features=features, progress=progress
     )
     lives = lifelines(db_session=db_session)
-    frame = features(db_session=db_session, as_of=None)
+    frame = features(load_history(db_session=db_session))
     active = [c for c in frame.index if c in lives.started_at and c not in lives.churned_at]
     if not active:
         return 0

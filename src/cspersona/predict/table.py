@@ -77,7 +77,13 @@ def read_csv(path: Path) -> pd.DataFrame:
 
 
 def is_missing(values: pd.Series) -> pd.Series:
-    """True where a text cell is empty or spells a missing value."""
+    """True where a text cell is empty or spells a missing value.
+
+    A number never spells one, so numeric columns (the product model's snapshots) skip the text
+    check, which costs a string per cell.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values.isna()
     return values.isna() | values.astype(str).str.strip().str.lower().isin(MISSING_VALUES)
 
 

@@ -1,11 +1,12 @@
 """Point-in-time training sets: what we knew about each customer at a cutoff, and what followed.
 
 Every cutoff (every 30 days over the observed window) yields one row per customer alive at it:
-features computed only from data strictly before the cutoff (the analytics ``as_of`` machinery),
-and the customer's outcome after it: days until churn, or days until the data ends. A customer
-whose data ends before ``cutoff + horizon`` without a churn is *censored* for that horizon: we do
-not know yet whether it stays, so it is left out of that horizon's labels rather than labelled
-"stayed". The discrete-time survival model learns from the same rows, censoring included.
+features computed only from data strictly before the cutoff (the analytics history, read once and
+cut at each cutoff in memory), and the customer's outcome after it: days until churn, or days
+until the data ends. A customer whose data ends before ``cutoff + horizon`` without a churn is
+*censored* for that horizon: we do not know yet whether it stays, so it is left out of that
+horizon's labels rather than labelled "stayed". The discrete-time survival model learns from the
+same rows, censoring included.
 """
 
 from collections.abc import Callable, Sequence
@@ -17,6 +18,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.features import feature_matrix
+from cspersona.analytics.history import History, read_records
 from cspersona.conversations.models import Interaction, Message
 from cspersona.customers.models import (
     Customer,
@@ -40,8 +43,8 @@ CENSORED = -1  # a label we cannot know yet: the data ends before the horizon do
 END_STATE_COLUMNS = ("arr",)
 RENEWAL_COLUMN = "days_to_renewal"
 
-FeatureFunction = Callable[..., pd.DataFrame]
-"""``features(db_session=..., as_of=...)``: customer features from data strictly before as_of."""
+FeatureFunction = Callable[[History], pd.DataFrame]
+"""Customer features, one row per customer, from what a history knows (``feature_matrix``)."""
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,7 @@ def outcome_after(
 def build_training_set(
     *,
     db_session: Session,
-    features: FeatureFunction,
+    features: FeatureFunction = feature_matrix,
     horizons_days: Sequence[int] = HORIZONS_DAYS,
     step_days: int = CUTOFF_STEP_DAYS,
     min_history_days: int = MIN_HISTORY_DAYS,
@@ -254,18 +257,20 @@ def build_training_set(
 ) -> TrainingSet:
     """Snapshots of every customer alive at every cutoff, with their outcomes after it.
 
-    ``features`` is called once per cutoff with ``as_of=cutoff``; customers it has no row for
-    (no data before the cutoff) are skipped. ``customer_ids`` restricts the set (held-out tests).
+    Every table is read once; ``features`` is called once per cutoff on the history cut there
+    (``Records.before``). Customers it has no row for (no data before the cutoff) are skipped.
+    ``customer_ids`` restricts the set (held-out tests).
     """
     lives = lifelines(db_session=db_session)
     contract_starts = dict(db_session.execute(select(Customer.id, Customer.contract_start)).all())
     max_days = max(horizons_days)
     cutoffs = cutoff_dates(lives, step_days=step_days, min_history_days=min_history_days)
+    records = read_records(db_session=db_session)
     wanted = None if customer_ids is None else set(customer_ids)
     frames, ids, moments, observed, churned = [], [], [], [], []
     for done, cutoff in enumerate(cutoffs, start=1):
         alive = [c for c in alive_at(lives, cutoff) if wanted is None or c in wanted]
-        frame = features(db_session=db_session, as_of=cutoff)
+        frame = features(records.before(cutoff))
         present = [c for c in alive if c in frame.index]
         if present:
             frames.append(as_at_cutoff(frame.loc[present], cutoff, contract_starts))

@@ -8,7 +8,6 @@ from rich.table import Table
 from cspersona.cli.common import console, open_database
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.db.engine import make_session_factory, session_scope
-from cspersona.registry import service
 from cspersona.registry.schemas import TrainedModelRead
 
 app = typer.Typer(
@@ -25,6 +24,8 @@ def list_models(
 
     Example: cspersona models list --kind churn --json
     """
+    from cspersona.registry import service  # artifacts need joblib and NumPy: loaded when used
+
     engine = open_database()
     with session_scope(make_session_factory(engine)) as db_session:
         models = [

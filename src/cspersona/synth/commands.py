@@ -4,21 +4,23 @@ import json
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cspersona.catalogue.models import load_catalogue
 from cspersona.cli.common import console, open_database
 from cspersona.config import get_settings
 from cspersona.exceptions import BadInput
-from cspersona.synth.files import FileSink
-from cspersona.synth.loader import DatabaseSink
-from cspersona.synth.service import GenerationSummary, Sink, generate
-from cspersona.synth.world import World
+
+if TYPE_CHECKING:
+    from cspersona.synth.service import GenerationSummary, Sink
+    from cspersona.synth.world import World
+
+# The world and its writers load NumPy and the phrase banks: the command imports them when it
+# runs, so that `cspersona --help` starts fast.
 
 DEFAULT_SEED = 7
 progress_console = Console(stderr=True)
@@ -52,6 +54,9 @@ def generate_command(
 
     Example: cspersona generate --seed 7 --scale 1 --out data/world --format jsonl
     """
+    from cspersona.synth.files import FileSink
+    from cspersona.synth.loader import DatabaseSink
+
     if file_format not in ("jsonl", "csv"):
         raise BadInput(f"--format must be jsonl or csv, not {file_format!r}")
     fmt: Literal["jsonl", "csv"] = "csv" if file_format == "csv" else "jsonl"
@@ -91,12 +96,17 @@ def generate_command(
     _print_summary(summary, folder=folder, into_db=into_db, seconds=seconds)
 
 
-def _world(seed: int, scale: float) -> World:
+def _world(seed: int, scale: float) -> "World":
+    from cspersona.catalogue.models import load_catalogue
+    from cspersona.synth.world import World
+
     return World(seed=seed, scale=scale, catalogue=load_catalogue(get_settings().catalogue_path))
 
 
-def _run(world: World, sinks: list[Sink]) -> GenerationSummary:
+def _run(world: "World", sinks: "list[Sink]") -> "GenerationSummary":
     """Generate with a progress bar on stderr (hidden when stderr is not a terminal)."""
+    from cspersona.synth.service import generate
+
     with Progress(
         TextColumn("generating customers"),
         BarColumn(),
@@ -115,7 +125,7 @@ def _run(world: World, sinks: list[Sink]) -> GenerationSummary:
 
 
 def _print_summary(
-    summary: GenerationSummary, *, folder: Path | None, into_db: bool, seconds: float
+    summary: "GenerationSummary", *, folder: Path | None, into_db: bool, seconds: float
 ) -> None:
     table = Table(title=f"world of seed {summary.seed} at scale {summary.scale:g}")
     table.add_column("entity")

@@ -11,7 +11,6 @@ import typer
 from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import PII_OPERATOR_NAMES, get_settings
 from cspersona.exceptions import BadInput
-from cspersona.ingest.pii.anonymizer import PiiRedactor
 
 app = typer.Typer(
     cls=DomainErrorGroup,
@@ -20,6 +19,8 @@ app = typer.Typer(
 )
 
 SOURCE_HELP = 'JSONL file with a {"text": ...} object per line; `-` or nothing reads stdin.'
+# The recognisers (word lists, patterns) load when a command runs, so that `cspersona --help`
+# starts fast.
 
 
 def _records(handle: TextIO, name: str) -> Iterator[dict[str, Any]]:
@@ -60,6 +61,8 @@ def detect(source: str = typer.Argument("-", help=SOURCE_HELP)) -> None:
 
     Example: cspersona pii detect messages.jsonl
     """
+    from cspersona.ingest.pii.anonymizer import PiiRedactor
+
     redactor = PiiRedactor.from_settings(get_settings())
     _run(
         source,
@@ -82,6 +85,8 @@ def redact(
 
     Example: cspersona pii redact notes.jsonl --operator replace
     """
+    from cspersona.ingest.pii.anonymizer import PiiRedactor
+
     if operator is not None and operator not in PII_OPERATOR_NAMES:
         raise BadInput(f"--operator {operator!r}: use one of {', '.join(PII_OPERATOR_NAMES)}")
     redactor = PiiRedactor.from_settings(get_settings(), operator=operator)
