@@ -13,11 +13,12 @@ on tables whose rewrites insert rows (the pipeline's stages do: a refit updates 
 inserts new mappings in the same transaction).
 """
 
+import functools
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Dialect, func, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 ValueT = TypeVar("ValueT")
@@ -27,6 +28,14 @@ Stamp = tuple[Any, ...]
 
 def table_stamp(db_session: Session, watched: Sequence[InstrumentedAttribute[Any]]) -> Stamp:
     """Row count, newest id and the newest row's ``column`` of each watched column's table."""
+    connection = db_session.connection()
+    sql = _stamp_sql(tuple(watched), connection.dialect)
+    return tuple(connection.exec_driver_sql(sql).one())
+
+
+@functools.lru_cache(maxsize=64)
+def _stamp_sql(watched: tuple[InstrumentedAttribute[Any], ...], dialect: Dialect) -> str:
+    """The stamp query as SQL text, built and compiled once: it runs on every cached read."""
     parts = []
     for column in watched:
         primary_key = inspect(column.class_).primary_key[0]
@@ -35,7 +44,7 @@ def table_stamp(db_session: Session, watched: Sequence[InstrumentedAttribute[Any
             select(func.max(primary_key)).scalar_subquery(),
             select(column).order_by(primary_key.desc()).limit(1).scalar_subquery(),
         ]
-    return tuple(db_session.execute(select(*parts)).one())
+    return str(select(*parts).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 class ReadCache:

@@ -7,6 +7,7 @@ quotes) are cached per book in the same cache. One customer's own rows are read 
 """
 
 import math
+from collections import Counter, defaultdict
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, String, func, select
@@ -46,24 +47,24 @@ QUOTE_LENGTH = 280
 
 def persona_sizes(*, db_session: Session, visible_to: Principal) -> list[PersonaSize]:
     """Each current persona's customers and revenue share, largest first."""
-    sizes: dict[int, PersonaSize] = {}
+    names: dict[int, str] = {}
+    counts: Counter[int] = Counter()
+    revenue: dict[int, float] = defaultdict(float)
     for member in _visible_members(db_session, visible_to):
-        size = sizes.setdefault(
-            member.persona_id,
-            PersonaSize(
-                persona_id=member.persona_id,
-                name=member.persona_name,
-                customers=0,
-                arr=0.0,
-                arr_share=0.0,
-            ),
+        names[member.persona_id] = member.persona_name
+        counts[member.persona_id] += 1
+        revenue[member.persona_id] += member.arr or 0.0
+    total = sum(revenue.values()) or 1.0
+    return [
+        PersonaSize(
+            persona_id=persona_id,
+            name=names[persona_id],
+            customers=counts[persona_id],
+            arr=revenue[persona_id],
+            arr_share=revenue[persona_id] / total,
         )
-        size.customers += 1
-        size.arr += member.arr or 0.0
-    total = sum(size.arr for size in sizes.values()) or 1.0
-    for size in sizes.values():
-        size.arr_share = size.arr / total
-    return sorted(sizes.values(), key=lambda size: (-size.customers, size.persona_id))
+        for persona_id in sorted(names, key=lambda persona_id: (-counts[persona_id], persona_id))
+    ]
 
 
 def _visible_members(db_session: Session, visible_to: Principal) -> list[CurrentPersona]:
