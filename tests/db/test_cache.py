@@ -1,13 +1,16 @@
 """Read models kept until their tables change: rewrites are seen, unchanged tables not reread."""
 
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from cspersona.customers.models import Customer
 from cspersona.db.cache import ReadCache
+from cspersona.db.engine import make_session_factory
 from tests.factories import START, add_customer
 
 WATCHED = (Customer.created_at,)
@@ -65,3 +68,24 @@ def test_keys_are_kept_apart_and_a_full_cache_starts_again(db_session: Session) 
 
     assert values == ["a", "b", "c"]
     assert again == "recomputed"
+
+
+def test_requests_missing_together_wait_for_one_computation(committed_engine: Engine) -> None:
+    cache = ReadCache()
+    sessions = make_session_factory(committed_engine)
+    calls: list[int] = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        return "ranking"
+
+    def request(_: int) -> str:
+        with sessions() as db_session:
+            return cache.get(db_session, "slow", WATCHED, slow)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        values = list(pool.map(request, range(5)))
+
+    assert values == ["ranking"] * 5
+    assert len(calls) == 1

@@ -51,13 +51,15 @@ class ReadCache:
     """Values by database and key, each kept with the stamp it was computed under.
 
     A key holds one value at a time (a newer stamp replaces it), so the cache grows with the
-    number of keys, not of pipeline runs; past ``size`` keys it starts again empty.
+    number of keys, not of pipeline runs; past ``size`` keys it starts again empty. Requests
+    that miss the same key together wait for one computation rather than each repeating it.
     """
 
     def __init__(self, size: int = 256) -> None:
         """Keep at most ``size`` keys."""
         self._size = size
         self._values: dict[tuple[str, Hashable], tuple[Stamp, Any]] = {}
+        self._computing: dict[tuple[str, Hashable], threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(
@@ -76,13 +78,20 @@ class ReadCache:
         slot = (str(db_session.get_bind().engine.url), key)
         with self._lock:
             kept = self._values.get(slot)
+            computing = self._computing.setdefault(slot, threading.Lock())
         if kept is not None and kept[0] == stamp:
             return cast(ValueT, kept[1])
-        value = compute()
-        with self._lock:
-            if slot not in self._values and len(self._values) >= self._size:
-                self._values.clear()
-            self._values[slot] = (stamp, value)
+        with computing:
+            with self._lock:
+                kept = self._values.get(slot)
+            if kept is not None and kept[0] == stamp:  # another request computed it meanwhile
+                return cast(ValueT, kept[1])
+            value = compute()
+            with self._lock:
+                if slot not in self._values and len(self._values) >= self._size:
+                    self._values.clear()
+                    self._computing = {slot: computing}
+                self._values[slot] = (stamp, value)
         return value
 
 
