@@ -10,8 +10,8 @@ filters by persona, sorts if asked and cuts a page. Nothing is cached per caller
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cspersona.auth.policy import Principal, sees_book
 from cspersona.customers.models import Customer
@@ -94,7 +94,10 @@ def _ranked_expansion(db_session: Session) -> list[ExpansionRead]:
 
 
 def _with_customers(
-    db_session: Session, scores: Any, scored_customer: Any, rank: Any
+    db_session: Session,
+    scores: Select[Any],
+    scored_customer: InstrumentedAttribute[int],
+    rank: InstrumentedAttribute[float],
 ) -> list[tuple[Any, dict[str, Any]]]:
     """Each score, highest ``rank`` first, with its customer's fields and current persona."""
     personas = current_personas(db_session=db_session)
