@@ -1,12 +1,14 @@
 """The FastAPI application factory: the API, the dashboard pages and the job runner."""
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from cspersona import __version__
 from cspersona.api.errors import install_error_handlers
@@ -19,11 +21,12 @@ from cspersona.db.engine import (
     session_scope,
     writer_session_factory,
 )
-from cspersona.exceptions import DatabaseError
+from cspersona.exceptions import CsPersonaError, DatabaseError
 from cspersona.jobs import registry
 from cspersona.jobs.runners import InlineRunner, build_runner
 from cspersona.jobs.service import fail_interrupted
 from cspersona.logs import configure_logging
+from cspersona.reports import service as reports
 from cspersona.web.assets import static_files
 from cspersona.web.errors import render_error_page
 from cspersona.web.router import router as web_router
@@ -49,6 +52,9 @@ def create_app(settings: Settings | None = None, *, one_of_many: bool = False) -
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if not one_of_many:
             sweep_interrupted_jobs(engine, settings)
+        threading.Thread(
+            target=warm_read_models, args=(session_factory,), name="cspersona-warm", daemon=True
+        ).start()
         yield
         job_runner.shutdown()
         engine.dispose()
@@ -80,6 +86,15 @@ def create_worker_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level)
     return create_app(settings, one_of_many=True)
+
+
+def warm_read_models(session_factory: sessionmaker[Session]) -> None:
+    """Fill this process's read-model cache while the server starts answering (best effort)."""
+    try:
+        with session_factory() as db_session:
+            reports.warm_read_models(db_session=db_session)
+    except (CsPersonaError, SQLAlchemyError) as error:  # e.g. not migrated: /health says so
+        logger.info("read models not warmed: %s", error)
 
 
 def sweep_interrupted_jobs(engine: Engine, settings: Settings) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from cspersona.auth.models import Role
 from cspersona.auth.policy import Principal, sees_book, visible_customers
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
@@ -26,7 +27,7 @@ from cspersona.personas.current import (
 )
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 from cspersona.personas.schemas import PersonaSummary
-from cspersona.predict.insights import narrow, ranked_churn
+from cspersona.predict.insights import narrow, ranked_churn, ranked_expansion
 from cspersona.predict.models import ChurnScore
 from cspersona.reports.schemas import (
     Member,
@@ -89,6 +90,22 @@ def risk_distribution(
         RiskBucket(low=index / RISK_BUCKETS, high=(index + 1) / RISK_BUCKETS, customers=count)
         for index, count in enumerate(counts)
     ]
+
+
+# Whole-book read models are computed for everyone who may see every customer, not for a person.
+WHOLE_BOOK = Principal(
+    user_id=0, user_name="read models", role=Role.ADMIN, csm_owner=None, key_id=0
+)
+
+
+def warm_read_models(*, db_session: Session) -> None:
+    """Compute the whole-book read models, so the first requests after a start need not wait."""
+    for horizon in HORIZONS:
+        ranked_churn(db_session=db_session, horizon_days=horizon)
+    ranked_expansion(db_session=db_session)
+    sentiment_by_month(db_session=db_session, visible_to=WHOLE_BOOK)
+    for persona in get_personas(db_session=db_session):
+        persona_topics(db_session=db_session, persona_id=persona.id, visible_to=WHOLE_BOOK)
 
 
 def _month(db_session: Session, column: InstrumentedAttribute[datetime]) -> ColumnElement[str]:
