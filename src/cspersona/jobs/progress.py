@@ -7,6 +7,7 @@ when the server runs several worker processes (a poll may reach any of them), Re
 The last report is written to the row with the job's final status.
 """
 
+import contextlib
 import json
 import os
 import tempfile
@@ -90,8 +91,9 @@ class FileBoard:
         return LiveProgress(fraction=float(stored["fraction"]), message=stored["message"])
 
     def clear(self, job_id: int) -> None:
-        """Forget the job."""
-        self._path(job_id).unlink(missing_ok=True)
+        """Forget the job (best effort too: a stale file is only read while the job runs)."""
+        with contextlib.suppress(OSError):
+            self._path(job_id).unlink(missing_ok=True)
 
     def _path(self, job_id: int) -> Path:
         return self._folder / f"{job_id}.json"
