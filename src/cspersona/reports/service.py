@@ -323,8 +323,16 @@ def timeline(*, db_session: Session, customer_id: int, limit: int) -> list[Timel
     customer_sentiment = func.avg(MessageAnalysis.sentiment_score).filter(
         Message.author_role == AuthorRole.CUSTOMER
     )
+    # Columns, not Interaction objects: building a hundred ORM objects cost three times the query.
     rows = db_session.execute(
-        select(Interaction, func.count(Message.id), customer_sentiment)
+        select(
+            Interaction.id,
+            Interaction.started_at,
+            Interaction.type,
+            Interaction.subject,
+            func.count(Message.id),
+            customer_sentiment,
+        )
         .outerjoin(Message, Message.interaction_id == Interaction.id)
         .outerjoin(MessageAnalysis, MessageAnalysis.message_id == Message.id)
         .where(Interaction.customer_id == customer_id)
@@ -334,12 +342,12 @@ def timeline(*, db_session: Session, customer_id: int, limit: int) -> list[Timel
     )
     return [
         TimelineEntry(
-            interaction_id=interaction.id,
-            started_at=interaction.started_at,
-            type=str(interaction.type),
-            subject=interaction.subject,
+            interaction_id=interaction_id,
+            started_at=started_at,
+            type=str(kind),
+            subject=subject,
             messages=count,
             sentiment_score=None if score is None or math.isnan(score) else float(score),
         )
-        for interaction, count, score in rows
+        for interaction_id, started_at, kind, subject, count, score in rows
     ]
