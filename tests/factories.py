@@ -342,6 +342,8 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
             "column": "sentiment_trend",
             "value": -0.4,
             "contribution": 0.3,
+            "direction": "raises",
+            "size": "moderately",
             "phrase": "sentiment falling for 60 days",
         }
     ]

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `cspersona serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `cspersona serve` uses.")
+    workers: int = Field(
+        default=0,
+        ge=0,
+        le=32,
+        description="Processes `cspersona serve` answers requests with; 0 means one per CPU "
+        "core (at most 4).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging threshold for the CLI and the server."
     )

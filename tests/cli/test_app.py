@@ -18,7 +18,8 @@ from cspersona.auth import service as auth_service
 from cspersona.cli import app
 from cspersona.config import load_settings
 from cspersona.db import migrate
-from cspersona.db.engine import make_engine, make_session_factory
+from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.jobs.models import Job, JobStatus
 from tests.conftest import DatabaseFactory
 from tests.support import all_command_paths
 
@@ -155,6 +156,32 @@ def test_serve_answers_health_over_http(isolated_settings: Path) -> None:
 
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_serve_with_two_workers_answers_from_both_and_fails_stranded_jobs_once(
+    isolated_settings: Path,
+) -> None:
+    env = {**os.environ, "CSPERSONA_DATA_DIR": str(isolated_settings / "data")}
+    settings = load_settings(data_dir=isolated_settings / "data")
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate.upgrade(engine)
+    with session_scope(make_session_factory(engine)) as db_session:
+        stranded = Job(kind="tests.stranded", status=JobStatus.RUNNING, runner="inline")
+        db_session.add(stranded)
+    port = _free_port()
+
+    with _serving(["serve", "--workers", "2"], env, port) as server:
+        answers = [httpx2.get(f"http://127.0.0.1:{port}/health", timeout=5) for _ in range(4)]
+        children = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+
+    with make_session_factory(engine)() as db_session:
+        job = db_session.get(Job, stranded.id)
+    engine.dispose()
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert len(children) >= 2  # the two workers (and multiprocessing's resource tracker)
+    assert job is not None and job.status == JobStatus.FAILED
 
 
 def _demo_output(env: dict[str, str]) -> tuple[str, int]:

@@ -33,7 +33,7 @@ def test_demo_generates_ingests_once_then_reuses_and_serves(
     isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     served: list[bool] = []
-    monkeypatch.setattr(commands, "serve_command", lambda host, port: served.append(True))
+    monkeypatch.setattr(commands, "serve_command", lambda host, port, workers: served.append(True))
     data = isolated_settings / "data"
 
     first = runner.invoke(app, ["demo", "--scale", "0.02"])
@@ -56,7 +56,9 @@ def test_demo_generates_ingests_once_then_reuses_and_serves(
 def test_demo_without_serving_returns_after_the_stages(
     isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(commands, "serve_command", lambda host, port: pytest.fail("served"))
+    monkeypatch.setattr(
+        commands, "serve_command", lambda host, port, workers: pytest.fail("served")
+    )
 
     result = runner.invoke(app, ["demo", "--scale", "0.02", "--no-serve"])
 

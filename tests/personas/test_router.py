@@ -1,8 +1,9 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from cspersona.db.types import utc_now
 from tests.conftest import CSM_OWNER
-from tests.factories import add_book, add_persona
+from tests.factories import add_book, add_persona, map_customer
 
 
 def test_personas_are_listed_with_size_share_and_agreement(
@@ -28,6 +29,29 @@ def test_personas_are_listed_with_size_share_and_agreement(
     assert detail["agreement_rate"] == 0.5
     assert detail["feedback_count"] == 2
     assert detail["traits"]["share"]["arr"] == 0.4
+
+
+def test_personas_read_after_new_feedback_or_a_refit_are_current(
+    db_session: Session, client: TestClient, csm_client: TestClient
+) -> None:
+    book = add_book(db_session)
+    own = next(customer for customer in book.values() if customer.csm_owner == CSM_OWNER)
+    persona = add_persona(db_session, list(book.values()))
+    before = client.get("/api/personas").json()["items"][0]
+
+    csm_client.post(f"/api/customers/{own.id}/persona/feedback", json={"agree": True})
+    after_feedback = client.get("/api/personas").json()["items"][0]
+    # As a refit does: the persona row updated in place, every customer mapped again.
+    persona.version, persona.narrative = 2, "Refitted: now counts every seat."
+    for customer in book.values():
+        map_customer(db_session, customer, persona, 0.6, assigned_at=utc_now())
+    after_refit = client.get(f"/api/personas/{persona.id}").json()
+    mapped = client.get(f"/api/customers/{own.id}/persona").json()
+
+    assert (before["agreement_rate"], before["feedback_count"]) == (None, 0)
+    assert (after_feedback["agreement_rate"], after_feedback["feedback_count"]) == (1.0, 1)
+    assert (after_refit["version"], after_refit["narrative"]) == (2, persona.narrative)
+    assert (mapped["persona"]["version"], mapped["confidence"]) == (2, 0.6)
 
 
 def test_a_customer_persona_comes_with_confidence_position_and_history(

@@ -8,7 +8,6 @@ from cspersona.auth.policy import Principal
 from cspersona.customers.models import Customer
 from cspersona.personas.models import Persona
 from cspersona.reports import service
-from cspersona.reports.schemas import RiskSort
 from tests.factories import (
     START,
     add_book,
@@ -16,6 +15,7 @@ from tests.factories import (
     add_interaction,
     add_stage_results,
     analyse,
+    map_customer,
 )
 
 ADMIN = Principal(user_id=1, user_name="admin", role=Role.ADMIN, csm_owner=None, key_id=1)
@@ -39,10 +39,6 @@ def test_before_the_pipeline_ran_every_summary_is_empty(
     assert service.risk_distribution(db_session=db_session, visible_to=ADMIN, horizon=90) == []
     assert service.sentiment_by_month(db_session=db_session, visible_to=ADMIN) == []
     assert service.persona_points(db_session=db_session, visible_to=ADMIN) == []
-    assert service.churn_risk(db_session=db_session, visible_to=ADMIN, horizon=90, limit=10) == (
-        [],
-        0,
-    )
 
 
 def test_persona_sizes_count_current_mappings_and_share_revenue(
@@ -60,6 +56,31 @@ def test_persona_sizes_count_current_mappings_and_share_revenue(
         ("Power Users", 1),
         ("Budget Skeptics", 1),
     ]
+
+
+def test_persona_sizes_and_the_map_follow_a_new_persona_run(
+    db_session: Session, book: dict[str, Customer], personas: dict[str, Persona]
+) -> None:
+    before = service.persona_sizes(db_session=db_session, visible_to=ADMIN)
+    skeptics = personas["Budget Skeptics"]
+    skeptics.version = 3  # as a refit does: the persona row updated, new mappings inserted
+    map_customer(
+        db_session, book["Delta Freight"], skeptics, 0.5, assigned_at=START + timedelta(days=90)
+    )
+
+    after = service.persona_sizes(db_session=db_session, visible_to=ADMIN)
+    points = service.persona_points(db_session=db_session, visible_to=ADMIN)
+
+    assert [(size.name, size.customers) for size in before] == [
+        ("Budget Skeptics", 3),
+        ("Power Users", 2),
+    ]
+    assert [(size.name, size.customers) for size in after] == [
+        ("Budget Skeptics", 4),
+        ("Power Users", 1),
+    ]
+    delta = next(point for point in points if point.company_name == "Delta Freight")
+    assert (delta.persona_name, delta.confidence) == ("Budget Skeptics", 0.5)
 
 
 def test_risk_distribution_uses_each_customers_newest_score(
@@ -125,33 +146,6 @@ def test_persona_members_quotes_and_topics(
         ("Acme Analytics", -0.6)
     ]
     assert [(topic.name, topic.messages) for topic in topics] == [("exports and reports", 2)]
-
-
-def test_churn_risk_sorts_filters_by_persona_and_pages(
-    db_session: Session, personas: dict[str, Persona]
-) -> None:
-    rows, total = service.churn_risk(db_session=db_session, visible_to=ADMIN, horizon=90, limit=3)
-    skeptics, _ = service.churn_risk(
-        db_session=db_session,
-        visible_to=ADMIN,
-        horizon=90,
-        persona_id=personas["Budget Skeptics"].id,
-        sort=RiskSort.ARR,
-        descending=False,
-        limit=10,
-    )
-    short, _ = service.churn_risk(db_session=db_session, visible_to=CSM, horizon=30, limit=10)
-
-    assert total == 5
-    assert [row.company_name for row in rows] == ["Cobalt Retail", "Birch Health", "Echo Bank"]
-    assert rows[0].persona_name == "Budget Skeptics"
-    assert rows[0].drivers[0]["phrase"] == "sentiment falling for 60 days"
-    assert rows[0].interventions[0]["action"] == "Call the champion this week"
-    assert [row.company_name for row in skeptics] == ["Cobalt Retail", "Birch Health", "Echo Bank"]
-    assert [(row.company_name, row.probability) for row in short] == [
-        ("Birch Health", 0.275),
-        ("Acme Analytics", 0.1),
-    ]
 
 
 def test_a_customers_scores_history_and_timeline(

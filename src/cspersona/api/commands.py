@@ -1,9 +1,14 @@
-"""``cspersona serve``: run the API (and, later, the dashboard) with uvicorn."""
+"""``cspersona serve``: run the API and the dashboard with uvicorn, in one or more processes."""
+
+import os
 
 import typer
 
 from cspersona.cli.common import console, open_database
-from cspersona.config import get_settings
+from cspersona.config import Settings, get_settings
+
+# Worker processes chosen automatically: one per core, as few as a laptop wants.
+MAX_AUTOMATIC_WORKERS = 4
 
 
 def serve(
@@ -11,19 +16,50 @@ def serve(
         None, help="Address to bind; default CSPERSONA_HOST (127.0.0.1)."
     ),
     port: int | None = typer.Option(None, help="Port; default CSPERSONA_PORT (8000)."),
+    workers: int | None = typer.Option(
+        None,
+        min=1,
+        max=32,
+        help="Processes answering requests; default CSPERSONA_WORKERS (0: one per CPU core, "
+        "at most 4).",
+    ),
 ) -> None:
-    """Serve the API on a migrated database; OpenAPI docs at /docs.
+    """Serve the dashboard and the API on a migrated database; OpenAPI docs at /docs.
 
-    Example: cspersona serve --port 8000
+    Example: cspersona serve --port 8000 --workers 2
     """
     # The app imports every router and service: only serving needs them.
     import uvicorn
 
-    from cspersona.api.app import create_app
+    from cspersona.api.app import create_app, sweep_interrupted_jobs
 
     settings = get_settings()
-    open_database().dispose()
+    engine = open_database()
     bind_host, bind_port = host or settings.host, port or settings.port
-    console.print(f"serving on http://{bind_host}:{bind_port} (API docs at /docs); Ctrl+C stops")
+    processes = workers or worker_count(settings)
+    console.print(
+        f"serving on http://{bind_host}:{bind_port} (API docs at /docs) with {processes} "
+        f"worker process{'es' if processes > 1 else ''}; Ctrl+C stops"
+    )
     # log_config=None keeps the CLI's logging set-up (one format, quiet Alembic) for the server.
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_config=None)
+    if processes == 1:
+        engine.dispose()
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_config=None)
+        return
+    # Workers import the app by name; restarting one must not fail a sibling's jobs, so the
+    # jobs a stopped server left unfinished are failed here, once.
+    sweep_interrupted_jobs(engine, settings)
+    engine.dispose()
+    uvicorn.run(
+        "cspersona.api.app:create_worker_app",
+        factory=True,
+        workers=processes,
+        host=bind_host,
+        port=bind_port,
+        log_config=None,
+    )
+
+
+def worker_count(settings: Settings) -> int:
+    """``CSPERSONA_WORKERS``, or one process per CPU core (at most 4) when it is 0."""
+    return settings.workers or min(os.cpu_count() or 1, MAX_AUTOMATIC_WORKERS)

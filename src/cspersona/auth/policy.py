@@ -1,8 +1,9 @@
 """What each role may do, and which customers a caller may see (object-level authorization).
 
 Routes never test roles themselves: they ask for a :class:`Permission` and pass customer queries
-and customer rows through :func:`visible_customers` and :func:`authorize_customer`, so a new route
-gets the same rules as every other by calling the same two functions.
+and customer rows through :func:`visible_customers` and :func:`authorize_customer` (cached read
+models through :func:`sees_book`), so a new route gets the same rules as every other by calling
+the same functions.
 """
 
 from dataclasses import dataclass
@@ -69,9 +70,14 @@ def visible_customers(statement: SelectT, principal: Principal) -> SelectT:
     return statement.where(Customer.csm_owner == principal.csm_owner)
 
 
+def sees_book(principal: Principal, csm_owner: str | None) -> bool:
+    """Whether the caller may see customers ``csm_owner`` owns (for rows already read)."""
+    return principal.sees_all_customers or csm_owner == principal.csm_owner
+
+
 def can_see_customer(principal: Principal, customer: Customer) -> bool:
     """Whether the caller may see this customer and everything about it."""
-    return principal.sees_all_customers or customer.csm_owner == principal.csm_owner
+    return sees_book(principal, customer.csm_owner)
 
 
 def authorize_customer(principal: Principal, customer: Customer) -> Customer:

@@ -44,7 +44,7 @@ def demo(
     console.print(f"ready in {sum(result.seconds for result in results):.1f} s")
     _print_access(settings, key)
     if serve:
-        serve_command(host=None, port=None)
+        serve_command(host=None, port=None, workers=None)
 
 
 def _print_access(settings: Settings, key: str | None) -> None:

@@ -2,12 +2,18 @@
 
 Writing progress to the job's row from a second connection while the job's own transaction is
 open fails on SQLite (the job's later writes then meet a newer snapshot), so a running job posts
-progress to a board its runner provides: memory for the inline runner, Redis for Celery. The last
-report is written to the row with the job's final status.
+progress to a board its runner provides: memory for the inline runner, files under ``data_dir``
+when the server runs several worker processes (a poll may reach any of them), Redis for Celery.
+The last report is written to the row with the job's final status.
 """
 
+import contextlib
+import json
+import os
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 MESSAGE_LENGTH = 255
@@ -56,6 +62,41 @@ class MemoryBoard:
         """Forget the job."""
         with self._lock:
             self._progress.pop(job_id, None)
+
+
+class FileBoard:
+    """A board of one small JSON file per running job, shared by the server's worker processes."""
+
+    def __init__(self, folder: Path) -> None:
+        """Keep progress files in ``folder`` (created on the first post)."""
+        self._folder = folder
+
+    def post(self, job_id: int, progress: LiveProgress) -> None:
+        """Replace the job's file at once (write aside, then rename), so readers never see half."""
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            handle, written = tempfile.mkstemp(dir=self._folder, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump({"fraction": progress.fraction, "message": progress.message}, file)
+            os.replace(written, self._path(job_id))
+        except OSError:
+            return  # best effort: a job never fails for want of a progress report
+
+    def read(self, job_id: int) -> LiveProgress | None:
+        """The job's latest progress, or None."""
+        try:
+            stored = json.loads(self._path(job_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return LiveProgress(fraction=float(stored["fraction"]), message=stored["message"])
+
+    def clear(self, job_id: int) -> None:
+        """Forget the job (best effort too: a stale file is only read while the job runs)."""
+        with contextlib.suppress(OSError):
+            self._path(job_id).unlink(missing_ok=True)
+
+    def _path(self, job_id: int) -> Path:
+        return self._folder / f"{job_id}.json"
 
 
 class JobProgress:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from cspersona.config import Settings
 from cspersona.db.engine import writer_session_factory
 from cspersona.jobs.execution import run_job
-from cspersona.jobs.progress import LiveProgress, MemoryBoard
+from cspersona.jobs.progress import FileBoard, LiveProgress, MemoryBoard, ProgressBoard
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +39,13 @@ class InlineRunner:
 
     name = "inline"
 
-    def __init__(self, engine: Engine, *, threads: int = 1) -> None:
-        """Run jobs on ``engine`` with up to ``threads`` threads."""
+    def __init__(
+        self, engine: Engine, *, threads: int = 1, board: ProgressBoard | None = None
+    ) -> None:
+        """Run jobs on ``engine`` with up to ``threads`` threads, posting progress to ``board``."""
         self._session_factory = writer_session_factory(engine)
         self._thread_count = threads
-        self._board = MemoryBoard()
+        self._board = board or MemoryBoard()
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -79,10 +81,15 @@ class InlineRunner:
                 logger.error("job %s could not be run to its end", job_id)
 
 
-def build_runner(settings: Settings, engine: Engine) -> JobRunner:
-    """The runner the settings name (``CSPERSONA_JOB_RUNNER``)."""
+def build_runner(settings: Settings, engine: Engine, *, one_of_many: bool = False) -> JobRunner:
+    """The runner the settings name (``CSPERSONA_JOB_RUNNER``).
+
+    ``one_of_many``: the server runs several worker processes, so an inline job's progress goes
+    where each of them can read it.
+    """
     if settings.job_runner == "celery":
         from cspersona.jobs.celery_runner import CeleryRunner
 
         return CeleryRunner(settings)
-    return InlineRunner(engine, threads=settings.job_threads)
+    board = FileBoard(settings.data_dir / "jobs" / "progress") if one_of_many else None
+    return InlineRunner(engine, threads=settings.job_threads, board=board)

@@ -8,8 +8,9 @@ from cspersona.api.deps import TEXT_PATTERN, IdPath, SessionDep
 from cspersona.api.errors import error_responses
 from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth.deps import AuthorizedCustomer, FeedbackCustomer, FeedbackGiver, Reader
+from cspersona.exceptions import NotFound
 from cspersona.jobs.router import add_job_route
-from cspersona.personas import service
+from cspersona.personas import current, service
 from cspersona.personas.jobs import generate
 from cspersona.personas.overlays import apply_overlay
 from cspersona.personas.schemas import (
@@ -37,14 +38,12 @@ def list_personas(
     ] = False,
 ) -> PersonaPage:
     """The personas, active ones first, with size, revenue share and CSM agreement."""
-    personas, total = service.get_all(
-        db_session=db_session,
-        limit=page.limit,
-        offset=page.offset,
-        include_retired=include_retired,
-    )
-    rates = service.agreement_rates(db_session=db_session)
-    return PersonaPage.of([service.summary(persona, rates) for persona in personas], total, page)
+    personas = [
+        persona
+        for persona in current.persona_catalogue(db_session=db_session).summaries.values()
+        if include_retired or persona.active
+    ]
+    return PersonaPage.of(personas[page.offset : page.offset + page.limit], len(personas), page)
 
 
 @router.get("/{persona_id}", response_model=PersonaRead, responses=error_responses(404))
@@ -62,16 +61,12 @@ def read_persona(
     ] = None,
 ) -> PersonaRead:
     """One persona with its whole profile, evidence and CSM agreement rate."""
-    persona = service.get(db_session=db_session, persona_id=persona_id)
-    summary = service.summary(persona, service.agreement_rates(db_session=db_session))
-    traits = apply_overlay(persona.traits, industry) if industry else persona.traits
-    return PersonaRead(
-        **summary.model_dump(),
-        traits=traits,
-        communication_style=persona.communication_style,
-        risk_factors=persona.risk_factors,
-        created_at=persona.created_at,
-    )
+    persona = current.persona_catalogue(db_session=db_session).profiles.get(persona_id)
+    if persona is None:
+        raise NotFound(f"persona {persona_id} does not exist")
+    if not industry:
+        return persona
+    return persona.model_copy(update={"traits": apply_overlay(persona.traits, industry)})
 
 
 @customer_router.get(
@@ -82,10 +77,9 @@ def read_customer_persona(
 ) -> CustomerPersonaRead:
     """A customer's persona, confidence, misfit flag, map position, history and switches."""
     mapping = service.current_mapping(db_session=db_session, customer_id=customer.id)
-    persona = service.get(db_session=db_session, persona_id=mapping.persona_id)
     return CustomerPersonaRead(
         customer_id=customer.id,
-        persona=service.summary(persona, service.agreement_rates(db_session=db_session)),
+        persona=current.persona_catalogue(db_session=db_session).summaries[mapping.persona_id],
         confidence=mapping.confidence_score,
         misfit=mapping.misfit,
         model_version=mapping.model_version,

@@ -1,7 +1,7 @@
 """Pydantic models for churn risk and expansion as the insights API shows them."""
 
 from datetime import datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from pydantic import BaseModel
 
@@ -35,12 +35,22 @@ class InterventionRead(BaseModel):
     drivers: list[str]
 
 
+class RiskSort(StrEnum):
+    """Columns the churn-risk table sorts by."""
+
+    PROBABILITY = "probability"
+    ARR = "arr"
+    COMPANY_NAME = "company_name"
+
+
 class CustomerRef(BaseModel):
-    """Who a score is about."""
+    """Who a score is about: the customer, its revenue, its CSM and its current persona."""
 
     customer_id: int
     company_name: str
+    arr: float | None
     csm_owner: str | None
+    persona_id: int | None
     persona: str | None
 
 

@@ -1,8 +1,6 @@
 """Pydantic models of the summaries the dashboard shows."""
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -67,29 +65,6 @@ class TopicShare(BaseModel):
 
     name: str
     messages: int
-
-
-class RiskSort(StrEnum):
-    """Columns the churn-risk table sorts by."""
-
-    PROBABILITY = "probability"
-    ARR = "arr"
-    COMPANY_NAME = "company_name"
-
-
-class RiskRow(BaseModel):
-    """A customer's current churn score for one horizon, with why and what to do."""
-
-    customer_id: int
-    company_name: str
-    arr: float | None
-    persona_name: str | None
-    horizon_days: int
-    probability: float
-    probability_low: float | None
-    probability_high: float | None
-    drivers: list[dict[str, Any]]
-    interventions: list[dict[str, Any]]
 
 
 class TimelineEntry(BaseModel):

@@ -1,23 +1,33 @@
-"""Summaries over the stage tables for the dashboard: one query each, narrowed to what a user sees.
+"""Summaries over the stage tables for the dashboard, narrowed to what a user sees.
 
-A customer's current persona is their newest mapping (highest id); the current personas are those
-some customer is currently mapped to. A customer's current churn score for a horizon is its
-newest row for that horizon.
+Summaries of every customer derive from the cached read models (each customer's current persona
+in :mod:`cspersona.personas.current`, the churn ranking in :mod:`cspersona.predict.insights`),
+filtered per caller; aggregates that must be computed per book (sentiment, a persona's topics and
+quotes) are cached per book in the same cache. One customer's own rows are read directly.
 """
 
 import math
-from collections.abc import Sequence
+from collections import Counter, defaultdict
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from cspersona.auth.policy import Principal, visible_customers
+from cspersona.auth.models import Role
+from cspersona.auth.policy import Principal, sees_book, visible_customers
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
+from cspersona.db.cache import read_models
 from cspersona.nlp.models import MessageAnalysis, Topic
+from cspersona.personas.current import (
+    MAPPINGS_WATCHED,
+    CurrentPersona,
+    current_personas,
+    persona_catalogue,
+)
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
+from cspersona.personas.schemas import PersonaSummary
+from cspersona.predict.insights import narrow, ranked_churn, ranked_expansion
 from cspersona.predict.models import ChurnScore
 from cspersona.reports.schemas import (
     Member,
@@ -27,8 +37,6 @@ from cspersona.reports.schemas import (
     PersonaSize,
     Quote,
     RiskBucket,
-    RiskRow,
-    RiskSort,
     TimelineEntry,
     TopicShare,
 )
@@ -38,73 +46,66 @@ RISK_BUCKETS = 10
 QUOTE_LENGTH = 280
 
 
-def _current_mapping_ids() -> Select[int]:
-    """The id of each customer's newest persona mapping."""
-    return select(func.max(PersonaMapping.id)).group_by(PersonaMapping.customer_id)
-
-
-def _current_mappings() -> Select[Customer, PersonaMapping, Persona]:
-    """Customers joined to their current mapping and persona."""
-    return (
-        select(Customer, PersonaMapping, Persona)
-        .join(PersonaMapping, PersonaMapping.customer_id == Customer.id)
-        .join(Persona, Persona.id == PersonaMapping.persona_id)
-        .where(PersonaMapping.id.in_(_current_mapping_ids()))
-    )
-
-
 def persona_sizes(*, db_session: Session, visible_to: Principal) -> list[PersonaSize]:
     """Each current persona's customers and revenue share, largest first."""
-    arr = func.coalesce(func.sum(Customer.arr), 0.0)
-    statement = visible_customers(
-        _current_mappings()
-        .with_only_columns(Persona.id, Persona.name, func.count(Customer.id), arr)
-        .group_by(Persona.id, Persona.name)
-        .order_by(func.count(Customer.id).desc(), Persona.id),
-        visible_to,
-    )
-    rows = db_session.execute(statement).all()
-    total = sum(revenue or 0.0 for _, _, _, revenue in rows) or 1.0
+    names: dict[int, str] = {}
+    counts: Counter[int] = Counter()
+    revenue: dict[int, float] = defaultdict(float)
+    for member in _visible_members(db_session, visible_to):
+        names[member.persona_id] = member.persona_name
+        counts[member.persona_id] += 1
+        revenue[member.persona_id] += member.arr or 0.0
+    total = sum(revenue.values()) or 1.0
     return [
         PersonaSize(
             persona_id=persona_id,
-            name=name,
-            customers=count,
-            arr=revenue or 0.0,
-            arr_share=(revenue or 0.0) / total,
+            name=names[persona_id],
+            customers=counts[persona_id],
+            arr=revenue[persona_id],
+            arr_share=revenue[persona_id] / total,
         )
-        for persona_id, name, count, revenue in rows
+        for persona_id in sorted(names, key=lambda persona_id: (-counts[persona_id], persona_id))
     ]
 
 
-def _current_score_ids(horizon: int) -> Select[int]:
-    """The id of each customer's newest score for ``horizon``."""
-    return (
-        select(func.max(ChurnScore.id))
-        .where(ChurnScore.horizon_days == horizon)
-        .group_by(ChurnScore.customer_id)
-    )
+def _visible_members(db_session: Session, visible_to: Principal) -> list[CurrentPersona]:
+    """Current persona mappings of the customers the caller may see."""
+    return [
+        member
+        for member in current_personas(db_session=db_session).values()
+        if sees_book(visible_to, member.csm_owner)
+    ]
 
 
 def risk_distribution(
     *, db_session: Session, visible_to: Principal, horizon: int
 ) -> list[RiskBucket]:
     """How many customers fall in each tenth of churn probability for ``horizon``."""
-    statement = visible_customers(
-        select(ChurnScore.probability)
-        .join(Customer, Customer.id == ChurnScore.customer_id)
-        .where(ChurnScore.id.in_(_current_score_ids(horizon))),
-        visible_to,
-    )
     counts = [0] * RISK_BUCKETS
-    for probability in db_session.scalars(statement):
-        counts[min(int(probability * RISK_BUCKETS), RISK_BUCKETS - 1)] += 1
+    for row in narrow(ranked_churn(db_session=db_session, horizon_days=horizon), visible_to):
+        counts[min(int(row.probability * RISK_BUCKETS), RISK_BUCKETS - 1)] += 1
     if not any(counts):
         return []
     return [
         RiskBucket(low=index / RISK_BUCKETS, high=(index + 1) / RISK_BUCKETS, customers=count)
         for index, count in enumerate(counts)
     ]
+
+
+# Whole-book read models are computed for everyone who may see every customer, not for a person.
+WHOLE_BOOK = Principal(
+    user_id=0, user_name="read models", role=Role.ADMIN, csm_owner=None, key_id=0
+)
+
+
+def warm_read_models(*, db_session: Session) -> None:
+    """Compute the whole-book read models, so the first requests after a start need not wait."""
+    for horizon in HORIZONS:
+        ranked_churn(db_session=db_session, horizon_days=horizon)
+    ranked_expansion(db_session=db_session)
+    sentiment_by_month(db_session=db_session, visible_to=WHOLE_BOOK)
+    for persona in get_personas(db_session=db_session):
+        persona_topics(db_session=db_session, persona_id=persona.id, visible_to=WHOLE_BOOK)
 
 
 def _month(db_session: Session, column: InstrumentedAttribute[datetime]) -> ColumnElement[str]:
@@ -114,29 +115,23 @@ def _month(db_session: Session, column: InstrumentedAttribute[datetime]) -> Colu
     return func.substr(func.cast(column, String), 1, 7)
 
 
-# (database, CSM scope, analysis count, newest analysis id) -> months; see sentiment_by_month.
-SENTIMENT_CACHE_SIZE = 64
-_sentiment_cache: dict[tuple[str, str | None, int, int], list[MonthlySentiment]] = {}
-
-
 def sentiment_by_month(*, db_session: Session, visible_to: Principal) -> list[MonthlySentiment]:
     """Mean sentiment of customer-authored messages per month, oldest first.
 
-    The aggregate reads every analysed message, so it is kept per database and scope until the
-    message_analysis table changes (its row count or newest id), which only the NLP stage does.
+    The aggregate reads every analysed message, so it is cached per book until the NLP stage
+    writes new analysis.
     """
-    count, newest = db_session.execute(
-        select(func.count(), func.coalesce(func.max(MessageAnalysis.id), 0)).select_from(
-            MessageAnalysis
-        )
-    ).one()
-    scope = None if visible_to.sees_all_customers else visible_to.csm_owner
-    key = (str(db_session.get_bind().engine.url), scope, count, newest)
-    if key not in _sentiment_cache:
-        if len(_sentiment_cache) >= SENTIMENT_CACHE_SIZE:
-            _sentiment_cache.clear()
-        _sentiment_cache[key] = _sentiment_by_month(db_session, visible_to) if count else []
-    return _sentiment_cache[key]
+    return read_models.get(
+        db_session,
+        ("sentiment_by_month", _book(visible_to)),
+        (MessageAnalysis.analysed_at,),
+        lambda: _sentiment_by_month(db_session, visible_to),
+    )
+
+
+def _book(visible_to: Principal) -> str | None:
+    """The key of the customers the caller sees for aggregates cached per book (None: all)."""
+    return None if visible_to.sees_all_customers else visible_to.csm_owner
 
 
 def _sentiment_by_month(db_session: Session, visible_to: Principal) -> list[MonthlySentiment]:
@@ -160,76 +155,63 @@ def _sentiment_by_month(db_session: Session, visible_to: Principal) -> list[Mont
 
 def persona_points(*, db_session: Session, visible_to: Principal) -> list[PersonaPoint]:
     """Every visible customer of a current persona at the map position the persona model gave."""
-    statement = visible_customers(
-        _current_mappings()
-        .with_only_columns(
-            Customer.id,
-            Customer.company_name,
-            Persona.id,
-            Persona.name,
-            PersonaMapping.confidence_score,
-            PersonaMapping.map_x,
-            PersonaMapping.map_y,
-        )
-        .where(PersonaMapping.map_x.is_not(None), PersonaMapping.map_y.is_not(None)),
-        visible_to,
-    ).order_by(Persona.id, PersonaMapping.confidence_score.desc(), Customer.id)
     return [
         PersonaPoint(
-            customer_id=customer_id,
-            company_name=company_name,
-            persona_id=persona_id,
-            persona_name=persona_name,
-            confidence=confidence,
-            x=x,
-            y=y,
+            customer_id=member.customer_id,
+            company_name=member.company_name,
+            persona_id=member.persona_id,
+            persona_name=member.persona_name,
+            confidence=member.confidence,
+            x=member.map_x,
+            y=member.map_y,
         )
-        for customer_id, company_name, persona_id, persona_name, confidence, x, y in (
-            db_session.execute(statement)
-        )
+        for member in _visible_members(db_session, visible_to)
+        if member.map_x is not None and member.map_y is not None
     ]
 
 
-def get_personas(*, db_session: Session) -> Sequence[Persona]:
-    """The current personas by id."""
-    current = select(PersonaMapping.persona_id).where(PersonaMapping.id.in_(_current_mapping_ids()))
-    return db_session.scalars(
-        select(Persona).where(Persona.id.in_(current)).order_by(Persona.id)
-    ).all()
+def get_personas(*, db_session: Session) -> list[PersonaSummary]:
+    """The current personas (some customer is mapped to them now) by id."""
+    current = {member.persona_id for member in current_personas(db_session=db_session).values()}
+    summaries = persona_catalogue(db_session=db_session).summaries
+    return [summaries[persona_id] for persona_id in sorted(current)]
 
 
 def persona_members(
     *, db_session: Session, persona_id: int, visible_to: Principal, limit: int
 ) -> tuple[list[Member], int]:
     """The visible customers now mapped to a persona, best fit first, and how many there are."""
-    statement = visible_customers(
-        _current_mappings()
-        .with_only_columns(
-            Customer.id, Customer.company_name, Customer.arr, PersonaMapping.confidence_score
-        )
-        .where(PersonaMapping.persona_id == persona_id),
-        visible_to,
-    )
-    total = db_session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db_session.execute(
-        statement.order_by(PersonaMapping.confidence_score.desc(), Customer.id).limit(limit)
-    )
     members = [
-        Member(customer_id=row[0], company_name=row[1], arr=row[2], confidence=row[3])
-        for row in rows
+        member
+        for member in _visible_members(db_session, visible_to)
+        if member.persona_id == persona_id
     ]
-    return members, total
+    return [
+        Member(
+            customer_id=member.customer_id,
+            company_name=member.company_name,
+            arr=member.arr,
+            confidence=member.confidence,
+        )
+        for member in members[:limit]
+    ], len(members)
+
+
+# A persona's messages change with new analysis, new topics (the topic stage inserts a topic model
+# version and relabels messages) and new persona mappings.
+PERSONA_MESSAGES_WATCHED = (MessageAnalysis.analysed_at, Topic.created_at, *MAPPINGS_WATCHED)
 
 
 def _persona_messages(persona_id: int, visible_to: Principal) -> Select[MessageAnalysis]:
     """Analysed customer-authored messages of the persona's current, visible members."""
+    newest = select(func.max(PersonaMapping.id)).group_by(PersonaMapping.customer_id)
     return visible_customers(
         select(MessageAnalysis)
         .join(Message, Message.id == MessageAnalysis.message_id)
         .join(Interaction, Interaction.id == Message.interaction_id)
         .join(Customer, Customer.id == Interaction.customer_id)
         .join(PersonaMapping, PersonaMapping.customer_id == Customer.id)
-        .where(PersonaMapping.id.in_(_current_mapping_ids()))
+        .where(PersonaMapping.id.in_(newest))
         .where(PersonaMapping.persona_id == persona_id)
         .where(Message.author_role == AuthorRole.CUSTOMER),
         visible_to,
@@ -240,6 +222,17 @@ def persona_quotes(
     *, db_session: Session, persona_id: int, visible_to: Principal, limit: int = 5
 ) -> list[Quote]:
     """The members' most strongly felt messages, one per customer, strongest first."""
+    return read_models.get(
+        db_session,
+        ("persona_quotes", persona_id, _book(visible_to), limit),
+        PERSONA_MESSAGES_WATCHED,
+        lambda: _persona_quotes(db_session, persona_id, visible_to, limit),
+    )
+
+
+def _persona_quotes(
+    db_session: Session, persona_id: int, visible_to: Principal, limit: int
+) -> list[Quote]:
     statement = (
         _persona_messages(persona_id, visible_to)
         .with_only_columns(Customer.company_name, Message.text, MessageAnalysis.sentiment_score)
@@ -264,6 +257,17 @@ def persona_topics(
     *, db_session: Session, persona_id: int, visible_to: Principal, limit: int = 8
 ) -> list[TopicShare]:
     """The topics the persona's members write about most."""
+    return read_models.get(
+        db_session,
+        ("persona_topics", persona_id, _book(visible_to), limit),
+        PERSONA_MESSAGES_WATCHED,
+        lambda: _persona_topics(db_session, persona_id, visible_to, limit),
+    )
+
+
+def _persona_topics(
+    db_session: Session, persona_id: int, visible_to: Principal, limit: int
+) -> list[TopicShare]:
     statement = (
         _persona_messages(persona_id, visible_to)
         .join(Topic, Topic.id == MessageAnalysis.topic_id)
@@ -273,63 +277,6 @@ def persona_topics(
         .limit(limit)
     )
     return [TopicShare(name=name, messages=count) for name, count in db_session.execute(statement)]
-
-
-RISK_ORDER: dict[RiskSort, InstrumentedAttribute[Any]] = {
-    RiskSort.PROBABILITY: ChurnScore.probability,
-    RiskSort.ARR: Customer.arr,
-    RiskSort.COMPANY_NAME: Customer.company_name,
-}
-
-
-def churn_risk(
-    *,
-    db_session: Session,
-    visible_to: Principal,
-    horizon: int,
-    persona_id: int | None = None,
-    sort: RiskSort = RiskSort.PROBABILITY,
-    descending: bool = True,
-    limit: int,
-    offset: int = 0,
-) -> tuple[list[RiskRow], int]:
-    """Customers' current churn scores for ``horizon``, sorted, one page, and the total."""
-    current = (
-        select(PersonaMapping.customer_id, Persona.id.label("persona_id"), Persona.name)
-        .join(Persona, Persona.id == PersonaMapping.persona_id)
-        .where(PersonaMapping.id.in_(_current_mapping_ids()))
-        .subquery()
-    )
-    statement = visible_customers(
-        select(ChurnScore, Customer.company_name, Customer.arr, current.c.name)
-        .join(Customer, Customer.id == ChurnScore.customer_id)
-        .outerjoin(current, current.c.customer_id == Customer.id)
-        .where(ChurnScore.id.in_(_current_score_ids(horizon))),
-        visible_to,
-    )
-    if persona_id is not None:
-        statement = statement.where(current.c.persona_id == persona_id)
-    total = db_session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    column = RISK_ORDER[sort]
-    ordered = column.desc() if descending else column.asc()
-    rows = db_session.execute(
-        statement.order_by(ordered.nulls_last(), ChurnScore.customer_id).limit(limit).offset(offset)
-    )
-    return [
-        RiskRow(
-            customer_id=score.customer_id,
-            company_name=company_name,
-            arr=arr,
-            persona_name=persona_name,
-            horizon_days=score.horizon_days,
-            probability=score.probability,
-            probability_low=score.probability_low,
-            probability_high=score.probability_high,
-            drivers=[driver for driver in score.drivers if isinstance(driver, dict)],
-            interventions=[item for item in score.interventions if isinstance(item, dict)],
-        )
-        for score, company_name, arr, persona_name in rows
-    ], total
 
 
 def has_churn_scores(*, db_session: Session) -> bool:
@@ -376,8 +323,16 @@ def timeline(*, db_session: Session, customer_id: int, limit: int) -> list[Timel
     customer_sentiment = func.avg(MessageAnalysis.sentiment_score).filter(
         Message.author_role == AuthorRole.CUSTOMER
     )
+    # Columns, not Interaction objects: building a hundred ORM objects cost three times the query.
     rows = db_session.execute(
-        select(Interaction, func.count(Message.id), customer_sentiment)
+        select(
+            Interaction.id,
+            Interaction.started_at,
+            Interaction.type,
+            Interaction.subject,
+            func.count(Message.id),
+            customer_sentiment,
+        )
         .outerjoin(Message, Message.interaction_id == Interaction.id)
         .outerjoin(MessageAnalysis, MessageAnalysis.message_id == Message.id)
         .where(Interaction.customer_id == customer_id)
@@ -387,12 +342,12 @@ def timeline(*, db_session: Session, customer_id: int, limit: int) -> list[Timel
     )
     return [
         TimelineEntry(
-            interaction_id=interaction.id,
-            started_at=interaction.started_at,
-            type=str(interaction.type),
-            subject=interaction.subject,
+            interaction_id=interaction_id,
+            started_at=started_at,
+            type=str(kind),
+            subject=subject,
             messages=count,
             sentiment_score=None if score is None or math.isnan(score) else float(score),
         )
-        for interaction, count, score in rows
+        for interaction_id, started_at, kind, subject, count, score in rows
     ]

@@ -75,6 +75,7 @@ def customer_page(
     timeline = reports_service.timeline(
         db_session=db_session, customer_id=customer.id, limit=TIMELINE_LENGTH
     )
+    scores = reports_service.customer_scores(db_session=db_session, customer_id=customer.id)
     context = {
         "customer": customer,
         "contact_count": service.count_contacts(db_session=db_session, customer_id=customer.id),
@@ -86,8 +87,9 @@ def customer_page(
         if any(entry.sentiment_score is not None for entry in timeline)
         else None,
         "personas": reports_service.persona_history(db_session=db_session, customer_id=customer.id),
-        "scores": reports_service.customer_scores(db_session=db_session, customer_id=customer.id),
-        "churn_scored": reports_service.has_churn_scores(db_session=db_session),
+        "scores": scores,
+        # Only asked when this customer has no score: unscored, or the stage has not run yet?
+        "churn_scored": bool(scores) or reports_service.has_churn_scores(db_session=db_session),
     }
     return render(request, "customers/detail.html", context, principal=principal)
 

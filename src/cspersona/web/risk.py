@@ -7,8 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from cspersona.api.deps import SessionDep
 from cspersona.customers.schemas import SortOrder
+from cspersona.predict import insights
+from cspersona.predict.schemas import RiskSort
 from cspersona.reports import service
-from cspersona.reports.schemas import RiskSort
 from cspersona.web.deps import PageUser
 from cspersona.web.pagination import Pager
 from cspersona.web.templating import is_partial, render
@@ -31,10 +32,10 @@ def churn_risk(
 ) -> HTMLResponse:
     """Customers ranked by risk; HTMX requests get just the results table."""
     horizon = horizon if horizon in service.HORIZONS else 90
-    rows, total = service.churn_risk(
+    rows, total = insights.churn_risk(
         db_session=db_session,
         visible_to=principal,
-        horizon=horizon,
+        horizon_days=horizon,
         persona_id=persona,
         sort=sort,
         descending=order is SortOrder.DESC,
