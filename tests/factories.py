@@ -6,11 +6,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cspersona.auth.models import Role
+from cspersona.auth.policy import Principal
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.customers.models import Contact, Customer, NpsResponse, UsageDaily
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 from cspersona.predict.models import ChurnScore
+
+# Callers of service functions that take ``visible_to``: an admin, and the CSM of add_book's book.
+ADMIN = Principal(user_id=1, user_name="admin", role=Role.ADMIN, csm_owner=None, key_id=1)
+CSM = Principal(user_id=2, user_name="dana", role=Role.CSM, csm_owner="Dana Scully", key_id=2)
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 

@@ -6,18 +6,13 @@ import pytest
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from cspersona.auth.models import Role
-from cspersona.auth.policy import Principal
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.personas.models import Persona
 from cspersona.predict import insights
 from cspersona.predict.models import ChurnScore, ExpansionScore
 from cspersona.predict.schemas import RiskSort
-from tests.factories import START, add_book, add_stage_results, map_customer
-
-ADMIN = Principal(user_id=1, user_name="admin", role=Role.ADMIN, csm_owner=None, key_id=1)
-CSM = Principal(user_id=2, user_name="dana", role=Role.CSM, csm_owner="Dana Scully", key_id=2)
+from tests.factories import ADMIN, CSM, START, add_book, add_stage_results, map_customer
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from cspersona.auth.models import Role
-from cspersona.auth.policy import Principal
 from cspersona.customers.models import Customer
 from cspersona.personas.models import Persona
 from cspersona.reports import service
 from tests.factories import (
+    ADMIN,
+    CSM,
     START,
     add_book,
     add_churn_score,
@@ -17,9 +17,6 @@ from tests.factories import (
     analyse,
     map_customer,
 )
-
-ADMIN = Principal(user_id=1, user_name="admin", role=Role.ADMIN, csm_owner=None, key_id=1)
-CSM = Principal(user_id=2, user_name="dana", role=Role.CSM, csm_owner="Dana Scully", key_id=2)
 
 
 @pytest.fixture
