@@ -14,6 +14,7 @@ from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
 from cspersona.personas import service
+from cspersona.personas.schemas import BuildFigures
 from cspersona.synth import ids
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.world import World
@@ -55,7 +56,7 @@ def world_settings(session: Session, data_dir: Path) -> Settings:
     return load_settings(database_url=url, data_dir=data_dir)
 
 
-Built = tuple[Session, Settings, service.BuildResult]
+Built = tuple[Session, Settings, BuildFigures]
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 import json
 import sys
-from dataclasses import asdict
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -60,7 +59,7 @@ def build(
     with database_session() as db_session:
         result = service.build_personas(db_session=db_session, settings=get_settings(), model=model)
     if as_json:
-        typer.echo(json.dumps(asdict(result)))
+        typer.echo(result.model_dump_json())
         return
     console.print(
         f"{result.model_version}: {result.k} personas for {result.customers} customers in "

@@ -1,7 +1,5 @@
 """The ``personas.generate`` job kind: a persona build run by the API's job runners."""
 
-from dataclasses import asdict
-
 from sqlalchemy.orm import Session
 
 from cspersona.config import get_settings
@@ -17,7 +15,6 @@ def generate(*, db_session: Session, params: BuildParams, progress: Progress) ->
     model = PersonaModel(
         n_personas=params.n_personas or "auto", clusterer=params.clusterer, random_state=0
     )
-    result = service.build_personas(
+    return service.build_personas(
         db_session=db_session, settings=get_settings(), model=model, progress=progress
     )
-    return BuildFigures(**asdict(result))

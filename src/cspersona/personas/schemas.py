@@ -112,7 +112,7 @@ class BuildParams(BaseModel):
 
 
 class BuildFigures(BaseModel):
-    """What a build reports: the model version, k and its validation figures."""
+    """What a build reports: the model version, k, its validation figures and what it wrote."""
 
     model_version: str
     customers: int

@@ -2,7 +2,6 @@
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +32,7 @@ from cspersona.personas.models import (
     PersonaSwitch,
 )
 from cspersona.personas.overlays import industry_overlays
-from cspersona.personas.schemas import PersonaSummary
+from cspersona.personas.schemas import BuildFigures, PersonaSummary
 from cspersona.predict.service import json_ready
 from cspersona.registry import service as registry
 from cspersona.registry.models import TrainedModel
@@ -44,23 +43,6 @@ QUOTES_PER_PERSONA = 3
 QUOTE_CHARACTERS = (60, 320)
 SWITCH_CHANGES = 5
 Progress = Callable[[float, str | None], None]
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build reports: the model version, k, validation figures and what it wrote."""
-
-    model_version: str
-    customers: int
-    k: int
-    silhouette: float | None
-    davies_bouldin: float | None
-    stability: float | None
-    misfits: int
-    suggested_personas: int
-    switches: int
-    seconds: float
-    validation: list[dict[str, Any]]
 
 
 def _no_progress(fraction: float, message: str | None = None) -> None:
@@ -348,7 +330,7 @@ def build_personas(
     features: pd.DataFrame | None = None,
     model: PersonaModel | None = None,
     progress: Progress | None = None,
-) -> BuildResult:
+) -> BuildFigures:
     """Fit personas on every customer's features, keep ids by matching, store and register them.
 
     ``features`` is a precomputed matrix (None: computed from the database as of ``as_of``);
@@ -443,7 +425,7 @@ def build_personas(
         taken_at=as_of or utc_now(),
     )
     report(1.0, f"{estimator.n_personas_} personas")
-    return BuildResult(
+    return BuildFigures(
         model_version=registered.tag,
         customers=len(frame),
         k=estimator.n_personas_,

@@ -137,18 +137,7 @@ def fit(
                 db_session=db_session, data_dir=get_settings().data_dir, model=trained
             ).tag
         engine.dispose()
-    report = {
-        "model": str(model) if model else None,
-        "registered": tag,
-        "summary": service.json_ready(trained.estimator.summary_),
-        "metrics": service.json_ready(trained.estimator.metrics_),
-    }
-    if as_json:
-        typer.echo(json.dumps(report))
-    else:
-        _print_fit_report(trained, report, database)
-    for note in _fit_notes(trained.estimator):
-        notes.print(f"note: {note}")
+    _report_fit(trained, model=model, tag=tag, database=database, as_json=as_json)
 
 
 @app.command()
@@ -258,7 +247,7 @@ def _require_database() -> tuple[Engine, str]:
 
 def _fit_product(learner: str, calibration: str, model: Path | None, as_json: bool) -> None:
     """Train the product model on the database, register it, print its held-out report."""
-    from cspersona.predict import scoring, service
+    from cspersona.predict import scoring
     from cspersona.predict.artifact import save_model
 
     engine, database = _require_database()
@@ -276,6 +265,15 @@ def _fit_product(learner: str, calibration: str, model: Path | None, as_json: bo
     engine.dispose()
     if model is not None:
         save_model(trained, model)
+    _report_fit(trained, model=model, tag=tag, database=database, as_json=as_json)
+
+
+def _report_fit(
+    trained: "ChurnModelFile", *, model: Path | None, tag: str | None, database: str, as_json: bool
+) -> None:
+    """Print what a fit produced (JSON or a table) and its notes."""
+    from cspersona.predict import service
+
     report = {
         "model": str(model) if model else None,
         "registered": tag,
