@@ -1,5 +1,6 @@
 """Settings: one object read from ``CSPERSONA_*`` environment variables and a ``.env`` file."""
 
+import os
 import secrets
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -183,11 +184,12 @@ class Settings(BaseSettings):
         default=2000, ge=1, le=100_000, description="Messages analysed and stored per batch."
     )
     nlp_workers: int = Field(
-        default=2,
-        ge=1,
+        default=0,
+        ge=0,
         le=64,
-        description="Processes that share each large batch of NLP analysis (1: analyse in the "
-        "calling process). Each worker loads its own copy of the models.",
+        description="Processes that share each large batch of NLP analysis; 0 means one per CPU "
+        "core (at most 4), 1 means analyse in the calling process. Each worker loads its own "
+        "copy of the models.",
     )
     topics_backend: Literal["static", "tfidf", "embeddings"] = Field(
         default="static",
@@ -301,6 +303,15 @@ class Settings(BaseSettings):
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
         return url.render_as_string(hide_password=False)
+
+
+# Processes a "0 means automatic" setting gives: one per core, as few as a laptop wants.
+MAX_AUTOMATIC_PROCESSES = 4
+
+
+def process_count(configured: int) -> int:
+    """``configured`` processes, or one per CPU core (at most 4) when it is 0."""
+    return configured or min(os.cpu_count() or 1, MAX_AUTOMATIC_PROCESSES)
 
 
 def load_settings(**overrides: object) -> Settings:

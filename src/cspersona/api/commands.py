@@ -1,14 +1,9 @@
 """``cspersona serve``: run the API and the dashboard with uvicorn, in one or more processes."""
 
-import os
-
 import typer
 
 from cspersona.cli.common import console, open_database
-from cspersona.config import Settings, get_settings
-
-# Worker processes chosen automatically: one per core, as few as a laptop wants.
-MAX_AUTOMATIC_WORKERS = 4
+from cspersona.config import get_settings, process_count
 
 
 def serve(
@@ -36,7 +31,7 @@ def serve(
     settings = get_settings()
     engine = open_database()
     bind_host, bind_port = host or settings.host, port or settings.port
-    processes = workers or worker_count(settings)
+    processes = workers or process_count(settings.workers)
     console.print(
         f"serving on http://{bind_host}:{bind_port} (API docs at /docs) with {processes} "
         f"worker process{'es' if processes > 1 else ''}; Ctrl+C stops"
@@ -58,8 +53,3 @@ def serve(
         port=bind_port,
         log_config=None,
     )
-
-
-def worker_count(settings: Settings) -> int:
-    """``CSPERSONA_WORKERS``, or one process per CPU core (at most 4) when it is 0."""
-    return settings.workers or min(os.cpu_count() or 1, MAX_AUTOMATIC_WORKERS)

@@ -13,14 +13,13 @@ keyed hash, so every process gives a person the same one.
 
 import math
 import multiprocessing
-import os
 import re
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from cspersona.catalogue.models import Catalogue
-from cspersona.config import Settings
+from cspersona.config import Settings, process_count
 from cspersona.ingest.pii.anonymizer import PiiRedactor
 from cspersona.ingest.pii.operators import KeyedHash, Pseudonymize
 from cspersona.ingest.pii.recognizer import AnalysisContext
@@ -28,7 +27,6 @@ from cspersona.ingest.pii.recognizer import AnalysisContext
 WORD = re.compile(r"[^\W\d_]{2,}")
 PARALLEL_MIN_TEXTS = 500
 CHUNKS_PER_WORKER = 4
-MAX_AUTOMATIC_WORKERS = 4
 
 _worker_redactor: PiiRedactor | None = None
 
@@ -45,9 +43,7 @@ def _redact_chunk(items: list[tuple[str, AnalysisContext]]) -> list[str]:
 
 def worker_count(settings: Settings) -> int:
     """Processes to anonymise with: the setting, or one per CPU core (at most four)."""
-    if settings.ingest_workers:
-        return settings.ingest_workers
-    return min(os.cpu_count() or 1, MAX_AUTOMATIC_WORKERS)
+    return process_count(settings.ingest_workers)
 
 
 def words_of(*texts: str | None) -> set[str]:

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from cspersona.catalogue.models import Catalogue, load_catalogue
-from cspersona.config import Settings
+from cspersona.config import Settings, process_count
 from cspersona.exceptions import ConfigError
 from cspersona.nlp.cleaning import clean_text
 from cspersona.nlp.emotions import NO_EMOTIONS, LinearEmotions
@@ -107,7 +107,7 @@ class NlpEngine:
         unknown = set(self.registry.tasks) - set(TASKS)
         if unknown:
             raise ConfigError(f"no such NLP task: {', '.join(sorted(unknown))}; tasks are {TASKS}")
-        self.workers = workers if workers is not None else settings.nlp_workers
+        self.workers = workers if workers is not None else process_count(settings.nlp_workers)
         # Pickled now, before any analyser loads its models: workers load their own.
         self._pickled_registry = pickle.dumps(self.registry) if self.workers > 1 else b""
         self._pool: ProcessPoolExecutor | None = None
