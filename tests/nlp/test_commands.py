@@ -86,6 +86,16 @@ def test_topics_discover_refuses_a_bad_k(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_topics_discover_names_the_backends_it_knows(tmp_path: Path) -> None:
+    source = tmp_path / "t.jsonl"
+    source.write_text('{"text": "a"}\n{"text": "b"}\n')
+
+    result = runner.invoke(app, ["topics", "discover", str(source), "--backend", "bert"])
+
+    assert result.exit_code != 0
+    assert "--backend must be one of static, tfidf, embeddings, not 'bert'" in result.output
+
+
 def test_assign_topics_sets_customer_messages_only(db_session: Session) -> None:
     customer = add_customer(db_session, "Delta")
     sentences = ["csv export fails with an error", "invoice shows a double charge"]
