@@ -11,9 +11,10 @@ demo: $(VENV)/.installed-runtime ## Generate the synthetic world, run the pipeli
 
 test: $(VENV)/.installed-dev lint typecheck unit ## Lint, type-check and run the whole test suite.
 
-lint: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev ## Style, formatting and the layers contract (pyproject.toml [tool.importlinter]).
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

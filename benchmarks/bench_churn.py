@@ -46,6 +46,7 @@ from cspersona.analytics.evaluation import TruthCollector, add_truth_analysis
 from cspersona.catalogue.models import load_catalogue
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
+from cspersona.db.documents import json_ready
 from cspersona.db.engine import make_engine
 from cspersona.predict.classifier import ChurnClassifier
 from cspersona.predict.estimator import ChurnEstimator, default_learner
@@ -61,7 +62,6 @@ from cspersona.predict.learners import LEARNERS
 from cspersona.predict.metrics import Metrics, binary_metrics, mean_metrics
 from cspersona.predict.product import evaluate_held_out
 from cspersona.predict.schema import TableSchema
-from cspersona.predict.service import json_ready
 from cspersona.predict.survival import (
     DiscreteTimeChurnModel,
     churn_within,

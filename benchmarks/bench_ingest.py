@@ -35,8 +35,8 @@ from cspersona.config import load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory
 from cspersona.ingest.anonymize import worker_count
-from cspersona.ingest.pii.gazetteer import load_gazetteer
 from cspersona.ingest.service import run_import
+from cspersona.pii.gazetteer import load_gazetteer
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 MESSAGES_PER_CONVERSATION = 5

@@ -4,7 +4,7 @@ Reads ``../shared/datasets/pii/presidio-synth-dev.json`` (500 sentences with gol
 microsoft/presidio-research) and prints one JSON line per system: entity-level precision,
 recall and F1 overall and per type, and sentences per second. Scored types are the ones the
 product detects and the gold set labels; a prediction counts when its type matches and it
-overlaps a gold span (see ``cspersona.ingest.pii.evaluation``).
+overlaps a gold span (see ``cspersona.pii.evaluation``).
 
     .venv/bin/python benchmarks/bench_pii.py [--datasets DIR] [--repeat N]
 """
@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cspersona.ingest.pii.analyzer import PiiAnalyzer
-from cspersona.ingest.pii.entities import EntityType
-from cspersona.ingest.pii.evaluation import LabelledSpan, Scores
+from cspersona.pii.analyzer import PiiAnalyzer
+from cspersona.pii.entities import EntityType
+from cspersona.pii.evaluation import LabelledSpan, Scores
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets"

@@ -25,13 +25,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from cspersona.api.app import create_app
-from cspersona.api.deps import get_db
 from cspersona.auth import service as auth_service
 from cspersona.auth.models import Role
 from cspersona.auth.schemas import CsmCreate, StaffCreate
 from cspersona.config import Settings, get_settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.http.deps import get_db
 
 POSTGRES_URL_VARIABLE = "CSPERSONA_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]

@@ -14,19 +14,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from cspersona.exceptions import ConfigError
-from cspersona.ingest.pii.entities import EntityType
 
 DEFAULT_SECRET_KEY = "change-me"
 
 PiiOperatorName = Literal["replace", "mask", "hash", "pseudonymize"]
 PII_OPERATOR_NAMES: tuple[str, ...] = get_args(PiiOperatorName)
-# People keep a consistent stand-in, so conversations still read naturally; numbers and
-# secrets become their type tag.
-PSEUDONYMISED_BY_DEFAULT = (EntityType.PERSON, EntityType.EMAIL_ADDRESS, EntityType.PHONE_NUMBER)
-DEFAULT_PII_OPERATORS: dict[EntityType, PiiOperatorName] = {
-    entity_type: "pseudonymize" if entity_type in PSEUDONYMISED_BY_DEFAULT else "replace"
-    for entity_type in EntityType
-}
 
 
 class Settings(BaseSettings):
@@ -107,13 +99,13 @@ class Settings(BaseSettings):
     pii_enabled: bool = Field(
         default=True, description="Detect and anonymise PII in imported text before storing it."
     )
-    pii_entities: list[EntityType] = Field(
-        default_factory=lambda: list(EntityType),
+    # PII type names are checked by the PII package, which owns them (cspersona.pii.settings).
+    pii_entities: list[str] | None = Field(
+        default=None,
         description="PII types to detect (JSON list); every supported type by default.",
     )
-    pii_operators: dict[EntityType, PiiOperatorName] = Field(
+    pii_operators: dict[str, PiiOperatorName] = Field(
         default_factory=dict,
-        validate_default=True,
         description="Operator per PII type (JSON object); types left out keep their default.",
     )
     pii_contact_fields: Literal["pseudonymize", "keep"] = Field(
@@ -258,13 +250,6 @@ class Settings(BaseSettings):
                 f"database {url.get_backend_name()!r} is not supported; use sqlite or postgresql"
             )
         return value
-
-    @field_validator("pii_operators")
-    @classmethod
-    def _fill_default_operators(
-        cls, value: dict[EntityType, PiiOperatorName]
-    ) -> dict[EntityType, PiiOperatorName]:
-        return DEFAULT_PII_OPERATORS | value
 
     @field_validator("ingest_timezone")
     @classmethod

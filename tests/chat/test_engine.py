@@ -6,12 +6,12 @@ from sqlalchemy.orm import Session
 
 from cspersona.chat.character import MemberMessage, character_from_messages
 from cspersona.chat.engine import LLMEngine, OfflineEngine, system_prompt
-from cspersona.chat.llm.client import LLMClient
-from cspersona.chat.llm.providers import ProviderTimeout
 from cspersona.chat.retrieval import SnippetIndex, sentences
 from cspersona.chat.scenarios import builtin_scenarios
+from cspersona.llm.client import LLMClient
+from cspersona.llm.providers import ProviderTimeout
 from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES
-from tests.chat.llm.test_client import ScriptedProvider
+from tests.llm.test_client import ScriptedProvider
 
 CSM_MESSAGES = (
     "I understand, that sounds frustrating.",

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.chat import service
-from cspersona.chat.llm.client import LLMClient
-from cspersona.chat.llm.providers import ProviderTimeout
 from cspersona.chat.models import ScenarioRun
 from cspersona.chat.retrieval import sentences
 from cspersona.config import Settings
+from cspersona.llm.client import LLMClient
+from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona
 from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES
-from tests.chat.llm.test_client import ScriptedProvider
+from tests.llm.test_client import ScriptedProvider
 
 
 def test_a_reply_carries_emotion_style_and_three_suggestions(

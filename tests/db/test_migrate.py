@@ -6,8 +6,8 @@ from sqlalchemy import Engine, inspect
 
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
-from cspersona.db.models import Base
 from cspersona.exceptions import DatabaseError
+from cspersona.tables import Base
 from tests.conftest import DatabaseFactory
 
 CORE_TABLES = {

@@ -12,7 +12,7 @@ from cspersona.ingest.dedup import (
     similarity,
     to_bytes,
 )
-from cspersona.ingest.pii.operators import KeyedHash
+from cspersona.pii.operators import KeyedHash
 
 BASE = (
     "Hi team, our dashboard export keeps failing since the last release. We rely on it for the "

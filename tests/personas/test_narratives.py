@@ -5,11 +5,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cspersona.chat.llm.client import LLMClient
-from cspersona.chat.llm.providers import OpenAICompatibleProvider
-from cspersona.chat.llm.retry import RetryPolicy
+from cspersona.llm.client import LLMClient
+from cspersona.llm.providers import OpenAICompatibleProvider
+from cspersona.llm.retry import RetryPolicy
 from cspersona.personas.narratives import SYSTEM_PROMPT, profile_summary, written_narrative
-from tests.chat.llm.replay import Replay
+from tests.llm.replay import Replay
 
 PROFILE: dict[str, Any] = {
     "name": "Cost-Conscious Carlos",

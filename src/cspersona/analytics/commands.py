@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from cspersona.cli.common import console, database_session
-from cspersona.cli.errors import DomainErrorGroup
-from cspersona.pipeline.commands import parse_as_of
+from cspersona.console.database import database_session
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.options import parse_as_of
+from cspersona.console.output import console
 
 if TYPE_CHECKING:
     from cspersona.analytics.schemas import CustomerSummary, Evidence

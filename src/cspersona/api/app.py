@@ -11,7 +11,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cspersona import __version__
-from cspersona.api.errors import install_error_handlers
 from cspersona.api.health import router as health_router
 from cspersona.api.router import api_router
 from cspersona.config import Settings, get_settings
@@ -22,6 +21,7 @@ from cspersona.db.engine import (
     writer_session_factory,
 )
 from cspersona.exceptions import CsPersonaError, DatabaseError
+from cspersona.http.errors import install_error_handlers
 from cspersona.jobs import registry
 from cspersona.jobs.runners import InlineRunner, build_runner
 from cspersona.jobs.service import fail_interrupted

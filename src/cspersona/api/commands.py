@@ -2,8 +2,9 @@
 
 import typer
 
-from cspersona.cli.common import console, open_database
 from cspersona.config import get_settings, process_count
+from cspersona.console.database import open_database
+from cspersona.console.output import console
 
 
 def serve(

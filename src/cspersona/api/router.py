@@ -2,12 +2,12 @@
 
 from fastapi import APIRouter, Depends
 
-from cspersona.api.errors import error_responses
 from cspersona.auth.deps import get_principal
 from cspersona.auth.router import router as auth_router
 from cspersona.chat.router import router as chat_router
 from cspersona.conversations.router import router as conversations_router
 from cspersona.customers.router import router as customers_router
+from cspersona.http.errors import error_responses
 from cspersona.ingest.router import router as ingest_router
 from cspersona.jobs.router import router as jobs_router
 from cspersona.personas.router import customer_router as customer_persona_router

@@ -6,9 +6,10 @@ import typer
 from pydantic import TypeAdapter, ValidationError
 
 from cspersona.auth.models import Role
-from cspersona.cli.common import console, database_session, print_rows
-from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
+from cspersona.console.database import database_session
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.output import console, print_rows
 from cspersona.exceptions import BadInput
 
 users_app = typer.Typer(

@@ -1,8 +1,8 @@
-"""FastAPI dependencies: who is calling, may they do this, and may they see this customer.
+"""FastAPI dependencies: who is calling, and may they do this.
 
 A route states its permission by taking ``Reader``, ``JobStarter`` or ``AccessManager``; a route
-that takes ``customer_id`` in its path takes ``AuthorizedCustomer`` instead of loading the
-customer itself, which applies object-level authorization (a CSM sees only their own book).
+that takes ``customer_id`` in its path takes ``customers.deps.AuthorizedCustomer``, which applies
+object-level authorization (a CSM sees only their own book).
 """
 
 from collections.abc import Awaitable, Callable
@@ -11,12 +11,10 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from cspersona.api.deps import IdPath, SessionDep, SettingsDep
 from cspersona.auth import service
-from cspersona.auth.policy import Permission, Principal, authorize_customer, require
-from cspersona.customers import service as customers_service
-from cspersona.customers.models import Customer
+from cspersona.auth.policy import Permission, Principal, require
 from cspersona.exceptions import Unauthorized
+from cspersona.http.deps import SessionDep, SettingsDep
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -56,28 +54,3 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 JobStarter = Annotated[Principal, Depends(requires(Permission.RUN_JOBS))]
 AccessManager = Annotated[Principal, Depends(requires(Permission.MANAGE_ACCESS))]
 FeedbackGiver = Annotated[Principal, Depends(requires(Permission.GIVE_FEEDBACK))]
-
-
-def authorized_customer(
-    principal_dependency: Callable[..., Principal],
-) -> Callable[..., Customer]:
-    """A dependency loading the path's ``customer_id`` if the caller may see it, else 404.
-
-    ``principal_dependency`` finds the caller: the API key for routes, the session for pages.
-    """
-
-    def get_customer(
-        customer_id: IdPath,
-        db_session: SessionDep,
-        principal: Annotated[Principal, Depends(principal_dependency)],
-    ) -> Customer:
-        customer = customers_service.get(db_session=db_session, customer_id=customer_id)
-        return authorize_customer(principal, customer)
-
-    return get_customer
-
-
-AuthorizedCustomer = Annotated[Customer, Depends(authorized_customer(requires(Permission.READ)))]
-FeedbackCustomer = Annotated[
-    Customer, Depends(authorized_customer(requires(Permission.GIVE_FEEDBACK)))
-]

@@ -5,9 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from cspersona.api.deps import MAX_ID, IdPath, SessionDep, SettingsDep
-from cspersona.api.errors import error_responses
-from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth import service
 from cspersona.auth.deps import AccessManager, Reader
 from cspersona.auth.policy import ROLE_PERMISSIONS
@@ -22,6 +19,9 @@ from cspersona.auth.schemas import (
     UserRead,
 )
 from cspersona.exceptions import Conflict
+from cspersona.http.deps import MAX_ID, IdPath, SessionDep, SettingsDep
+from cspersona.http.errors import error_responses
+from cspersona.http.pagination import PageParams, page_params
 
 router = APIRouter(tags=["access"])
 

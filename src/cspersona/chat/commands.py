@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from cspersona.chat import finetune
 from cspersona.chat.scenarios import Scenario, ScoreCard, get_scenario
-from cspersona.cli.common import console, database_session
-from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
+from cspersona.console.database import database_session
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.output import console
 from cspersona.exceptions import BadInput, NotFound
 from cspersona.personas.models import Persona
 
@@ -158,7 +159,7 @@ def export_finetune(
     Example: cspersona chat export-finetune --format openai --out data/finetune.jsonl
     """
     from cspersona.chat import service
-    from cspersona.ingest.pii.anonymizer import PiiRedactor
+    from cspersona.pii.anonymizer import PiiRedactor
 
     settings = get_settings()
     redactor = PiiRedactor.from_settings(settings, operator="replace")

@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 
 from cspersona.chat.character import Character
 from cspersona.chat.intents import Intent, classify
-from cspersona.chat.llm.client import LLMClient
-from cspersona.chat.llm.prompt import Prompt, Turn
-from cspersona.chat.llm.providers import ProviderError
 from cspersona.chat.retrieval import Snippet, SnippetIndex
 from cspersona.chat.scenarios import Objection, Scenario
 from cspersona.chat.state import REACTIONS, ChatState, initial_state, react, style_of
 from cspersona.chat.voice import Voice, default_voice
+from cspersona.llm.client import LLMClient
+from cspersona.llm.prompt import Prompt, Turn
+from cspersona.llm.providers import ProviderError
 
 # Below this TF-IDF similarity a sentence is not about what the CSM said.
 MIN_RELEVANCE = 0.12

@@ -7,13 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from cspersona.api.deps import IdPath, SessionDep, SettingsDep
-from cspersona.api.errors import error_responses
 from cspersona.auth.deps import Reader
 from cspersona.chat import service
 from cspersona.chat.engine import LLMEngine
-from cspersona.chat.llm.factory import client_from_settings
-from cspersona.chat.llm.prompt import Turn
 from cspersona.chat.scenarios import ScoreCard, get_scenario
 from cspersona.chat.schemas import (
     ChatReply,
@@ -23,6 +19,10 @@ from cspersona.chat.schemas import (
     ScenarioRunRead,
 )
 from cspersona.exceptions import CsPersonaError
+from cspersona.http.deps import IdPath, SessionDep, SettingsDep
+from cspersona.http.errors import error_responses
+from cspersona.llm.factory import client_from_settings
+from cspersona.llm.prompt import Turn
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 

@@ -5,8 +5,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from cspersona.api.deps import TEXT_PATTERN
 from cspersona.chat.scenarios import ScoreCard
+from cspersona.http.deps import TEXT_PATTERN
 
 # Long enough for any real chat message; a pasted document is refused with a clear 422.
 MAX_MESSAGE_CHARS = 4000

@@ -11,9 +11,6 @@ from sqlalchemy.orm import Session
 from cspersona.chat.character import Character, load_character, member_messages
 from cspersona.chat.engine import LLMEngine, OfflineEngine, Reply
 from cspersona.chat.intents import classify
-from cspersona.chat.llm.client import LLMClient
-from cspersona.chat.llm.factory import client_from_settings
-from cspersona.chat.llm.prompt import Turn
 from cspersona.chat.models import ChatConversation, ChatTurn, ScenarioRun
 from cspersona.chat.retrieval import SnippetIndex
 from cspersona.chat.scenarios import (
@@ -30,8 +27,11 @@ from cspersona.chat.state import ChatState
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.exceptions import BadInput, Conflict, NotFound
-from cspersona.ingest.pii.anonymizer import PiiRedactor
+from cspersona.llm.client import LLMClient
+from cspersona.llm.factory import client_from_settings
+from cspersona.llm.prompt import Turn
 from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.pii.anonymizer import PiiRedactor
 
 CSM, PERSONA = "csm", "persona"
 

@@ -7,17 +7,17 @@ from cspersona.analytics.commands import app as customers_app
 from cspersona.api.commands import serve
 from cspersona.auth.commands import keys_app, users_app
 from cspersona.chat.commands import chat_app, scenarios_app
-from cspersona.cli.errors import DomainErrorGroup
+from cspersona.cli.db import app as db_app
+from cspersona.cli.demo import demo
 from cspersona.config import get_settings
-from cspersona.db.commands import app as db_app
-from cspersona.demo.commands import demo
+from cspersona.console.errors import DomainErrorGroup
 from cspersona.ingest.commands import ingest, quarantine
-from cspersona.ingest.pii.commands import app as pii_app
 from cspersona.jobs.commands import app as jobs_app
 from cspersona.logs import configure_logging
 from cspersona.nlp.commands import app as nlp_app
 from cspersona.nlp.commands import topics_app
 from cspersona.personas.commands import app as personas_app
+from cspersona.pii.commands import app as pii_app
 from cspersona.pipeline.commands import app as pipeline_app
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app

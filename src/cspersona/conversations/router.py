@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from cspersona.api.deps import SessionDep
-from cspersona.api.errors import error_responses
-from cspersona.api.pagination import PageParams, page_params
-from cspersona.auth.deps import AuthorizedCustomer
 from cspersona.conversations import service
 from cspersona.conversations.schemas import InteractionPage
+from cspersona.customers.deps import AuthorizedCustomer
+from cspersona.http.deps import SessionDep
+from cspersona.http.errors import error_responses
+from cspersona.http.pagination import PageParams, page_params
 
 router = APIRouter(tags=["conversations"])
 

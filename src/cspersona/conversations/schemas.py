@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from cspersona.api.pagination import Page
 from cspersona.conversations.models import InteractionType
+from cspersona.http.pagination import Page
 
 
 class InteractionRead(BaseModel):

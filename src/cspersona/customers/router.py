@@ -4,11 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from cspersona.api.deps import TEXT_PATTERN, SessionDep
-from cspersona.api.errors import error_responses
-from cspersona.api.pagination import PageParams, page_params
-from cspersona.auth.deps import AuthorizedCustomer, Reader
+from cspersona.auth.deps import Reader
 from cspersona.customers import service
+from cspersona.customers.deps import AuthorizedCustomer
 from cspersona.customers.schemas import (
     CustomerFilters,
     CustomerPage,
@@ -16,6 +14,9 @@ from cspersona.customers.schemas import (
     CustomerSort,
     SortOrder,
 )
+from cspersona.http.deps import TEXT_PATTERN, SessionDep
+from cspersona.http.errors import error_responses
+from cspersona.http.pagination import PageParams, page_params
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 

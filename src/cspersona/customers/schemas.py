@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cspersona.api.pagination import Page
+from cspersona.http.pagination import Page
 
 
 class CustomerBase(BaseModel):

@@ -3,7 +3,8 @@
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from cspersona.auth.policy import Principal, visible_customers
+from cspersona.auth.policy import Principal
+from cspersona.customers.access import visible_customers
 from cspersona.customers.models import Contact, Customer, NpsResponse
 from cspersona.customers.schemas import (
     CustomerFacets,

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from cspersona.catalogue.models import Catalogue
 from cspersona.config import Settings, process_count
-from cspersona.ingest.pii.anonymizer import PiiRedactor
-from cspersona.ingest.pii.operators import KeyedHash, Pseudonymize
-from cspersona.ingest.pii.recognizer import AnalysisContext
+from cspersona.pii.anonymizer import PiiRedactor
+from cspersona.pii.operators import KeyedHash, Pseudonymize
+from cspersona.pii.recognizer import AnalysisContext
 
 WORD = re.compile(r"[^\W\d_]{2,}")
 PARALLEL_MIN_TEXTS = 500

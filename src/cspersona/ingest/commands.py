@@ -6,20 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 from rich.table import Table
 from sqlalchemy import select
 
-from cspersona.cli.common import console, open_database
 from cspersona.config import get_settings
+from cspersona.console.database import open_database
+from cspersona.console.output import console, progress_bar
 from cspersona.db.engine import make_session_factory
 from cspersona.exceptions import NotFound
 from cspersona.ingest.models import IngestionRun, QuarantinedRecord
@@ -62,18 +54,10 @@ def ingest(
     from cspersona.ingest import service
 
     engine = open_database()
-    progress = Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    )
-    task = progress.add_task("import", total=None)
-    with progress, make_session_factory(engine)() as db_session:
+    with (
+        progress_bar("importing", in_bytes=True) as update,
+        make_session_factory(engine)() as db_session,
+    ):
         run = service.run_import(
             db_session=db_session,
             settings=get_settings(),
@@ -82,7 +66,7 @@ def ingest(
             mapping_path=mapping,
             customer=customer,
             agents=agent or [],
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            on_progress=update,
         )
         reasons, _ = service.get_quarantined(
             db_session=db_session, run_id=run.id, limit=SHOWN_REASONS

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from cspersona.ingest.pii.operators import KeyedHash
+from cspersona.pii.operators import KeyedHash
 
 WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 3

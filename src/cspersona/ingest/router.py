@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from cspersona.api.deps import SessionDep, SettingsDep
 from cspersona.auth.deps import JobStarter
+from cspersona.http.deps import SessionDep, SettingsDep
 from cspersona.ingest import service
 from cspersona.ingest.readers.detect import SOURCES
 from cspersona.ingest.schemas import IngestionRunRead

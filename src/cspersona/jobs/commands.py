@@ -4,9 +4,10 @@ from enum import StrEnum
 
 import typer
 
-from cspersona.cli.common import console, database_session, open_database, print_rows
-from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
+from cspersona.console.database import database_session, open_database
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.output import console, print_rows
 from cspersona.jobs import service
 from cspersona.jobs.models import JobStatus
 

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from pydantic import ValidationError
 
-from cspersona.api.deps import TEXT_PATTERN, IdPath, SessionDep
-from cspersona.api.errors import error_responses
-from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth.deps import JobStarter, Reader
-from cspersona.auth.policy import Principal, authorize_job
+from cspersona.auth.policy import Principal
+from cspersona.http.deps import TEXT_PATTERN, IdPath, SessionDep
+from cspersona.http.errors import error_responses
+from cspersona.http.pagination import PageParams, page_params
 from cspersona.jobs import service
+from cspersona.jobs.access import authorize_job
 from cspersona.jobs.models import Job, JobStatus
 from cspersona.jobs.registry import JobKind
 from cspersona.jobs.runners import JobRunner

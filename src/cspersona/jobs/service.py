@@ -4,9 +4,10 @@ from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from cspersona.auth.policy import Principal, visible_jobs
+from cspersona.auth.policy import Principal
 from cspersona.db.types import utc_now
 from cspersona.exceptions import NotFound, Unavailable
+from cspersona.jobs.access import visible_jobs
 from cspersona.jobs.models import Job, JobStatus
 from cspersona.jobs.registry import JobKind
 from cspersona.jobs.runners import JobRunner

@@ -10,11 +10,11 @@ from typing import Annotated, TextIO
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cspersona.cli.common import console, database_session
 from cspersona.config import get_settings
+from cspersona.console.database import database_session
+from cspersona.console.output import console, progress_bar
 from cspersona.exceptions import BadInput
 
 app = typer.Typer(
@@ -90,25 +90,12 @@ def run(
 
     settings = get_settings()
     started = time.perf_counter()
-    progress_console = Console(stderr=True)
     with (
-        Progress(
-            TextColumn("analysing messages"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=progress_console,
-            transient=True,
-            disable=not progress_console.is_terminal,
-        ) as progress,
+        progress_bar("analysing messages") as update,
         database_session() as db_session,
     ):
-        task = progress.add_task("nlp", total=None)
         count = service.analyze_pending(
-            db_session=db_session,
-            settings=settings,
-            batch_size=batch_size,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
+            db_session=db_session, settings=settings, batch_size=batch_size, progress=update
         )
     console.print(f"analysed {count} messages in {time.perf_counter() - started:.1f} s")
 

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cspersona.cli.common import console, database_session, print_rows
-from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
+from cspersona.console.database import database_session
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.output import console, print_rows
 from cspersona.spreadsheets import write_csv
 
 if TYPE_CHECKING:

@@ -9,9 +9,9 @@ import json
 import logging
 from typing import Any
 
-from cspersona.chat.llm.client import LLMClient
-from cspersona.chat.llm.prompt import Prompt, Turn
-from cspersona.chat.llm.providers import ProviderError
+from cspersona.llm.client import LLMClient
+from cspersona.llm.prompt import Prompt, Turn
+from cspersona.llm.providers import ProviderError
 
 logger = logging.getLogger(__name__)
 

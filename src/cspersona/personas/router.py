@@ -4,11 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from cspersona.api.deps import TEXT_PATTERN, IdPath, SessionDep
-from cspersona.api.errors import error_responses
-from cspersona.api.pagination import PageParams, page_params
-from cspersona.auth.deps import AuthorizedCustomer, FeedbackCustomer, FeedbackGiver, Reader
+from cspersona.auth.deps import FeedbackGiver, Reader
+from cspersona.customers.deps import AuthorizedCustomer, FeedbackCustomer
 from cspersona.exceptions import NotFound
+from cspersona.http.deps import TEXT_PATTERN, IdPath, SessionDep
+from cspersona.http.errors import error_responses
+from cspersona.http.pagination import PageParams, page_params
 from cspersona.jobs.router import add_job_route
 from cspersona.personas import current, service
 from cspersona.personas.jobs import generate

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cspersona.api.pagination import Page
+from cspersona.http.pagination import Page
 
 
 class PersonaSummary(BaseModel):

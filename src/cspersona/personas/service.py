@@ -11,13 +11,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.text_style import own_text
-from cspersona.chat.llm.factory import client_from_settings
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
+from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, NotFound
-from cspersona.ingest.pii.anonymizer import PiiRedactor
+from cspersona.llm.factory import client_from_settings
 from cspersona.personas import narratives, profiles
 from cspersona.personas.artifact import PersonaArtifact
 from cspersona.personas.clustering import PersonaModel
@@ -33,7 +33,7 @@ from cspersona.personas.models import (
 )
 from cspersona.personas.overlays import industry_overlays
 from cspersona.personas.schemas import BuildFigures, PersonaSummary
-from cspersona.predict.service import json_ready
+from cspersona.pii.anonymizer import PiiRedactor
 from cspersona.registry import service as registry
 from cspersona.registry.models import TrainedModel
 

@@ -1,7 +1,6 @@
 """``cspersona pipeline run``: every stage after ingestion, incrementally, with progress bars."""
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import typer
@@ -9,10 +8,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from cspersona.cli.common import console, database_session
-from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import Settings, get_settings
-from cspersona.exceptions import BadInput
+from cspersona.console.database import database_session
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.options import parse_as_of
+from cspersona.console.output import console
 
 if TYPE_CHECKING:
     # The stages import every service (pandas, scikit-learn): they load when a run starts.
@@ -23,19 +23,6 @@ app = typer.Typer(
     help="Run the analysis pipeline over the database (NLP, analytics and later stages).",
     no_args_is_help=True,
 )
-
-
-def parse_as_of(value: str | None) -> datetime | None:
-    """An ISO date (midnight UTC) or datetime (UTC if it names no zone), or None."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"--as-of must be an ISO date such as 2025-06-01, not {value!r}") from None
-    if len(value) == len(date.today().isoformat()):
-        moment = datetime.combine(moment.date(), datetime.min.time())
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @app.command("run")

@@ -11,9 +11,10 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 
-from cspersona.cli.common import console, open_database_if_ready
-from cspersona.cli.errors import DomainErrorGroup
 from cspersona.config import get_settings
+from cspersona.console.database import open_database_if_ready
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.output import console
 from cspersona.db.engine import make_session_factory, session_scope
 from cspersona.exceptions import BadInput
 
@@ -272,13 +273,13 @@ def _report_fit(
     trained: "ChurnModelFile", *, model: Path | None, tag: str | None, database: str, as_json: bool
 ) -> None:
     """Print what a fit produced (JSON or a table) and its notes."""
-    from cspersona.predict import service
+    from cspersona.db.documents import json_ready
 
     report = {
         "model": str(model) if model else None,
         "registered": tag,
-        "summary": service.json_ready(trained.estimator.summary_),
-        "metrics": service.json_ready(trained.estimator.metrics_),
+        "summary": json_ready(trained.estimator.summary_),
+        "metrics": json_ready(trained.estimator.metrics_),
     }
     if as_json:
         typer.echo(json.dumps(report))

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from cspersona.api.deps import TEXT_PATTERN, SessionDep
-from cspersona.api.pagination import PageParams, page_params
 from cspersona.auth.deps import Reader
+from cspersona.http.deps import TEXT_PATTERN, SessionDep
+from cspersona.http.pagination import PageParams, page_params
 from cspersona.predict import insights
 from cspersona.predict.schemas import ChurnRiskPage, ExpansionPage, Horizon
 

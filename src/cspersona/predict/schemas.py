@@ -5,7 +5,7 @@ from enum import IntEnum, StrEnum
 
 from pydantic import BaseModel
 
-from cspersona.api.pagination import Page
+from cspersona.http.pagination import Page
 
 
 class Horizon(IntEnum):

@@ -20,6 +20,7 @@ from cspersona.analytics.features import feature_matrix
 from cspersona.analytics.history import load_history
 from cspersona.config import Settings
 from cspersona.customers.models import Customer
+from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.exceptions import NotFound
 from cspersona.personas.models import Persona, PersonaMapping
@@ -97,9 +98,9 @@ def fit_and_register_expansion(
         data_dir=settings.data_dir,
         kind=expansion.EXPANSION_KIND,
         artifact=model,
-        params=service.json_ready(model.get_params(deep=False)),
+        params=json_ready(model.get_params(deep=False)),
         features=model.schema_.feature_columns,
-        training_summary=service.json_ready(
+        training_summary=json_ready(
             {
                 "table": PRODUCT_TRAINED_ON,
                 "horizon_days": expansion.HORIZON_DAYS,
@@ -108,7 +109,7 @@ def fit_and_register_expansion(
                 **model.summary_,
             }
         ),
-        metrics=service.json_ready(model.metrics_),
+        metrics=json_ready(model.metrics_),
     )
 
 
@@ -205,7 +206,7 @@ def score_customers(
                     "probability": _bounded(prediction.probability[position, index]),
                     "probability_low": _interval(prediction.low, position, index),
                     "probability_high": _interval(prediction.high, position, index),
-                    "drivers": service.json_ready(driver_document(drivers[position])),
+                    "drivers": json_ready(driver_document(drivers[position])),
                     "interventions": interventions,
                     "model_version": registered.tag,
                     "scored_at": scored_at,
@@ -253,7 +254,7 @@ def score_expansion(*, db_session: Session, settings: Settings, frame: pd.DataFr
             {
                 "customer_id": customer_id,
                 "likelihood": _bounded(likelihood[position]),
-                "drivers": service.json_ready(
+                "drivers": json_ready(
                     [
                         {**item, "phrase": item["phrase"].replace("churn risk", "expansion odds")}
                         for item in driver_document(drivers[position])

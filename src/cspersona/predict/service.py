@@ -1,6 +1,5 @@
 """Churn on your own data: fit, predict and evaluate on CSV customer tables, and register models."""
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -9,6 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from cspersona.db.documents import json_ready
 from cspersona.exceptions import BadInput
 from cspersona.predict.artifact import ChurnModelFile
 from cspersona.predict.classifier import ChurnClassifier
@@ -163,16 +163,3 @@ def register(*, db_session: Session, data_dir: Path, model: ChurnModelFile) -> T
         training_summary=json_ready({"table": model.trained_on, **estimator.summary_}),
         metrics=json_ready(estimator.metrics_),
     )
-
-
-def json_ready(value: Any) -> Any:
-    """Plain JSON types, floats rounded to 4 places and NaN as null (PostgreSQL refuses NaN)."""
-    if isinstance(value, Mapping):
-        return {str(key): json_ready(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(item) for item in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
-    return value

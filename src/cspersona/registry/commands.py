@@ -5,8 +5,9 @@ import json
 import typer
 from rich.table import Table
 
-from cspersona.cli.common import console, open_database
-from cspersona.cli.errors import DomainErrorGroup
+from cspersona.console.database import open_database
+from cspersona.console.errors import DomainErrorGroup
+from cspersona.console.output import console
 from cspersona.db.engine import make_session_factory, session_scope
 from cspersona.registry.schemas import TrainedModelRead
 

@@ -14,8 +14,9 @@ from sqlalchemy import ColumnElement, Select, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cspersona.auth.models import Role
-from cspersona.auth.policy import Principal, sees_book, visible_customers
+from cspersona.auth.policy import Principal, sees_book
 from cspersona.conversations.models import AuthorRole, Interaction, Message
+from cspersona.customers.access import visible_customers
 from cspersona.customers.models import Customer
 from cspersona.db.cache import read_models
 from cspersona.nlp.models import MessageAnalysis, Topic

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cspersona.cli.common import console, open_database
 from cspersona.config import get_settings
+from cspersona.console.database import open_database
+from cspersona.console.output import console, progress_bar
 from cspersona.exceptions import BadInput
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 # runs, so that `cspersona --help` starts fast.
 
 DEFAULT_SEED = 7
-progress_console = Console(stderr=True)
 
 
 def generate_command(
@@ -107,21 +105,8 @@ def _run(world: "World", sinks: "list[Sink]") -> "GenerationSummary":
     """Generate with a progress bar on stderr (hidden when stderr is not a terminal)."""
     from cspersona.synth.service import generate
 
-    with Progress(
-        TextColumn("generating customers"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=progress_console,
-        transient=True,
-        disable=not progress_console.is_terminal,
-    ) as progress:
-        task = progress.add_task("generate", total=None)
-        return generate(
-            world=world,
-            sinks=sinks,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+    with progress_bar("generating customers") as update:
+        return generate(world=world, sinks=sinks, on_progress=update)
 
 
 def _print_summary(

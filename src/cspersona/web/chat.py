@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cspersona.api.deps import SessionDep, SettingsDep
 from cspersona.chat import service
 from cspersona.chat.scenarios import Scenario, builtin_scenarios, get_scenario
 from cspersona.chat.schemas import MessageText
+from cspersona.http.deps import SessionDep, SettingsDep
 from cspersona.web.deps import PageUser
 from cspersona.web.templating import render
 

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cspersona.analytics.signals import churn_signals
-from cspersona.api.deps import SessionDep
 from cspersona.conversations import service as conversations_service
 from cspersona.customers import service
 from cspersona.customers.router import customer_filters
 from cspersona.customers.schemas import CustomerFilters, CustomerSort, SortOrder
 from cspersona.exceptions import NotFound
+from cspersona.http.deps import SessionDep
 from cspersona.reports import service as reports_service
 from cspersona.web.charts import activity_figure, timeline_figure
 from cspersona.web.deps import PageCustomer, PageUser

@@ -9,14 +9,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from cspersona.api.deps import SessionDep, SettingsDep
 from cspersona.auth import service
-from cspersona.auth.deps import authorized_customer
 from cspersona.auth.policy import Principal
 from cspersona.auth.sessions import COOKIE_NAME, read_token
+from cspersona.customers.deps import authorized_customer
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.exceptions import Unauthorized
+from cspersona.http.deps import SessionDep, SettingsDep
 
 
 def get_page_principal(

@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cspersona.api.deps import SessionDep, SettingsDep
 from cspersona.auth import service
 from cspersona.auth.sessions import COOKIE_NAME, issue_token
 from cspersona.db.types import utc_now
 from cspersona.exceptions import Unauthorized
+from cspersona.http.deps import SessionDep, SettingsDep
 from cspersona.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cspersona.api.deps import SessionDep
+from cspersona.http.deps import SessionDep
 from cspersona.reports import service
 from cspersona.web.charts import (
     persona_size_figure,

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from cspersona.api.deps import SessionDep
+from cspersona.http.deps import SessionDep
 from cspersona.personas import service as personas_service
 from cspersona.reports import service
 from cspersona.web import persona_profile

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cspersona.api.deps import SessionDep
 from cspersona.customers.schemas import SortOrder
+from cspersona.http.deps import SessionDep
 from cspersona.predict import insights
 from cspersona.predict.schemas import RiskSort
 from cspersona.reports import service

@@ -5,7 +5,7 @@ from sqlalchemy import Connection
 
 from cspersona.config import get_settings
 from cspersona.db.engine import make_engine
-from cspersona.db.models import Base
+from cspersona.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

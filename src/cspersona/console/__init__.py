@@ -1,0 +1,1 @@
+"""What every command needs: output, progress bars, the database, option parsing, errors."""

@@ -1,0 +1,1 @@
+"""Pieces every HTTP route needs: the session and settings dependencies, errors, pagination."""

@@ -1,0 +1,71 @@
+import pytest
+
+from cspersona.pii.names import PersonRecognizer
+from cspersona.pii.recognizer import AnalysisContext
+
+recognizer = PersonRecognizer()
+
+
+def people(text: str, context: AnalysisContext | None = None) -> list[str]:
+    spans = recognizer.analyze(text, context or AnalysisContext())
+    return [text[span.start : span.end] for span in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # gazetteer names, first and last
+        ("Can you ask Grant Page to check the SSO settings?", ["Grant Page"]),
+        ("I spoke with Johannes Varvio yesterday.", ["Johannes Varvio"]),
+        # initials join a name
+        ("Have you been to a Ravil G Yefimov concert before?", ["Ravil G Yefimov"]),
+        ("the verses from Faina D. Yefremova's Cautionary", ["Faina D. Yefremova"]),
+        # titles and greetings introduce unknown names
+        ("Hello, this is Dr. Kyle Kuefer. Who are you?", ["Kyle Kuefer"]),
+        ("My name is Rubija", ["Rubija"]),
+        ("Thanks Will, that works.", ["Will"]),
+        ("Can you check this? Regards, Mark", ["Mark"]),
+        # speaker labels and person verbs
+        ("Ubul: What a wife.\nNicole: Remember me?", ["Ubul", "Nicole"]),
+        ("Asya spent a year at the company", ["Asya"]),
+        # surname endings mid-sentence
+        ("than early Yefremova?", ["Yefremova"]),
+        # lists spread from a found name
+        ("our 3 founders: Kónya, Becker and Vasquez.", ["Kónya", "Becker", "Vasquez"]),
+        # a signature line
+        ("Best regards,\nPriya Raman\n", ["Priya Raman"]),
+    ],
+)
+def test_names_found(text: str, expected: list[str]) -> None:
+    assert people(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our Salesforce sync keeps failing since the last update.",
+        "We rely on the Reports dashboard every Monday.",
+        "Directed By: the team",
+        "What's your email? Here's my SSN.",
+        "The Export to CSV feature in Analytics Pro is broken.",
+        "She was born in May and he lives in town.",
+        "Davis, Reynolds and Williamson Orchestra was founded in 1977",
+        "Personal Info:\nPhone:\nE-mail:",
+        "I will grant you that the page is long.",
+    ],
+)
+def test_not_names(text: str) -> None:
+    assert people(text) == []
+
+
+def test_known_contacts_are_names_even_when_they_are_everyday_words() -> None:
+    context = AnalysisContext(known_names=frozenset({"hope", "bishop"}))
+
+    assert people("Please loop in Hope Bishop on this.", context) == ["Hope Bishop"]
+
+
+def test_catalogue_terms_are_never_names() -> None:
+    text = "The Tallyworks Flowbase sync is slow."
+    context = AnalysisContext(not_names=frozenset({"tallyworks", "flowbase"}))
+
+    assert people(text, context) == []
