@@ -84,6 +84,7 @@ def stored_text(db_session: Session) -> str:
     """Every stored text field that may carry PII, as one string."""
     columns = [
         Message.text,
+        Message.body,
         Message.author_id,
         Interaction.subject,
         Contact.name,
@@ -136,6 +137,29 @@ def test_pii_is_anonymised_before_it_is_stored(db_session: Session) -> None:
         f"Thanks, {given_name}" in value for value in texts
     )  # the same person, same pseudonym
     assert any("<IBAN_CODE>" in value for value in texts)
+
+
+def test_a_message_is_stored_with_its_clean_body_anonymised_too(
+    db_session: Session, tmp_path: Path
+) -> None:
+    folder = tmp_path / "world"
+    shutil.copytree(WORLD, folder)
+    lines = (folder / "messages.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    first["text"] = (
+        "Hi team,\n\nOur dashboard export keeps failing. Is Priya's ticket moving?\n\n"
+        "Best,\nPriya Raman\nHead of Operations | Acme Logistics\nTel: +44 20 7946 0958\n\n"
+        "On Mon, 3 Mar 2025, Sam wrote:\n> Hi Priya"
+    )
+    (folder / "messages.jsonl").write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+
+    run(db_session, folder)
+
+    message = db_session.scalars(select(Message).where(Message.external_id == "msg_001")).one()
+    assert "Head of Operations" in message.text and "> Hi" in message.text  # kept whole
+    assert message.body.startswith("Hi team,\n\nOur dashboard export keeps failing. Is ")
+    assert message.body.endswith("'s ticket moving?")
+    assert "Priya" not in message.body  # anonymised like the text
 
 
 def test_pii_handling_follows_the_settings(db_session: Session) -> None:

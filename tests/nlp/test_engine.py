@@ -1,6 +1,7 @@
 import pytest
 
 from cspersona.config import get_settings
+from cspersona.conversations.hygiene import HYGIENE_VERSION
 from cspersona.exceptions import ConfigError
 from cspersona.nlp.emotions import EMOTIONS
 from cspersona.nlp.engine import NlpEngine, TextAnalysis
@@ -110,7 +111,9 @@ def test_customer_service_sentiment(engine: NlpEngine, text: str, label: str) ->
 
 def test_versions_name_every_analyser(engine: NlpEngine) -> None:
     assert engine.versions["sentiment"] == "linear@2"
+    assert engine.versions["cleaning"] == HYGIENE_VERSION
     assert set(engine.versions) == {
+        "cleaning",
         "sentiment",
         "emotions",
         "entities",
@@ -128,7 +131,7 @@ def test_registry_add_and_remove_change_what_runs() -> None:
 
     registry.remove("sentiment")
 
-    assert engine.versions == {}
+    assert engine.versions == {"cleaning": HYGIENE_VERSION}
 
 
 def test_an_unknown_task_is_refused() -> None:

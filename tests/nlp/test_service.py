@@ -65,6 +65,7 @@ def test_analyze_pending_stores_every_signal_once(db_session: Session) -> None:
     assert first.sophistication is not None and 0 <= first.sophistication <= 1
     assert first.cleaned_text is not None and "old quote" not in first.cleaned_text
     assert set(first.analyser_versions) == {
+        "cleaning",
         "sentiment",
         "emotions",
         "entities",

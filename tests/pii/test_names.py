@@ -34,6 +34,10 @@ def people(text: str, context: AnalysisContext | None = None) -> list[str]:
         ("our 3 founders: Kónya, Becker and Vasquez.", ["Kónya", "Becker", "Vasquez"]),
         # a signature line
         ("Best regards,\nPriya Raman\n", ["Priya Raman"]),
+        # sign-offs, contact labels and abbreviated dates around a signature are not people
+        ("Best,\nPriya Raman\nTel: +44 20 7946 0958", ["Priya Raman"]),
+        ("Cheers,\nMelissa Barnes\nMobile: 555 0134 | Email: mb@x.io", ["Melissa Barnes"]),
+        ("On Mon, 3 Mar 2025, Sam Lee wrote:", ["Sam Lee"]),
     ],
 )
 def test_names_found(text: str, expected: list[str]) -> None:

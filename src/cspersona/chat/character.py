@@ -207,7 +207,7 @@ def member_messages(
     statement = (
         select(
             Interaction.customer_id,
-            Message.text,
+            Message.body,
             MessageAnalysis.cleaned_text,
             MessageAnalysis.sophistication,
             MessageAnalysis.sentiment_score,

@@ -52,7 +52,7 @@ def examples(
 ) -> Iterator[Example]:
     """Up to ``limit`` (context, customer reply) pairs from the persona's members' conversations."""
     statement = (
-        select(Message.interaction_id, Message.author_role, Message.text, Interaction.subject)
+        select(Message.interaction_id, Message.author_role, Message.body, Interaction.subject)
         .join(Interaction, Interaction.id == Message.interaction_id)
         .join(PersonaMapping, PersonaMapping.customer_id == Interaction.customer_id)
         .where(PersonaMapping.persona_id == persona.id)

@@ -4,8 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from cspersona.conversations.hygiene import clean_body
 from cspersona.db.base import Base, CreatedAtMixin
 from cspersona.db.types import string_enum
 
@@ -60,8 +62,14 @@ class Interaction(CreatedAtMixin, Base):
     )
 
 
+def _body_of_text(context: DefaultExecutionContext) -> str:
+    """The clean body of the text being inserted, for rows that do not bring their own."""
+    parameters: dict[str, object] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return clean_body(str(parameters["text"]))
+
+
 class Message(Base):
-    """One turn of a conversation."""
+    """One turn of a conversation: its raw text as received and its clean body."""
 
     __tablename__ = "messages"
     __table_args__ = (UniqueConstraint("interaction_id", "seq"),)
@@ -73,7 +81,16 @@ class Message(Base):
     author_id: Mapped[str | None] = mapped_column(String(128))
     sent_at: Mapped[datetime] = mapped_column(index=True)
     text: Mapped[str] = mapped_column(Text)
+    # The author's own words: what every stage that reads the message reads. Ingestion inserts
+    # it (anonymised like the text); an ORM change of the text recomputes it, and other inserts
+    # that bring none get it from their text.
+    body: Mapped[str] = mapped_column(Text, default=_body_of_text, server_default="")
     language: Mapped[str | None] = mapped_column(String(8))
     external_id: Mapped[str | None] = mapped_column(String(128), index=True)
 
     interaction: Mapped[Interaction] = relationship(back_populates="messages")
+
+    @validates("text")
+    def _keep_body_in_step(self, _key: str, text: str) -> str:
+        self.body = clean_body(text)
+        return text

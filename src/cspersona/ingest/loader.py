@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from cspersona.conversations.hygiene import clean_body
 from cspersona.conversations.models import Interaction, Message
 from cspersona.customers.models import Contact, Customer, LifecycleEvent, NpsResponse, UsageDaily
 from cspersona.ingest.anonymize import RecordAnonymizer, Scope
@@ -133,7 +134,7 @@ def _message_key(conversation: tuple[str, str]) -> Key:
 
 
 def _message_row(interaction_id: int, pending: Pending) -> dict[str, Any]:
-    """A message as stored, before anonymisation."""
+    """A message as stored (its raw text and its clean body), before anonymisation."""
     model = pending.model
     return {
         "interaction_id": interaction_id,
@@ -142,6 +143,7 @@ def _message_row(interaction_id: int, pending: Pending) -> dict[str, Any]:
         "author_id": model.author_id,
         "sent_at": model.sent_at,
         "text": model.text,
+        "body": clean_body(model.text),
         "external_id": model.external_id,
     }
 
@@ -622,6 +624,7 @@ class Loader:
         """Anonymise and store message rows (``scopes``: whose each row is)."""
         self._anonymize(rows, "author_id", scopes)
         self._anonymize(rows, "text", scopes)
+        self._anonymize(rows, "body", scopes)
         self._insert_rows(Message, rows)
         self._count(Entity.MESSAGES, loaded=len(rows))
 

@@ -1,48 +1,16 @@
-"""Cleaning before scoring: quoted e-mail chains, signatures and HTML are not the author's."""
+"""Cleaning before scoring: the author's own words (``conversations.hygiene``), bounded."""
 
-import html
 import re
 
+from cspersona.conversations.hygiene import clean_body
+
 MAX_CHARS = 20_000
-# Everything from a reply header on is the previous message, not this author's.
-_REPLY_HEADER = re.compile(
-    r"^\s*(on\s.{0,200}?wrote:|-{2,}\s*original message\s*-{2,}|from:\s.+\bsent:\s)",
-    re.IGNORECASE | re.MULTILINE | re.DOTALL,
-)
-_QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
-# A signature starts at "-- " alone on a line or at a closing formula on its own line.
-_SIGNATURE = re.compile(
-    r"^\s*(--\s*|(best|kind|warm)?\s*regards,?|best,|thanks,|thank you,|cheers,|sincerely,|"
-    r"sent from my \w+.*)\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,500}>", re.IGNORECASE | re.DOTALL)
-_BLOCK_TAG = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
 _WORD_CHARACTER = re.compile(r"[^\W_]")
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
-_LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
 def clean_text(text: str) -> str:
-    """The author's own words: no HTML, no quoted replies, no signature, at most ``MAX_CHARS``."""
-    if "<" in text and ">" in text:
-        text = _BLOCK_TAG.sub("\n", text)
-        text = _TAG.sub(" ", text)
-    if "&" in text:
-        text = html.unescape(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    header = _REPLY_HEADER.search(text)
-    if header is not None and header.start() > 0:
-        text = text[: header.start()]
-    if ">" in text:
-        text = _QUOTED_LINE.sub("", text)
-    signature = _SIGNATURE.search(text)
-    # Only cut a signature that follows some content, so "Thanks, that fixed it" survives.
-    if signature is not None and text[: signature.start()].strip():
-        text = text[: signature.start()]
-    text = _SPACES.sub(" ", text)
-    text = _LINE_BREAKS.sub("\n", text).strip()
-    return _truncate(text)
+    """The author's own words: no HTML, quoted replies, signature or disclaimer; bounded."""
+    return _truncate(clean_body(text))
 
 
 def has_words(text: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 from cspersona.catalogue.models import Catalogue, load_catalogue
 from cspersona.config import Settings, process_count
+from cspersona.conversations.hygiene import HYGIENE_VERSION
 from cspersona.exceptions import ConfigError
 from cspersona.nlp.cleaning import clean_text
 from cspersona.nlp.emotions import NO_EMOTIONS, LinearEmotions
@@ -114,8 +115,11 @@ class NlpEngine:
 
     @property
     def versions(self) -> dict[str, str]:
-        """Task -> ``name@version``: what a stored result must match to count as current."""
-        return self.registry.versions
+        """Task -> ``name@version``: what a stored result must match to count as current.
+
+        The cleaning rules count too: a result computed on differently cleaned text is stale.
+        """
+        return {"cleaning": HYGIENE_VERSION, **self.registry.versions}
 
     def analyze(self, texts: Sequence[str]) -> list[TextAnalysis]:
         """One :class:`TextAnalysis` per text, in order."""

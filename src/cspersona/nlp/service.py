@@ -67,7 +67,7 @@ def analyze_pending(
     size = batch_size or settings.nlp_batch_size
     for chunk in (pending[start : start + size] for start in range(0, len(pending), size)):
         texts: dict[int, str] = dict(
-            db_session.execute(select(Message.id, Message.text).where(Message.id.in_(chunk))).all()
+            db_session.execute(select(Message.id, Message.body).where(Message.id.in_(chunk))).all()
         )
         topics: dict[int, int | None] = dict(
             db_session.execute(

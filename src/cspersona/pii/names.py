@@ -45,7 +45,12 @@ ORGANISATION_WORDS = frozenset(
 )
 NOT_NAMES = frozenset(
     "january february march april may june july august september october november december"
-    " monday tuesday wednesday thursday friday saturday sunday".split()
+    " monday tuesday wednesday thursday friday saturday sunday"
+    # Dates as mail clients abbreviate them ("On Mon, 3 Mar 2025 ... wrote:").
+    " jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun"
+    # Sign-offs and the labels of a signature's contact lines ("Best,", "Tel: +1 ...").
+    " best regards cheers thanks thx sincerely yours kind warm warmest"
+    " tel tele phone mobile mob cell fax email e-mail web office direct ext".split()
 )
 SURNAME_ENDING = re.compile(
     r"(?:ová|ova|eva|ov|ev|ovich|evich|ski|ska|ský|ská|sky|wicz|czyk|czak|enko|chuk|yan|dze"
@@ -70,7 +75,8 @@ PERSON_AFTER = re.compile(
     r"^(?:\s*:|'s\b|’s\b|,? (?:said|says|wrote|writes|replied|asked|told|explained|shouted"
     r"|lives|lived|spent|works|worked|joined|was born|is from|had given|here)\b)"
 )
-LIST_JOINER = re.compile(r"^(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+)$")
+# Names listed on one line ("Ann, Bob and Cy"); a comma before a line break ends a sign-off.
+LIST_JOINER = re.compile(r"^(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)$")
 SENTENCE_END = frozenset('.!?\n\r\t"“”«»()[]:;')
 
 

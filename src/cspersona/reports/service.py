@@ -236,7 +236,7 @@ def _persona_quotes(
 ) -> list[Quote]:
     statement = (
         _persona_messages(persona_id, visible_to)
-        .with_only_columns(Customer.company_name, Message.text, MessageAnalysis.sentiment_score)
+        .with_only_columns(Customer.company_name, Message.body, MessageAnalysis.sentiment_score)
         .order_by(func.abs(MessageAnalysis.sentiment_score).desc(), Message.id)
         .limit(limit * 10)
     )

@@ -61,10 +61,15 @@ class Voice:
 
 @dataclass(frozen=True)
 class Written:
-    """A composed message and whether its words are about the conversation's topic."""
+    """A composed message, its author's own words, and whether they are on the topic.
+
+    ``body`` is what hygiene should leave of ``text``: the greeting and the message, without
+    the closing and signature (the truth that ``conversations.hygiene`` is measured against).
+    """
 
     text: str
     topical: bool
+    body: str
 
 
 class Composer:
@@ -160,7 +165,7 @@ class Composer:
             voice=voice,
         )
         if chat:
-            return Written(body, topical)
+            return Written(body, topical, body)
         frame = self.grammar.frames
         channel_frame = frame.channels[channel]
         greeting = (
@@ -178,15 +183,15 @@ class Composer:
             if rng.random() < channel_frame.signature
             else None
         )
-        text = _framed(
+        return _framed(
             fillers,
+            topical=topical,
             greeting=greeting,
             body=body,
             closing=closing,
             signature=signature,
             spacious=channel == "email",
         )
-        return Written(text, topical)
 
     def staff(
         self,
@@ -249,17 +254,29 @@ class Composer:
             parts.insert(0, rng.choice(staff.chat_lead).rstrip())
         body = " ".join(fillers.render(part) for part in parts)
         if kind is ConversationKind.CHAT:
-            return Written(body, topical)
+            return Written(body, topical, body)
         signatures = self.grammar.frames.staff_signature
-        text = _framed(
+        return _framed(
             fillers,
+            topical=topical,
             greeting=rng.choice(staff.greeting),
             body=body,
             closing=rng.choice(staff.closing),
             signature=rng.choice(signatures.csm if role is AuthorRole.CSM else signatures.agent),
             spacious=True,
         )
-        return Written(text, topical)
+
+    def disclaimer(self, fillers: Fillers, *, channel: str, key: str) -> str | None:
+        """The legal footer a customer's company appends on ``channel``, if it does this time.
+
+        It draws from its own stream seeded by ``key`` (the message's author and time), so adding
+        footers left every other word of a world as it was.
+        """
+        rate = self.grammar.frames.channels[channel].disclaimer
+        own_rng = random.Random(f"disclaimer|{key}")
+        if own_rng.random() >= rate:
+            return None
+        return fillers.render(own_rng.choice(self.grammar.frames.disclaimer))
 
     def quote(self, rng: random.Random, fillers: Fillers, quoted_text: str) -> str:
         """A quoted copy of the previous message, as mail clients append under a reply."""
@@ -336,17 +353,17 @@ def _exclaim(sentence: str, rng: random.Random, enthusiasm: float) -> str:
 def _framed(
     fillers: Fillers,
     *,
+    topical: bool,
     greeting: str | None,
     body: str,
     closing: str | None,
     signature: str | None,
     spacious: bool,
-) -> str:
+) -> Written:
     """Greeting, body, closing and signature laid out like a real email or ticket."""
-    text = body
+    own = body
     if greeting:
-        text = fillers.render(greeting) + ("\n\n" if spacious else "\n") + text
+        own = fillers.render(greeting) + ("\n\n" if spacious else "\n") + own
     sign_off = "\n".join(fillers.render(part) for part in (closing, signature) if part)
-    if sign_off:
-        text += "\n\n" + sign_off
-    return text
+    text = own + "\n\n" + sign_off if sign_off else own
+    return Written(text, topical, own)

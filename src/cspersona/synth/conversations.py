@@ -63,6 +63,7 @@ class _Sent:
     own_text: str
     text: str
     topical: bool
+    body: str
 
 
 class ConversationWriter:
@@ -243,14 +244,25 @@ class ConversationWriter:
                     kind=kind,
                 )
             text = written.text
+            author = contact if customer_turn else staff_member
+            footer = (
+                self.composer.disclaimer(
+                    fillers, channel=channel, key=f"{author.external_id}|{moment.isoformat()}"
+                )
+                if customer_turn and kind is not ConversationKind.CHAT
+                else None
+            )
+            if footer:
+                text += "\n\n" + footer
             if quoting and sent and rng.random() < self.spec.quote_rate:
                 previous = sent[-1]
                 fillers["quote_name"] = previous.author.full_name
                 fillers["quote_email"] = previous.author.email
                 fillers["quote_date"] = _mail_date(previous.sent_at)
                 text += "\n\n" + self.composer.quote(rng, fillers, previous.own_text)
-            author = contact if customer_turn else staff_member
-            sent.append(_Sent(turn, author, moment, written.text, text, written.topical))
+            sent.append(
+                _Sent(turn, author, moment, written.text, text, written.topical, written.body)
+            )
         return sent
 
     def _rows(
@@ -295,6 +307,7 @@ class ConversationWriter:
                     else None,
                     "topic": topic.value if item.topical else None,
                     "reply_quality": item.turn.quality.value if item.turn.quality else None,
+                    "body": item.body if customer_turn else None,
                 }
             )
 

@@ -95,11 +95,12 @@ class CustomerPhrases(Spec):
 
 
 class ChannelFrame(Spec):
-    """How often a message on one channel has a greeting, a closing and a signature."""
+    """How often a customer's message on one channel has each part of its frame."""
 
     greeting: float
     closing: float
     signature: float
+    disclaimer: float = 0.0
 
 
 class Formalities(Spec):
@@ -121,7 +122,7 @@ class StaffSignatures(Spec):
 
 
 class FramePhrases(Spec):
-    """Greetings, closings, signatures and quote headers, and how channels use them."""
+    """Greetings, closings, signatures, quote headers and disclaimers, and how channels use them."""
 
     channels: dict[str, ChannelFrame]
     greeting: Formalities
@@ -129,6 +130,7 @@ class FramePhrases(Spec):
     signature: Formalities
     staff_signature: StaffSignatures
     quote_header: Phrases
+    disclaimer: Phrases
 
 
 class StaffPhrases(Spec):

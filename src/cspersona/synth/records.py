@@ -65,6 +65,6 @@ TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
         "traits",
     ),
     "interactions": ("external_id", "topic", "escalated", "escalation_seq", "recovered"),
-    "messages": ("external_id", "sentiment", "emotions", "topic", "reply_quality"),
+    "messages": ("external_id", "sentiment", "emotions", "topic", "reply_quality", "body"),
     "nps_responses": ("external_id", "sentiment"),
 }
