@@ -8,9 +8,11 @@ bin; class-based TF-IDF names the topics.
 With labelled examples, :class:`TopicCategoriser` learns the labels instead.
 """
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -18,7 +20,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import hstack
 from sklearn.cluster import SpectralClustering
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import silhouette_score
 from sklearn.pipeline import make_pipeline
@@ -26,6 +28,27 @@ from sklearn.preprocessing import normalize
 
 from cspersona.exceptions import BadInput, ConfigError
 from cspersona.nlp.static_vectors import load_static_vectors
+from cspersona.pii.gazetteer import load_gazetteer
+
+# Topic labels: words of two or more letters, in phrases that stop at punctuation, at words
+# holding a digit (dates, amounts, ids such as INV-2025-0042) and at e-mail or web addresses.
+LABEL_TOKEN = re.compile(r"\b[^\W\d_]{2,}\b")
+LABEL_BREAK = re.compile(
+    r"\S+@\S+|\b(?:https?://|www\.)\S+|[\w'’-]*\d[\w'’-]*|[^\w\s'’-]|\n", re.IGNORECASE
+)
+GENERAL_TOPIC = "General questions"
+COURTESY_WORDS = frozenset(
+    "hi hello hey dear team folks there thanks thank cheers regards best kind warm sincerely"
+    " please appreciate appreciated help hope let know sorry morning afternoon evening good"
+    " great ok okay sure yes just really able need like want got ve ll didn doesn don isn"
+    " wasn won ll re im".split()
+)
+MAIL_WORDS = frozenset("com net org io co uk de fr www http https mailto example email".split())
+ACRONYMS = {
+    word: word.upper()
+    for word in "api sso saml scim csv sql json ui ux sdk pdf crm erp oauth gdpr sla ip vat"
+    " mfa uk us eu".split()
+}
 
 Representation = Literal["static", "tfidf", "embeddings"]
 REPRESENTATIONS: tuple[str, ...] = get_args(Representation)
@@ -35,7 +58,7 @@ EMBEDDINGS_EXTRA = "pip install 'cspersona[embeddings]'"
 
 @dataclass(frozen=True)
 class TopicInfo:
-    """One topic: its number, a name made of its top key phrases, those phrases and its size."""
+    """One topic: its number, a short readable name, its key phrases and its size."""
 
     number: int
     name: str
@@ -81,8 +104,12 @@ def embedding_vectors(texts: Sequence[str]) -> np.ndarray:
 def key_phrases(
     texts: Sequence[str], labels: np.ndarray, n_topics: int, *, per_topic: int = 5
 ) -> list[list[str]]:
-    """Each topic's most distinctive phrases by class-based TF-IDF (BERTopic's c-TF-IDF)."""
-    counter = CountVectorizer(ngram_range=(1, 3), min_df=2, stop_words="english")
+    """Each topic's most distinctive phrases by class-based TF-IDF (BERTopic's c-TF-IDF).
+
+    Phrases are words of letters only: no numbers, dates, ids, people's names (pseudonyms),
+    e-mail domains or the greetings and courtesies every message carries.
+    """
+    counter = CountVectorizer(analyzer=label_terms, min_df=2)
     try:
         counts = counter.fit_transform(texts)
     except ValueError:  # nothing but stop words
@@ -108,6 +135,71 @@ def key_phrases(
                 chosen.append(phrase)
         phrases.append(chosen)
     return phrases
+
+
+def topic_name(phrases: Sequence[str]) -> str:
+    """A name of two to four words from a topic's key phrases, strongest first.
+
+    The strongest phrase of two or more words names the topic; otherwise the two strongest
+    words do ("billing and invoices"). Known acronyms are written as such ("SSO login").
+    """
+    if not phrases:
+        return GENERAL_TOPIC
+    multiword = [phrase for phrase in phrases[:3] if 2 <= len(phrase.split()) <= 4]
+    words = multiword[0] if multiword else " and ".join(phrases[:2])
+    if " and " not in words and len(words.split()) < 2:
+        words = f"{words} questions"
+    spelled = [ACRONYMS.get(word, word) for word in words.split()]
+    first = spelled[0]
+    return " ".join([first if first.isupper() else first.capitalize(), *spelled[1:]])
+
+
+def unique_names(phrases: Sequence[Sequence[str]], sizes: np.ndarray) -> list[str]:
+    """A distinct name per topic: larger topics choose first, later ones use other phrases."""
+    names = [""] * len(phrases)
+    taken: set[str] = set()
+    for topic in np.argsort(-np.asarray(sizes), kind="stable"):
+        options = [topic_name(phrases[topic][skip:]) for skip in range(len(phrases[topic]))]
+        name = next((option for option in options if option not in taken), None)
+        if name is None:
+            base = options[0] if options else GENERAL_TOPIC
+            name = next(
+                f"{base} {n}" for n in range(2, len(phrases) + 2) if f"{base} {n}" not in taken
+            )
+        names[topic] = name
+        taken.add(name)
+    return names
+
+
+def label_terms(text: str) -> list[str]:
+    """The words and phrases (up to three words) a topic label may use, found in ``text``.
+
+    A phrase never spans a stop word, punctuation, a number or an address, so "invoice 42 for
+    March" gives "invoice" and "march", never "invoice march".
+    """
+    stop = label_stop_words()
+    terms: list[str] = []
+    for fragment in LABEL_BREAK.split(text.lower()):
+        run: list[str] = []
+        for word in [*LABEL_TOKEN.findall(fragment), ""]:
+            if word and word not in stop:
+                run.append(word)
+                continue
+            terms.extend(
+                " ".join(run[start : start + size])
+                for size in (1, 2, 3)
+                for start in range(len(run) - size + 1)
+            )
+            run = []
+    return terms
+
+
+@cache
+def label_stop_words() -> frozenset[str]:
+    """Words that never name a topic: English stop words, courtesies, mail and name words."""
+    gazetteer = load_gazetteer()
+    names = (gazetteer.first_names | gazetteer.last_names) - gazetteer.english_words
+    return frozenset(ENGLISH_STOP_WORDS) | COURTESY_WORDS | MAIL_WORDS | names
 
 
 class TopicModel:
@@ -177,10 +269,11 @@ class TopicModel:
         self.labels_ = labels
         phrases = key_phrases(texts, labels, len(self.centroids_))
         sizes = np.bincount(labels, minlength=len(self.centroids_))
+        names = unique_names(phrases, sizes)
         self.topics_ = [
             TopicInfo(
                 number=topic,
-                name=" / ".join(phrases[topic][:3]) or f"topic {topic}",
+                name=names[topic],
                 key_phrases=phrases[topic],
                 size=int(sizes[topic]),
             )
