@@ -8,11 +8,11 @@ from typer.testing import CliRunner
 
 from cspersona.analytics.models import InteractionAnalysis
 from cspersona.cli import app
+from cspersona.cli import demo as commands
 from cspersona.config import get_settings
 from cspersona.conversations.models import Interaction
 from cspersona.customers.models import Customer
 from cspersona.db.engine import make_engine
-from cspersona.cli import demo as commands
 from cspersona.ingest.models import IngestionRun
 
 runner = CliRunner()
