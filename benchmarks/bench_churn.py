@@ -61,7 +61,6 @@ from cspersona.predict.expansion import (
 from cspersona.predict.learners import LEARNERS
 from cspersona.predict.metrics import Metrics, binary_metrics, mean_metrics
 from cspersona.predict.product import evaluate_held_out
-from cspersona.predict.schema import TableSchema
 from cspersona.predict.survival import (
     DiscreteTimeChurnModel,
     churn_within,
@@ -69,6 +68,7 @@ from cspersona.predict.survival import (
     landmarks,
 )
 from cspersona.predict.table import CustomerTable, TableSpec, TimeUnit
+from cspersona.predict.table_columns import TableSchema
 from cspersona.predict.training_set import CENSORED, TrainingSet, build_training_set, lifelines
 from cspersona.synth.loader import DatabaseSink
 from cspersona.synth.service import generate

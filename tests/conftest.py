@@ -6,6 +6,9 @@ server: each test session creates uniquely named databases there and drops them 
 API clients carry an API key: ``client`` is an admin's, ``viewer_client``, ``analyst_client`` and
 ``csm_client`` (owner of ``CSM_OWNER``'s customers) act in those roles, ``anonymous_client`` has
 none, and ``client_for(role, csm_owner=...)`` makes any other.
+
+``analysed_world`` is a small synthetic world analysed once per session, for the analytics tests
+and the commands that read what analytics wrote (``customers show``, ``pipeline run``).
 """
 
 import itertools
@@ -14,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +28,27 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from cspersona.analytics import evaluation
+from cspersona.analytics import service as analytics
 from cspersona.api.app import create_app
 from cspersona.auth import service as auth_service
 from cspersona.auth.models import Role
 from cspersona.auth.schemas import CsmCreate, StaffCreate
+from cspersona.catalogue.models import load_catalogue
 from cspersona.config import Settings, get_settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.http.deps import get_db
+from cspersona.nlp import service as nlp
+from cspersona.synth.loader import DatabaseSink
+from cspersona.synth.service import generate
+from cspersona.synth.world import World
 
 POSTGRES_URL_VARIABLE = "CSPERSONA_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
 CSM_OWNER = "Dana Scully"
+ANALYSED_WORLD_SEED = 23
+ANALYSED_WORLD_SCALE = 0.1
 _user_numbers = itertools.count(1)
 
 
@@ -137,6 +150,42 @@ def committed_engine(database_factory: DatabaseFactory) -> Iterator[Engine]:
     engine = make_engine(database_factory.create())
     migrate.upgrade(engine)
     yield engine
+    engine.dispose()
+
+
+@dataclass(frozen=True)
+class AnalysedWorld:
+    """The world's database and its truth, keyed by external id."""
+
+    engine: Engine
+    customers: evaluation.TruthRows
+    interactions: evaluation.TruthRows
+
+    def cli_environment(self) -> dict[str, str]:
+        """Environment variables that point the CLI at the world's database."""
+        return {"CSPERSONA_DATABASE_URL": self.engine.url.render_as_string(hide_password=False)}
+
+
+@pytest.fixture(scope="session")
+def analysed_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnalysedWorld]:
+    """25 customers whose messages went through the real NLP stage, then conversation dynamics."""
+    path: Path = tmp_path_factory.mktemp("analytics") / "world.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    truth = evaluation.TruthCollector()
+    world = World(seed=ANALYSED_WORLD_SEED, scale=ANALYSED_WORLD_SCALE, catalogue=load_catalogue())
+    with DatabaseSink(engine) as sink:
+        generate(world=world, sinks=[sink, truth])
+    with Session(engine) as db_session:
+        nlp.analyze_pending(db_session=db_session, settings=load_settings(database_url=url))
+        analytics.analyse_interactions(db_session=db_session)
+        db_session.commit()
+    yield AnalysedWorld(
+        engine=engine,
+        customers=truth.by_id("customers"),
+        interactions=truth.by_id("interactions"),
+    )
     engine.dispose()
 
 

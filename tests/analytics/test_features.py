@@ -13,7 +13,7 @@ from cspersona.analytics.service import analyse_interactions
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer, LifecycleEvent, LifecycleKind
 from cspersona.exceptions import BadInput
-from tests.analytics.conftest import AnalysedWorld
+from tests.conftest import AnalysedWorld
 from tests.factories import (
     START,
     add_conversation,

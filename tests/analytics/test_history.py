@@ -11,7 +11,7 @@ from cspersona.analytics.features import customer_features, feature_matrix
 from cspersona.analytics.history import History, load_history, read_records
 from cspersona.conversations.models import Interaction
 from cspersona.exceptions import BadInput
-from tests.analytics.conftest import AnalysedWorld
+from tests.conftest import AnalysedWorld
 from tests.factories import add_customer, add_usage_days
 
 TABLES = (

@@ -7,7 +7,7 @@ from cspersona.analytics import service
 from cspersona.analytics.evaluation import escalation_scores
 from cspersona.analytics.models import InteractionAnalysis
 from cspersona.conversations.models import AuthorRole, Message
-from tests.analytics.conftest import AnalysedWorld
+from tests.conftest import AnalysedWorld
 from tests.factories import START, add_conversation, add_customer
 
 CUSTOMER = AuthorRole.CUSTOMER

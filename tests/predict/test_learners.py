@@ -5,7 +5,7 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 from cspersona.predict.learners import LEARNERS, LogOddsClassifier, make_learner
-from cspersona.predict.schema import TableSchema
+from cspersona.predict.table_columns import TableSchema
 from tests.predict.factories import customer_table
 
 

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from cspersona.cli import app
 from cspersona.config import load_settings
 from cspersona.customers.models import LifecycleEvent, LifecycleKind
-from cspersona.predict import scoring, service
+from cspersona.predict import scoring
+from cspersona.predict.artifact import register_model
 from cspersona.predict.interventions import Action
 from cspersona.predict.models import ChurnScore, ExpansionScore
 from cspersona.predict.product import fit_product_model
@@ -26,7 +27,7 @@ def test_scoring_writes_every_active_customer_for_each_horizon(
     with rolled_back_session(churn_world.engine) as db_session:
         # Register models trained on the shared snapshots, as `churn fit` would.
         model = fit_product_model(churn_world.training, learner="linear")
-        service.register(db_session=db_session, data_dir=tmp_path, model=model)
+        register_model(db_session=db_session, data_dir=tmp_path, model=model)
         scoring.fit_and_register_expansion(
             db_session=db_session, settings=settings, training=churn_world.training
         )

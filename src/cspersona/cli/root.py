@@ -3,10 +3,10 @@
 import typer
 
 from cspersona import __version__
-from cspersona.analytics.commands import app as customers_app
 from cspersona.api.commands import serve
 from cspersona.auth.commands import keys_app, users_app
 from cspersona.chat.commands import chat_app, scenarios_app
+from cspersona.cli.customers import app as customers_app
 from cspersona.cli.db import app as db_app
 from cspersona.cli.demo import demo
 from cspersona.config import get_settings

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.catalogue.models import load_catalogue
 from cspersona.config import Settings
-from cspersona.conversations.models import AuthorRole, Interaction, Message
+from cspersona.conversations.models import AuthorRole, Message
 from cspersona.customers.models import Customer
 from cspersona.nlp.engine import NlpEngine, default_registry
 from cspersona.nlp.models import MessageAnalysis, Topic
@@ -156,17 +156,3 @@ def assign_topics(
         ],
     )
     return TopicAssignment(model_version=model_version, topics=len(topics), messages=len(rows))
-
-
-def customer_sophistication(*, db_session: Session) -> dict[int, float]:
-    """Each customer's mean sophistication over their own analysed messages."""
-    rows = db_session.execute(
-        select(Interaction.customer_id, func.avg(MessageAnalysis.sophistication))
-        .join(Message, Message.interaction_id == Interaction.id)
-        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
-        .where(
-            Message.author_role == AuthorRole.CUSTOMER, MessageAnalysis.sophistication.is_not(None)
-        )
-        .group_by(Interaction.customer_id)
-    )
-    return {customer_id: float(mean) for customer_id, mean in rows}

@@ -1,7 +1,8 @@
 """The ordered pipeline stages; each is incremental and reports a :class:`StageResult`.
 
 A stage is a function ``(db_session, settings, progress) -> StageResult``; ``progress`` is called
-with ``(done, total)``. Later stages (personas, churn) append themselves to :data:`STAGES`.
+with ``(done, total)``. :data:`STAGES` lists every stage in the order they must run (NLP, topics,
+analytics, personas, churn); callers that need more, like the demo, build their own list around it.
 ``settings.as_of``, when set, tells stages that compute snapshots to use only data before it.
 """
 

@@ -113,8 +113,8 @@ def fit(
 
     Example: cspersona churn fit   (the product model on the configured database)
     """  # noqa: E501
-    from cspersona.predict import service
-    from cspersona.predict.artifact import save_model
+    from cspersona.predict import table_workflow
+    from cspersona.predict.artifact import register_model, save_model
     from cspersona.predict.table import TableSpec, parse_time_unit
 
     if table is None:
@@ -128,13 +128,13 @@ def fit(
         raise BadInput(f"give --model FILE: the model cannot be registered ({database})")
     spec = TableSpec(table, label, time, unit, id_column, tuple(drop or ()))
     with notes.status(f"training on {table.name}"):
-        trained = service.fit_table(spec, learner=learner, calibration=calibration)
+        trained = table_workflow.fit_table(spec, learner=learner, calibration=calibration)
     if model is not None:
         save_model(trained, model)
     tag = None
     if engine is not None:
         with session_scope(make_session_factory(engine)) as db_session:
-            tag = service.register(
+            tag = register_model(
                 db_session=db_session, data_dir=get_settings().data_dir, model=trained
             ).tag
         engine.dispose()
@@ -185,13 +185,13 @@ def predict(
 
     Example: cspersona churn predict --model churn.joblib --table customers.csv --horizons 30,60,90 --out predictions.csv --explain
     """  # noqa: E501
-    from cspersona.predict import service
+    from cspersona.predict import table_workflow
 
     churn_model, source = _load(model)
-    predictions, predict_notes = service.predict_table(
+    predictions, predict_notes = table_workflow.predict_table(
         model=churn_model,
         path=table,
-        horizons=service.parse_horizons(horizons) if horizons is not None else None,
+        horizons=table_workflow.parse_horizons(horizons) if horizons is not None else None,
         explain=top if explain else 0,
     )
     if out == "-":
@@ -221,14 +221,14 @@ def evaluate(
 
     Example: cspersona churn evaluate --table customers.csv --label Churn --cv 5
     """  # noqa: E501
-    from cspersona.predict import service
+    from cspersona.predict import table_workflow
     from cspersona.predict.table import TableSpec, parse_time_unit
 
     unit = parse_time_unit(time_unit)
     spec = TableSpec(table, label, time, unit, id_column, tuple(drop or ()))
     with Progress(console=notes, transient=True, disable=not notes.is_terminal) as progress:
         task = progress.add_task("cross-validating", total=cv)
-        result = service.evaluate_table(
+        result = table_workflow.evaluate_table(
             spec,
             folds=cv,
             learner=learner,
@@ -291,8 +291,7 @@ def _report_fit(
 
 def _load(model: Path | None) -> tuple["ChurnModelFile", str]:
     """The model file given, or the latest registered churn model."""
-    from cspersona.predict import service
-    from cspersona.predict.artifact import ChurnModelFile, load_model
+    from cspersona.predict.artifact import CHURN_KIND, ChurnModelFile, load_model
     from cspersona.registry import service as registry
 
     if model is not None:
@@ -302,7 +301,7 @@ def _load(model: Path | None) -> tuple["ChurnModelFile", str]:
         raise BadInput(f"give --model FILE: no registered model to use ({reason})")
     settings = get_settings()
     with session_scope(make_session_factory(engine)) as db_session:
-        latest = registry.get_latest(db_session=db_session, kind=service.CHURN_KIND)
+        latest = registry.get_latest(db_session=db_session, kind=CHURN_KIND)
         artifact = registry.load(model=latest, data_dir=settings.data_dir)
         tag = latest.tag
     engine.dispose()

@@ -19,7 +19,7 @@ from cspersona.exceptions import BadInput
 from cspersona.predict.calibration import CALIBRATION_METHODS, CalibratedLearner
 from cspersona.predict.learners import LEARNERS, make_learner
 from cspersona.predict.metrics import Metrics
-from cspersona.predict.schema import TableSchema
+from cspersona.predict.table_columns import TableSchema
 
 # Below this many churned customers a book is small: measured on IBM Telco subsamples, a strongly
 # regularised linear model then ranks best, and bootstrap intervals show how uncertain it is.

@@ -42,26 +42,13 @@ def _ranked_churn(db_session: Session, horizon_days: int) -> list[ChurnRiskRead]
         .where(ChurnScore.horizon_days == horizon_days)
         .group_by(ChurnScore.customer_id)
     )
-    rows = _with_customers(
+    return _ranked(
         db_session,
+        ChurnRiskRead,
         select(ChurnScore).where(ChurnScore.id.in_(newest)),
         ChurnScore.customer_id,
         ChurnScore.probability,
     )
-    return [
-        ChurnRiskRead(
-            **customer,
-            horizon_days=score.horizon_days,
-            probability=score.probability,
-            probability_low=score.probability_low,
-            probability_high=score.probability_high,
-            drivers=score.drivers,
-            interventions=score.interventions,
-            model_version=score.model_version,
-            scored_at=score.scored_at,
-        )
-        for score, customer in rows
-    ]
 
 
 def ranked_expansion(*, db_session: Session) -> list[ExpansionRead]:
@@ -73,41 +60,41 @@ def ranked_expansion(*, db_session: Session) -> list[ExpansionRead]:
 
 def _ranked_expansion(db_session: Session) -> list[ExpansionRead]:
     newest = select(func.max(ExpansionScore.id)).group_by(ExpansionScore.customer_id)
-    rows = _with_customers(
+    return _ranked(
         db_session,
+        ExpansionRead,
         select(ExpansionScore).where(ExpansionScore.id.in_(newest)),
         ExpansionScore.customer_id,
         ExpansionScore.likelihood,
     )
-    return [
-        ExpansionRead(
-            **customer,
-            likelihood=score.likelihood,
-            drivers=score.drivers,
-            next_features=score.next_features,
-            timing=score.timing,
-            model_version=score.model_version,
-            scored_at=score.scored_at,
-        )
-        for score, customer in rows
-    ]
 
 
-def _with_customers(
+def _ranked(
     db_session: Session,
+    schema: type[RowT],
     scores: Select[Any],
     scored_customer: InstrumentedAttribute[int],
     rank: InstrumentedAttribute[float],
-) -> list[tuple[Any, dict[str, Any]]]:
-    """Each score, highest ``rank`` first, with its customer's fields and current persona."""
+) -> list[RowT]:
+    """Each score as ``schema``, highest ``rank`` first, with its customer and current persona.
+
+    The customer fills the :class:`CustomerRef` fields; the score row fills the rest, each from
+    its attribute of the same name.
+    """
     personas = current_personas(db_session=db_session)
+    score_fields = schema.model_fields.keys() - CustomerRef.model_fields.keys()
     rows = db_session.execute(
         scores.add_columns(Customer.id, Customer.company_name, Customer.arr, Customer.csm_owner)
         .join(Customer, Customer.id == scored_customer)
         .order_by(rank.desc(), Customer.id)
     )
     return [
-        (score, _customer_fields(customer_id, name, arr, owner, personas.get(customer_id)))
+        schema.model_validate(
+            {
+                **_customer_fields(customer_id, name, arr, owner, personas.get(customer_id)),
+                **{field: getattr(score, field) for field in score_fields},
+            }
+        )
         for score, customer_id, name, arr, owner in rows
     ]
 

@@ -1,11 +1,11 @@
 """Binary learners on typed customer tables that explain themselves column by column.
 
-Each learner takes the typed frame :class:`~cspersona.predict.schema.TableSchema` produces (float
-columns are numbers, the rest categories), scores rows in log-odds (``decision_function``) and
-splits every score into one additive contribution per table column (``contributions``), so that
-drivers can be read off any of them. Three are offered, chosen by measurement on the IBM Telco
-table (see docs/churn.md): a spline logistic regression, LightGBM gradient-boosted trees, and their
-blend in log-odds, which was the most accurate.
+Each learner takes the typed frame :class:`~cspersona.predict.table_columns.TableSchema` produces
+(float columns are numbers, the rest categories), scores rows in log-odds (``decision_function``)
+and splits every score into one additive contribution per table column (``contributions``), so that
+drivers can be read off any of them. Three are offered, chosen by measurement on the IBM Telco table
+(see docs/churn.md): a spline logistic regression, LightGBM gradient-boosted trees, and their blend
+in log-odds, which was the most accurate.
 """
 
 from abc import ABC, abstractmethod

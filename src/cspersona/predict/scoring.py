@@ -24,8 +24,8 @@ from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.exceptions import NotFound
 from cspersona.personas.models import Persona, PersonaMapping
-from cspersona.predict import expansion, service
-from cspersona.predict.artifact import ChurnModelFile
+from cspersona.predict import expansion
+from cspersona.predict.artifact import CHURN_KIND, ChurnModelFile, register_model
 from cspersona.predict.classifier import ChurnClassifier
 from cspersona.predict.drivers import top_drivers
 from cspersona.predict.expansion import expansion_dates, expansion_labels
@@ -68,7 +68,7 @@ def fit_and_register(
     """Train the product churn model on the database's snapshots and register it."""
     training = build_training_set(db_session=db_session, features=features, progress=progress)
     model = fit_product_model(training, learner=learner, calibration=calibration)
-    registered = service.register(db_session=db_session, data_dir=settings.data_dir, model=model)
+    registered = register_model(db_session=db_session, data_dir=settings.data_dir, model=model)
     fit_and_register_expansion(db_session=db_session, settings=settings, training=training)
     return model, registered
 
@@ -125,7 +125,7 @@ def latest_product_model(
     *, db_session: Session, settings: Settings
 ) -> tuple[ChurnModelFile, TrainedModel] | None:
     """The newest registered churn model trained on the database, if any."""
-    for registered in reversed(registry.get_all(db_session=db_session, kind=service.CHURN_KIND)):
+    for registered in reversed(registry.get_all(db_session=db_session, kind=CHURN_KIND)):
         if registered.training_summary.get("table") == PRODUCT_TRAINED_ON:
             artifact = registry.load(model=registered, data_dir=settings.data_dir)
             if isinstance(artifact, ChurnModelFile):

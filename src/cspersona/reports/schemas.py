@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PersonaSize(BaseModel):
@@ -32,19 +32,23 @@ class MonthlySentiment(BaseModel):
 
 
 class PersonaPoint(BaseModel):
-    """One customer on the persona map."""
+    """One customer on the persona map, read from their current persona's attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     customer_id: int
     company_name: str
     persona_id: int
     persona_name: str
     confidence: float
-    x: float
-    y: float
+    x: float = Field(validation_alias="map_x")
+    y: float = Field(validation_alias="map_y")
 
 
 class Member(BaseModel):
     """A customer of a persona and how well they fit it."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     customer_id: int
     company_name: str
@@ -80,6 +84,8 @@ class TimelineEntry(BaseModel):
 
 class PersonaAssignment(BaseModel):
     """A customer's persona under one model version."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     persona_id: int
     persona_name: str

@@ -157,15 +157,7 @@ def _sentiment_by_month(db_session: Session, visible_to: Principal) -> list[Mont
 def persona_points(*, db_session: Session, visible_to: Principal) -> list[PersonaPoint]:
     """Every visible customer of a current persona at the map position the persona model gave."""
     return [
-        PersonaPoint(
-            customer_id=member.customer_id,
-            company_name=member.company_name,
-            persona_id=member.persona_id,
-            persona_name=member.persona_name,
-            confidence=member.confidence,
-            x=member.map_x,
-            y=member.map_y,
-        )
+        PersonaPoint.model_validate(member)
         for member in _visible_members(db_session, visible_to)
         if member.map_x is not None and member.map_y is not None
     ]
@@ -187,15 +179,7 @@ def persona_members(
         for member in _visible_members(db_session, visible_to)
         if member.persona_id == persona_id
     ]
-    return [
-        Member(
-            customer_id=member.customer_id,
-            company_name=member.company_name,
-            arr=member.arr,
-            confidence=member.confidence,
-        )
-        for member in members[:limit]
-    ], len(members)
+    return [Member.model_validate(member) for member in members[:limit]], len(members)
 
 
 # A persona's messages change with new analysis, new topics (the topic stage inserts a topic model
@@ -302,21 +286,18 @@ def customer_scores(*, db_session: Session, customer_id: int) -> list[ChurnScore
 def persona_history(*, db_session: Session, customer_id: int) -> list[PersonaAssignment]:
     """The customer's persona at every persona run (its snapshots), newest first."""
     rows = db_session.execute(
-        select(PersonaSnapshot, Persona.name)
+        select(
+            PersonaSnapshot.persona_id,
+            Persona.name.label("persona_name"),
+            PersonaSnapshot.model_version,
+            PersonaSnapshot.confidence,
+            PersonaSnapshot.taken_at.label("assigned_at"),
+        )
         .join(Persona, Persona.id == PersonaSnapshot.persona_id)
         .where(PersonaSnapshot.customer_id == customer_id)
         .order_by(PersonaSnapshot.taken_at.desc(), PersonaSnapshot.id.desc())
     )
-    return [
-        PersonaAssignment(
-            persona_id=snapshot.persona_id,
-            persona_name=name,
-            model_version=snapshot.model_version,
-            confidence=snapshot.confidence,
-            assigned_at=snapshot.taken_at,
-        )
-        for snapshot, name in rows
-    ]
+    return [PersonaAssignment.model_validate(row) for row in rows]
 
 
 def timeline(*, db_session: Session, customer_id: int, limit: int) -> list[TimelineEntry]:

@@ -1,4 +1,8 @@
-"""``cspersona customers show``: one customer's patterns, segment and churn signals."""
+"""``cspersona customers show``: one customer's patterns, segment and churn signals.
+
+The group reads the analytics stage's summary, so it lives with the entry points, not in the
+``customers`` domain package below analytics.
+"""
 
 from typing import TYPE_CHECKING
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from cspersona.exceptions import BadInput
-from cspersona.predict.schema import BLANK_CATEGORY, TableSchema
+from cspersona.predict.table_columns import BLANK_CATEGORY, TableSchema
 
 
 def _table() -> pd.DataFrame:

@@ -3,18 +3,13 @@ import json
 from typer.testing import CliRunner
 
 from cspersona.cli import app
-from tests.analytics.conftest import AnalysedWorld
+from tests.conftest import AnalysedWorld
 
 runner = CliRunner()
 
 
-def environment(world: AnalysedWorld) -> dict[str, str]:
-    """Point the CLI at the analysed world's database."""
-    return {"CSPERSONA_DATABASE_URL": world.engine.url.render_as_string(hide_password=False)}
-
-
 def test_customers_show_prints_patterns_segment_and_signals(analysed_world: AnalysedWorld) -> None:
-    env = environment(analysed_world)
+    env = analysed_world.cli_environment()
 
     shown = runner.invoke(app, ["customers", "show", "1", "--as-of", "2025-06-01"], env=env)
     as_json = runner.invoke(app, ["customers", "show", "1", "--json"], env=env)
@@ -35,7 +30,7 @@ def test_customers_show_prints_patterns_segment_and_signals(analysed_world: Anal
 
 
 def test_customers_show_refuses_bad_input(analysed_world: AnalysedWorld) -> None:
-    env = environment(analysed_world)
+    env = analysed_world.cli_environment()
 
     bad_date = runner.invoke(app, ["customers", "show", "1", "--as-of", "June"], env=env)
     missing = runner.invoke(app, ["customers", "show", "999999"], env=env)
@@ -43,10 +38,3 @@ def test_customers_show_refuses_bad_input(analysed_world: AnalysedWorld) -> None
     assert bad_date.exit_code == 2
     assert bad_date.stderr.startswith("error: --as-of must be an ISO date")
     assert (missing.exit_code, missing.stderr) == (1, "error: no customer with id 999999\n")
-
-
-def test_pipeline_run_reports_each_stage(analysed_world: AnalysedWorld) -> None:
-    result = runner.invoke(app, ["pipeline", "run"], env=environment(analysed_world))
-
-    assert result.exit_code == 0, result.output
-    assert "analytics" in result.stdout

@@ -1,4 +1,4 @@
-"""Churn on your own data: fit, predict and evaluate on CSV customer tables, and register models."""
+"""Churn on your own data: fit, predict and evaluate churn models on CSV customer tables."""
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.orm import Session
 
 from cspersona.db.documents import json_ready
 from cspersona.exceptions import BadInput
@@ -17,10 +16,7 @@ from cspersona.predict.estimator import ChurnEstimator
 from cspersona.predict.evaluation import cross_validate
 from cspersona.predict.survival import DiscreteTimeChurnModel
 from cspersona.predict.table import TableSpec, parse_days, read_csv
-from cspersona.registry import service as registry
-from cspersona.registry.models import TrainedModel
 
-CHURN_KIND = "churn"
 ROW_COLUMN = "row"
 
 
@@ -140,26 +136,3 @@ def predict_table(
                 found[rank].phrase if rank < len(found) else "" for found in drivers
             ]
     return output, notes
-
-
-def register(*, db_session: Session, data_dir: Path, model: ChurnModelFile) -> TrainedModel:
-    """Store a churn model file in the registry as the next ``churn`` version."""
-    estimator = model.estimator
-    params = {
-        **estimator.get_params(deep=False),
-        "label": model.label,
-        "time": model.time,
-        "time_unit": model.time_unit.value,
-        "id_column": model.id_column,
-        "estimator": type(estimator).__name__,
-    }
-    return registry.register(
-        db_session=db_session,
-        data_dir=data_dir,
-        kind=CHURN_KIND,
-        artifact=model,
-        params=json_ready(params),
-        features=estimator.schema_.feature_columns,
-        training_summary=json_ready({"table": model.trained_on, **estimator.summary_}),
-        metrics=json_ready(estimator.metrics_),
-    )
