@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit review clean
 
 demo: $(VENV)/.installed-runtime ## Generate the synthetic world, run the pipeline, serve the result.
 	$(BIN)/cspersona demo
@@ -12,8 +12,8 @@ demo: $(VENV)/.installed-runtime ## Generate the synthetic world, run the pipeli
 test: $(VENV)/.installed-dev lint typecheck unit ## Lint, type-check and run the whole test suite.
 
 lint: $(VENV)/.installed-dev ## Style, formatting and the layers contract (pyproject.toml [tool.importlinter]).
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
@@ -33,6 +33,9 @@ $(VENV)/.installed-runtime: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed-runtime
+
+review: $(VENV)/.installed-dev ## Build the demo world and write the review digest (pages and texts) into review/.
+	$(BIN)/python scripts/review.py --out review
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

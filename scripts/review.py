@@ -1,0 +1,232 @@
+"""The review digest: what a CSM would see and read, in one folder, to read before a release.
+
+Builds the demo world (``cspersona demo --no-serve``) in ``<out>/data``, serves it on a free
+loopback port, and writes into ``<out>``:
+
+- ``pages/<page>-<width>.png``: every dashboard page at 1440 and 768 pixels wide (overview,
+  persona map and each persona, churn risk, customers, three customer pages, chat);
+- ``digest.txt``: every persona's name, narrative, profile, quotes and top topics; the 20
+  riskiest customers with drivers and interventions; the 10 likeliest expansions; and 20
+  persona chat replies (four conversations of five turns).
+
+Needs the dev install (Playwright) and Debian's chromium. Run it as ``make review``.
+
+    .venv/bin/python scripts/review.py [--out review] [--scale 1]
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDTHS = (1440, 768)
+CHAT_OPENERS = (
+    "Hi, I'm your new CSM. How is the product working for your team?",
+    "What is the one thing that would make your renewal an easy decision?",
+    "I saw a few tickets last month. What happened, and is it sorted now?",
+    "Would a short training session for your team help?",
+    "Thanks for your time. Anything else you want me to take back to the product team?",
+)
+
+
+def build_world(data_dir: Path, scale: float) -> str:
+    """Run the demo's stages into ``data_dir`` and return an admin API key."""
+    env = os.environ | {"CSPERSONA_DATA_DIR": str(data_dir)}
+    cli = Path(sys.executable).with_name("cspersona")
+    subprocess.run(
+        [str(cli), "demo", "--no-serve", "--scale", str(scale)], env=env, check=True, text=True
+    )
+    name = f"review-{os.getpid()}"
+    subprocess.run(
+        [str(cli), "users", "create", name, "--role", "admin", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    created = subprocess.run(
+        [str(cli), "keys", "create", name, "--label", "review digest", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return str(_last_json(created.stdout)["key"])
+
+
+def _last_json(output: str) -> dict[str, Any]:
+    import json
+
+    for line in reversed(output.splitlines()):
+        if line.startswith("{"):
+            loaded: dict[str, Any] = json.loads(line)
+            return loaded
+    raise SystemExit(f"no JSON in the output: {output!r}")
+
+
+@contextmanager
+def served(data_dir: Path) -> Iterator[tuple[str, Any]]:
+    """Serve the app on a free port in this process; yield its URL and the app."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from cspersona.api.app import create_app
+    from cspersona.config import load_settings
+
+    app = create_app(load_settings(data_dir=data_dir))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def api(base: str, key: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """One API call with the review key: GET, or POST with a JSON body."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        base + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())
+
+
+def pages(base: str, key: str) -> list[tuple[str, str]]:
+    """(name, path) of every page the digest shows."""
+    personas = api(base, key, "/api/personas?limit=50")["items"]
+    customers = api(base, key, "/api/customers?limit=3")["items"]
+    return [
+        ("overview", "/overview"),
+        ("personas", "/personas"),
+        *[(f"persona-{item['id']}", f"/personas/{item['id']}") for item in personas],
+        ("risk", "/risk"),
+        ("customers", "/customers"),
+        *[(f"customer-{item['id']}", f"/customers/{item['id']}") for item in customers],
+        ("chat", "/chat"),
+    ]
+
+
+def screenshots(base: str, key: str, folder: Path) -> list[Path]:
+    """Log in once per width and save a full-page screenshot of every page."""
+    from playwright.sync_api import sync_playwright
+
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(f"{base}/login")
+            page.fill("#api_key", key)
+            page.press("#api_key", "Enter")
+            page.wait_for_url(re.compile(r".*/overview.*|.*/$"))
+            for name, path in pages(base, key):
+                page.goto(base + path, wait_until="networkidle")
+                target = folder / f"{name}-{width}.png"
+                page.screenshot(path=str(target), full_page=True)
+                saved.append(target)
+            page.close()
+        browser.close()
+    return saved
+
+
+def digest(base: str, key: str) -> str:
+    """Everything a CSM reads, as plain text."""
+    lines: list[str] = []
+    write = lines.append
+    write("# Personas\n")
+    for summary in api(base, key, "/api/personas?limit=50")["items"]:
+        persona = api(base, key, f"/api/personas/{summary['id']}")
+        write(f"## {persona['name']} ({summary['customers']} customers)\n")
+        write(textwrap.fill(persona.get("narrative") or "(no narrative)", 100) + "\n")
+        write("Profile:")
+        for key_name, value in persona["traits"].items():
+            if key_name in ("narrative", "quotes"):
+                continue
+            write(f"  {key_name}: {_short(value)}")
+        write("Quotes:")
+        for quote in persona["traits"].get("quotes", []):
+            write(f"  - {quote.get('text', quote)}")
+        write("")
+    write("# The 20 riskiest customers (90 days)\n")
+    for row in api(base, key, "/api/insights/churn-risk?horizon=90&limit=20")["items"]:
+        write(f"## {row.get('company_name')}: {row.get('probability')}")
+        for driver in row.get("drivers", []):
+            write(f"  driver: {driver.get('text') or driver}")
+        for intervention in row.get("interventions", []):
+            write(f"  do: {intervention.get('action')}: {intervention.get('reason')}")
+        write("")
+    write("# The 10 likeliest expansions\n")
+    for row in api(base, key, "/api/insights/expansion?limit=10")["items"]:
+        write(f"## {row.get('company_name')}: {row.get('probability')}")
+        for driver in row.get("drivers", []):
+            write(f"  driver: {driver.get('text') or driver}")
+        write(f"  timing: {row.get('timing')}")
+        write("")
+    write("# Persona chat: 20 replies\n")
+    for summary in api(base, key, "/api/personas?limit=4")["items"]:
+        write(f"## Talking to {summary['name']}")
+        conversation = None
+        for opener in CHAT_OPENERS[:5]:
+            body: dict[str, Any] = {"message": opener}
+            if conversation is not None:
+                body["conversation_id"] = conversation
+            reply = api(base, key, f"/api/chat/{summary['id']}", body)
+            conversation = reply["conversation_id"]
+            write(f"CSM: {opener}")
+            write(f"{summary['name']}: {reply['reply']}")
+        write("")
+    return "\n".join(lines) + "\n"
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def main() -> None:
+    """Build, serve, screenshot and write the digest."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("review"))
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    out = args.out.resolve()
+    key = build_world(out / "data", args.scale)
+    with served(out / "data") as (base, _app):
+        (out / "digest.txt").write_text(digest(base, key))
+        saved = screenshots(base, key, out / "pages")
+    print(f"review digest: {out / 'digest.txt'} and {len(saved)} screenshots in {out / 'pages'}")
+
+
+if __name__ == "__main__":
+    main()
