@@ -2,7 +2,7 @@
 
 Generates a synthetic world into a temporary SQLite database, runs the NLP stage and builds
 personas with the personas stage when this checkout has it
-(``cspersona.personas.service.build_personas``), otherwise groups customers by their true
+(``cspersona.personas.build.build_personas``), otherwise groups customers by their true
 archetype as a stand-in (and says so in every line). For each persona:
 - ``fidelity_holdout``: the engine quotes half of the persona's members, the classifier learns
   from the other half, so it must recognise the persona's voice rather than the sentences;
@@ -59,7 +59,7 @@ class ArchetypeSink:
 def build_personas(session: Session, archetypes: dict[str, str], grouping: str) -> str:
     """Personas from the personas stage if present (and asked for), else one per true archetype."""
     try:
-        from cspersona.personas.service import build_personas as stage  # noqa: PLC0415
+        from cspersona.personas.build import build_personas as stage  # noqa: PLC0415
     except ImportError:
         stage = None
     if stage is not None and grouping == "learned":

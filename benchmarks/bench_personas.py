@@ -28,7 +28,7 @@ from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.nlp import service as nlp
-from cspersona.personas import service
+from cspersona.personas.build import build_personas
 from cspersona.personas.matching import matched_accuracy
 from cspersona.personas.models import PersonaMapping
 from cspersona.synth import ids
@@ -58,7 +58,7 @@ def bench(seed: int, scale: float, folder: Path) -> dict[str, object]:
         preparation = time.perf_counter() - started
     with session_scope(factory) as db_session:
         started = time.perf_counter()
-        result = service.build_personas(db_session=db_session, settings=settings)
+        result = build_personas(db_session=db_session, settings=settings)
         seconds = time.perf_counter() - started
         rows = db_session.execute(
             select(Customer.external_id, PersonaMapping.persona_id).join(

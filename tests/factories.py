@@ -184,7 +184,10 @@ def add_persona(
     persona = Persona(
         version=1,
         name=name,
-        traits={"customers": len(customers), "share": {"customers": 0.5, "arr": 0.4}},
+        traits={
+            "customers": len(customers),
+            "share": {"customers": 0.5, "arr": 0.4, "arr_total": 40000.0},
+        },
         narrative=f"{name} watches every invoice.",
     )
     db_session.add(persona)
@@ -299,6 +302,11 @@ def add_topic(db_session: Session, name: str, number: int = 0) -> Topic:
     return topic
 
 
+def _evidence(feature: str, z: float) -> dict[str, Any]:
+    """A profile entry's evidence as the persona build stores it."""
+    return {"feature": feature, "persona_mean": 0.3, "book_mean": 0.1, "z": z}
+
+
 def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[str, Persona]:
     """What the pipeline would write for :func:`add_book`'s customers: two personas, scores, NLP.
 
@@ -321,10 +329,15 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
                 },
                 "industries": {"Logistics": 0.5, "FinTech": 0.5},
                 "quotes": [{"text": "We export every report by hand."}],
-                "top_topics": [{"topic": "exports", "z": 2.1}],
+                "top_topics": [{"topic": "exports"} | _evidence("topic_share_exports", 2.1)],
             },
             communication_style={"formality": {"title": "Formality", "value": "formal"}},
-            risk_factors={"triggers": [{"emotion": "frustration", "z": 1.2}], "pain_points": []},
+            risk_factors={
+                "triggers": [
+                    {"emotion": "frustration"} | _evidence("emotion_frustration_mean", 1.2)
+                ],
+                "pain_points": [],
+            },
             narrative="Analysts who live in the product and push its limits.",
         ),
         "Budget Skeptics": new_persona(

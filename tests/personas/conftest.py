@@ -13,7 +13,7 @@ from cspersona.config import Settings, load_settings
 from cspersona.customers.models import Customer
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine
-from cspersona.personas import service
+from cspersona.personas.build import build_personas
 from cspersona.personas.schemas import BuildFigures
 from cspersona.synth import ids
 from cspersona.synth.loader import DatabaseSink
@@ -67,4 +67,4 @@ def built(persona_world: PersonaWorld, tmp_path_factory: pytest.TempPathFactory)
     """
     with rolled_back_session(persona_world.engine) as session:
         settings = world_settings(session, tmp_path_factory.mktemp("data"))
-        yield session, settings, service.build_personas(db_session=session, settings=settings)
+        yield session, settings, build_personas(db_session=session, settings=settings)

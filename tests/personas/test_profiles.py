@@ -35,18 +35,19 @@ def _members(start: int) -> np.ndarray:
 def test_a_technical_group_is_named_and_described_from_its_signals(book: pd.DataFrame) -> None:
     profile = profiles.build_profile(book, _members(0), taken_names=set())
 
-    assert profile["name"] == "Technical Tom"
-    assert profile["naming"]["because"]["feature"] in {
+    assert profile.name == "Technical Tom"
+    assert profile.naming is not None and profile.naming.because is not None
+    assert profile.naming.because.feature in {
         "technical_terms_per_100_words",
         "feature_share_api",
     }
-    technical = profile["dimensions"]["technical_level"]
-    assert technical["value"] == "technical"
-    assert technical["confidence"] > 0.5
-    assert {item["feature"] for item in technical["evidence"]} >= {"technical_terms_per_100_words"}
-    assert profile["dimensions"]["formality"]["value"] == "casual"
-    assert profile["mbti"]["type"][2] == "T"
-    assert any(item["metric"].startswith("API headroom") for item in profile["success_metrics"])
+    technical = profile.dimensions["technical_level"]
+    assert technical.value == "technical"
+    assert technical.confidence > 0.5
+    assert {item.feature for item in technical.evidence} >= {"technical_terms_per_100_words"}
+    assert profile.dimensions["formality"].value == "casual"
+    assert profile.mbti.type[2] == "T"
+    assert any(item.metric.startswith("API headroom") for item in profile.success_metrics)
 
 
 def test_a_billing_group_is_cost_conscious_with_its_triggers_and_pain_points(
@@ -54,18 +55,18 @@ def test_a_billing_group_is_cost_conscious_with_its_triggers_and_pain_points(
 ) -> None:
     profile = profiles.build_profile(book, _members(20), taken_names={"Technical Tom"})
 
-    assert profile["name"] == "Cost-Conscious Carlos"
-    assert [item["topic"] for item in profile["pain_points"]] == ["4 billing invoice"]
-    assert [item["emotion"] for item in profile["triggers"]] == ["frustration"]
-    assert profile["top_topics"][0]["topic"] == "4 billing invoice"
+    assert profile.name == "Cost-Conscious Carlos"
+    assert [item.topic for item in profile.pain_points] == ["4 billing invoice"]
+    assert [item.emotion for item in profile.triggers] == ["frustration"]
+    assert profile.top_topics[0].topic == "4 billing invoice"
     narrative = profiles.narrative(profile)
     assert narrative.startswith("Cost-Conscious Carlos stands for 20 customers")
     assert "4 billing invoice" in narrative
 
 
 def test_names_stay_unique_within_a_build(book: pd.DataFrame) -> None:
-    first = profiles.build_profile(book, _members(0), taken_names=set())["name"]
-    second = profiles.build_profile(book, _members(0), taken_names={first})["name"]
+    first = profiles.build_profile(book, _members(0), taken_names=set()).name
+    second = profiles.build_profile(book, _members(0), taken_names={first}).name
 
     assert second != first
     assert not second.startswith("Technical")
@@ -79,4 +80,4 @@ def test_a_group_like_the_book_gets_the_fallback_adjective() -> None:
     )
 
     assert name == "Steady Sam"
-    assert naming["because"] is None
+    assert naming.because is None

@@ -4,8 +4,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.orm import Session
 
+from cspersona.config import Settings
+from cspersona.exceptions import BadInput
 from cspersona.personas.clustering import PersonaModel
+from cspersona.registry import service as registry
+from cspersona.registry.models import TrainedModel
+
+PERSONA_KIND = "persona"
 
 
 @dataclass
@@ -26,3 +33,14 @@ class PersonaArtifact:
     def persona_of(self, labels: np.ndarray) -> np.ndarray:
         """Persona ids for cluster labels."""
         return np.asarray(np.asarray(self.persona_ids)[labels], dtype=np.int64)
+
+
+def latest_artifact(
+    *, db_session: Session, settings: Settings
+) -> tuple[TrainedModel, PersonaArtifact]:
+    """The newest persona model and its artifact, or :class:`NotFound` before the first build."""
+    registered = registry.get_latest(db_session=db_session, kind=PERSONA_KIND)
+    artifact = registry.load(model=registered, data_dir=settings.data_dir)
+    if not isinstance(artifact, PersonaArtifact):
+        raise BadInput(f"{registered.artifact_path} is not a persona model")
+    return registered, artifact

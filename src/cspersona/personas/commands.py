@@ -51,14 +51,14 @@ def build(
 
     Example: cspersona personas build --json
     """
-    from cspersona.personas import service
+    from cspersona.personas.build import build_personas
     from cspersona.personas.clustering import CLUSTERERS, PersonaModel
 
     if clusterer not in CLUSTERERS:
         raise typer.BadParameter(f"use one of {', '.join(CLUSTERERS)}", param_hint="--clusterer")
     model = PersonaModel(n_personas=n_personas or "auto", clusterer=clusterer, random_state=0)
     with database_session() as db_session:
-        result = service.build_personas(db_session=db_session, settings=get_settings(), model=model)
+        result = build_personas(db_session=db_session, settings=get_settings(), model=model)
     if as_json:
         typer.echo(result.model_dump_json())
         return
@@ -76,10 +76,10 @@ def assign() -> None:
 
     Example: cspersona personas assign
     """
-    from cspersona.personas import service
+    from cspersona.personas.assignment import assign_new_customers
 
     with database_session() as db_session:
-        count = service.assign_new_customers(db_session=db_session, settings=get_settings())
+        count = assign_new_customers(db_session=db_session, settings=get_settings())
     console.print(f"assigned {count} new customers")
 
 
@@ -182,13 +182,13 @@ def explain(
 
     Example: cspersona personas explain 42
     """
-    from cspersona.personas import service
+    from cspersona.personas.explain import explain as explain_persona
 
     with database_session() as db_session:
-        explanation = service.explain(
+        explanation = explain_persona(
             db_session=db_session, settings=get_settings(), customer_id=customer_id
         )
     if as_json:
-        typer.echo(json.dumps(explanation))
+        typer.echo(json.dumps(explanation.model_dump(mode="json")))
         return
-    console.print(explanation["explanation"])
+    console.print(explanation.explanation)

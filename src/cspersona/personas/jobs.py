@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.config import get_settings
 from cspersona.jobs.registry import Progress, job_kind
-from cspersona.personas import service
+from cspersona.personas.build import build_personas
 from cspersona.personas.clustering import PersonaModel
 from cspersona.personas.schemas import BuildFigures, BuildParams
 
@@ -15,6 +15,6 @@ def generate(*, db_session: Session, params: BuildParams, progress: Progress) ->
     model = PersonaModel(
         n_personas=params.n_personas or "auto", clusterer=params.clusterer, random_state=0
     )
-    return service.build_personas(
+    return build_personas(
         db_session=db_session, settings=get_settings(), model=model, progress=progress
     )

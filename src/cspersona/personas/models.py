@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cspersona.db.base import Base, CreatedAtMixin
 from cspersona.db.types import utc_now
+from cspersona.personas.profile_schema import CommunicationStyle, PersonaProfile, RiskFactors
 
 
 class Persona(CreatedAtMixin, Base):
@@ -30,6 +31,21 @@ class Persona(CreatedAtMixin, Base):
     narrative: Mapped[str | None] = mapped_column(Text)
     centroid: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    @property
+    def profile(self) -> PersonaProfile:
+        """The ``traits`` document, typed: what every reader of the profile goes through."""
+        return PersonaProfile.model_validate(self.traits)
+
+    @property
+    def style(self) -> CommunicationStyle:
+        """The ``communication_style`` document, typed."""
+        return CommunicationStyle.model_validate(self.communication_style)
+
+    @property
+    def risks(self) -> RiskFactors:
+        """The ``risk_factors`` document, typed."""
+        return RiskFactors.model_validate(self.risk_factors)
 
 
 class PersonaMapping(Base):

@@ -15,6 +15,21 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from cspersona.personas.profile_schema import (
+    AxisEvidence,
+    AxisScore,
+    MbtiAxis,
+    MbtiProfile,
+    Naming,
+    PainPoint,
+    PersonaProfile,
+    ProfileDimension,
+    SignalEvidence,
+    SuccessMetric,
+    TopicShare,
+    Trigger,
+)
+
 TOP_SIGNALS = 8
 TOP_TOPICS = 5
 STRONG_Z = 0.5
@@ -39,14 +54,14 @@ class Signal:
     book_mean: float
     z: float
 
-    def as_evidence(self) -> dict[str, Any]:
-        """The signal as a JSON-able evidence entry."""
-        return {
-            "feature": self.feature,
-            "persona_mean": round(self.persona_mean, 4),
-            "book_mean": round(self.book_mean, 4),
-            "z": round(self.z, 2),
-        }
+    def as_evidence(self) -> SignalEvidence:
+        """The signal as an evidence entry, rounded for reading."""
+        return SignalEvidence(
+            feature=self.feature,
+            persona_mean=round(self.persona_mean, 4),
+            book_mean=round(self.book_mean, 4),
+            z=round(self.z, 2),
+        )
 
 
 def signals(frame: pd.DataFrame, members: np.ndarray) -> dict[str, Signal]:
@@ -81,43 +96,47 @@ def _matching(
     return matched
 
 
-def score_axis(found: dict[str, Signal], specs: list[dict[str, Any]]) -> dict[str, Any]:
+def score_axis(found: dict[str, Signal], specs: list[dict[str, Any]]) -> AxisScore:
     """A dimension's score (mean signed z), confidence and the signals behind it."""
     matched = _matching(found, specs)
     if not matched:
-        return {"score": 0.0, "confidence": 0.0, "evidence": []}
+        return AxisScore(score=0.0, confidence=0.0, evidence=[])
     score = float(np.mean([sign * signal.z for signal, sign, _ in matched]))
     coverage = len({pattern for _, _, pattern in matched}) / len(specs)
     confidence = float(min(1.0, abs(score)) * (0.5 + 0.5 * coverage))
     evidence = [
-        signal.as_evidence() | {"points_to": "high" if sign * signal.z > 0 else "low"}
+        AxisEvidence(
+            **dict(signal.as_evidence()), points_to="high" if sign * signal.z > 0 else "low"
+        )
         for signal, sign, _ in sorted(matched, key=lambda item: -abs(item[0].z))
     ]
-    return {"score": round(score, 3), "confidence": round(confidence, 3), "evidence": evidence}
+    return AxisScore(score=round(score, 3), confidence=round(confidence, 3), evidence=evidence)
 
 
-def dimensions(found: dict[str, Signal]) -> dict[str, Any]:
+def dimensions(found: dict[str, Signal]) -> dict[str, ProfileDimension]:
     """Communication style, technical level, decision-making, risk tolerance, support."""
     result = {}
     for key, rule in rules()["dimensions"].items():
         axis = score_axis(found, rule["signals"])
-        pole = rule["high"] if axis["score"] > 0 else rule["low"]
-        if abs(axis["score"]) < 0.15:
+        pole = rule["high"] if axis.score > 0 else rule["low"]
+        if abs(axis.score) < 0.15:
             pole = f"between {rule['low']} and {rule['high']}"
-        result[key] = {"title": rule["title"], "value": pole} | axis
+        result[key] = ProfileDimension(title=rule["title"], value=pole, **dict(axis))
     return result
 
 
-def mbti(found: dict[str, Signal]) -> dict[str, Any]:
+def mbti(found: dict[str, Signal]) -> MbtiProfile:
     """MBTI-style letters, each with its signals and a confidence."""
     letters = []
     axes = []
     for rule in rules()["mbti"]:
         axis = score_axis(found, rule["signals"])
-        letter = rule["high"] if axis["score"] >= 0 else rule["low"]
+        letter = rule["high"] if axis.score >= 0 else rule["low"]
         letters.append(letter)
-        axes.append({"axis": rule["axis"], "letter": letter, "meaning": rule["meaning"]} | axis)
-    return {"type": "".join(letters), "axes": axes}
+        axes.append(
+            MbtiAxis(axis=rule["axis"], letter=letter, meaning=rule["meaning"], **dict(axis))
+        )
+    return MbtiProfile(type="".join(letters), axes=axes)
 
 
 def distinguishing(found: dict[str, Signal], limit: int = TOP_SIGNALS) -> list[Signal]:
@@ -136,7 +155,7 @@ def adjective(found: dict[str, Signal], taken: set[str]) -> tuple[str, Signal | 
     return rules()["fallback_adjective"], None
 
 
-def persona_name(found: dict[str, Signal], taken_names: set[str]) -> tuple[str, dict[str, Any]]:
+def persona_name(found: dict[str, Signal], taken_names: set[str]) -> tuple[str, Naming]:
     """An alliterative name ("Cost-Conscious Carlos") unique among ``taken_names``."""
     taken_adjectives = {name.rsplit(" ", 1)[0] for name in taken_names}
     word, signal = adjective(found, taken_adjectives)
@@ -147,7 +166,7 @@ def persona_name(found: dict[str, Signal], taken_names: set[str]) -> tuple[str, 
             break
     else:
         name = f"{word} {len(taken_names) + 1}"
-    return name, {"adjective": word, "because": signal.as_evidence() if signal else None}
+    return name, Naming(adjective=word, because=signal.as_evidence() if signal else None)
 
 
 def topic_label(feature: str) -> str:
@@ -155,84 +174,81 @@ def topic_label(feature: str) -> str:
     return re.sub(r"^.*?topic(_share|_mix)?_?", "", feature).replace("_", " ") or feature
 
 
-def top_topics(found: dict[str, Signal]) -> list[dict[str, Any]]:
+def top_topics(found: dict[str, Signal]) -> list[TopicShare]:
     """The topics this persona raises most, with their share here and in the book."""
     topics = [signal for feature, signal in found.items() if TOPIC_PATTERN.search(feature)]
     return [
-        {"topic": topic_label(signal.feature)} | signal.as_evidence()
+        TopicShare(topic=topic_label(signal.feature), **dict(signal.as_evidence()))
         for signal in sorted(topics, key=lambda signal: -signal.persona_mean)[:TOP_TOPICS]
     ]
 
 
-def pain_points(found: dict[str, Signal]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def pain_points(found: dict[str, Signal]) -> tuple[list[Trigger], list[PainPoint]]:
     """Emotional triggers (over-represented negative emotions) and pain points (topics)."""
     triggers = [
-        {"emotion": emotion} | signal.as_evidence()
+        Trigger(emotion=emotion, **dict(signal.as_evidence()))
         for feature, signal in found.items()
         for emotion in NEGATIVE_EMOTIONS
         if emotion in feature.lower() and signal.z > STRONG_Z / 2
     ]
     pains = [
-        {"topic": topic_label(signal.feature)} | signal.as_evidence()
+        PainPoint(topic=topic_label(signal.feature), **dict(signal.as_evidence()))
         for feature, signal in found.items()
         if TOPIC_PATTERN.search(feature) and signal.z > STRONG_Z
     ]
     return (
-        sorted(triggers, key=lambda item: -item["z"]),
-        sorted(pains, key=lambda item: -item["z"]),
+        sorted(triggers, key=lambda item: -item.z),
+        sorted(pains, key=lambda item: -item.z),
     )
 
 
-def success_metrics(found: dict[str, Signal]) -> list[dict[str, Any]]:
+def success_metrics(found: dict[str, Signal]) -> list[SuccessMetric]:
     """What success means to the persona, from its over-represented topics and uses."""
     metrics = []
     for pattern, metric in rules()["success_metrics"].items():
         matched = [signal for feature, signal in found.items() if re.search(pattern, feature, re.I)]
         strongest = max(matched, key=lambda signal: signal.z, default=None)
         if strongest is not None and strongest.z > STRONG_Z / 2:
-            metrics.append({"metric": metric} | strongest.as_evidence())
-    return sorted(metrics, key=lambda item: -item["z"])[:4]
+            metrics.append(SuccessMetric(metric=metric, **dict(strongest.as_evidence())))
+    return sorted(metrics, key=lambda item: -item.z)[:4]
 
 
 def build_profile(
     frame: pd.DataFrame, members: np.ndarray, taken_names: set[str]
-) -> dict[str, Any]:
+) -> PersonaProfile:
     """The data-derived profile of the customers selected by ``members``."""
     found = signals(frame, members)
     name, naming = persona_name(found, taken_names)
     triggers, pains = pain_points(found)
-    return {
-        "name": name,
-        "naming": naming,
-        "customers": int(members.sum()),
-        "dimensions": dimensions(found),
-        "mbti": mbti(found),
-        "triggers": triggers,
-        "pain_points": pains,
-        "success_metrics": success_metrics(found),
-        "top_topics": top_topics(found),
-        "distinguishing": [signal.as_evidence() for signal in distinguishing(found)],
-    }
+    return PersonaProfile(
+        name=name,
+        naming=naming,
+        customers=int(members.sum()),
+        dimensions=dimensions(found),
+        mbti=mbti(found),
+        triggers=triggers,
+        pain_points=pains,
+        success_metrics=success_metrics(found),
+        top_topics=top_topics(found),
+        distinguishing=[signal.as_evidence() for signal in distinguishing(found)],
+    )
 
 
-def narrative(profile: dict[str, Any]) -> str:
+def narrative(profile: PersonaProfile) -> str:
     """A paragraph a CSM can read, filled from the profile (offline, from templates)."""
-    dims = profile["dimensions"]
-    topics = ", ".join(item["topic"] for item in profile["top_topics"][:3]) or "no single topic"
-    pains = ", ".join(item["topic"] for item in profile["pain_points"][:2])
-    triggers = ", ".join(item["emotion"] for item in profile["triggers"][:2])
-    metrics = "; ".join(item["metric"] for item in profile["success_metrics"][:2])
-    share = profile.get("share", {})
+    dims = profile.dimensions
+    topics = ", ".join(item.topic for item in profile.top_topics[:3]) or "no single topic"
+    pains = ", ".join(item.topic for item in profile.pain_points[:2])
+    triggers = ", ".join(item.emotion for item in profile.triggers[:2])
+    metrics = "; ".join(item.metric for item in profile.success_metrics[:2])
+    share = profile.share
     sentences = [
-        f"{profile['name']} stands for {profile['customers']} customers"
-        + (
-            f" ({share['customers']:.0%} of the book, {share['arr']:.0%} of ARR)." if share else "."
-        ),
-        f"Their communication is {dims['formality']['value']} and "
-        f"{dims['technical_level']['value']}; decisions are {dims['decision_making']['value']}, "
-        f"and they lean {dims['risk_tolerance']['value']} on new features.",
-        f"They prefer {dims['support_preference']['value']} support "
-        f"and mostly talk about {topics}.",
+        f"{profile.name} stands for {profile.customers} customers"
+        + (f" ({share.customers:.0%} of the book, {share.arr:.0%} of ARR)." if share else "."),
+        f"Their communication is {dims['formality'].value} and "
+        f"{dims['technical_level'].value}; decisions are {dims['decision_making'].value}, "
+        f"and they lean {dims['risk_tolerance'].value} on new features.",
+        f"They prefer {dims['support_preference'].value} support and mostly talk about {topics}.",
     ]
     if pains or triggers:
         sentences.append(
@@ -242,5 +258,5 @@ def narrative(profile: dict[str, Any]) -> str:
         )
     if metrics:
         sentences.append(f"Success for them means {metrics}.")
-    sentences.append(f"MBTI-style, they read as {profile['mbti']['type']}.")
+    sentences.append(f"MBTI-style, they read as {profile.mbti.type}.")
     return " ".join(sentences)

@@ -12,6 +12,7 @@ from cspersona.http.errors import error_responses
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.jobs.router import add_job_route
 from cspersona.personas import current, service
+from cspersona.personas.feedback import add_feedback
 from cspersona.personas.jobs import generate
 from cspersona.personas.overlays import apply_overlay
 from cspersona.personas.schemas import (
@@ -111,7 +112,7 @@ def give_feedback(
     feedback: FeedbackCreate,
 ) -> FeedbackRead:
     """Agree or disagree with a customer's current persona (CSM, analyst, admin)."""
-    stored = service.add_feedback(
+    stored = add_feedback(
         db_session=db_session,
         customer_id=customer.id,
         user_id=principal.user_id,

@@ -125,3 +125,35 @@ class BuildFigures(BaseModel):
     switches: int
     seconds: float
     validation: list[dict[str, Any]]
+
+
+class ExplanationReason(BaseModel):
+    """A feature the customer shares with their persona, and how far both sit from the book."""
+
+    feature: str
+    value: float | None
+    book_mean: float | None
+    customer_z: float
+    persona_z: float
+    phrase: str
+
+
+class PersonaAlternative(BaseModel):
+    """A persona the customer could have been, with the model's probability for it."""
+
+    persona_id: int
+    name: str
+    probability: float
+
+
+class PersonaExplanation(BaseModel):
+    """Why a customer is their persona: shared traits, closest alternatives, and plain words."""
+
+    customer_id: int
+    persona_id: int
+    persona_name: str
+    confidence: float
+    misfit: bool
+    reasons: list[ExplanationReason]
+    alternatives: list[PersonaAlternative]
+    explanation: str

@@ -19,7 +19,7 @@ from cspersona.conversations.models import AuthorRole, Message
 from cspersona.exceptions import BadInput
 from cspersona.nlp import service as nlp
 from cspersona.nlp.models import MessageAnalysis
-from cspersona.personas import service as personas
+from cspersona.personas.build import update_personas
 from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
@@ -102,7 +102,7 @@ def persona_assignment(
 ) -> StageResult:
     """Build personas on the first run; afterwards give only new customers a persona."""
     started = time.perf_counter()
-    processed, detail = personas.update_personas(db_session=db_session, settings=settings)
+    processed, detail = update_personas(db_session=db_session, settings=settings)
     if progress is not None and processed:
         progress(processed, processed)
     return StageResult(

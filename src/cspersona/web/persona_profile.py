@@ -1,70 +1,61 @@
-"""Readable lines from a persona's JSON documents (traits, style, risk factors) for its page.
+"""The persona page's fact lines, read from the typed profile documents.
 
-The persona stage writes nested documents (dimensions with evidence, shares, MBTI axes); the page
-shows one line per fact and leaves the evidence to the API.
+The page shows one (label, text) line per fact and leaves the evidence to the API. Style and risk
+factors have sections of their own, so the profile section leaves them out.
 """
 
-from typing import Any
+from collections.abc import Iterable
 
-# Keys of a document whose value names the item (a dimension's pole, a trigger's emotion, ...).
-NAMING_KEYS = ("value", "type", "emotion", "topic", "metric", "text", "action")
-# Traits shown elsewhere on the page or too detailed for it.
-HIDDEN_TRAITS = frozenset(
-    {"name", "naming", "narrative", "quotes", "distinguishing", "customers", "industry_overlays"}
-)
+from cspersona.personas.profile_schema import CommunicationStyle, PersonaProfile, RiskFactors
+
+Fact = tuple[str, str]
 LIST_ITEMS = 4
-LABELS = {"mbti": "MBTI-style type", "arr": "ARR"}
 
 
-def describe(value: Any) -> str:
-    """A short text for one document value: a name, a list of names, or a number."""
-    if isinstance(value, dict):
-        for key in NAMING_KEYS:
-            if key in value:
-                return describe(value[key])
-        return "; ".join(f"{key.replace('_', ' ')} {describe(item)}" for key, item in value.items())
-    if isinstance(value, list):
-        return ", ".join(describe(item) for item in value[:LIST_ITEMS]) or "—"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return "—" if value is None else str(value)
+def names(items: Iterable[str]) -> str:
+    """The first few names of a list, or an em dash for none."""
+    return ", ".join(list(items)[:LIST_ITEMS]) or "—"
 
 
-def facts(document: dict[str, Any]) -> list[tuple[str, str]]:
-    """One (label, text) line per entry; entries holding titled items give a line per item."""
-    lines: list[tuple[str, str]] = []
-    for key, value in document.items():
-        if key in HIDDEN_TRAITS:
-            continue
-        if key == "share" and isinstance(value, dict):
-            lines += [
-                (f"Share of {LABELS.get(part, part)}", f"{share:.0%}")
-                for part, share in value.items()
-                if part in ("customers", "arr") and isinstance(share, int | float)
-            ]
-        elif isinstance(value, dict) and value and all(_titled(item) for item in value.values()):
-            lines += [(item["title"], describe(item)) for item in value.values()]
-        elif key == "industries" and isinstance(value, dict):
-            top = list(value.items())[:LIST_ITEMS]
-            lines.append(("Industries", ", ".join(f"{name} {share:.0%}" for name, share in top)))
-        elif _titled(value):
-            lines.append((value["title"], describe(value)))
-        else:
-            lines.append((_label(key), describe(value)))
+def profile_facts(profile: PersonaProfile) -> list[Fact]:
+    """Shares, the dimensions the style section does not show, type, metrics, topics, industries."""
+    lines: list[Fact] = []
+    if profile.share is not None:
+        lines += [
+            ("Share of customers", f"{profile.share.customers:.0%}"),
+            ("Share of ARR", f"{profile.share.arr:.0%}"),
+        ]
+    lines += [
+        (dimension.title, dimension.value)
+        for key, dimension in profile.dimensions.items()
+        if key not in CommunicationStyle.model_fields
+    ]
+    if profile.mbti.type:
+        lines.append(("MBTI-style type", profile.mbti.type))
+    lines += [
+        ("Success metrics", names(item.metric for item in profile.success_metrics)),
+        ("Top topics", names(item.topic for item in profile.top_topics)),
+        ("Industries", names(f"{name} {share:.0%}" for name, share in profile.industries.items())),
+    ]
+    if profile.narrative_by:
+        lines.append(("Narrative by", profile.narrative_by))
     return lines
 
 
-def quotes(traits: dict[str, Any]) -> list[str]:
-    """The quotes the persona stage picked (typical members' words, anonymised)."""
-    stored = traits.get("quotes")
-    if not isinstance(stored, list):
-        return []
-    return [str(item["text"]) for item in stored if isinstance(item, dict) and item.get("text")]
+def style_facts(style: CommunicationStyle) -> list[Fact]:
+    """The communication style's dimensions."""
+    return [
+        (dimension.title, dimension.value)
+        for dimension in (style.formality, style.technical_level)
+        if dimension is not None
+    ]
 
 
-def _titled(value: Any) -> bool:
-    return isinstance(value, dict) and "title" in value
-
-
-def _label(key: str) -> str:
-    return LABELS.get(key) or key.replace("_", " ").capitalize()
+def risk_facts(risks: RiskFactors) -> list[Fact]:
+    """Triggers and pain points, where recorded."""
+    lines: list[Fact] = []
+    if risks.triggers is not None:
+        lines.append(("Triggers", names(item.emotion for item in risks.triggers)))
+    if risks.pain_points is not None:
+        lines.append(("Pain points", names(item.topic for item in risks.pain_points)))
+    return lines

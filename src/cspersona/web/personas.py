@@ -36,15 +36,13 @@ def persona_page(
     members, total = service.persona_members(
         db_session=db_session, persona_id=persona_id, visible_to=principal, limit=MEMBERS_SHOWN
     )
-    stored_quotes = persona_profile.quotes(persona.traits)
-    style = persona_profile.facts(persona.communication_style)
-    risks = persona_profile.facts(persona.risk_factors)
-    shown = {label for label, _ in style + risks}
+    profile = persona.profile
+    stored_quotes = [quote.text for quote in profile.quotes]
     context = {
         "persona": persona,
-        "profile": [line for line in persona_profile.facts(persona.traits) if line[0] not in shown],
-        "style": style,
-        "risks": risks,
+        "profile": persona_profile.profile_facts(profile),
+        "style": persona_profile.style_facts(persona.style),
+        "risks": persona_profile.risk_facts(persona.risks),
         "members": members,
         "member_total": total,
         "stored_quotes": stored_quotes,

@@ -1,0 +1,367 @@
+"""Building personas: fit, match to the old ones, profile, store, register, then assign everyone."""
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cspersona.analytics.text_style import own_text
+from cspersona.config import Settings
+from cspersona.conversations.models import AuthorRole, Interaction, Message
+from cspersona.customers.models import Customer
+from cspersona.db.documents import json_ready
+from cspersona.db.types import utc_now
+from cspersona.exceptions import BadInput
+from cspersona.llm.factory import client_from_settings
+from cspersona.personas import narratives, profiles
+from cspersona.personas.artifact import PERSONA_KIND, PersonaArtifact
+from cspersona.personas.assignment import (
+    assign_new_customers,
+    latest_assignments,
+    record_assignments,
+)
+from cspersona.personas.clustering import PersonaModel
+from cspersona.personas.features import persona_features
+from cspersona.personas.matching import match_centroids
+from cspersona.personas.misfits import dense_misfit_groups
+from cspersona.personas.models import Persona
+from cspersona.personas.overlays import industry_overlays
+from cspersona.personas.profile_schema import (
+    BookShare,
+    CommunicationStyle,
+    IndustryOverlayShare,
+    PersonaProfile,
+    Quote,
+    RiskFactors,
+)
+from cspersona.personas.schemas import BuildFigures
+from cspersona.pii.anonymizer import PiiRedactor
+from cspersona.registry import service as registry
+from cspersona.registry.models import TrainedModel
+
+MIN_CUSTOMERS = 10
+QUOTES_PER_PERSONA = 3
+QUOTE_CHARACTERS = (60, 320)
+Progress = Callable[[float, str | None], None]
+
+
+def _no_progress(fraction: float, message: str | None = None) -> None:
+    """Progress reporting for callers that do not watch."""
+
+
+def _customer_facts(db_session: Session, ids: list[int]) -> pd.DataFrame:
+    """Industry and ARR of the given customers, for shares and overlays."""
+    rows = db_session.execute(
+        select(Customer.id, Customer.industry, Customer.arr).where(Customer.id.in_(ids))
+    ).all()
+    facts = pd.DataFrame(rows, columns=["customer_id", "industry", "arr"]).set_index("customer_id")
+    return facts.reindex(ids)
+
+
+def _match_to_existing(
+    db_session: Session, customer_ids: list[int], reduced: np.ndarray, labels: np.ndarray
+) -> dict[int, Persona]:
+    """Cluster label -> the active persona it continues (Hungarian matching on centroids).
+
+    Each old persona's centroid is the mean, in the new model's space, of the customers it held
+    last time, so old and new centroids are comparable although the reduction was refitted.
+    """
+    previous = latest_assignments(db_session)
+    active = {
+        persona.id: persona
+        for persona in db_session.scalars(select(Persona).where(Persona.active.is_(True)))
+    }
+    row_of = {customer_id: row for row, customer_id in enumerate(customer_ids)}
+    old_ids, old_centroids = [], []
+    for persona_id in active:
+        rows = [row_of[c] for c, p in previous.items() if p == persona_id and c in row_of]
+        if rows:
+            old_ids.append(persona_id)
+            old_centroids.append(reduced[rows].mean(axis=0))
+    if not old_ids:
+        return {}
+    clusters = np.unique(labels[labels >= 0])
+    new_centroids = np.vstack([reduced[labels == label].mean(axis=0) for label in clusters])
+    matches = match_centroids(np.vstack(old_centroids), new_centroids)
+    return {int(clusters[new]): active[old_ids[old]] for new, old in matches.items()}
+
+
+def _quotes(db_session: Session, customer_ids: list[int], redactor: PiiRedactor) -> list[Quote]:
+    """One anonymised message (quoted replies cut) from each of the persona's most typical."""
+    shortest, longest = QUOTE_CHARACTERS
+    quotes: list[Quote] = []
+    for customer_id in customer_ids:
+        text = db_session.scalar(
+            select(Message.text)
+            .join(Interaction, Interaction.id == Message.interaction_id)
+            .where(
+                Interaction.customer_id == customer_id,
+                Message.author_role == AuthorRole.CUSTOMER,
+                func.length(Message.text).between(shortest, longest),
+            )
+            .order_by(Message.sent_at.desc())
+            .limit(1)
+        )
+        own = " ".join(own_text(pd.Series([text or ""])).iloc[0].split())
+        if len(own) >= shortest:
+            quotes.append(Quote(text=redactor.redact(own)))
+        if len(quotes) == QUOTES_PER_PERSONA:
+            break
+    return quotes
+
+
+def _book_share(facts: pd.DataFrame, members: np.ndarray) -> BookShare:
+    """The members' share of the book's customers and ARR, and their ARR."""
+    arr = facts["arr"].fillna(0.0).to_numpy()
+    return BookShare(
+        customers=round(float(members.mean()), 4),
+        arr=round(float(arr[members].sum() / arr.sum()), 4) if arr.sum() > 0 else 0.0,
+        arr_total=round(float(arr[members].sum()), 2),
+    )
+
+
+def _profile(
+    frame: pd.DataFrame,
+    facts: pd.DataFrame,
+    members: np.ndarray,
+    typical_ids: list[int],
+    taken_names: set[str],
+    db_session: Session,
+    redactor: PiiRedactor,
+) -> PersonaProfile:
+    """A persona profile: data-derived traits, shares, industries, quotes and narrative."""
+    profile = profiles.build_profile(frame, members, taken_names)
+    industries = facts.loc[members, "industry"].fillna("Unknown").value_counts(normalize=True)
+    profile.share = _book_share(facts, members)
+    profile.industries = {str(key): round(float(value), 3) for key, value in industries.items()}
+    profile.industry_overlays = [
+        IndustryOverlayShare.model_validate(overlay)
+        for overlay in industry_overlays(profile.industries)
+    ]
+    profile.quotes = _quotes(db_session, typical_ids, redactor)
+    profile.narrative = profiles.narrative(profile)
+    return profile
+
+
+def _typical_customers(
+    customer_ids: list[int],
+    reduced: np.ndarray,
+    labels: np.ndarray,
+    centroid: np.ndarray,
+    label: int,
+) -> list[int]:
+    """The persona's customers nearest its centroid, nearest first."""
+    rows = np.flatnonzero(labels == label)
+    distance = ((reduced[rows] - centroid) ** 2).sum(axis=1)
+    return [customer_ids[row] for row in rows[np.argsort(distance)][: QUOTES_PER_PERSONA * 4]]
+
+
+def _store_persona(
+    db_session: Session, persona: Persona | None, profile: PersonaProfile, version: int
+) -> Persona:
+    """Create a persona or update the one a cluster continues (its id and name stay)."""
+    if persona is None:
+        persona = Persona(name=profile.name)
+        db_session.add(persona)
+    else:
+        profile.name = persona.name
+        profile.narrative = profiles.narrative(profile)
+    persona.version = version
+    persona.active = True
+    persona.traits = json_ready(profile.document())
+    persona.communication_style = json_ready(
+        CommunicationStyle(
+            formality=profile.dimensions["formality"],
+            technical_level=profile.dimensions["technical_level"],
+        ).document()
+    )
+    persona.risk_factors = json_ready(
+        RiskFactors(triggers=profile.triggers, pain_points=profile.pain_points).document()
+    )
+    persona.narrative = profile.narrative
+    return persona
+
+
+def _write_narratives_with_llm(
+    db_session: Session, settings: Settings, personas: list[Persona]
+) -> None:
+    """Replace the template narratives with the configured LLM's, where it answers."""
+    client = client_from_settings(settings, db_session=db_session)
+    if client is None:
+        return
+    for persona in personas:
+        written = narratives.written_narrative(persona.traits, client=client)
+        if written is not None:
+            profile = persona.profile
+            profile.narrative_by = client.provider.model
+            persona.narrative = written
+            persona.traits = profile.document()
+
+
+def _suggestions(
+    frame: pd.DataFrame,
+    model: PersonaModel,
+    reduced: np.ndarray,
+    misfit: np.ndarray,
+    taken_names: set[str],
+) -> list[dict[str, Any]]:
+    """Draft profiles for dense groups of misfits: personas the book may be missing."""
+    suggestions = []
+    for group in dense_misfit_groups(reduced, misfit, radius=model.radius_scale_):
+        members = np.zeros(len(frame), dtype=bool)
+        members[group] = True
+        draft = profiles.build_profile(frame, members, taken_names)
+        draft.narrative = profiles.narrative(draft)
+        customer_ids = [int(customer_id) for customer_id in frame.index[group]]
+        suggestions.append(draft.document() | {"customer_ids": customer_ids})
+    return suggestions
+
+
+def _require_customers(count: int) -> None:
+    """Refuse to cluster fewer customers than personas can be told apart on."""
+    if count < MIN_CUSTOMERS:
+        raise BadInput(f"personas need at least {MIN_CUSTOMERS} customers with data; found {count}")
+
+
+def build_personas(
+    *,
+    db_session: Session,
+    settings: Settings,
+    as_of: datetime | None = None,
+    features: pd.DataFrame | None = None,
+    model: PersonaModel | None = None,
+    progress: Progress | None = None,
+) -> BuildFigures:
+    """Fit personas on every customer's features, keep ids by matching, store and register them.
+
+    ``features`` is a precomputed matrix (None: computed from the database as of ``as_of``);
+    ``model`` an unfitted :class:`PersonaModel` (None: the defaults).
+    """
+    report = progress or _no_progress
+    started = time.perf_counter()
+    report(0.0, "computing features")
+    if features is None:
+        _require_customers(db_session.scalar(select(func.count()).select_from(Customer)) or 0)
+        features = persona_features(db_session=db_session, as_of=as_of)
+    frame = features.dropna(axis=1, how="all")
+    _require_customers(len(frame))
+    report(0.1, f"fitting personas on {len(frame)} customers")
+    estimator = model if model is not None else PersonaModel(random_state=0)
+    estimator.fit(frame)
+    report(0.6, "profiling personas")
+    customer_ids = [int(customer_id) for customer_id in frame.index]
+    reduced = estimator.reduce(frame)
+    labels = estimator.labels_
+    continued = _match_to_existing(db_session, customer_ids, reduced, labels)
+    facts = _customer_facts(db_session, customer_ids)
+    # Type tags (<PERSON>) rather than pseudonyms: a reader sees at once the quote is redacted.
+    redactor = PiiRedactor.from_settings(settings, operator="replace")
+    taken_names = {persona.name for persona in continued.values()}
+    version = (
+        db_session.scalar(
+            select(func.max(TrainedModel.version)).where(TrainedModel.kind == PERSONA_KIND)
+        )
+        or 0
+    ) + 1
+    standardised = (frame - frame.mean()) / frame.std(ddof=0).replace(0.0, np.nan)
+    persona_rows: list[Persona] = []
+    for label in range(estimator.n_personas_):
+        members = labels == label
+        typical = _typical_customers(
+            customer_ids, reduced, labels, estimator.cluster_centers_[label], label
+        )
+        profile = _profile(frame, facts, members, typical, taken_names, db_session, redactor)
+        persona = _store_persona(db_session, continued.get(label), profile, version)
+        persona.centroid = [json_ready(standardised[members].mean().to_dict())]
+        taken_names.add(persona.name)
+        persona_rows.append(persona)
+    for persona in db_session.scalars(select(Persona).where(Persona.active.is_(True))):
+        if persona not in persona_rows:
+            persona.active = False
+    _write_narratives_with_llm(db_session, settings, persona_rows)
+    db_session.flush()
+    misfit = estimator.is_misfit(frame)
+    suggestions = _suggestions(frame, estimator, reduced, misfit, taken_names)
+    chosen = next(row for row in estimator.validation_ if row["chosen"])
+    artifact = PersonaArtifact(
+        model=estimator,
+        features=list(frame.columns),
+        book_mean=frame.mean(),
+        book_std=frame.std(ddof=0),
+        persona_ids=[persona.id for persona in persona_rows],
+    )
+    report(0.8, "registering the model")
+    registered = registry.register(
+        db_session=db_session,
+        data_dir=settings.data_dir,
+        kind=PERSONA_KIND,
+        artifact=artifact,
+        params=json_ready(
+            {
+                key: value if isinstance(value, int | float | str | tuple | None) else repr(value)
+                for key, value in estimator.get_params(deep=False).items()
+            }
+        ),
+        features=list(frame.columns),
+        training_summary=json_ready(
+            {"customers": len(frame), "as_of": as_of.isoformat() if as_of else None}
+        ),
+        metrics=json_ready(
+            {
+                "k": estimator.n_personas_,
+                "silhouette": chosen["silhouette"],
+                "davies_bouldin": chosen["davies_bouldin"],
+                "stability": chosen["stability"],
+                "validation": estimator.validation_,
+                "misfits": int(misfit.sum()),
+                "suggested_personas": suggestions,
+            }
+        ),
+    )
+    switches = record_assignments(
+        db_session=db_session,
+        artifact=artifact,
+        model_tag=registered.tag,
+        frame=frame,
+        taken_at=as_of or utc_now(),
+    )
+    report(1.0, f"{estimator.n_personas_} personas")
+    return BuildFigures(
+        model_version=registered.tag,
+        customers=len(frame),
+        k=estimator.n_personas_,
+        silhouette=json_ready(chosen["silhouette"]),
+        davies_bouldin=json_ready(chosen["davies_bouldin"]),
+        stability=json_ready(chosen["stability"]),
+        misfits=int(misfit.sum()),
+        suggested_personas=len(suggestions),
+        switches=switches,
+        seconds=round(time.perf_counter() - started, 3),
+        validation=json_ready(estimator.validation_),
+    )
+
+
+def update_personas(*, db_session: Session, settings: Settings) -> tuple[int, str]:
+    """The pipeline's step: build on the first run, then assign new customers without refitting.
+
+    Returns the customers processed and a line of detail. A refit (``cspersona personas build``)
+    stays a deliberate act, since it can move customers between personas.
+    """
+    has_model = db_session.scalar(
+        select(func.count()).select_from(TrainedModel).where(TrainedModel.kind == PERSONA_KIND)
+    )
+    if has_model:
+        assigned = assign_new_customers(
+            db_session=db_session, settings=settings, as_of=settings.as_of
+        )
+        return assigned, f"assigned {assigned} new customers to the existing personas"
+    try:
+        result = build_personas(db_session=db_session, settings=settings, as_of=settings.as_of)
+    except BadInput as error:
+        return 0, f"skipped: {error.message}"
+    return result.customers, f"{result.model_version}: {result.k} personas"

@@ -1,0 +1,114 @@
+import re
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import adjusted_rand_score
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cspersona.config import load_settings
+from cspersona.exceptions import BadInput
+from cspersona.personas.build import build_personas, update_personas
+from cspersona.personas.features import persona_features
+from cspersona.personas.matching import matched_accuracy
+from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.registry import service as registry
+from tests.factories import add_customer
+from tests.personas.conftest import Built, PersonaWorld
+
+
+def test_personas_match_the_true_archetypes_with_k_chosen_automatically(
+    persona_world: PersonaWorld, built: Built
+) -> None:
+    session, _, result = built
+    rows = session.execute(select(PersonaMapping.customer_id, PersonaMapping.persona_id)).all()
+    truth = [persona_world.archetypes[customer_id] for customer_id, _ in rows]
+    found = [persona_id for _, persona_id in rows]
+
+    # The product bar is 0.95 and 0.85 (benchmarks/bench_personas.py measures it on the default
+    # world). Without the NLP stage's sentiment and topics, cost-conscious customers and business
+    # users overlap: this world measured 0.92 and 0.82, so the test holds the floor below that.
+    assert result.k == 5
+    assert matched_accuracy(truth, found) >= 0.9
+    assert adjusted_rand_score(truth, found) >= 0.8
+
+
+def test_every_validation_figure_is_registered_with_the_model_version(
+    built: Built,
+) -> None:
+    session, _, result = built
+    model = registry.get_latest(db_session=session, kind="persona")
+
+    assert model.tag == result.model_version
+    assert [row["k"] for row in model.metrics["validation"]] == list(range(2, 11))
+    assert {"silhouette", "silhouette_gap", "davies_bouldin", "stability"} <= set(
+        model.metrics["validation"][0]
+    )
+    assert model.metrics["k"] == 5
+    assert "suggested_personas" in model.metrics
+
+
+def test_profiles_are_derived_from_the_data_with_their_evidence(
+    built: Built,
+) -> None:
+    session, _, _ = built
+    personas = session.scalars(select(Persona)).all()
+    names = [persona.name for persona in personas]
+
+    assert len(set(names)) == len(names) == 5
+    assert sum(persona.traits["share"]["customers"] for persona in personas) == pytest.approx(1)
+    assert sum(persona.traits["share"]["arr"] for persona in personas) == pytest.approx(1, abs=0.01)
+    for persona in personas:
+        profile = persona.traits
+        adjective, first_name = persona.name.rsplit(" ", 1)
+        assert adjective == profile["naming"]["adjective"]
+        for key in ("formality", "technical_level", "decision_making", "risk_tolerance"):
+            assert profile["dimensions"][key]["evidence"], key
+        assert re.fullmatch(r"[EI][SN][TF][JP]", profile["mbti"]["type"])
+        assert all(0 <= axis["confidence"] <= 1 for axis in profile["mbti"]["axes"])
+        assert profile["distinguishing"]
+        assert persona.narrative and persona.name in persona.narrative
+        for quote in profile["quotes"]:
+            assert not re.search(r"[\w.]+@[\w.]+", quote["text"])
+    assert any(persona.name.startswith("Technical") for persona in personas)
+
+
+def test_too_few_customers_is_bad_input(
+    built: Built,
+) -> None:
+    session, settings, _ = built
+    features = persona_features(db_session=session).iloc[:5]
+
+    with pytest.raises(BadInput, match="at least 10 customers"):
+        build_personas(db_session=session, settings=settings, features=features)
+
+
+def test_the_pipeline_step_assigns_only_new_customers_once_personas_exist(built: Built) -> None:
+    session, settings, _ = built
+
+    processed, detail = update_personas(db_session=session, settings=settings)
+
+    assert (processed, detail) == (0, "assigned 0 new customers to the existing personas")
+
+
+def test_the_pipeline_step_skips_a_book_too_small_for_personas(
+    db_session: Session, tmp_path: Path
+) -> None:
+    add_customer(db_session, "Acme")
+
+    processed, detail = update_personas(
+        db_session=db_session, settings=load_settings(data_dir=tmp_path)
+    )
+
+    assert processed == 0
+    assert detail == "skipped: personas need at least 10 customers with data; found 1"
+
+
+def test_stored_profiles_round_trip_through_the_typed_documents(built: Built) -> None:
+    session, _, _ = built
+
+    for persona in session.scalars(select(Persona)):
+        assert persona.profile.document() == persona.traits
+        assert persona.style.document() == persona.communication_style
+        assert persona.risks.document() == persona.risk_factors
+        assert persona.profile.narrative == persona.narrative
