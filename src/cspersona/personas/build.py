@@ -10,7 +10,6 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cspersona.analytics.text_style import own_text
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
@@ -92,22 +91,22 @@ def _match_to_existing(
 
 
 def _quotes(db_session: Session, customer_ids: list[int], redactor: PiiRedactor) -> list[Quote]:
-    """One anonymised message (quoted replies cut) from each of the persona's most typical."""
+    """One anonymised message body from each of the persona's most typical customers."""
     shortest, longest = QUOTE_CHARACTERS
     quotes: list[Quote] = []
     for customer_id in customer_ids:
         text = db_session.scalar(
-            select(Message.text)
+            select(Message.body)
             .join(Interaction, Interaction.id == Message.interaction_id)
             .where(
                 Interaction.customer_id == customer_id,
                 Message.author_role == AuthorRole.CUSTOMER,
-                func.length(Message.text).between(shortest, longest),
+                func.length(Message.body).between(shortest, longest),
             )
             .order_by(Message.sent_at.desc())
             .limit(1)
         )
-        own = " ".join(own_text(pd.Series([text or ""])).iloc[0].split())
+        own = " ".join((text or "").split())
         if len(own) >= shortest:
             quotes.append(Quote(text=redactor.redact(own)))
         if len(quotes) == QUOTES_PER_PERSONA:
