@@ -87,12 +87,8 @@ def _persona_catalogue(db_session: Session) -> PersonaCatalogue:
     personas = db_session.scalars(select(Persona).order_by(Persona.active.desc(), Persona.id)).all()
     summaries = {persona.id: summary(persona, rates) for persona in personas}
     profiles = {
-        persona.id: PersonaRead(
-            **summaries[persona.id].model_dump(),
-            traits=persona.traits,
-            communication_style=persona.communication_style,
-            risk_factors=persona.risk_factors,
-            created_at=persona.created_at,
+        persona.id: PersonaRead.model_validate(persona).model_copy(
+            update=summaries[persona.id].model_dump()
         )
         for persona in personas
     }

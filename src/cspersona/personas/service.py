@@ -125,15 +125,12 @@ def summary(persona: Persona, rates: dict[int, tuple[float, int]]) -> PersonaSum
     """A persona's list entry: size and shares from its profile, agreement from feedback."""
     profile = persona.profile
     rate, count = rates.get(persona.id, (None, 0))
-    return PersonaSummary(
-        id=persona.id,
-        name=persona.name,
-        version=persona.version,
-        active=persona.active,
-        narrative=persona.narrative,
-        customers=profile.customers,
-        customer_share=profile.share.customers if profile.share else None,
-        arr_share=profile.share.arr if profile.share else None,
-        agreement_rate=None if rate is None else round(rate, 4),
-        feedback_count=count,
+    return PersonaSummary.model_validate(persona).model_copy(
+        update={
+            "customers": profile.customers,
+            "customer_share": profile.share.customers if profile.share else None,
+            "arr_share": profile.share.arr if profile.share else None,
+            "agreement_rate": None if rate is None else round(rate, 4),
+            "feedback_count": count,
+        }
     )
