@@ -10,13 +10,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from cspersona.auth.models import Role
+from cspersona.auth.models import ApiKey, Role, User
 from cspersona.db.engine import make_session_factory, session_scope
 from cspersona.personas.models import PersonaFeedback
+from tests.conftest import bearer
 from tests.factories import add_customer, add_persona
 
 
@@ -63,3 +65,47 @@ def test_persona_feedback_is_stored(
             False,
             "rather a power user",
         )
+
+
+def test_a_new_user_their_key_and_its_revocation_are_stored(
+    committed_engine: Engine, committed_client_for: Callable[..., TestClient], unique: str
+) -> None:
+    admin = committed_client_for(Role.ADMIN)
+
+    user = admin.post("/api/users", json={"name": f"user-{unique}", "role": "viewer"})
+    created = admin.post("/api/keys", json={"user_id": user.json()["id"], "label": unique})
+    with fresh(committed_engine) as db_session:
+        stored_user = db_session.scalars(select(User).where(User.name == f"user-{unique}")).one()
+        stored_key = db_session.get(ApiKey, created.json()["id"])
+        assert stored_key is not None and stored_key.revoked_at is None
+        assert (stored_user.id, stored_key.user_id, stored_key.label) == (
+            user.json()["id"],
+            user.json()["id"],
+            unique,
+        )
+    revoked = admin.post(f"/api/keys/{created.json()['id']}/revoke")
+
+    assert (user.status_code, created.status_code, revoked.status_code) == (201, 201, 200)
+    with fresh(committed_engine) as db_session:
+        stored_key = db_session.get(ApiKey, created.json()["id"])
+        assert stored_key is not None and stored_key.revoked_at is not None
+
+
+def test_a_keys_first_use_is_stored_even_by_a_reading_request(
+    committed_app: FastAPI,
+    committed_engine: Engine,
+    committed_client_for: Callable[..., TestClient],
+    unique: str,
+) -> None:
+    admin = committed_client_for(Role.ADMIN)
+    user_id = admin.post("/api/users", json={"name": f"user-{unique}", "role": "viewer"}).json()[
+        "id"
+    ]
+    created = admin.post("/api/keys", json={"user_id": user_id}).json()
+
+    response = TestClient(committed_app).get("/api/me", headers=bearer(created["key"]))
+
+    assert response.status_code == 200
+    with fresh(committed_engine) as db_session:
+        stored_key = db_session.get(ApiKey, created["id"])
+        assert stored_key is not None and stored_key.last_used_at is not None
