@@ -16,10 +16,19 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cspersona.auth.models import ApiKey, Role, User
+from cspersona.chat import router as chat_router
+from cspersona.chat import service as chat_service
+from cspersona.chat.models import ChatConversation, ScenarioRun
+from cspersona.config import Settings
 from cspersona.db.engine import make_session_factory, session_scope
-from cspersona.personas.models import PersonaFeedback
+from cspersona.llm.client import LLMClient
+from cspersona.llm.models import LLMCall
+from cspersona.personas.models import Persona, PersonaFeedback
+from tests.chat.conftest import PRICE_MESSAGES
+from tests.chat.conftest import add_persona as add_chatty_persona
 from tests.conftest import bearer
 from tests.factories import add_customer, add_persona
+from tests.llm.test_client import ScriptedProvider
 
 
 @pytest.fixture
@@ -109,3 +118,96 @@ def test_a_keys_first_use_is_stored_even_by_a_reading_request(
     with fresh(committed_engine) as db_session:
         stored_key = db_session.get(ApiKey, created["id"])
         assert stored_key is not None and stored_key.last_used_at is not None
+
+
+@pytest.fixture
+def chat_persona(committed_engine: Engine, unique: str) -> Persona:
+    """A committed persona whose members wrote enough to chat in their voice."""
+    with committed(committed_engine) as db_session:
+        return add_chatty_persona(db_session, f"Budget Keepers {unique}", PRICE_MESSAGES)
+
+
+def _conversation(engine: Engine, conversation_id: int) -> tuple[list[str], bool, int | None]:
+    """A stored conversation's turn roles, whether it is finished, and its scenario run's id."""
+    with fresh(engine) as db_session:
+        conversation = db_session.get(ChatConversation, conversation_id)
+        assert conversation is not None
+        run = db_session.scalars(
+            select(ScenarioRun.id).where(ScenarioRun.conversation_id == conversation_id)
+        ).one_or_none()
+        return [turn.role for turn in conversation.turns], conversation.finished, run
+
+
+def test_a_chat_and_its_continuation_are_stored(
+    committed_engine: Engine,
+    committed_client_for: Callable[..., TestClient],
+    chat_persona: Persona,
+) -> None:
+    viewer = committed_client_for(Role.VIEWER)
+
+    first = viewer.post(f"/api/chat/{chat_persona.id}", json={"message": "Hello there."})
+    second = viewer.post(
+        f"/api/chat/{chat_persona.id}",
+        json={
+            "message": "Shall we talk about seats?",
+            "conversation_id": first.json()["conversation_id"],
+        },
+    )
+
+    assert first.status_code == second.status_code == 200
+    roles, finished, run = _conversation(committed_engine, first.json()["conversation_id"])
+    assert (roles, finished, run) == (["csm", "persona", "csm", "persona"], False, None)
+
+
+def test_a_scenario_run_ended_early_is_stored(
+    committed_engine: Engine,
+    committed_client_for: Callable[..., TestClient],
+    chat_persona: Persona,
+) -> None:
+    viewer = committed_client_for(Role.VIEWER)
+    started = viewer.post(
+        f"/api/chat/{chat_persona.id}",
+        json={"message": "We'll see, hopefully soon.", "scenario": "renewal-negotiation"},
+    ).json()
+
+    finished = viewer.post(f"/api/chat/conversations/{started['conversation_id']}/finish")
+
+    assert finished.status_code == 200, finished.text
+    roles, is_finished, run = _conversation(committed_engine, started["conversation_id"])
+    assert (len(roles), is_finished, run is not None) == (3, True, True)
+
+
+def test_a_streamed_llm_reply_and_its_call_log_are_stored(
+    committed_app: FastAPI,
+    committed_engine: Engine,
+    committed_client_for: Callable[..., TestClient],
+    chat_persona: Persona,
+    monkeypatch: pytest.MonkeyPatch,
+    unique: str,
+) -> None:
+    written = f"Frankly, the renewal price is our only concern ({unique})."
+
+    def scripted(settings: Settings, *, db_session: Session) -> LLMClient:
+        return LLMClient(ScriptedProvider(written), db_session=db_session, redact=str)
+
+    monkeypatch.setattr(committed_app.state.settings, "llm_provider", "openai")
+    monkeypatch.setattr(chat_service, "client_from_settings", scripted)
+    monkeypatch.setattr(chat_router, "client_from_settings", scripted)
+    viewer = committed_client_for(Role.VIEWER)
+
+    response = viewer.post(
+        f"/api/chat/{chat_persona.id}", params={"stream": True}, json={"message": unique}
+    )
+
+    assert response.status_code == 200 and "event: reply" in response.text
+    with fresh(committed_engine) as db_session:
+        conversation = db_session.scalars(
+            select(ChatConversation)
+            .join(ChatConversation.turns)
+            .where(ChatConversation.persona_id == chat_persona.id)
+        ).first()
+        assert conversation is not None
+        assert [turn.text for turn in conversation.turns] == [unique, written]
+        assert db_session.scalars(
+            select(LLMCall.streamed).where(LLMCall.response == written)
+        ).all() == [True]
