@@ -21,6 +21,8 @@ from cspersona.chat import service as chat_service
 from cspersona.chat.models import ChatConversation, ScenarioRun
 from cspersona.config import Settings
 from cspersona.db.engine import make_session_factory, session_scope
+from cspersona.exceptions import Unavailable
+from cspersona.jobs.models import Job, JobStatus
 from cspersona.llm.client import LLMClient
 from cspersona.llm.models import LLMCall
 from cspersona.personas.models import Persona, PersonaFeedback
@@ -211,3 +213,73 @@ def test_a_streamed_llm_reply_and_its_call_log_are_stored(
         assert db_session.scalars(
             select(LLMCall.streamed).where(LLMCall.response == written)
         ).all() == [True]
+
+
+class LookingRunner:
+    """A runner that, as a worker in another thread or process would, reads the job it is given.
+
+    It runs nothing, so a test's job never writes to the shared database; ``refuse`` makes it
+    refuse jobs as an unreachable broker does.
+    """
+
+    name = "looking"
+
+    def __init__(self, engine: Engine, *, refuse: bool = False) -> None:
+        self.engine = engine
+        self.refuse = refuse
+        self.seen: dict[int, JobStatus | None] = {}
+
+    def submit(self, job_id: int) -> None:
+        with fresh(self.engine) as db_session:
+            job = db_session.get(Job, job_id)
+            self.seen[job_id] = job.status if job else None
+        if self.refuse:
+            raise Unavailable("cannot reach the job broker")
+
+    def live_progress(self, job_id: int) -> None:
+        return None
+
+    def shutdown(self) -> None:
+        pass
+
+
+def _stored_job(engine: Engine, job_id: int) -> tuple[str, JobStatus, str | None]:
+    with fresh(engine) as db_session:
+        job = db_session.get(Job, job_id)
+        assert job is not None
+        return job.kind, job.status, job.error
+
+
+def test_a_started_job_is_stored_before_its_runner_reads_it(
+    committed_app: FastAPI,
+    committed_engine: Engine,
+    committed_client_for: Callable[..., TestClient],
+) -> None:
+    runner = committed_app.state.job_runner = LookingRunner(committed_engine)
+    analyst = committed_client_for(Role.ANALYST)
+
+    response = analyst.post("/api/personas/generate", json={})
+
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+    assert runner.seen == {job_id: JobStatus.QUEUED}
+    assert _stored_job(committed_engine, job_id) == ("personas.generate", JobStatus.QUEUED, None)
+
+
+def test_a_job_the_runner_refuses_is_stored_as_failed(
+    committed_app: FastAPI,
+    committed_engine: Engine,
+    committed_client_for: Callable[..., TestClient],
+) -> None:
+    runner = committed_app.state.job_runner = LookingRunner(committed_engine, refuse=True)
+    analyst = committed_client_for(Role.ANALYST)
+
+    response = analyst.post("/api/personas/generate", json={})
+
+    assert response.status_code == 503
+    (job_id,) = runner.seen
+    assert _stored_job(committed_engine, job_id) == (
+        "personas.generate",
+        JobStatus.FAILED,
+        "cannot reach the job broker",
+    )
