@@ -15,20 +15,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from cspersona.auth.keys import key_digest
 from cspersona.auth.models import ApiKey, Role, User
 from cspersona.chat import router as chat_router
 from cspersona.chat import service as chat_service
 from cspersona.chat.models import ChatConversation, ScenarioRun
 from cspersona.config import Settings
+from cspersona.customers.models import Customer
 from cspersona.db.engine import make_session_factory, session_scope
 from cspersona.exceptions import Unavailable
+from cspersona.ingest.models import IngestionRun, RunStatus
 from cspersona.jobs.models import Job, JobStatus
 from cspersona.llm.client import LLMClient
 from cspersona.llm.models import LLMCall
 from cspersona.personas.models import Persona, PersonaFeedback
 from tests.chat.conftest import PRICE_MESSAGES
 from tests.chat.conftest import add_persona as add_chatty_persona
-from tests.conftest import bearer
+from tests.conftest import add_user_with_key, bearer
 from tests.factories import add_customer, add_persona
 from tests.llm.test_client import ScriptedProvider
 
@@ -122,6 +125,36 @@ def test_a_keys_first_use_is_stored_even_by_a_reading_request(
         assert stored_key is not None and stored_key.last_used_at is not None
 
 
+def test_an_upload_and_its_run_are_stored(
+    committed_engine: Engine, committed_client_for: Callable[..., TestClient], unique: str
+) -> None:
+    analyst = committed_client_for(Role.ANALYST)
+    upload = f"external_id,company_name\n{unique},Uploaded {unique}\n".encode()
+
+    response = analyst.post("/api/ingest", files={"file": (f"{unique}.csv", upload)})
+
+    assert response.status_code == 200, response.text
+    with fresh(committed_engine) as db_session:
+        customer = db_session.scalars(select(Customer).where(Customer.external_id == unique)).one()
+        run = db_session.get(IngestionRun, response.json()["id"])
+        assert customer.company_name == f"Uploaded {unique}"
+        assert run is not None and run.status is RunStatus.COMPLETED
+
+
+def test_an_unreadable_upload_is_refused_and_its_failed_run_kept(
+    committed_engine: Engine, committed_client_for: Callable[..., TestClient], unique: str
+) -> None:
+    analyst = committed_client_for(Role.ANALYST)
+
+    response = analyst.post("/api/ingest", files={"file": (f"{unique}.csv", bytes(range(256)))})
+
+    assert response.status_code == 400
+    with fresh(committed_engine) as db_session:
+        runs = db_session.scalars(select(IngestionRun).order_by(IngestionRun.id.desc()).limit(50))
+        (run,) = [run for run in runs if any(unique in path for path in run.paths)]
+        assert (run.status, run.error) == (RunStatus.FAILED, response.json()["detail"])
+
+
 @pytest.fixture
 def chat_persona(committed_engine: Engine, unique: str) -> Persona:
     """A committed persona whose members wrote enough to chat in their voice."""
@@ -213,6 +246,31 @@ def test_a_streamed_llm_reply_and_its_call_log_are_stored(
         assert db_session.scalars(
             select(LLMCall.streamed).where(LLMCall.response == written)
         ).all() == [True]
+
+
+def test_a_login_and_a_chat_page_exchange_are_stored(
+    committed_app: FastAPI,
+    committed_engine: Engine,
+    chat_persona: Persona,
+    unique: str,
+) -> None:
+    secret_key = committed_app.state.settings.secret_key
+    with committed(committed_engine) as db_session:
+        key = add_user_with_key(db_session, secret_key=secret_key, role=Role.CSM)
+    browser = TestClient(committed_app, base_url="https://testserver", follow_redirects=False)
+
+    logged_in = browser.post("/login", data={"api_key": key})
+    sent = browser.post("/chat/messages", data={"persona_id": chat_persona.id, "message": unique})
+
+    assert (logged_in.status_code, sent.status_code) == (303, 200)
+    with fresh(committed_engine) as db_session:
+        digest = key_digest(key, secret_key)
+        stored_key = db_session.scalars(select(ApiKey).where(ApiKey.digest == digest)).one()
+        conversation = db_session.scalars(
+            select(ChatConversation).where(ChatConversation.persona_id == chat_persona.id)
+        ).one()
+        assert stored_key.last_used_at is not None
+        assert [turn.text for turn in conversation.turns][0] == unique
 
 
 class LookingRunner:
