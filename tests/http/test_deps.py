@@ -1,13 +1,21 @@
 import sqlite3
+import uuid
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from cspersona.auth.models import Role
+from cspersona.customers.models import Customer
+from cspersona.db.engine import make_session_factory
+from cspersona.exceptions import Conflict
 from cspersona.http.deps import SessionDep
+from tests.factories import add_customer
 
 
 @pytest.fixture
@@ -52,3 +60,67 @@ def test_requests_that_may_write_hold_sqlites_write_lock_from_their_first_read(
     response = client.request(method, "/probe")
 
     assert response.json() == {"others_could_write": others_could_write}
+
+
+@pytest.fixture
+def writing_app(committed_app: FastAPI) -> FastAPI:
+    """A route that adds a customer, then fails as ``?fail=`` says: in the route or at commit."""
+    router = APIRouter()
+
+    def write(db_session: SessionDep, name: str, fail: str = "") -> dict[str, int]:
+        customer = add_customer(db_session, name)
+        if fail == "route":
+            raise Conflict("the route failed after writing")
+        if fail:
+            event.listen(db_session, "before_commit", partial(_fail_commit, fail))
+        return {"id": customer.id}
+
+    router.add_api_route("/write", write, methods=["POST"])
+    committed_app.include_router(router)
+    return committed_app
+
+
+def _fail_commit(reason: str, _session: Session) -> None:
+    raise OperationalError("COMMIT", {}, Exception(reason))
+
+
+def _stored(engine: Engine, name: str) -> int:
+    with make_session_factory(engine)() as db_session:
+        return len(
+            db_session.scalars(select(Customer.id).where(Customer.company_name == name)).all()
+        )
+
+
+def test_a_request_that_succeeds_commits_its_writes(
+    writing_app: FastAPI, committed_engine: Engine
+) -> None:
+    name = f"committed {uuid.uuid4().hex}"
+
+    response = TestClient(writing_app).post("/write", params={"name": name})
+
+    assert response.status_code == 200
+    assert _stored(committed_engine, name) == 1
+
+
+def test_a_route_that_raises_after_writing_leaves_nothing_stored(
+    writing_app: FastAPI, committed_engine: Engine
+) -> None:
+    name = f"rolled back {uuid.uuid4().hex}"
+
+    response = TestClient(writing_app).post("/write", params={"name": name, "fail": "route"})
+
+    assert response.status_code == 409
+    assert _stored(committed_engine, name) == 0
+
+
+@pytest.mark.parametrize(("reason", "status"), [("database is locked", 503), ("disk full", 500)])
+def test_a_failed_commit_is_answered_as_an_error_not_a_success(
+    writing_app: FastAPI, committed_engine: Engine, reason: str, status: int
+) -> None:
+    name = f"lost {uuid.uuid4().hex}"
+    client = TestClient(writing_app, raise_server_exceptions=False)
+
+    response = client.post("/write", params={"name": name, "fail": reason})
+
+    assert response.status_code == status
+    assert _stored(committed_engine, name) == 0

@@ -38,7 +38,7 @@ def _principal(role: Role, user_id: int) -> Principal:
 def test_submit_stores_a_queued_job_and_hands_it_to_the_runner(db_session: Session) -> None:
     runner = RecordingRunner()
 
-    job = service.submit(
+    job = service.commit_and_submit(
         db_session=db_session,
         runner=runner,
         kind=sample_kinds.count,
@@ -53,7 +53,7 @@ def test_submit_stores_a_queued_job_and_hands_it_to_the_runner(db_session: Sessi
 
 def test_a_job_the_runner_refuses_is_failed_and_the_error_raised(db_session: Session) -> None:
     with pytest.raises(Unavailable):
-        service.submit(
+        service.commit_and_submit(
             db_session=db_session,
             runner=RecordingRunner(refuse=True),
             kind=sample_kinds.refuse,

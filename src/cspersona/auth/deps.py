@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from cspersona.auth import service
 from cspersona.auth.policy import Permission, Principal, require
@@ -31,9 +32,20 @@ def get_principal(
     """The caller named by the request's API key, or :class:`Unauthorized`."""
     if credentials is None:
         raise Unauthorized("missing API key: send the header `Authorization: Bearer <key>`")
-    return service.authenticate(
+    principal = service.authenticate(
         db_session=db_session, key=credentials.credentials, secret_key=settings.secret_key
     )
+    commit_last_use(db_session)
+    return principal
+
+
+def commit_last_use(db_session: Session) -> None:
+    """Commit the key's last-use stamp before the route runs, as a unit of work of its own.
+
+    Left to the end of the request, a stamp written by a GET would hold SQLite's write lock
+    through the whole route, locking every other writer out.
+    """
+    db_session.commit()
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

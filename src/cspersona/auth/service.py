@@ -56,7 +56,7 @@ def create_user(*, db_session: Session, user_in: CsmCreate | StaffCreate) -> Use
         raise Conflict(f"user {user_in.name!r} already exists")
     user = User(name=user_in.name, role=user_in.role, csm_owner=user_in.csm_owner)
     db_session.add(user)
-    db_session.commit()
+    db_session.flush()
     return user
 
 
@@ -89,7 +89,7 @@ def create_key(
         user_id=user.id, label=label, prefix=key_prefix(key), digest=key_digest(key, secret_key)
     )
     db_session.add(api_key)
-    db_session.commit()
+    db_session.flush()
     return api_key, key
 
 
@@ -98,7 +98,7 @@ def revoke_key(*, db_session: Session, key_id: int) -> ApiKey:
     api_key = get_key(db_session=db_session, key_id=key_id)
     if api_key.revoked_at is None:
         api_key.revoked_at = utc_now()
-        db_session.commit()
+        db_session.flush()
     return api_key
 
 
@@ -124,20 +124,22 @@ def authenticate_key_id(*, db_session: Session, key_id: int) -> Principal:
 def _touch(*, db_session: Session, api_key: ApiKey) -> None:
     """Record that the key was used, at most once per resolution, and only if it costs nothing.
 
-    Best effort: it waits only briefly for SQLite's write lock and gives up on any conflict, so a
-    busy database never fails the request it belongs to.
+    Best effort: it waits only briefly for SQLite's write lock and gives up on any conflict (in a
+    savepoint, so the caller's transaction goes on), so a busy database never fails the request
+    it belongs to.
     """
     now = utc_now()
     if api_key.last_used_at is not None and now - api_key.last_used_at < LAST_USED_RESOLUTION:
         return
     try:
-        with brief_lock_wait(db_session.connection(), TOUCH_LOCK_WAIT_MS):
+        with (
+            db_session.begin_nested(),
+            brief_lock_wait(db_session.connection(), TOUCH_LOCK_WAIT_MS),
+        ):
             db_session.execute(
                 update(ApiKey).where(ApiKey.id == api_key.id).values(last_used_at=now)
             )
-        db_session.commit()
     except OperationalError as error:
-        db_session.rollback()
         logger.debug("last use of API key %s not recorded: %s", api_key.id, error.orig)
 
 

@@ -90,6 +90,9 @@ def _converse(
             scenario_name=scenario.name if scenario and conversation_id is None else None,
             seed=seed,
         )
+        # Each exchange is a unit of work: a terminal chat must not hold the database's write
+        # lock while its user types, nor lose what was said when it stops with an error.
+        db_session.commit()
         conversation_id = exchange.conversation.id
         reply = exchange.reply
         state = reply.state

@@ -18,6 +18,7 @@ from cspersona.chat.schemas import (
     ScenarioRead,
     ScenarioRunRead,
 )
+from cspersona.db.engine import session_scope
 from cspersona.exceptions import CsPersonaError
 from cspersona.http.deps import IdPath, SessionDep, SettingsDep
 from cspersona.http.errors import error_responses
@@ -110,19 +111,19 @@ def chat(
     turn_id = exchange.conversation.turns[-1].id
     offline = service.build_engine(db_session=db_session, settings=settings, persona_id=persona_id)
 
+    # The stream runs after the request's unit of work committed (the exchange is stored by
+    # then), so what it writes, the call log and the streamed text, are units of work of their own.
     def llm_pieces() -> Iterator[str]:
-        # The call log is written on a session of its own: the request's is done by now.
-        with writer_factory() as session:
+        with session_scope(writer_factory) as session:
             client = client_from_settings(settings, db_session=session)
             if client is None:  # the provider setting cannot change while the app runs
                 yield exchange.reply.text
                 return
             llm = LLMEngine(offline, client, fallback=settings.llm_fallback == "offline")
             yield from llm.stream(exchange.reply, body.message, history, scenario)
-            session.commit()
 
     def store(text: str) -> None:
-        with writer_factory() as session:
+        with session_scope(writer_factory) as session:
             service.replace_turn_text(db_session=session, turn_id=turn_id, text=text)
 
     # Everything the events need is read now: the stream never touches the request's session.

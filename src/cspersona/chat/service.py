@@ -231,7 +231,7 @@ def send_message(
                 engine_name = "offline"
     conversation.engine = engine_name
     card = _record_turns(conversation, message, reply, scenario)
-    db_session.commit()
+    db_session.flush()  # the turns get their ids: a streamed reply replaces its turn's text by id
     return Exchange(conversation=conversation, reply=reply, engine=engine_name, score_card=card)
 
 
@@ -294,7 +294,7 @@ def end_scenario(*, db_session: Session, conversation_id: int, user_id: int | No
     if conversation.finished:
         raise Conflict(f"conversation {conversation_id} is already finished")
     card = finish_scenario(conversation, get_scenario(conversation.scenario))
-    db_session.commit()
+    db_session.flush()
     return card
 
 
@@ -331,4 +331,4 @@ def replace_turn_text(*, db_session: Session, turn_id: int, text: str) -> None:
     if turn is None:
         raise NotFound(f"chat turn {turn_id} not found")
     turn.text = text
-    db_session.commit()
+    db_session.flush()

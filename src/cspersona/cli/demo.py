@@ -8,7 +8,7 @@ from cspersona.api.commands import serve as serve_command
 from cspersona.config import Settings, get_settings
 from cspersona.console.database import open_database
 from cspersona.console.output import console
-from cspersona.db.engine import make_session_factory
+from cspersona.db.engine import make_session_factory, session_scope
 from cspersona.pipeline.commands import run_with_progress
 
 
@@ -35,12 +35,11 @@ def demo(
     settings = get_settings()
     engine = open_database(require_schema=False)
     migrate.upgrade(engine)
-    with make_session_factory(engine)() as db_session:
+    with session_scope(make_session_factory(engine)) as db_session:
         results = run_with_progress(
             db_session=db_session, settings=settings, stages=demo_stages(scale=scale)
         )
         key = auth_service.create_first_admin(db_session=db_session, secret_key=settings.secret_key)
-        db_session.commit()
     engine.dispose()
     console.print(f"ready in {sum(result.seconds for result in results):.1f} s")
     _print_access(settings, key)

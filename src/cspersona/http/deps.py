@@ -11,19 +11,22 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
+from cspersona.db.engine import session_scope
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session per request; rolled back if the route raised.
+    """The request's unit of work: committed if the route succeeded, rolled back if it raised.
 
-    Requests that may write get a writer session (on SQLite it takes the write lock when its
-    transaction begins), so a job committing meanwhile cannot leave them on a stale snapshot.
+    It ends with the route, before the response is sent (``SessionDep`` has function scope), so
+    a failed commit is answered as an error, never as a success whose writes are lost. Requests
+    that may write get a writer session (on SQLite it takes the write lock when its transaction
+    begins), so a job committing meanwhile cannot leave them on a stale snapshot.
     """
     state = request.app.state
     factory = state.session_factory if request.method in READING_METHODS else state.writer_factory
-    with factory() as session:
+    with session_scope(factory) as session:
         yield session
 
 
@@ -33,7 +36,7 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 # Text a database can store: PostgreSQL refuses the NUL character, so the schema refuses it too.

@@ -92,7 +92,7 @@ def add_job_route(target: APIRouter, path: str, kind: JobKind) -> None:
         runner: JobRunner,
         response: Response,
     ) -> JobRead:
-        job = service.submit(
+        job = service.commit_and_submit(
             db_session=db_session,
             runner=runner,
             kind=kind,

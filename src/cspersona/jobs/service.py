@@ -45,7 +45,7 @@ def get_all(
     return list(page), total
 
 
-def submit(
+def commit_and_submit(
     *,
     db_session: Session,
     runner: JobRunner,
@@ -53,7 +53,12 @@ def submit(
     params: BaseModel,
     created_by_id: int | None = None,
 ) -> Job:
-    """Record a queued job and hand it to ``runner``; a job the runner refuses is marked failed."""
+    """Commit a queued job, then hand it to ``runner``; a job the runner refuses is marked failed.
+
+    The one service that commits, because the runner reads the job in another thread or process,
+    which sees only committed rows; a refusal is committed too, since the error then rolls back
+    the caller's transaction.
+    """
     job = Job(
         kind=kind.name,
         runner=runner.name,
@@ -91,5 +96,4 @@ def fail_interrupted(*, db_session: Session, runner_name: str) -> int:
             finished_at=utc_now(),
         )
     )
-    db_session.commit()
     return len(stranded)

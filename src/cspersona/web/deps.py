@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from cspersona.auth import service
+from cspersona.auth.deps import commit_last_use
 from cspersona.auth.policy import Principal
 from cspersona.auth.sessions import COOKIE_NAME, read_token
 from cspersona.customers.deps import authorized_customer
@@ -27,7 +28,9 @@ def get_page_principal(
     key_id = read_token(token, secret_key=settings.secret_key, now=utc_now()) if token else None
     if key_id is None:
         raise Unauthorized("log in with an API key")
-    return service.authenticate_key_id(db_session=db_session, key_id=key_id)
+    principal = service.authenticate_key_id(db_session=db_session, key_id=key_id)
+    commit_last_use(db_session)
+    return principal
 
 
 PageUser = Annotated[Principal, Depends(get_page_principal)]
