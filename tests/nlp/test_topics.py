@@ -16,7 +16,7 @@ def corpus() -> tuple[list[str], list[str]]:
     texts, labels = [], []
     for index in range(30):
         for theme, sentence in THEMES.items():
-            texts.append(f"{sentence} number {index} today")
+            texts.append(f"{sentence}. Reference {index}, sent today.")
             labels.append(theme)
     return texts, labels
 

@@ -56,12 +56,12 @@ def test_a_billing_group_is_cost_conscious_with_its_triggers_and_pain_points(
     profile = profiles.build_profile(book, _members(20), taken_names={"Technical Tom"})
 
     assert profile.name == "Cost-Conscious Carlos"
-    assert [item.topic for item in profile.pain_points] == ["4 billing invoice"]
+    assert [item.topic for item in profile.pain_points] == ["billing invoice"]
     assert [item.emotion for item in profile.triggers] == ["frustration"]
-    assert profile.top_topics[0].topic == "4 billing invoice"
+    assert profile.top_topics[0].topic == "billing invoice"
     narrative = profiles.narrative(profile)
     assert narrative.startswith("Cost-Conscious Carlos stands for 20 customers")
-    assert "4 billing invoice" in narrative
+    assert "billing invoice" in narrative
 
 
 def test_names_stay_unique_within_a_build(book: pd.DataFrame) -> None:
@@ -81,3 +81,19 @@ def test_a_group_like_the_book_gets_the_fallback_adjective() -> None:
 
     assert name == "Steady Sam"
     assert naming.because is None
+
+
+@pytest.mark.parametrize(
+    ("feature", "label"),
+    [
+        ("topic_share_4_billing_invoice", "billing invoice"),
+        ("topic_share_12_sso_login_loops", "SSO login loops"),
+        ("topic_share_7", "other questions"),
+    ],
+)
+def test_a_topic_feature_reads_as_its_topic_s_name(feature: str, label: str) -> None:
+    assert profiles.topic_label(feature) == label
+
+
+def test_a_feature_that_only_mentions_topics_is_no_topic() -> None:
+    assert not profiles.TOPIC_PATTERN.search("ticket_repeat_topic_share")

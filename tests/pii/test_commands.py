@@ -36,7 +36,7 @@ def test_redact_reads_stdin_and_applies_the_operator() -> None:
     result = runner.invoke(app, ["pii", "redact", "--operator", "replace"], input=lines)
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"text": "mail <EMAIL_ADDRESS>"}
+    assert json.loads(result.stdout) == {"text": "mail [email]"}
 
 
 def test_redact_uses_configured_operators_by_default() -> None:

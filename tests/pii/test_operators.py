@@ -10,7 +10,7 @@ from cspersona.pii.operators import KeyedHash, Pseudonymize, make_operator, norm
 @pytest.mark.parametrize(
     ("operator", "value", "entity_type", "expected"),
     [
-        ("replace", "sarah@acme.com", EntityType.EMAIL_ADDRESS, "<EMAIL_ADDRESS>"),
+        ("replace", "sarah@acme.com", EntityType.EMAIL_ADDRESS, "[email]"),
         ("mask", "4111-1111", EntityType.CREDIT_CARD, "****-****"),
         ("mask", "Sarah Miller", EntityType.PERSON, "***** ******"),
     ],

@@ -145,13 +145,17 @@ def topic_name(phrases: Sequence[str]) -> str:
     """
     if not phrases:
         return GENERAL_TOPIC
-    multiword = [phrase for phrase in phrases[:3] if 2 <= len(phrase.split()) <= 4]
+    multiword = [phrase for phrase in phrases[:5] if 2 <= len(phrase.split()) <= 4]
     words = multiword[0] if multiword else " and ".join(phrases[:2])
     if " and " not in words and len(words.split()) < 2:
         words = f"{words} questions"
-    spelled = [ACRONYMS.get(word, word) for word in words.split()]
-    first = spelled[0]
-    return " ".join([first if first.isupper() else first.capitalize(), *spelled[1:]])
+    spelled = spell_acronyms(words)
+    return spelled if spelled[0].isupper() else spelled[0].upper() + spelled[1:]
+
+
+def spell_acronyms(words: str) -> str:
+    """``"sso login"`` -> ``"SSO login"``: the acronyms a topic name may hold, in capitals."""
+    return " ".join(ACRONYMS.get(word, word) for word in words.split())
 
 
 def unique_names(phrases: Sequence[Sequence[str]], sizes: np.ndarray) -> list[str]:

@@ -258,7 +258,7 @@ def build_personas(
     labels = estimator.labels_
     continued = _match_to_existing(db_session, customer_ids, reduced, labels)
     facts = _customer_facts(db_session, customer_ids)
-    # Type tags (<PERSON>) rather than pseudonyms: a reader sees at once the quote is redacted.
+    # Placeholders ([name]) rather than pseudonyms: a reader sees at once the quote is redacted.
     redactor = PiiRedactor.from_settings(settings, operator="replace")
     taken_names = {persona.name for persona in continued.values()}
     version = (

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from cspersona.nlp.topics import spell_acronyms
 from cspersona.personas.profile_schema import (
     AxisEvidence,
     AxisScore,
@@ -33,7 +34,8 @@ from cspersona.personas.profile_schema import (
 TOP_SIGNALS = 8
 TOP_TOPICS = 5
 STRONG_Z = 0.5
-TOPIC_PATTERN = re.compile(r"topic", re.IGNORECASE)
+# A topic's share of the customer's messages, named after the topic (personas.features).
+TOPIC_PATTERN = re.compile(r"^topic_share_\d+")
 NEGATIVE_EMOTIONS = ("frustration", "anger", "confusion", "urgency")
 
 
@@ -170,8 +172,12 @@ def persona_name(found: dict[str, Signal], taken_names: set[str]) -> tuple[str, 
 
 
 def topic_label(feature: str) -> str:
-    """A topic feature's readable name: ``topic_share_api_limits`` -> ``api limits``."""
-    return re.sub(r"^.*?topic(_share|_mix)?_?", "", feature).replace("_", " ") or feature
+    """A topic feature's readable name: ``topic_share_7_sso_login`` -> ``SSO login``.
+
+    A topic the stage could not name (``topic_share_7``) reads as "other questions".
+    """
+    words = TOPIC_PATTERN.sub("", feature).replace("_", " ").strip()
+    return spell_acronyms(words) if words else "other questions"
 
 
 def top_topics(found: dict[str, Signal]) -> list[TopicShare]:

@@ -58,14 +58,30 @@ class Operator(ABC):
         """The stand-in for ``value``."""
 
 
+# What ``replace`` leaves: a plain word in brackets, readable in a sentence shown to a person
+# ("Call [name] on [phone]"), never a code such as <PHONE_NUMBER>. docs/ingest.md lists them.
+PLACEHOLDERS: dict[EntityType, str] = {
+    EntityType.PERSON: "[name]",
+    EntityType.EMAIL_ADDRESS: "[email]",
+    EntityType.PHONE_NUMBER: "[phone]",
+    EntityType.STREET_ADDRESS: "[address]",
+    EntityType.CREDIT_CARD: "[card number]",
+    EntityType.IBAN_CODE: "[bank account]",
+    EntityType.US_SSN: "[SSN]",
+    EntityType.IP_ADDRESS: "[IP address]",
+    EntityType.URL: "[link]",
+    EntityType.SECRET: "[secret]",
+}
+
+
 class Replace(Operator):
-    """``<EMAIL_ADDRESS>``: says what was there, nothing more."""
+    """``[email]``: says what was there, nothing more, in words a reader understands."""
 
     name = "replace"
 
     def operate(self, value: str, entity_type: EntityType) -> str:
-        """The type tag."""
-        return f"<{entity_type.value}>"
+        """The type's placeholder."""
+        return PLACEHOLDERS[entity_type]
 
 
 class Mask(Operator):
