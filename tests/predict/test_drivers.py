@@ -64,3 +64,15 @@ def test_top_drivers_are_the_largest_pushes_either_way_and_skip_negligible_ones(
     )
     assert (first[0].direction, first[0].size) == ("lowers", "strongly")
     assert second == []  # nothing moves the second customer enough to mention
+
+
+def test_a_driver_s_statement_is_its_phrase_without_the_effect() -> None:
+    driver = Driver(
+        column="champion_quiet_days",
+        value=73.0,
+        contribution=0.8,
+        phrase="the main contact has been silent for 73 days: "
+        "strongly raises churn risk (odds x2.2)",
+    )
+
+    assert driver.statement == "the main contact has been silent for 73 days"

@@ -5,6 +5,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.glossary import describe
 from cspersona.config import Settings
 from cspersona.db.documents import json_ready
 from cspersona.exceptions import NotFound
@@ -17,15 +18,6 @@ from cspersona.personas.schemas import (
     PersonaExplanation,
 )
 from cspersona.personas.service import current_mapping, get
-
-
-def _feature_phrase(feature: str, value: float, z: float, book_mean: float) -> str:
-    """``message words mean is higher than most customers' (84.2 against 51.0)``."""
-    direction = "higher" if z > 0 else "lower"
-    return (
-        f"{feature.replace('_', ' ')} is {direction} than most customers' "
-        f"({value:.3g} against {book_mean:.3g})"
-    )
 
 
 def explain(
@@ -54,8 +46,8 @@ def explain(
             book_mean=json_ready(float(artifact.book_mean[feature])),
             customer_z=round(float(z[feature]), 2),
             persona_z=round(float(centroid[feature]), 2),
-            phrase=_feature_phrase(
-                feature, float(row.iloc[0][feature]), float(z[feature]), artifact.book_mean[feature]
+            phrase=describe(
+                feature, float(row.iloc[0][feature]), float(artifact.book_mean[feature])
             ),
         )
         for feature in shared.dropna().sort_values(ascending=False).index[:5]

@@ -8,11 +8,13 @@ from templates: a generic one per kind of column, and richer ones a caller can s
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from cspersona.analytics.glossary import change_words, plain_name
 
 # Contributions are log-odds; these bounds are odds multiplied by about 1.2 and 1.8.
 SIZE_WORDS = ((0.6, "strongly"), (0.2, "moderately"), (0.0, "slightly"))
@@ -20,6 +22,8 @@ NEGLIGIBLE = 0.05  # below this a contribution is not worth a sentence
 NUMBER_TEMPLATE = "{column} is {level} ({value}; typical {typical}): {effect}"
 CATEGORY_TEMPLATE = "{column} is {value}: {effect}"
 MISSING_TEMPLATE = "{column} is unknown: {effect}"
+# A caller that can say its features in words (the product model: analytics.glossary).
+Describer = Callable[[str, float, float | None], str]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class Driver:
         """``strongly``, ``moderately`` or ``slightly``."""
         return size_word(self.contribution)
 
+    @property
+    def statement(self) -> str:
+        """The phrase without its effect: what the reason for an intervention quotes."""
+        return self.phrase.removesuffix(": " + effect_words(self.contribution))
+
 
 def direction_word(contribution: float) -> str:
     """``raises`` for a push towards churn, ``lowers`` for one away from it."""
@@ -58,13 +67,6 @@ def effect_words(contribution: float) -> str:
     return f"{size_word(contribution)} {direction_word(contribution)} churn risk (odds x{odds:.2g})"
 
 
-def change_words(relative: float) -> str:
-    """A relative change in words: ``down 40%``, ``up 15%``, ``unchanged``."""
-    if round(abs(relative) * 100) == 0:
-        return "unchanged"
-    return f"{'down' if relative < 0 else 'up'} {abs(relative):.0%}"
-
-
 def _number(value: float) -> str:
     return f"{value:,.4g}"
 
@@ -75,16 +77,21 @@ def phrase(
     contribution: float,
     typical: float | str | None,
     templates: Mapping[str, str] | None = None,
+    describe: Describer | None = None,
 ) -> str:
     """A sentence for one driver, from the column's own template or a generic one.
 
     Templates are ``str.format`` strings that may use ``column``, ``value``, ``typical``,
     ``level`` (high/low/typical, numbers only), ``effect``, and for numbers ``count`` (rounded),
     ``change`` (the value as a relative change in words: ``down 40%``) and ``log_change`` (the
-    same for a log ratio, the usual form of a trend).
+    same for a log ratio, the usual form of a trend). ``describe``, when given, says a numeric
+    feature in words itself; the effect follows it after a colon.
     """
+    if describe is not None and isinstance(value, float):
+        usual = typical if isinstance(typical, float) else None
+        return f"{describe(column, value, usual)}: {effect_words(contribution)}"
     fields: dict[str, object] = {
-        "column": column,
+        "column": plain_name(column),
         "value": value,
         "typical": typical,
         "effect": effect_words(contribution),
@@ -116,6 +123,7 @@ def top_drivers(
     *,
     top: int = 3,
     templates: Mapping[str, str] | None = None,
+    describe: Describer | None = None,
 ) -> list[list[Driver]]:
     """For each customer, its ``top`` largest non-negligible contributions as drivers."""
     drivers = []
@@ -135,7 +143,12 @@ def top_drivers(
                     value=value,
                     contribution=float(pushes[position]),
                     phrase=phrase(
-                        column, value, float(pushes[position]), typical.get(column), templates
+                        column,
+                        value,
+                        float(pushes[position]),
+                        typical.get(column),
+                        templates,
+                        describe,
                     ),
                 )
             )

@@ -116,7 +116,8 @@ def recommend(
     found = [
         Intervention(
             action=action,
-            reason="because " + "; ".join(driver.phrase for driver in because[:REASONS_QUOTED]),
+            reason="because "
+            + " and ".join(driver.statement for driver in because[:REASONS_QUOTED]),
             drivers=tuple(driver.column for driver in because),
         )
         for action, because in reasons.items()
@@ -141,8 +142,9 @@ def _with_persona(
     existing = next((item for item in found if item.action is action), None)
     rest = [item for item in found if item.action is not action]
     if existing is not None:
-        preferred = Intervention(action, f"{existing.reason}; {note}", existing.drivers)
+        preferred = Intervention(action, f"{existing.reason}, and {note}", existing.drivers)
     else:
         strongest = next(iter(reasons.values()))[0]
-        preferred = Intervention(action, f"because {strongest.phrase}; {note}", (strongest.column,))
+        reason = f"because {strongest.statement}, and {note}"
+        preferred = Intervention(action, reason, (strongest.column,))
     return [preferred, *rest]

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics import glossary
 from cspersona.analytics.features import feature_matrix
 from cspersona.analytics.history import load_history
 from cspersona.config import Settings
@@ -31,7 +32,6 @@ from cspersona.predict.drivers import top_drivers
 from cspersona.predict.expansion import expansion_dates, expansion_labels
 from cspersona.predict.interventions import PersonaHint, recommend
 from cspersona.predict.models import ChurnScore, ExpansionScore
-from cspersona.predict.phrases import feature_templates
 from cspersona.predict.product import (
     PRODUCT_TRAINED_ON,
     driver_document,
@@ -184,7 +184,7 @@ def score_customers(
         estimator.schema_.transform(frame),
         estimator.schema_.typical_,
         top=DRIVERS_KEPT,
-        templates=feature_templates(estimator.schema_.feature_columns),
+        describe=glossary.describe,
     )
     personas = persona_hints(db_session=db_session, customer_ids=active)
     longest = prediction.probability[:, -1]
@@ -242,7 +242,7 @@ def score_expansion(*, db_session: Session, settings: Settings, frame: pd.DataFr
         model.schema_.transform(table),
         model.schema_.typical_,
         top=DRIVERS_KEPT,
-        templates=feature_templates(model.schema_.feature_columns),
+        describe=glossary.describe,
     )
     next_scores = expansion.next_feature_scores(expansion.adoption_matrix(db_session=db_session))
     severe = expansion.open_severe_tickets(db_session=db_session, customer_ids=customers)
