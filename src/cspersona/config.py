@@ -172,6 +172,19 @@ class Settings(BaseSettings):
     nlp_default_language: str = Field(
         default="en", description="Language assumed for texts too short to detect."
     )
+    churn_high_risk_share: float = Field(
+        default=0.10,
+        ge=0,
+        le=1,
+        description="Share of scored customers, riskiest first, in the high risk tier; each "
+        "gets interventions with their reasons.",
+    )
+    churn_elevated_risk_share: float = Field(
+        default=0.20,
+        ge=0,
+        le=1,
+        description="Share of scored customers in the elevated tier, after the high tier.",
+    )
     nlp_batch_size: int = Field(
         default=2000, ge=1, le=100_000, description="Messages analysed and stored per batch."
     )

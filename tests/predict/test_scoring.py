@@ -1,5 +1,6 @@
 """Scoring a book: churn_scores per horizon with drivers and interventions, expansion_scores."""
 
+import math
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,13 @@ def test_scoring_writes_every_active_customer_for_each_horizon(
     assert all(score.drivers and score.drivers[0]["phrase"] for score in scores)
     at_risk = [score for score in scores if score.interventions]
     assert at_risk, "some customer of the book should be at risk"
+    long_term = [score for score in scores if score.horizon_days == 90]
+    high = {score.customer_id for score in long_term if score.risk_tier == "high"}
+    assert len(high) >= math.ceil(0.1 * scored)  # at least the riskiest tenth of the book
+    assert high <= {score.customer_id for score in at_risk}
+    riskiest = max(long_term, key=lambda score: score.probability)
+    assert riskiest.risk_tier == "high" and (riskiest.times_book_average or 0) > 1
+    assert {score.risk_tier for score in scores} <= {"high", "elevated", "normal"}
     actions = {item["action"] for score in at_risk for item in score.interventions}
     assert actions <= {action.value for action in Action}
     assert all(item["reason"].startswith("because ") for s in at_risk for item in s.interventions)

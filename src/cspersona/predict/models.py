@@ -14,8 +14,9 @@ class ChurnScore(Base):
     """A customer's probability of churning within ``horizon_days``, and why.
 
     ``drivers`` is a JSON list of ``{"column", "value", "contribution", "direction", "size",
-    "phrase"}``; ``interventions`` a JSON list of ``{"action", "reason", "drivers"}`` for at-risk
-    customers. The interval bounds are set when the model reports its uncertainty (small books).
+    "phrase"}``; ``interventions`` a JSON list of ``{"action", "reason", "drivers"}`` for
+    customers in the high risk tier. The interval bounds are set when the model reports its
+    uncertainty (small books).
     """
 
     __tablename__ = "churn_scores"
@@ -31,6 +32,9 @@ class ChurnScore(Base):
     probability: Mapped[float]
     probability_low: Mapped[float | None]
     probability_high: Mapped[float | None]
+    # Where the probability ranks in the book at its scoring (predict.tiers); null before tiers.
+    risk_tier: Mapped[str | None] = mapped_column(String(16))
+    times_book_average: Mapped[float | None]
     drivers: Mapped[list[Any]] = mapped_column(default=list)
     interventions: Mapped[list[Any]] = mapped_column(default=list)
     model_version: Mapped[str] = mapped_column(String(64), index=True)

@@ -3,9 +3,10 @@
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cspersona.http.pagination import Page
+from cspersona.predict.tiers import RiskTier
 
 
 class Horizon(IntEnum):
@@ -61,6 +62,14 @@ class ChurnRiskRead(CustomerRef):
     probability: float
     probability_low: float | None
     probability_high: float | None
+    risk_tier: RiskTier | None = Field(
+        default=None,
+        description="Where the probability ranks in the book: the riskiest tenth high (by "
+        "default), the next fifth elevated, the rest normal; null for scores older than tiers.",
+    )
+    times_book_average: float | None = Field(
+        default=None, description="The probability as a multiple of the book's average."
+    )
     drivers: list[DriverRead]
     interventions: list[InterventionRead]
     model_version: str

@@ -37,6 +37,7 @@ from cspersona.predict.product import (
     driver_document,
     fit_product_model,
 )
+from cspersona.predict.tiers import RiskTier, risk_tiers, times_book_average
 from cspersona.predict.training_set import (
     CENSORED,
     HORIZONS_DAYS,
@@ -50,7 +51,6 @@ from cspersona.registry import service as registry
 from cspersona.registry.models import TrainedModel
 
 # A customer is at risk when its 90-day probability is at least this multiple of the book's mean.
-AT_RISK_FACTOR = 2.0
 DRIVERS_KEPT = 5
 
 Progress = Callable[[int, int], None]
@@ -187,8 +187,19 @@ def score_customers(
         describe=glossary.describe,
     )
     personas = persona_hints(db_session=db_session, customer_ids=active)
-    longest = prediction.probability[:, -1]
-    at_risk = longest >= AT_RISK_FACTOR * float(longest.mean())
+    tiers = [
+        risk_tiers(
+            prediction.probability[:, index],
+            high_share=settings.churn_high_risk_share,
+            elevated_share=settings.churn_elevated_risk_share,
+        )
+        for index in range(len(HORIZONS_DAYS))
+    ]
+    multiples = [
+        times_book_average(prediction.probability[:, i]) for i in range(len(HORIZONS_DAYS))
+    ]
+    # Interventions go to the high tier at the longest horizon: the customers to act on now.
+    at_risk = [tier is RiskTier.HIGH for tier in tiers[-1]]
     db_session.execute(delete(ChurnScore).where(ChurnScore.customer_id.in_(active)))
     scored_at = utc_now()
     rows: list[dict[str, Any]] = []
@@ -206,6 +217,8 @@ def score_customers(
                     "probability": _bounded(prediction.probability[position, index]),
                     "probability_low": _interval(prediction.low, position, index),
                     "probability_high": _interval(prediction.high, position, index),
+                    "risk_tier": tiers[index][position].value,
+                    "times_book_average": float(multiples[index][position]),
                     "drivers": json_ready(driver_document(drivers[position])),
                     "interventions": interventions,
                     "model_version": registered.tag,
