@@ -142,3 +142,18 @@ def test_refitting_a_clone_gives_the_same_personas(
     again = clone(fitted).fit(five_blobs[0])
 
     assert again.labels_.tolist() == fitted.labels_.tolist()
+
+
+@pytest.mark.parametrize("spread", [3.5, 6.0, 8.0])
+def test_confidence_is_no_surer_than_refits_are(spread: float) -> None:
+    features, _ = make_blobs(
+        n_samples=250, centers=5, n_features=12, cluster_std=spread, random_state=3
+    )
+
+    model = PersonaModel(random_state=0).fit(features)
+    confidence = model.confidence(features)
+
+    assert model.agreement_ is not None
+    never_moved = float(np.mean(model.agreement_ == 1))
+    assert float(np.mean(confidence >= 0.99)) <= never_moved
+    assert np.corrcoef(confidence, model.agreement_)[0, 1] > 0.4

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.cluster import HDBSCAN, KMeans
 from sklearn.decomposition import PCA
@@ -50,6 +51,8 @@ from threadpoolctl import threadpool_limits
 CLUSTERERS = ("kmeans", "gmm", "hdbscan")
 SCALERS = ("robust", "standard")
 TYPICAL_QUANTILE = 0.95
+# Posterior temperatures tried when calibrating confidence against bootstrap agreement.
+TEMPERATURES = np.geomspace(0.01, 1000.0, 51)
 MIN_SAMPLES = 3
 
 
@@ -93,6 +96,18 @@ def _squared_distances(reduced: np.ndarray, centroids: np.ndarray) -> np.ndarray
 def _nearest(reduced: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     """Index of each row's nearest centroid."""
     return np.asarray(_squared_distances(reduced, centroids).argmin(axis=1))
+
+
+def _matched(labels: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """``labels`` renamed to the ``reference`` persona each overlaps most (Hungarian matching)."""
+    found, reference_ids = np.unique(labels), np.unique(reference[reference >= 0])
+    overlap = np.array(
+        [[np.sum((labels == a) & (reference == b)) for b in reference_ids] for a in found]
+    )
+    rows, columns = linear_sum_assignment(-overlap)
+    pairs = zip(rows, columns, strict=True)
+    mapping = {int(found[row]): int(reference_ids[column]) for row, column in pairs}
+    return np.array([mapping.get(int(label), -2) for label in labels])
 
 
 def _consecutive(labels: np.ndarray) -> np.ndarray:
@@ -218,13 +233,18 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     def _stability(
         self, reduced: np.ndarray, labels: np.ndarray, k: int | None, seed: int
-    ) -> float:
-        """Mean ARI between the full fit and fits on subsamples, extended by nearest centroid."""
+    ) -> tuple[float, np.ndarray | None]:
+        """Refits on subsamples, extended to everyone by nearest centroid, against the full fit.
+
+        Returns the mean ARI (the k's stability) and, per customer, the share of refits that
+        put them in the same persona as the full fit (after matching the refit's personas).
+        """
         if self.n_bootstrap <= 0:
-            return float("nan")
+            return float("nan"), None
         rng = check_random_state(seed)
         size = max(MIN_SAMPLES, int(round(self.bootstrap_fraction * len(reduced))))
         scores = []
+        agreement = np.zeros(len(reduced))
         for _ in range(self.n_bootstrap):
             rows = rng.choice(len(reduced), size=min(size, len(reduced)), replace=False)
             _, sample_labels = self._fit_labels(reduced[rows], k, int(rng.randint(2**31 - 1)))
@@ -233,7 +253,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
                 continue
             extended = _nearest(reduced, _centroids(reduced[rows], sample_labels))
             scores.append(adjusted_rand_score(labels, extended))
-        return float(np.mean(scores))
+            agreement += _matched(extended, labels) == labels
+        return float(np.mean(scores)), agreement / self.n_bootstrap
 
     def _null_silhouette(self, reduced: np.ndarray, k: int | None, seed: int) -> float:
         """Mean silhouette at k on copies of the data with each column shuffled on its own."""
@@ -267,7 +288,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             row["davies_bouldin"] = float(
                 davies_bouldin_score(reduced[clustered], labels[clustered])
             )
-            row["stability"] = self._stability(reduced, labels, k, seed)
+            row["stability"], row["_agreement"] = self._stability(reduced, labels, k, seed)
         row["_fit"] = (clusterer, labels)
         return row
 
@@ -309,7 +330,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         chosen = self._choose(table)
         self.clusterer_, labels = chosen["_fit"]
         self.validation_ = [
-            {key: value for key, value in row.items() if key != "_fit"} | {"chosen": row is chosen}
+            {key: value for key, value in row.items() if not key.startswith("_")}
+            | {"chosen": row is chosen}
             for row in table
         ]
         self.labels_ = labels
@@ -318,6 +340,9 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.n_personas_ = int(self.labels_.max()) + 1
         self.cluster_centers_ = _centroids(reduced, self.labels_)
         self._fit_membership(reduced)
+        # Per fitted customer: the share of bootstrap refits that kept their persona.
+        self.agreement_: np.ndarray | None = chosen.get("_agreement")
+        self.temperature_ = self._calibrated_temperature(reduced, self.agreement_)
         self.projector_ = PCA(n_components=min(2, reduced.shape[1], len(X))).fit(reduced)
         self.coordinates_ = self._project(reduced)
         return self
@@ -338,6 +363,27 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         )
         self.radius_scale_ = max(float(np.median(radius)), 1e-12)
 
+    def _calibrated_temperature(self, reduced: np.ndarray, agreement: np.ndarray | None) -> float:
+        """The posterior's temperature at which its confidence best matches bootstrap agreement.
+
+        Distances alone make nearly everyone 99% sure in many dimensions; refits show who really
+        moves. The temperature (1 = none) minimises the squared gap between each customer's
+        posterior for their persona and the share of refits that kept them there.
+        """
+        if agreement is None or isinstance(self.clusterer_, GaussianMixture):
+            return 1.0
+        members = self.labels_ >= 0
+        squared = _squared_distances(reduced[members], self.cluster_centers_)
+        own = self.labels_[members]
+        gaps = []
+        for temperature in TEMPERATURES:
+            logits = -squared / (2 * self.pooled_variance_ * temperature)
+            logits -= logits.max(axis=1, keepdims=True)
+            weights = np.exp(logits)
+            posterior = weights[np.arange(len(own)), own] / weights.sum(axis=1)
+            gaps.append(float(np.mean((posterior - agreement[members]) ** 2)))
+        return float(TEMPERATURES[int(np.argmin(gaps))])
+
     # Using the fitted model ------------------------------------------------------------------
 
     def reduce(self, X: Any) -> np.ndarray:  # noqa: N803
@@ -355,7 +401,9 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         reduced = self.reduce(X)
         if isinstance(self.clusterer_, GaussianMixture):
             return np.asarray(self.clusterer_.predict_proba(reduced))
-        logits = -_squared_distances(reduced, self.cluster_centers_) / (2 * self.pooled_variance_)
+        # Models saved before calibration have no temperature: their posteriors are unscaled.
+        scale = 2 * self.pooled_variance_ * getattr(self, "temperature_", 1.0)
+        logits = -_squared_distances(reduced, self.cluster_centers_) / scale
         logits -= logits.max(axis=1, keepdims=True)
         weights = np.exp(logits)
         return np.asarray(weights / weights.sum(axis=1, keepdims=True))
