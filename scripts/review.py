@@ -180,18 +180,20 @@ def digest(base: str, key: str) -> str:
         write("")
     write("# The 20 riskiest customers (90 days)\n")
     for row in api(base, key, "/api/insights/churn-risk?horizon=90&limit=20")["items"]:
-        write(f"## {row.get('company_name')}: {row.get('probability')}")
-        for driver in row.get("drivers", []):
-            write(f"  driver: {driver.get('text') or driver}")
-        for intervention in row.get("interventions", []):
-            write(f"  do: {intervention.get('action')}: {intervention.get('reason')}")
+        tier = f"{row['risk_tier']} risk, {row['times_book_average']:.1f} times the book's average"
+        write(f"## {row['company_name']}: {row['probability']:.0%} within 90 days ({tier})")
+        for driver in row["drivers"]:
+            write(f"  - {driver['phrase']}")
+        for intervention in row["interventions"]:
+            write(f"  do: {intervention['action']}, {intervention['reason']}")
         write("")
     write("# The 10 likeliest expansions\n")
     for row in api(base, key, "/api/insights/expansion?limit=10")["items"]:
-        write(f"## {row.get('company_name')}: {row.get('probability')}")
-        for driver in row.get("drivers", []):
-            write(f"  driver: {driver.get('text') or driver}")
-        write(f"  timing: {row.get('timing')}")
+        write(f"## {row['company_name']}: {row['likelihood']:.0%} likely to expand")
+        for driver in row["drivers"]:
+            write(f"  - {driver['phrase']}")
+        write(f"  next features: {row['next_features']}")
+        write(f"  timing: {row['timing']}")
         write("")
     write("# Persona chat: 20 replies\n")
     for summary in api(base, key, "/api/personas?limit=4")["items"]:

@@ -3,6 +3,7 @@ import math
 import pandas as pd
 import pytest
 
+from cspersona.analytics.glossary import describe
 from cspersona.predict.drivers import Driver, effect_words, phrase, top_drivers
 
 
@@ -76,3 +77,15 @@ def test_a_driver_s_statement_is_its_phrase_without_the_effect() -> None:
     )
 
     assert driver.statement == "the main contact has been silent for 73 days"
+
+
+def test_a_described_driver_quotes_its_value_alone_in_reasons() -> None:
+    (found,) = top_drivers(
+        pd.DataFrame({"champion_quiet_days": [0.9]}),
+        pd.DataFrame({"champion_quiet_days": [73.0]}),
+        {"champion_quiet_days": 10.0},
+        describe=describe,
+    )
+
+    assert found[0].phrase.startswith("the main contact has been silent for 73 days; 10 days")
+    assert found[0].statement == "the main contact has been silent for 73 days"

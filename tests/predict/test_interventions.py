@@ -81,3 +81,11 @@ def test_a_cost_conscious_persona_with_a_price_driver_gets_the_offer_with_both_r
     assert found[0].reason.startswith("because renewal in 20 days")
     assert "weighs price" in found[0].reason
     assert found[0].as_json()["action"] == "discount or renewal offer"
+
+
+def test_a_non_technical_persona_is_not_offered_a_deep_dive_for_its_style() -> None:
+    found = recommend(
+        [driver("usage_trend_60d", -0.8)], PersonaHint("Frustrated Fiona", "formal, non-technical")
+    )
+
+    assert all("talks engineering" not in item.reason for item in found)

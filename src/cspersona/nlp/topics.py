@@ -41,7 +41,12 @@ COURTESY_WORDS = frozenset(
     "hi hello hey dear team folks there thanks thank cheers regards best kind warm sincerely"
     " please appreciate appreciated help hope let know sorry morning afternoon evening good"
     " great ok okay sure yes just really able need like want got ve ll didn doesn don isn"
-    " wasn won ll re im".split()
+    " wasn won ll re im couldn wouldn shouldn haven hasn aren weren mustn"
+    # What every reply says whatever it is about: status, tone and time, not a subject.
+    " tried try trying suggested suggestion brilliant happy perfect sorted sorting works worked"
+    " working fixed fix still again already update updates thing things way today tomorrow"
+    " yesterday week weeks month months year years time times day days monday tuesday"
+    " wednesday thursday friday saturday sunday keeps keep hitting use using used".split()
 )
 MAIL_WORDS = frozenset("com net org io co uk de fr www http https mailto example email".split())
 ACRONYMS = {
@@ -141,13 +146,13 @@ def topic_name(phrases: Sequence[str]) -> str:
     """A name of two to four words from a topic's key phrases, strongest first.
 
     The strongest phrase of two or more words names the topic; otherwise the two strongest
-    words do ("billing and invoices"). Known acronyms are written as such ("SSO login").
+    words do ("billing & invoices": an ampersand, so that lists of topics still read). Known acronyms are written as such ("SSO login").
     """
     if not phrases:
         return GENERAL_TOPIC
     multiword = [phrase for phrase in phrases[:5] if 2 <= len(phrase.split()) <= 4]
-    words = multiword[0] if multiword else " and ".join(phrases[:2])
-    if " and " not in words and len(words.split()) < 2:
+    words = multiword[0] if multiword else " & ".join(phrases[:2])
+    if len(words.split()) < 2:
         words = f"{words} questions"
     spelled = spell_acronyms(words)
     return spelled if spelled[0].isupper() else spelled[0].upper() + spelled[1:]

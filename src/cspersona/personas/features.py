@@ -43,17 +43,18 @@ def topic_names(*, db_session: Session) -> dict[int, str]:
     return {topic.number: topic.name for topic in topics}
 
 
-def name_topic_columns(frame: pd.DataFrame, names: dict[int, str]) -> pd.DataFrame:
+def topic_column_name(column: str, names: dict[int, str]) -> str:
     """``topic_share_3`` -> ``topic_share_3_billing_invoice`` when topic 3 has a name."""
+    match = TOPIC_COLUMN.match(column)
+    if match is None or int(match[1]) not in names:
+        return column
+    slug = SLUG.sub("_", names[int(match[1])].lower()).strip("_")[:48]
+    return f"{column}_{slug}" if slug else column
 
-    def renamed(column: str) -> str:
-        match = TOPIC_COLUMN.match(column)
-        if match is None or int(match[1]) not in names:
-            return column
-        slug = SLUG.sub("_", names[int(match[1])].lower()).strip("_")[:48]
-        return f"{column}_{slug}" if slug else column
 
-    return frame.rename(columns=renamed)
+def name_topic_columns(frame: pd.DataFrame, names: dict[int, str]) -> pd.DataFrame:
+    """Every topic share column named after its topic (:func:`topic_column_name`)."""
+    return frame.rename(columns=lambda column: topic_column_name(column, names))
 
 
 def behaviour_columns(frame: pd.DataFrame) -> pd.DataFrame:

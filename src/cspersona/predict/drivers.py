@@ -34,6 +34,8 @@ class Driver:
     value: float | str
     contribution: float
     phrase: str
+    # The value in words alone (no typical value, no effect), when a describer said it.
+    plain: str | None = None
 
     @property
     def direction(self) -> str:
@@ -47,8 +49,8 @@ class Driver:
 
     @property
     def statement(self) -> str:
-        """The phrase without its effect: what the reason for an intervention quotes."""
-        return self.phrase.removesuffix(": " + effect_words(self.contribution))
+        """What the reason for an intervention quotes: the value in words, without its effect."""
+        return self.plain or self.phrase.removesuffix(": " + effect_words(self.contribution))
 
 
 def direction_word(contribution: float) -> str:
@@ -137,6 +139,7 @@ def top_drivers(
             column = str(contributions.columns[position])
             value = values.iloc[row][column]
             value = float(value) if isinstance(value, int | float | np.floating) else str(value)
+            plain = describe(column, value, None) if describe and isinstance(value, float) else None
             found.append(
                 Driver(
                     column=column,
@@ -150,6 +153,7 @@ def top_drivers(
                         templates,
                         describe,
                     ),
+                    plain=plain,
                 )
             )
         drivers.append(found)

@@ -56,7 +56,7 @@ THEME_ACTIONS: Mapping[str, tuple[Action, ...]] = {
 
 # What a persona's name or profile says about how it wants to be helped.
 PERSONA_ACTIONS: tuple[tuple[re.Pattern[str], Action, str], ...] = (
-    (re.compile(r"technical|engineer|developer|expert"), Action.TECHNICAL_DEEP_DIVE,
+    (re.compile(r"(?<!non-)technical|engineer|developer|expert"), Action.TECHNICAL_DEEP_DIVE,
      "talks engineering and values a technical answer"),
     (re.compile(r"cost|price|budget|value"), Action.RENEWAL_OFFER,
      "weighs price closely"),

@@ -24,11 +24,12 @@ from cspersona.customers.models import Customer
 from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.exceptions import NotFound
+from cspersona.personas.features import topic_column_name, topic_names
 from cspersona.personas.models import Persona, PersonaMapping
 from cspersona.predict import expansion
 from cspersona.predict.artifact import CHURN_KIND, ChurnModelFile, register_model
 from cspersona.predict.classifier import ChurnClassifier
-from cspersona.predict.drivers import top_drivers
+from cspersona.predict.drivers import Describer, top_drivers
 from cspersona.predict.expansion import expansion_dates, expansion_labels
 from cspersona.predict.interventions import PersonaHint, recommend
 from cspersona.predict.models import ChurnScore, ExpansionScore
@@ -138,17 +139,39 @@ def persona_hints(
 ) -> dict[int, PersonaHint]:
     """Each customer's latest persona (of these customers, or all), for what suits it."""
     query = (
-        select(PersonaMapping.customer_id, Persona.name, Persona.narrative)
+        select(PersonaMapping.customer_id, Persona)
         .join(Persona, Persona.id == PersonaMapping.persona_id)
         .order_by(PersonaMapping.id)
     )
     if customer_ids is not None:
         query = query.where(PersonaMapping.customer_id.in_(customer_ids))
-    rows = db_session.execute(query)
-    return {
-        customer_id: PersonaHint(name=name, description=narrative or "")
-        for customer_id, name, narrative in rows
-    }
+    hints: dict[int, PersonaHint] = {}
+    described: dict[int, PersonaHint] = {}
+    for customer_id, persona in db_session.execute(query):
+        if persona.id not in described:
+            described[persona.id] = PersonaHint(persona.name, _clear_leanings(persona))
+        hints[customer_id] = described[persona.id]
+    return hints
+
+
+def feature_words(db_session: Session) -> Describer:
+    """The glossary's words for a feature, with topic shares named after their topics."""
+    names = topic_names(db_session=db_session)
+
+    def describe(column: str, value: float, typical: float | None) -> str:
+        return glossary.describe(topic_column_name(column, names), value, typical)
+
+    return describe
+
+
+def _clear_leanings(persona: Persona) -> str:
+    """The persona's profile poles it clearly leans to ("technical", "data-driven").
+
+    Poles it sits between ("between non-technical and technical") say nothing of what it wants,
+    so they are left out; the narrative is not read, since it names both poles of such a pair.
+    """
+    dimensions = persona.profile.dimensions.values()
+    return ", ".join(item.value for item in dimensions if not item.value.startswith("between"))
 
 
 def score_customers(
@@ -184,7 +207,7 @@ def score_customers(
         estimator.schema_.transform(frame),
         estimator.schema_.typical_,
         top=DRIVERS_KEPT,
-        describe=glossary.describe,
+        describe=feature_words(db_session),
     )
     personas = persona_hints(db_session=db_session, customer_ids=active)
     tiers = [
@@ -255,7 +278,7 @@ def score_expansion(*, db_session: Session, settings: Settings, frame: pd.DataFr
         model.schema_.transform(table),
         model.schema_.typical_,
         top=DRIVERS_KEPT,
-        describe=glossary.describe,
+        describe=feature_words(db_session),
     )
     next_scores = expansion.next_feature_scores(expansion.adoption_matrix(db_session=db_session))
     severe = expansion.open_severe_tickets(db_session=db_session, customer_ids=customers)
