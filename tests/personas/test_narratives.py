@@ -1,7 +1,6 @@
 """LLM-written persona narratives: the prompt holds the profile, failures keep the template."""
 
 import json
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -9,19 +8,28 @@ from cspersona.llm.client import LLMClient
 from cspersona.llm.providers import OpenAICompatibleProvider
 from cspersona.llm.retry import RetryPolicy
 from cspersona.personas.narratives import SYSTEM_PROMPT, profile_summary, written_narrative
+from cspersona.personas.profile_schema import PersonaProfile
 from tests.llm.replay import Replay
 
-PROFILE: dict[str, Any] = {
-    "name": "Cost-Conscious Carlos",
-    "customers": 50,
-    "share": {"customers": 0.2, "arr": 0.12},
-    "dimensions": {
-        "formality": {"value": "casual", "confidence": 0.7, "evidence": [{"feature": "x"}]},
-    },
-    "mbti": {"type": "ISTJ", "axes": []},
-    "top_topics": [{"topic": "billing"}],
-    "quotes": [{"text": "not part of the prompt"}],
-}
+EVIDENCE = {"feature": "topic_share_4_billing", "persona_mean": 0.3, "book_mean": 0.1, "z": 1.2}
+PROFILE = PersonaProfile.model_validate(
+    {
+        "name": "Cost-Conscious Carlos",
+        "customers": 50,
+        "share": {"customers": 0.2, "arr": 0.12, "arr_total": 1_200_000.0},
+        "dimensions": {
+            "formality": {
+                "title": "Communication style",
+                "value": "casual",
+                "confidence": 0.7,
+                "evidence": [EVIDENCE | {"points_to": "low"}],
+            },
+        },
+        "mbti": {"type": "ISTJ", "axes": []},
+        "top_topics": [{"topic": "billing", **EVIDENCE}],
+        "quotes": [{"text": "not part of the prompt"}],
+    }
+)
 
 
 def client_for(replay: Replay, db_session: Session) -> LLMClient:
@@ -45,7 +53,9 @@ def test_the_summary_keeps_facts_and_drops_evidence_and_quotes() -> None:
 
     assert summary["dimensions"] == {"formality": {"value": "casual", "confidence": 0.7}}
     assert summary["mbti"] == "ISTJ"
+    assert summary["top_topics"] == ["billing"]
     assert "quotes" not in summary
+    assert "topic_share" not in json.dumps(summary)  # no raw feature names reach the model
 
 
 def test_the_llm_writes_the_narrative_from_the_profile(db_session: Session) -> None:

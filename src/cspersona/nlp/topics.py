@@ -146,7 +146,8 @@ def topic_name(phrases: Sequence[str]) -> str:
     """A name of two to four words from a topic's key phrases, strongest first.
 
     The strongest phrase of two or more words names the topic; otherwise the two strongest
-    words do ("billing & invoices": an ampersand, so that lists of topics still read). Known acronyms are written as such ("SSO login").
+    words do ("billing & invoices": an ampersand, so that lists of topics still read). Known
+    acronyms are written as such ("SSO login").
     """
     if not phrases:
         return GENERAL_TOPIC

@@ -194,7 +194,7 @@ def _write_narratives_with_llm(
     if client is None:
         return
     for persona in personas:
-        written = narratives.written_narrative(persona.traits, client=client)
+        written = narratives.written_narrative(persona.profile, client=client)
         if written is not None:
             profile = persona.profile
             profile.narrative_by = client.provider.model

@@ -12,6 +12,7 @@ from typing import Any
 from cspersona.llm.client import LLMClient
 from cspersona.llm.prompt import Prompt, Turn
 from cspersona.llm.providers import ProviderError
+from cspersona.personas.profile_schema import PersonaProfile
 
 logger = logging.getLogger(__name__)
 
@@ -23,34 +24,30 @@ SYSTEM_PROMPT = (
     "top topics, pain points, triggers, success metrics and share of the book. Say how a CSM "
     "should approach these customers. No headings, no lists, no invented numbers."
 )
-PROFILE_KEYS = (
-    "name",
-    "customers",
-    "share",
-    "dimensions",
-    "mbti",
-    "top_topics",
-    "pain_points",
-    "triggers",
-    "success_metrics",
-    "industries",
-)
 
 
-def profile_summary(profile: dict[str, Any]) -> str:
-    """The parts of a profile a narrative may use, as compact JSON without the evidence lists."""
-    summary = {key: profile[key] for key in PROFILE_KEYS if key in profile}
-    if "dimensions" in summary:
-        summary["dimensions"] = {
-            key: {"value": value["value"], "confidence": value.get("confidence")}
-            for key, value in summary["dimensions"].items()
-        }
-    if "mbti" in summary:
-        summary["mbti"] = summary["mbti"]["type"]
-    return json.dumps(summary, sort_keys=True, default=str)
+def profile_summary(profile: PersonaProfile) -> str:
+    """The facts a narrative may use, as compact JSON: names and values, no evidence or quotes."""
+    summary: dict[str, Any] = {
+        "name": profile.name,
+        "customers": profile.customers,
+        "dimensions": {
+            key: {"value": item.value, "confidence": item.confidence}
+            for key, item in profile.dimensions.items()
+        },
+        "mbti": profile.mbti.type,
+        "top_topics": [item.topic for item in profile.top_topics],
+        "pain_points": [item.topic for item in profile.pain_points],
+        "triggers": [item.emotion for item in profile.triggers],
+        "success_metrics": [item.metric for item in profile.success_metrics],
+        "industries": profile.industries,
+    }
+    if profile.share is not None:
+        summary["share"] = {"customers": profile.share.customers, "arr": profile.share.arr}
+    return json.dumps(summary, sort_keys=True)
 
 
-def written_narrative(profile: dict[str, Any], *, client: LLMClient) -> str | None:
+def written_narrative(profile: PersonaProfile, *, client: LLMClient) -> str | None:
     """The LLM's narrative for ``profile``; None when the provider fails, so the template stays."""
     prompt = Prompt(
         system=SYSTEM_PROMPT,
@@ -61,6 +58,6 @@ def written_narrative(profile: dict[str, Any], *, client: LLMClient) -> str | No
     try:
         text = client.complete(prompt).text.strip()
     except ProviderError as error:
-        logger.warning("persona narrative for %s stays the template: %s", profile["name"], error)
+        logger.warning("persona narrative for %s stays the template: %s", profile.name, error)
         return None
     return text or None
