@@ -213,10 +213,37 @@ def app(
     db_session: Session,
     settings_for: Callable[[Engine], Settings],
 ) -> FastAPI:
-    """The API bound to the test database, with every request using the test's session."""
+    """The API bound to the test database, with every request using the test's session.
+
+    Jobs are queued, never run: the rolled-back session's job rows are invisible to a runner's
+    thread, which would only fight the next test for SQLite's write lock (``committed_app`` runs
+    them for real).
+    """
     application = create_app(settings_for(migrated_engine))
     application.dependency_overrides[get_db] = lambda: db_session
+    application.state.job_runner.shutdown()
+    application.state.job_runner = QueuedOnlyRunner()
     return application
+
+
+class QueuedOnlyRunner:
+    """A job runner that keeps what it was given and runs none of it."""
+
+    name = "queued-only"
+
+    def __init__(self) -> None:
+        self.submitted: list[int] = []
+
+    def submit(self, job_id: int) -> None:
+        """Remember the job."""
+        self.submitted.append(job_id)
+
+    def live_progress(self, job_id: int) -> None:
+        """No job runs, so none has progress."""
+        return None
+
+    def shutdown(self) -> None:
+        """Nothing to stop."""
 
 
 def add_user_with_key(

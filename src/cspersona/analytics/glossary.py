@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cspersona.nlp.vocabulary import spell_acronyms
+
 Formatter = Callable[[float], str]
 
 
@@ -192,12 +194,20 @@ ENTRIES: tuple[Entry, ...] = (
     _entry("lifecycle_(?P<kind>[a-z]+)_count", "{kind} {value} times so far", _count),
 )
 _NAMES = {"channel": CHANNELS, "type": CONVERSATION_TYPES, "kind": LIFECYCLE_VERBS}
-_ACRONYMS = re.compile(r"\b(api|sso|saml|scim|csv|sql|ai|crm|nps|arr)\b")
 
 
 def plain_name(identifier: str) -> str:
     """``ai_assistant`` -> ``AI assistant``: an identifier said as words."""
-    return _ACRONYMS.sub(lambda match: match[1].upper(), identifier.replace("_", " ")).strip()
+    return spell_acronyms(identifier.replace("_", " ")).strip()
+
+
+def topic_words(slug: str) -> str:
+    """A topic's name from its feature slug: ``invoice_and_finance`` -> ``invoice & finance``.
+
+    Topic names never hold "and" but as the join of their two words (their phrases stop at stop
+    words), so it is read back as the ampersand they were named with.
+    """
+    return plain_name(slug).replace(" and ", " & ") or "other questions"
 
 
 def _find(feature: str) -> tuple[Entry, dict[str, str]] | None:
@@ -205,7 +215,9 @@ def _find(feature: str) -> tuple[Entry, dict[str, str]] | None:
         match = entry.pattern.match(feature)
         if match is not None:
             named = {
-                name: _NAMES.get(name, {}).get(found, plain_name(found)) or "other questions"
+                name: topic_words(found)
+                if name == "topic"
+                else _NAMES.get(name, {}).get(found, plain_name(found))
                 for name, found in match.groupdict().items()
             }
             return entry, named

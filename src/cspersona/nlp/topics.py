@@ -28,6 +28,7 @@ from sklearn.preprocessing import normalize
 
 from cspersona.exceptions import BadInput, ConfigError
 from cspersona.nlp.static_vectors import load_static_vectors
+from cspersona.nlp.vocabulary import spell_acronyms
 from cspersona.pii.gazetteer import load_gazetteer
 
 # Topic labels: words of two or more letters, in phrases that stop at punctuation, at words
@@ -49,11 +50,6 @@ COURTESY_WORDS = frozenset(
     " wednesday thursday friday saturday sunday keeps keep hitting use using used".split()
 )
 MAIL_WORDS = frozenset("com net org io co uk de fr www http https mailto example email".split())
-ACRONYMS = {
-    word: word.upper()
-    for word in "api sso saml scim csv sql json ui ux sdk pdf crm erp oauth gdpr sla ip vat"
-    " mfa uk us eu".split()
-}
 
 Representation = Literal["static", "tfidf", "embeddings"]
 REPRESENTATIONS: tuple[str, ...] = get_args(Representation)
@@ -157,11 +153,6 @@ def topic_name(phrases: Sequence[str]) -> str:
         words = f"{words} questions"
     spelled = spell_acronyms(words)
     return spelled if spelled[0].isupper() else spelled[0].upper() + spelled[1:]
-
-
-def spell_acronyms(words: str) -> str:
-    """``"sso login"`` -> ``"SSO login"``: the acronyms a topic name may hold, in capitals."""
-    return " ".join(ACRONYMS.get(word, word) for word in words.split())
 
 
 def unique_names(phrases: Sequence[Sequence[str]], sizes: np.ndarray) -> list[str]:

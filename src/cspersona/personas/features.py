@@ -48,7 +48,7 @@ def topic_column_name(column: str, names: dict[int, str]) -> str:
     match = TOPIC_COLUMN.match(column)
     if match is None or int(match[1]) not in names:
         return column
-    slug = SLUG.sub("_", names[int(match[1])].lower()).strip("_")[:48]
+    slug = SLUG.sub("_", names[int(match[1])].lower().replace("&", "and")).strip("_")[:48]
     return f"{column}_{slug}" if slug else column
 
 

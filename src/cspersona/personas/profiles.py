@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cspersona.nlp.topics import spell_acronyms
+from cspersona.analytics.glossary import topic_words
 from cspersona.personas.profile_schema import (
     AxisEvidence,
     AxisScore,
@@ -176,8 +176,7 @@ def topic_label(feature: str) -> str:
 
     A topic the stage could not name (``topic_share_7``) reads as "other questions".
     """
-    words = TOPIC_PATTERN.sub("", feature).replace("_", " ").strip()
-    return spell_acronyms(words) if words else "other questions"
+    return topic_words(TOPIC_PATTERN.sub("", feature).strip("_"))
 
 
 def top_topics(found: dict[str, Signal]) -> list[TopicShare]:
