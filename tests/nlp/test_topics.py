@@ -54,6 +54,7 @@ def test_topics_are_named_by_their_distinctive_phrases() -> None:
         (["csv export fails", "export", "csv"], "CSV export fails"),
         (["invoice", "billing", "charge"], "Invoice & billing"),
         (["sso", "saml login"], "SAML login"),
+        (["losing", "patience", "over", "price", "team", "losing patience"], "Losing patience"),
         (["onboarding"], "Onboarding questions"),
         ([], "General questions"),
     ],

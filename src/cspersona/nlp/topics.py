@@ -38,6 +38,8 @@ LABEL_BREAK = re.compile(
     r"\S+@\S+|\b(?:https?://|www\.)\S+|[\w'’-]*\d[\w'’-]*|[^\w\s'’-]|\n", re.IGNORECASE
 )
 GENERAL_TOPIC = "General questions"
+# Key phrases kept per topic: enough for its name to find the phrase its strongest word is in.
+NAMING_PHRASES = 10
 COURTESY_WORDS = frozenset(
     "hi hello hey dear team folks there thanks thank cheers regards best kind warm sincerely"
     " please appreciate appreciated help hope let know sorry morning afternoon evening good"
@@ -141,14 +143,19 @@ def key_phrases(
 def topic_name(phrases: Sequence[str]) -> str:
     """A name of two to four words from a topic's key phrases, strongest first.
 
-    The strongest phrase of two or more words names the topic; otherwise the two strongest
-    words do ("billing & invoices": an ampersand, so that lists of topics still read). Known
-    acronyms are written as such ("SSO login").
+    A phrase of two to four words holding the strongest word names the topic ("losing patience"
+    rather than "losing & patience"), else the strongest such phrase among the top five;
+    otherwise the two strongest words do ("billing & invoices": an ampersand, so that lists of
+    topics still read). Known acronyms are written as such ("SSO login").
     """
     if not phrases:
         return GENERAL_TOPIC
-    multiword = [phrase for phrase in phrases[:5] if 2 <= len(phrase.split()) <= 4]
-    words = multiword[0] if multiword else " & ".join(phrases[:2])
+    multiword = [phrase for phrase in phrases if 2 <= len(phrase.split()) <= 4]
+    strongest = phrases[0].split()[0]
+    holding = [phrase for phrase in multiword if strongest in phrase.split()]
+    leading = [phrase for phrase in multiword if phrase in phrases[:5]]
+    chosen = holding or leading
+    words = chosen[0] if chosen else " & ".join(phrases[:2])
     if len(words.split()) < 2:
         words = f"{words} questions"
     spelled = spell_acronyms(words)
@@ -268,7 +275,7 @@ class TopicModel:
         labels = np.asarray(vectors @ self.centroids_.T).argmax(axis=1)
         labels[sample] = sample_labels
         self.labels_ = labels
-        phrases = key_phrases(texts, labels, len(self.centroids_))
+        phrases = key_phrases(texts, labels, len(self.centroids_), per_topic=NAMING_PHRASES)
         sizes = np.bincount(labels, minlength=len(self.centroids_))
         names = unique_names(phrases, sizes)
         self.topics_ = [
