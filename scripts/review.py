@@ -5,6 +5,8 @@ loopback port, and writes into ``<out>``:
 
 - ``pages/<page>-<width>.png``: every dashboard page at 1440 and 768 pixels wide (overview,
   persona map and each persona, churn risk, customers, three customer pages, chat);
+- ``readme/<image>.png``: the README's five screenshots (a 1440 x 900 window each), to copy into
+  ``docs/images/``;
 - ``digest.txt``: every persona's name, narrative, profile, quotes and top topics; the 20
   riskiest customers with drivers and interventions; the 10 likeliest expansions; and 20
   persona chat replies (four conversations of five turns).
@@ -36,6 +38,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WIDTHS = (1440, 768)
+# The README's screenshots: page name in the digest -> image name in docs/images.
+README_IMAGES = {
+    "overview": "overview",
+    "personas": "persona-map",
+    "persona-1": "persona",
+    "risk": "churn-risk",
+    "customer-1": "customer",
+}
 CHAT_OPENERS = (
     "Hi, I'm your new CSM. How is the product working for your team?",
     "What is the one thing that would make your renewal an easy decision?",
@@ -124,14 +134,18 @@ def api(base: str, key: str, path: str, body: dict[str, Any] | None = None) -> A
 def pages(base: str, key: str) -> list[tuple[str, str]]:
     """(name, path) of every page the digest shows."""
     personas = api(base, key, "/api/personas?limit=50")["items"]
-    customers = api(base, key, "/api/customers?limit=3")["items"]
+    # Active customers (only they are scored), riskiest first: the pages a CSM opens first.
+    customers = api(base, key, "/api/insights/churn-risk?limit=3")["items"]
     return [
         ("overview", "/overview"),
         ("personas", "/personas"),
         *[(f"persona-{item['id']}", f"/personas/{item['id']}") for item in personas],
         ("risk", "/risk"),
         ("customers", "/customers"),
-        *[(f"customer-{item['id']}", f"/customers/{item['id']}") for item in customers],
+        *[
+            (f"customer-{rank}", f"/customers/{item['customer_id']}")
+            for rank, item in enumerate(customers, start=1)
+        ],
         ("chat", "/chat"),
     ]
 
@@ -155,6 +169,10 @@ def screenshots(base: str, key: str, folder: Path) -> list[Path]:
                 target = folder / f"{name}-{width}.png"
                 page.screenshot(path=str(target), full_page=True)
                 saved.append(target)
+                if width == WIDTHS[0] and name in README_IMAGES:
+                    readme = folder.parent / "readme" / f"{README_IMAGES[name]}.png"
+                    readme.parent.mkdir(exist_ok=True)
+                    page.screenshot(path=str(readme))
             page.close()
         browser.close()
     return saved

@@ -34,7 +34,7 @@ SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
             "champion_quiet_days",
             45.0,
             12.0,
-            "the main contact has been silent for 45 days; 12 days is typical",
+            "the main contact has been silent for 45 days while others wrote; 12 days is typical",
         ),
         ("negative_share_recent", 0.75, None, "75% of their messages negative in the last 60 days"),
         ("nps_last", 4.0, None, "last NPS answer 4 of 10"),
@@ -57,6 +57,13 @@ SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
         ("escalations_total", 17.0, 17.0, "17 escalations so far"),
         ("tenure_days", 1.0, None, "a customer for 1 day"),
         ("some_new_feature", 2.5, 1.0, "some new feature 2.5; 1 is typical"),
+        (
+            "champion_quiet_days",
+            393.0,
+            0.0,
+            "the main contact has been silent for 393 days while others wrote; "
+            "usually the main contact writes last",
+        ),
     ],
 )
 def test_features_are_said_in_words(
@@ -76,7 +83,7 @@ def test_a_driver_is_its_feature_in_words_then_its_effect_without_nested_bracket
     text = phrase("champion_quiet_days", 73.0, 0.8, 10.0, describe=describe)
 
     assert text == (
-        "the main contact has been silent for 73 days; 10 days is typical: "
+        "the main contact has been silent for 73 days while others wrote; 10 days is typical: "
         "strongly raises churn risk (odds x2.2)"
     )
     assert not re.search(r"\([^)]*\(", text)

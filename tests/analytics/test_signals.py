@@ -39,7 +39,7 @@ def test_a_customer_in_trouble_raises_every_signal_with_evidence(db_session: Ses
             author_role=CUSTOMER,
             author_id="champion",
             sent_at=AS_OF - timedelta(days=149, hours=-seq),
-            text="One more thing.",
+            text="One more thing.\n\nBest,\nChase Lee\nProduct Manager | Acme\nTel: +1 555 0160 68",
         )
         for seq in (2, 3, 4)
     )
@@ -75,6 +75,7 @@ def test_a_customer_in_trouble_raises_every_signal_with_evidence(db_session: Ses
     assert len(signals["unresolved_issues"].evidence) == 3
     assert [evidence.value for evidence in signals["nps_drop"].evidence] == [9, 3]
     assert signals["champion_quiet"].evidence[0].label == "champion's last message"
+    assert signals["champion_quiet"].evidence[0].text == "One more thing."  # no signature
     assert signals["declining_usage"].series[-1].value == 20
     assert len(signals["declining_usage"].series) == 6
 

@@ -72,11 +72,11 @@ def test_a_driver_s_statement_is_its_phrase_without_the_effect() -> None:
         column="champion_quiet_days",
         value=73.0,
         contribution=0.8,
-        phrase="the main contact has been silent for 73 days: "
+        phrase="the main contact has been silent for 73 days while others wrote: "
         "strongly raises churn risk (odds x2.2)",
     )
 
-    assert driver.statement == "the main contact has been silent for 73 days"
+    assert driver.statement == "the main contact has been silent for 73 days while others wrote"
 
 
 def test_a_described_driver_quotes_its_value_alone_in_reasons() -> None:
@@ -87,5 +87,7 @@ def test_a_described_driver_quotes_its_value_alone_in_reasons() -> None:
         describe=describe,
     )
 
-    assert found[0].phrase.startswith("the main contact has been silent for 73 days; 10 days")
-    assert found[0].statement == "the main contact has been silent for 73 days"
+    assert found[0].phrase.startswith(
+        "the main contact has been silent for 73 days while others wrote; 10 days"
+    )
+    assert found[0].statement == "the main contact has been silent for 73 days while others wrote"

@@ -74,6 +74,8 @@ class Entry:
     unit: Formatter
     # Said when the value is missing (e.g. a feature never adopted); None: "unknown".
     missing: str | None = None
+    # What is typical, when the book's typical value is zero and "0 days" would read oddly.
+    usual_at_zero: str | None = None
 
 
 CHANNELS = {
@@ -102,8 +104,14 @@ LIFECYCLE_VERBS = {
 }
 
 
-def _entry(pattern: str, sentence: str, unit: Formatter, missing: str | None = None) -> Entry:
-    return Entry(re.compile(f"^{pattern}$"), sentence, unit, missing)
+def _entry(
+    pattern: str,
+    sentence: str,
+    unit: Formatter,
+    missing: str | None = None,
+    usual_at_zero: str | None = None,
+) -> Entry:
+    return Entry(re.compile(f"^{pattern}$"), sentence, unit, missing, usual_at_zero)
 
 
 ENTRIES: tuple[Entry, ...] = (
@@ -129,7 +137,12 @@ ENTRIES: tuple[Entry, ...] = (
         "channel_share_(?P<channel>\\w+)", "{value} of their conversations on {channel}", _share
     ),
     _entry("champion_message_share", "the main contact wrote {value} of their messages", _share),
-    _entry("champion_quiet_days", "the main contact has been silent for {value}", _days),
+    _entry(
+        "champion_quiet_days",
+        "the main contact has been silent for {value} while others wrote",
+        _days,
+        usual_at_zero="usually the main contact writes last",
+    ),
     _entry("contacts_active_90d", "{value} of their people wrote in the last 90 days", _count),
     _entry("sentiment_mean", "average message sentiment {value}, from -1 to +1", _score),
     _entry("sentiment_recent_mean", "average sentiment {value} over the last 60 days", _score),
@@ -161,6 +174,7 @@ ENTRIES: tuple[Entry, ...] = (
         "took {value} to start using {feature}",
         _days,
         missing="has never used {feature}",
+        usual_at_zero="most customers use it from their first day",
     ),
     _entry("nps_last", "last NPS answer {value}", _nps, missing="has never answered NPS"),
     _entry("nps_mean", "average NPS {value}", _nps, missing="has never answered NPS"),
@@ -239,4 +253,6 @@ def describe(feature: str, value: float, typical: float | None = None) -> str:
     said = entry.sentence.format(value=entry.unit(value), **named)
     if typical is None or math.isnan(typical) or entry.unit(typical) == entry.unit(value):
         return said
+    if typical == 0 and entry.usual_at_zero:
+        return f"{said}; {entry.usual_at_zero}"
     return f"{said}; {entry.unit(typical)} is typical"

@@ -261,6 +261,7 @@ def read_messages(
             Message.author_id,
             raw(Message.sent_at),
             Message.text,
+            Message.body,
         )
         .join(Interaction, Interaction.id == Message.interaction_id)
         .where(_before(Message.sent_at, as_of), _among(Interaction.customer_id, customer_ids)),

@@ -21,7 +21,6 @@ from cspersona.analytics.features import SENTIMENT_RECENT_DAYS, feature_matrix
 from cspersona.analytics.history import History, load_history
 from cspersona.analytics.patterns import champions, customer_messages
 from cspersona.analytics.schemas import ChurnSignal, Evidence, SeriesPoint
-from cspersona.analytics.text_style import strip_quotes
 from cspersona.exceptions import NotFound
 
 USAGE_DROP = math.log(0.75)
@@ -63,9 +62,9 @@ def _number(row: pd.Series, name: str) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _excerpt(text: str) -> str:
-    """The start of a message's own text, on one line."""
-    own = " ".join(strip_quotes(text).split())
+def _excerpt(body: str) -> str:
+    """The start of a message's body (no signature, no quotes), on one line."""
+    own = " ".join(body.split())
     return own if len(own) <= EXCERPT_CHARS else own[: EXCERPT_CHARS - 1] + "…"
 
 
@@ -130,7 +129,7 @@ def rising_negative_sentiment(history: History, row: pd.Series) -> ChurnSignal:
             at=message["sent_at"],
             message_id=message["message_id"],
             interaction_id=message["interaction_id"],
-            text=_excerpt(message["text"]),
+            text=_excerpt(message["body"]),
         )
         for message in recent.nsmallest(3, "sentiment_score").to_dict("records")
         if message["sentiment_score"] < 0
@@ -258,7 +257,7 @@ def champion_quiet(history: History, row: pd.Series) -> ChurnSignal:
                 at=last["sent_at"],
                 message_id=last["message_id"],
                 interaction_id=last["interaction_id"],
-                text=_excerpt(last["text"]),
+                text=_excerpt(last["body"]),
             ),
             Evidence(kind="metric", label="days quiet while others write", value=quiet),
         ]
