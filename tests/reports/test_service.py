@@ -80,6 +80,22 @@ def test_persona_sizes_and_the_map_follow_a_new_persona_run(
     assert (delta.persona_name, delta.confidence) == ("Budget Skeptics", 0.5)
 
 
+def test_risk_distribution_bins_fit_a_book_that_scores_low(
+    db_session: Session, book: dict[str, Customer]
+) -> None:
+    for customer, probability in zip(
+        book.values(), (0.027, 0.041, 0.055, 0.068, 0.099), strict=False
+    ):
+        add_churn_score(db_session, customer, probability)
+
+    buckets = service.risk_distribution(db_session=db_session, visible_to=ADMIN, horizon=90)
+
+    assert (buckets[0].low, buckets[-1].high) == (0.0, 0.1)
+    assert [bucket.high - bucket.low for bucket in buckets] == pytest.approx([0.01] * 10)
+    assert sum(bucket.customers for bucket in buckets) == 5
+    assert sum(bucket.customers > 0 for bucket in buckets) == 5  # five bars, not one
+
+
 def test_risk_distribution_uses_each_customers_newest_score(
     db_session: Session, book: dict[str, Customer], personas: dict[str, Persona]
 ) -> None:

@@ -44,6 +44,7 @@ from cspersona.reports.schemas import (
 
 HORIZONS = (30, 60, 90)
 RISK_BUCKETS = 10
+RISK_STEPS = (0.005, 0.01, 0.02, 0.025, 0.05, 0.1)
 QUOTE_LENGTH = 280
 
 
@@ -81,14 +82,27 @@ def _visible_members(db_session: Session, visible_to: Principal) -> list[Current
 def risk_distribution(
     *, db_session: Session, visible_to: Principal, horizon: int
 ) -> list[RiskBucket]:
-    """How many customers fall in each tenth of churn probability for ``horizon``."""
-    counts = [0] * RISK_BUCKETS
-    for row in narrow(ranked_churn(db_session=db_session, horizon_days=horizon), visible_to):
-        counts[min(int(row.probability * RISK_BUCKETS), RISK_BUCKETS - 1)] += 1
-    if not any(counts):
+    """How many customers fall in each bin of churn probability for ``horizon``.
+
+    The bins cover the scores' real range in at most ten round steps (1%, 2%, 5%, 10%, ...), so a
+    book that all scores under 10% is not one bar.
+    """
+    probabilities = [
+        row.probability
+        for row in narrow(ranked_churn(db_session=db_session, horizon_days=horizon), visible_to)
+    ]
+    if not probabilities:
         return []
+    highest = max(probabilities)
+    step = next(
+        (step for step in RISK_STEPS if math.ceil(highest / step) <= RISK_BUCKETS), RISK_STEPS[-1]
+    )
+    bins = max(1, math.ceil(round(highest / step, 9)))
+    counts = [0] * bins
+    for probability in probabilities:
+        counts[min(int(probability / step), bins - 1)] += 1
     return [
-        RiskBucket(low=index / RISK_BUCKETS, high=(index + 1) / RISK_BUCKETS, customers=count)
+        RiskBucket(low=round(index * step, 4), high=round((index + 1) * step, 4), customers=count)
         for index, count in enumerate(counts)
     ]
 

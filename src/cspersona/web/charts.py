@@ -86,18 +86,18 @@ def revenue_share_figure(sizes: list[PersonaSize]) -> dict[str, Any]:
 
 
 def risk_distribution_figure(buckets: list[RiskBucket], horizon: int) -> dict[str, Any]:
-    """Customers per tenth of churn probability."""
+    """Customers per bin of churn probability (bins fit the scores' range)."""
     return {
         "data": [
             {
                 "type": "bar",
-                "x": [f"{bucket.low * 100:.0f}–{bucket.high * 100:.0f}%" for bucket in buckets],
+                "x": [f"{bucket.low * 100:g}–{bucket.high * 100:g}%" for bucket in buckets],
                 "y": [bucket.customers for bucket in buckets],
                 "marker": {
                     "color": [bucket.low for bucket in buckets],
                     "colorscale": RISK_COLOURS,
                     "cmin": 0,
-                    "cmax": 0.9,
+                    "cmax": max(bucket.low for bucket in buckets) or 1,
                 },
             }
         ],
