@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -7,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.auth.models import Role
 from cspersona.auth.sessions import COOKIE_NAME
+from cspersona.customers.models import LifecycleEvent, LifecycleKind
 from tests.conftest import CSM_OWNER, add_user_with_key
 from tests.factories import (
     add_book,
@@ -170,6 +172,27 @@ def test_the_customer_page_shows_profile_counts_chart_and_conversations(
     assert page.count("<td>Ticket") == 20
     assert "Show more (5 left)" in page
     assert more.count("<td>Ticket") == 5 and "Show more" not in more
+
+
+def test_a_churned_customer_is_shown_as_churned_without_live_signals(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    acme = add_book(db_session)["Acme Analytics"]
+    db_session.add(
+        LifecycleEvent(
+            customer_id=acme.id, kind=LifecycleKind.CHURNED, at=datetime(2025, 5, 2, tzinfo=UTC)
+        )
+    )
+    db_session.flush()
+    user = browser_for(Role.VIEWER)
+
+    page = user.get(f"/customers/{acme.id}").text
+    signals = user.get(f"/customers/{acme.id}/signals").text
+    listing = user.get("/customers").text
+
+    assert "Churned on 2025-05-02" in page
+    assert "No live signals: this customer churned on 2025-05-02." in signals
+    assert "Churned on 2025-05-02" in listing and "Active" in listing
 
 
 def test_bad_query_values_on_a_page_give_an_html_error(browser_for: BrowserFor) -> None:

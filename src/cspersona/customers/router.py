@@ -1,12 +1,15 @@
 """``/api/customers``: list and read the customers the caller may see."""
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
 from cspersona.auth.deps import Reader
 from cspersona.customers import service
 from cspersona.customers.deps import AuthorizedCustomer
+from cspersona.customers.models import Customer
 from cspersona.customers.schemas import (
     CustomerFilters,
     CustomerPage,
@@ -14,6 +17,7 @@ from cspersona.customers.schemas import (
     CustomerSort,
     SortOrder,
 )
+from cspersona.customers.status import statuses
 from cspersona.http.deps import TEXT_PATTERN, SessionDep
 from cspersona.http.errors import error_responses
 from cspersona.http.pagination import PageParams, page_params
@@ -61,12 +65,19 @@ def list_customers(
         order=order,
         visible_to=principal,
     )
-    return CustomerPage.of(
-        [CustomerRead.model_validate(customer) for customer in customers], total, page
-    )
+    return CustomerPage.of(with_status(db_session, customers), total, page)
 
 
 @router.get("/{customer_id}", response_model=CustomerRead, responses=error_responses(404))
-def read_customer(customer: AuthorizedCustomer) -> CustomerRead:
-    """One customer by id; 404 when unknown or not the caller's to see."""
-    return CustomerRead.model_validate(customer)
+def read_customer(customer: AuthorizedCustomer, db_session: SessionDep) -> CustomerRead:
+    """One customer by id with its status; 404 when unknown or not the caller's to see."""
+    return with_status(db_session, [customer])[0]
+
+
+def with_status(db_session: Session, customers: Sequence[Customer]) -> list[CustomerRead]:
+    """The customers as the API shows them, each with where it stands."""
+    found = statuses(db_session=db_session, customers=customers)
+    return [
+        CustomerRead.model_validate(customer).model_copy(update={"status": found[customer.id]})
+        for customer in customers
+    ]

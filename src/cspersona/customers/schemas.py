@@ -24,12 +24,33 @@ class CustomerBase(BaseModel):
     csm_owner: str | None = None
 
 
+class CustomerStatus(StrEnum):
+    """Where a customer stands at the data's latest day."""
+
+    ACTIVE = "active"
+    RENEWING = "renewing soon"
+    CHURNED = "churned"
+
+
+class StatusRead(BaseModel):
+    """A customer's status, with the churn date or the days to renewal where they apply."""
+
+    status: CustomerStatus
+    churned_on: date | None = Field(default=None, description="When the customer churned.")
+    renewal_in_days: int | None = Field(
+        default=None, description="Days from the data's latest day to the renewal, when soon."
+    )
+
+
 class CustomerRead(CustomerBase):
-    """A stored customer."""
+    """A stored customer and where it stands."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    status: StatusRead | None = Field(
+        default=None, description="Active, renewing soon or churned, at the data's latest day."
+    )
 
 
 CustomerPage = Page[CustomerRead]

@@ -9,7 +9,8 @@ from cspersona.analytics.signals import churn_signals
 from cspersona.conversations import service as conversations_service
 from cspersona.customers import service
 from cspersona.customers.router import customer_filters
-from cspersona.customers.schemas import CustomerFilters, CustomerSort, SortOrder
+from cspersona.customers.schemas import CustomerFilters, CustomerSort, CustomerStatus, SortOrder
+from cspersona.customers.status import statuses
 from cspersona.exceptions import NotFound
 from cspersona.http.deps import SessionDep
 from cspersona.reports import service as reports_service
@@ -49,6 +50,7 @@ def customer_list(
     )
     context = {
         "customers": customers,
+        "statuses": statuses(db_session=db_session, customers=customers),
         "pager": Pager(page=page, per_page=CUSTOMERS_PER_PAGE, total=total),
         "filters": filters,
         "sort": sort,
@@ -78,6 +80,7 @@ def customer_page(
     scores = reports_service.customer_scores(db_session=db_session, customer_id=customer.id)
     context = {
         "customer": customer,
+        "status": statuses(db_session=db_session, customers=[customer])[customer.id],
         "contact_count": service.count_contacts(db_session=db_session, customer_id=customer.id),
         "nps": service.nps_summary(db_session=db_session, customer_id=customer.id),
         "interactions": interactions,
@@ -121,11 +124,17 @@ def customer_interactions(
 def customer_signals(
     request: Request, customer: PageCustomer, principal: PageUser, db_session: SessionDep
 ) -> HTMLResponse:
-    """The customer's churn signals with their evidence, loaded after the page (HTMX)."""
+    """The customer's churn signals with their evidence, loaded after the page (HTMX).
+
+    A churned customer has none: live signals ("usage steady", "champion active") would describe
+    a customer who is gone.
+    """
+    status = statuses(db_session=db_session, customers=[customer])[customer.id]
     try:
-        signals = churn_signals(db_session=db_session, customer_id=customer.id)
+        churned = status.status is CustomerStatus.CHURNED
+        signals = [] if churned else churn_signals(db_session=db_session, customer_id=customer.id)
     except NotFound:
         signals = []
     signals.sort(key=lambda signal: (not signal.raised, -signal.strength))
-    context = {"customer": customer, "signals": signals}
+    context = {"customer": customer, "signals": signals, "status": status}
     return render(request, "customers/_signals.html", context, principal=principal)

@@ -1,0 +1,67 @@
+"""Where a customer stands: active, renewing soon, or churned (and when).
+
+Dates are measured against the data's own "now" (the newest usage day, lifecycle event or NPS
+answer), never the wall clock, so a demo world that ends a year ago still reads right.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cspersona.customers.models import (
+    Customer,
+    LifecycleEvent,
+    LifecycleKind,
+    NpsResponse,
+    UsageDaily,
+)
+from cspersona.customers.schemas import CustomerStatus, StatusRead
+
+RENEWING_SOON_DAYS = 60
+
+
+def data_as_of(db_session: Session) -> date | None:
+    """The newest day any customer record speaks of (None for an empty database)."""
+    latest: list[date] = []
+    usage = db_session.scalar(select(func.max(UsageDaily.day)))
+    if usage is not None:
+        latest.append(usage)
+    for column in (LifecycleEvent.at, NpsResponse.answered_at):
+        moment: datetime | None = db_session.scalar(select(func.max(column)))
+        if moment is not None:
+            latest.append(moment.date())
+    return max(latest, default=None)
+
+
+def statuses(
+    *, db_session: Session, customers: Iterable[Customer], as_of: date | None = None
+) -> dict[int, StatusRead]:
+    """Each customer's status at ``as_of`` (default: the data's own latest day)."""
+    customers = list(customers)
+    as_of = as_of or data_as_of(db_session)
+    churned = dict(
+        db_session.execute(
+            select(LifecycleEvent.customer_id, func.max(LifecycleEvent.at))
+            .where(
+                LifecycleEvent.kind == LifecycleKind.CHURNED,
+                LifecycleEvent.customer_id.in_([customer.id for customer in customers]),
+            )
+            .group_by(LifecycleEvent.customer_id)
+        ).all()
+    )
+    return {
+        customer.id: _status(customer, churned.get(customer.id), as_of) for customer in customers
+    }
+
+
+def _status(customer: Customer, churned_at: datetime | None, as_of: date | None) -> StatusRead:
+    if churned_at is not None:
+        return StatusRead(status=CustomerStatus.CHURNED, churned_on=churned_at.date())
+    renewal = customer.renewal_date
+    if renewal is None or as_of is None:
+        return StatusRead(status=CustomerStatus.ACTIVE)
+    if not as_of <= renewal <= as_of + timedelta(days=RENEWING_SOON_DAYS):
+        return StatusRead(status=CustomerStatus.ACTIVE)
+    return StatusRead(status=CustomerStatus.RENEWING, renewal_in_days=(renewal - as_of).days)
