@@ -51,3 +51,13 @@ def test_the_api_gives_every_customer_its_status(db_session: Session, client: Te
         "renewal_in_days": 20,
     }
     assert one["status"]["status"] == "churned" and one["status"]["churned_on"] == "2025-05-02"
+
+
+def test_the_data_s_latest_day_follows_an_import(db_session: Session) -> None:
+    _book(db_session)
+    assert data_as_of(db_session) == DATA_END
+
+    later = add_customer(db_session, "Later Ltd")
+    add_usage_days(db_session, later, first_day=date(2025, 7, 1), events=[3] * 10)
+
+    assert data_as_of(db_session) == date(2025, 7, 10)

@@ -18,12 +18,22 @@ from cspersona.customers.models import (
     UsageDaily,
 )
 from cspersona.customers.schemas import CustomerStatus, StatusRead
+from cspersona.db.cache import read_models
 
 RENEWING_SOON_DAYS = 60
+DATA_WATCHED = (UsageDaily.day, LifecycleEvent.at, NpsResponse.answered_at)
 
 
 def data_as_of(db_session: Session) -> date | None:
-    """The newest day any customer record speaks of (None for an empty database)."""
+    """The newest day any customer record speaks of (None for an empty database).
+
+    Kept as a read model: ``max(day)`` scans the whole usage table, and every customer list and
+    customer page asks for it, while only an import changes it.
+    """
+    return read_models.get(db_session, "data_as_of", DATA_WATCHED, lambda: _newest_day(db_session))
+
+
+def _newest_day(db_session: Session) -> date | None:
     latest: list[date] = []
     usage = db_session.scalar(select(func.max(UsageDaily.day)))
     if usage is not None:
