@@ -51,7 +51,6 @@ from cspersona.predict.training_set import (
 from cspersona.registry import service as registry
 from cspersona.registry.models import TrainedModel
 
-# A customer is at risk when its 90-day probability is at least this multiple of the book's mean.
 DRIVERS_KEPT = 5
 
 Progress = Callable[[int, int], None]
