@@ -8,18 +8,18 @@ START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 def conversation(*turns: tuple[str, str, float | None, float | None]) -> list[Turn]:
-    """Turns from ``(role, text, sentiment, anger)``, an hour apart."""
+    """Turns from ``(role, body, sentiment, anger)``, an hour apart."""
     return [
         Turn(
             message_id=100 + seq,
             seq=seq,
             role=role,
             sent_at=START + timedelta(hours=seq),
-            text=text,
+            body=body,
             sentiment=sentiment,
             anger=anger,
         )
-        for seq, (role, text, sentiment, anger) in enumerate(turns)
+        for seq, (role, body, sentiment, anger) in enumerate(turns)
     ]
 
 

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.features import customer_features, feature_matrix
-from cspersona.analytics.history import History, load_history, read_records
-from cspersona.conversations.models import Interaction
+from cspersona.analytics.history import History, load_history, read_messages, read_records
+from cspersona.conversations.models import AuthorRole, Interaction
 from cspersona.exceptions import BadInput
 from tests.conftest import AnalysedWorld
-from tests.factories import add_customer, add_usage_days
+from tests.factories import add_conversation, add_customer, add_usage_days
 
 TABLES = (
     "interactions",
@@ -98,3 +98,29 @@ def test_a_naive_cutoff_is_refused(analysed_world: AnalysedWorld) -> None:
 
     with pytest.raises(BadInput):
         records.before(datetime(2025, 1, 1))
+
+
+def test_text_measures_read_the_body_without_signature_or_quoted_reply(
+    db_session: Session,
+) -> None:
+    customer = add_customer(db_session, "Terse Ltd")
+    add_conversation(
+        db_session,
+        customer,
+        [
+            (AuthorRole.AGENT, "Could you please send the export log? Kind regards, Sam", 0.0),
+            (
+                AuthorRole.CUSTOMER,
+                "Export broke again.\n\nKind regards,\nAnna Berg\nFinance Manager, Terse Ltd\n"
+                "Tel: +1 555 0104 55\n\nOn Mon, Sam wrote:\n> Could you please send the log?",
+                -0.4,
+            ),
+        ],
+    )
+
+    messages = read_messages(db_session=db_session, as_of=None)
+    customer_turn = messages[messages["author_role"] == "customer"].iloc[0]
+
+    assert customer_turn["words"] == 3
+    assert customer_turn["formal_markers"] == 0
+    assert customer_turn["questions"] == 0

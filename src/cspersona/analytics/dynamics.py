@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from cspersona.analytics.text_style import strip_quotes
 from cspersona.catalogue.models import load_catalogue
 
-ANALYSER_VERSION = "dynamics-2"
+ANALYSER_VERSION = "dynamics-3"
 ANGER_THRESHOLD = 0.5
 ESCALATION_SENTIMENT = -0.4
 NEGATIVE_SENTIMENT = -0.2
@@ -54,13 +53,13 @@ WEAK_TRIGGERS = (
 
 @dataclass(frozen=True)
 class Turn:
-    """One message of a conversation, with the NLP verdict when there is one."""
+    """One message of a conversation (its clean body), with the NLP verdict when there is one."""
 
     message_id: int
     seq: int
     role: str
     sent_at: datetime
-    text: str
+    body: str
     sentiment: float | None = None
     anger: float | None = None
     frustration: float | None = None
@@ -133,7 +132,6 @@ def analyse_turns(turns: Sequence[Turn]) -> Dynamics:
     """Trajectory, escalation, recovery, reply effects and first response of one conversation."""
     dynamics = Dynamics()
     customer_turns = [turn for turn in turns if turn.role == "customer"]
-    own = {turn.seq: strip_quotes(turn.text) for turn in customer_turns}
     for turn in customer_turns:
         dynamics.trajectory.append(
             {
@@ -146,7 +144,7 @@ def analyse_turns(turns: Sequence[Turn]) -> Dynamics:
         )
         if dynamics.escalated:
             continue
-        phrase, strong = trigger_phrase(own[turn.seq])
+        phrase, strong = trigger_phrase(turn.body)
         reason = _is_escalation(turn, strong)
         if reason:
             dynamics.escalated = True
@@ -154,7 +152,7 @@ def analyse_turns(turns: Sequence[Turn]) -> Dynamics:
             dynamics.escalation_message_id = turn.message_id
             dynamics.escalated_at = turn.sent_at
             dynamics.escalation_reason = reason
-            dynamics.escalation_trigger = phrase or _first_sentence(own[turn.seq])
+            dynamics.escalation_trigger = phrase or _first_sentence(turn.body)
     if dynamics.escalated:
         later = [
             turn.sentiment

@@ -260,7 +260,6 @@ def read_messages(
             Message.author_role,
             Message.author_id,
             raw(Message.sent_at),
-            Message.text,
             Message.body,
         )
         .join(Interaction, Interaction.id == Message.interaction_id)
@@ -269,9 +268,9 @@ def read_messages(
     frame = _timestamps(frame, "sent_at")
     frame["author_role"] = frame["author_role"].astype(str)
     frame = frame.sort_values(["interaction_id", "seq"], ignore_index=True)
-    frame["closes_ticket"] = closes_ticket(frame["text"])
+    frame["closes_ticket"] = closes_ticket(frame["body"])
     customer = frame[frame["author_role"] == "customer"]
-    return frame.join(text_measures(customer["text"]))
+    return frame.join(text_measures(customer["body"]))
 
 
 def read_analysis(

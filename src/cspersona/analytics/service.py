@@ -75,7 +75,7 @@ def load_turns(*, db_session: Session, interaction_ids: Sequence[int]) -> dict[i
             Message.seq,
             Message.author_role,
             Message.sent_at,
-            Message.text,
+            Message.body,
             MessageAnalysis.sentiment_score,
             MessageAnalysis.emotions,
         )
@@ -84,7 +84,7 @@ def load_turns(*, db_session: Session, interaction_ids: Sequence[int]) -> dict[i
         .order_by(Message.interaction_id, Message.seq)
     )
     turns: dict[int, list[Turn]] = {interaction_id: [] for interaction_id in interaction_ids}
-    for interaction_id, message_id, seq, role, sent_at, text, sentiment, emotions in rows:
+    for interaction_id, message_id, seq, role, sent_at, body, sentiment, emotions in rows:
         scores = emotions or {}
         turns[interaction_id].append(
             Turn(
@@ -92,7 +92,7 @@ def load_turns(*, db_session: Session, interaction_ids: Sequence[int]) -> dict[i
                 seq=seq,
                 role=str(role),
                 sent_at=sent_at,
-                text=text,
+                body=body,
                 sentiment=sentiment,
                 anger=_score(scores, "anger"),
                 frustration=_score(scores, "frustration"),

@@ -1,15 +1,12 @@
 """How a message is written, measured with vectorised string operations over many messages.
 
-Quoted replies (``> ...``, ``-----Original Message-----``, ``On ... wrote:``) are cut first, so a
-long thread does not make every later message look long.
+Everything here reads messages' clean bodies (:mod:`cspersona.conversations.hygiene`): quoted
+replies would make every later message of a thread look long, and a signature's "Kind regards"
+would make every e-mail look formal.
 """
-
-import re
 
 import pandas as pd
 
-QUOTE_START = r"(?:\n\s*>|\n\s*-{3,}\s*Original Message|\n\s*On [^\n]{0,120}wrote:|\n\s*From: )"
-QUOTE_PATTERN = re.compile(QUOTE_START)
 FORMAL_MARKERS = (
     r"\b(?:dear|kind regards|best regards|sincerely|with thanks|please|would you|could you|"
     r"we would|i would|appreciate|regarding|furthermore|however|accordingly)\b"
@@ -36,19 +33,9 @@ CLOSING_PHRASES = (
 )
 
 
-def strip_quotes(text: str) -> str:
-    """One message without the quoted earlier messages it carries."""
-    return QUOTE_PATTERN.split(text, maxsplit=1)[0]
-
-
-def own_text(texts: pd.Series) -> pd.Series:
-    """Each message without the quoted earlier messages it carries."""
-    return texts.astype(str).str.split(QUOTE_START, n=1, regex=True).str[0]
-
-
-def text_measures(texts: pd.Series) -> pd.DataFrame:
-    """Per message: words, characters, questions, formality and technical-term counts."""
-    own = own_text(texts)
+def text_measures(bodies: pd.Series) -> pd.DataFrame:
+    """Per message body: words, characters, questions, formality and technical-term counts."""
+    own = bodies.astype(str)
     lowered = own.str.lower()
     words = own.str.count(r"\S+").astype(float)
     return pd.DataFrame(
@@ -60,11 +47,11 @@ def text_measures(texts: pd.Series) -> pd.DataFrame:
             "informal_markers": lowered.str.count(INFORMAL_MARKERS).astype(float),
             "technical_terms": lowered.str.count(TECHNICAL_TERMS).astype(float),
         },
-        index=texts.index,
+        index=bodies.index,
     )
 
 
-def closes_ticket(texts: pd.Series) -> pd.Series:
-    """Per message: does it say the ticket is closed or solved (:data:`CLOSING_PHRASES`)?"""
-    said: pd.Series = texts.astype(str).str.contains(CLOSING_PHRASES, regex=True)
+def closes_ticket(bodies: pd.Series) -> pd.Series:
+    """Per message body: does it say the ticket is closed or solved (:data:`CLOSING_PHRASES`)?"""
+    said: pd.Series = bodies.astype(str).str.contains(CLOSING_PHRASES, regex=True)
     return said
