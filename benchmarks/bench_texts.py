@@ -4,9 +4,10 @@ Generates a world at ``--seed`` into files, imports it through ingestion (PII an
 included: the user's path), runs the pipeline, then reads through the API as an admin: persona
 names, narratives, quotes, topics, pain points, triggers and success metrics; churn drivers and
 intervention reasons; expansion drivers and timing; and persona chat replies and suggestions
-(five turns with every persona). A text is clean when it holds no redaction token
-(``<PERSON>``), no raw identifier (``snake_case``), no e-mail address or phone number, no nested
-brackets and no sentence said twice. Prints one JSON line per kind of text and one in all.
+(five turns with every persona). A text is clean when it has none of the problems
+:mod:`cspersona.reports.text_checks` looks for (redaction tokens, raw identifiers, topic numbers,
+contact details, nested brackets, doubled words, sentences said twice). Prints one JSON line
+per kind of text and one in all.
 
 Target (issue 16): 100% clean.
 
@@ -15,11 +16,9 @@ Target (issue 16): 100% clean.
 
 import argparse
 import json
-import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from difflib import SequenceMatcher
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +32,11 @@ from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.ingest import service as ingest
 from cspersona.pipeline.stages import run_pipeline
+from cspersona.reports.text_checks import text_problems
 from cspersona.synth.files import FileSink
 from cspersona.synth.service import generate
 from cspersona.synth.world import World
 
-PROBLEMS: dict[str, Callable[[str], bool]] = {
-    "redaction token": lambda text: re.search(r"<[A-Z_]{3,}>", text) is not None,
-    "raw identifier": lambda text: re.search(r"\b[a-z]+_[a-z0-9_]+\b", text) is not None,
-    "contact detail": lambda text: (
-        re.search(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\(?\d[\d().\s/x-]{8,}\d", text) is not None
-    ),
-    "nested brackets": lambda text: re.search(r"\([^()]*\(", text) is not None,
-    "repeated sentence": lambda text: _repeats(text),
-}
-NEAR_REPEAT = 0.85  # sentences this similar say the same thing again
 CSM_TURNS = (
     "Hi, I'm your new CSM. How is the product working for your team?",
     "What would make your renewal an easy decision?",
@@ -54,16 +44,6 @@ CSM_TURNS = (
     "Would a short training session help your team?",
     "Anything else you want me to take back to the product team?",
 )
-
-
-def _repeats(text: str) -> bool:
-    """Whether two sentences say the same, typos and capitals aside ("paing" for "paying")."""
-    sentences = [s.strip().lower() for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 12]
-    return any(
-        SequenceMatcher(None, first, second).ratio() >= NEAR_REPEAT
-        for index, first in enumerate(sentences)
-        for second in sentences[index + 1 :]
-    )
 
 
 def build(folder: Path, seed: int, scale: float) -> tuple[Settings, str]:
@@ -137,7 +117,7 @@ def main() -> None:
         examples: dict[str, str] = {}
         with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as client:
             for kind, text in texts(client):
-                found = [name for name, check in PROBLEMS.items() if check(text)]
+                found = text_problems(text)
                 totals[kind]["texts"] += 1
                 totals[kind]["clean"] += not found
                 for problem in found:
