@@ -38,6 +38,16 @@ def people(text: str, context: AnalysisContext | None = None) -> list[str]:
         ("Best,\nPriya Raman\nTel: +44 20 7946 0958", ["Priya Raman"]),
         ("Cheers,\nMelissa Barnes\nMobile: 555 0134 | Email: mb@x.io", ["Melissa Barnes"]),
         ("On Mon, 3 Mar 2025, Sam Lee wrote:", ["Sam Lee"]),
+        # greetings and sign-offs of the labelled signature set (seed 5)
+        ("Good morning Grace,\n\nAny news?", ["Grace"]),
+        ("Many thanks,\n- Mark", ["Mark"]),
+        ("Hello Ms Duyvenvoorde,", ["Duyvenvoorde"]),
+        ("our CTO Anna Reeves signed it", ["Anna Reeves"]),
+        # an organisation word on the next line does not make a company of the name above
+        (
+            "Talk soon,\nDominic Palla\nSolutions Architect\nMobile: +910020815040",
+            ["Dominic Palla"],
+        ),
     ],
 )
 def test_names_found(text: str, expected: list[str]) -> None:
@@ -60,6 +70,49 @@ def test_names_found(text: str, expected: list[str]) -> None:
 )
 def test_not_names(text: str) -> None:
     assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a company after the job title, on its line or below it (the labelled signature set)
+        ("Best,\nAngela Hodge\nFinance Manager, Crawford-Kirk", ["Angela Hodge"]),
+        ("Thx,\nRobin Gonzalez\nFinance Manager | Alvarado, Gross and Bennett", ["Robin Gonzalez"]),
+        ("Michelle (Project Manager, Deleon-Vaughn)", ["Michelle"]),
+        ("Talk soon,\nFelipe Garcia\nCTO at Crahan, Dickie and Gallivan", ["Felipe Garcia"]),
+        ("Regards,\nAngela Hodge\nFinance Manager\nHarding, Brown and Simmons", ["Angela Hodge"]),
+        (
+            "Thx,\nJoseph Thompson\nIT Administrator\nM: +1 (687) 534-6961 | E: jt@ct.com\n"
+            "Conrad, Tucker and Campbell",
+            ["Joseph Thompson"],
+        ),
+        (
+            "Cheers,\nNoa van Bunschoten | Data Engineer\nOlympia uitzendbureau",
+            ["Noa van Bunschoten"],
+        ),
+        ("Kind regards,\nLee Wong\nStaff Engineer, Mccarthy and Sons", ["Lee Wong"]),
+        ("Best,\nRosa Diaz\nAnalyst\nClerc S.A.S.", ["Rosa Diaz"]),
+        # a department after a role is not a person
+        ("Christine Nichols | VP Sales", ["Christine Nichols"]),
+    ],
+)
+def test_companies_and_titles_in_signatures_are_not_people(text: str, expected: list[str]) -> None:
+    assert people(text) == expected
+
+
+def test_a_company_in_its_signature_slot_stays_a_company_even_when_a_contact_shares_a_name() -> (
+    None
+):
+    context = AnalysisContext(known_names=frozenset({"robin", "bennett"}))
+    text = "Robin Bennett\nFinance Manager | Alvarado, Gross and Bennett"
+
+    assert people(text, context) == ["Robin Bennett"]
+
+
+def test_a_hyphenated_company_name_is_not_a_name_when_its_parts_are_not() -> None:
+    context = AnalysisContext(not_names=frozenset({"bowers", "gonzales"}))
+
+    assert people("Please ask Bowers-Gonzales about the invoice.", context) == []
 
 
 def test_known_contacts_are_names_even_when_they_are_everyday_words() -> None:

@@ -102,7 +102,8 @@ class RecordAnonymizer:
         self.contact_names.setdefault(customer, set()).update(words_of(name))
         self.contexts.pop(customer, None)
 
-    def _context(self, scope: Scope) -> AnalysisContext:
+    def context(self, scope: Scope) -> AnalysisContext:
+        """What detection knows in ``scope``: its people's names; product and company words."""
         context = self.contexts.get(scope.customer)
         if context is None:
             known = frozenset(self.contact_names.get(scope.customer or "", ()))
@@ -120,14 +121,14 @@ class RecordAnonymizer:
         """``value`` with its PII replaced as configured."""
         if not value or self.redactor is None:
             return value
-        return self.redactor.redact(value, self._context(scope))
+        return self.redactor.redact(value, self.context(scope))
 
     def texts(self, items: list[tuple[str | None, Scope]]) -> list[str | None]:
         """Many ``(text, scope)`` pairs anonymised at once, across processes when many."""
         if self.redactor is None:
             return [value for value, _scope in items]
         todo = [
-            (index, value, self._context(scope))
+            (index, value, self.context(scope))
             for index, (value, scope) in enumerate(items)
             if value
         ]

@@ -41,7 +41,11 @@ ORGANISATION_WORDS = frozenset(
     "inc corp corporation llc ltd gmbh plc co company group holdings technologies technology"
     " systems solutions associates partners capital labs software services consulting bank"
     " university college institute foundation orchestra agency studios media networks ventures"
-    " industries international global enterprises analytics sa ag bv ab oy srl spa".split()
+    " industries international global enterprises analytics sa ag bv ab oy srl spa"
+    # Legal forms and family-firm words of other countries ("Hentschel Hamann GbR", "Clerc
+    # S.A.", "Mccarthy and Sons"), written without their dots.
+    " sons brothers bros gbr kg ohg ug mbh nv vof stichting groep sarl sas sasu ltda sl lp llp"
+    " pllc pty pvt cia sc".split()
 )
 NOT_NAMES = frozenset(
     "january february march april may june july august september october november december"
@@ -63,13 +67,37 @@ INTRODUCTIONS = {
     tuple(phrase.split())
     for phrase in (
         "hi|hello|hey|dear|thanks|cheers|regards|sincerely|greetings|attn|cc|signed|named"
-        "|called|ask|asked|told|meet|met|colleague|manager|ceo|cto|cfo|coo|vp|director|founder"
-        "|founders|producer|ping|contact|i'm|name's|thank you|name is|names is|i am|this is"
-        "|call me|spoke to|spoke with|speak to|speak with|talk to|talk with|talked to"
-        "|talked with|assigned to|forwarded to|my name is|reach out to|follow up with"
+        "|called|ask|asked|told|meet|met|ping|contact|i'm|name's|thank you|name is|names is"
+        "|i am|this is|call me|spoke to|spoke with|speak to|speak with|talk to|talk with"
+        "|talked to|talked with|assigned to|forwarded to|my name is|reach out to"
+        "|follow up with|good morning|good afternoon|good evening|morning"
     ).split("|")
 }
 INTRODUCTION_LENGTHS = sorted({len(phrase) for phrase in INTRODUCTIONS})
+# Roles that introduce a person only right before the name ("our CTO Anna Reeves"): with a
+# separator between them a company follows a job title ("Finance Manager, Bowers-Gonzales").
+ROLE_INTRODUCTIONS = frozenset(
+    "colleague manager ceo cto cfo coo vp director founder founders producer".split()
+)
+# Head words of job titles. In a signature the company comes after the title, on its line
+# ("Head of IT | Stevens, Howard and Anderson", "CTO at Kranz") or on the next line.
+JOB_TITLE_WORDS = frozenset(
+    "manager director lead head engineer architect analyst administrator admin coordinator"
+    " officer controller president vp svp evp ceo cto cfo coo cio ciso cmo cpo founder"
+    " cofounder co-founder owner partner consultant specialist executive associate assistant"
+    " accountant developer designer scientist advisor adviser strategist supervisor chief"
+    " principal representative secretary treasurer editor producer recruiter buyer"
+    " technician operator counsel attorney".split()
+)
+TITLE_LINE_JOINERS = frozenset(f"of and for the & at in {PARTICLES}".split())
+TITLE_LINE_WORD = re.compile(r"[^\W\d_]+(?:[&'’-][^\W\d_]+)*|&")
+COMPANY_SEPARATOR = re.compile(r"(?:[,|·–—(@]| - |\bat\b)[ \t]*")
+# Lower-case words a company's name may have between its capitalised ones ("Magaña y Carranza").
+COMPANY_JOINERS = frozenset(f"and & y e en und et of the {PARTICLES}".split())
+# Lines a signature may put between the title and the company: phones, e-mail addresses.
+CONTACT_LINE = re.compile(r"@|(?:\d\D{0,3}){5}")
+MAX_CONTACT_LINES = 3
+MAX_TITLE_LINE_WORDS = 8
 LABELS = frozenset("name user contact requester author from to attn customer agent rep".split())
 PERSON_AFTER = re.compile(
     r"^(?:\s*:|'s\b|’s\b|,? (?:said|says|wrote|writes|replied|asked|told|explained|shouted"
@@ -77,6 +105,7 @@ PERSON_AFTER = re.compile(
 )
 # Names listed on one line ("Ann, Bob and Cy"); a comma before a line break ends a sign-off.
 LIST_JOINER = re.compile(r"^(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+)$")
+SIGN_OFF_DASHES = frozenset({"-", "--", "—", "–"})
 SENTENCE_END = frozenset('.!?\n\r\t"“”«»()[]:;')
 
 
@@ -113,8 +142,12 @@ class PersonRecognizer(Recognizer):
     def analyze(self, text: str, context: AnalysisContext) -> list[Span]:
         """Each candidate name whose evidence is enough, scored by how strong it is."""
         candidates = self._candidates(text, context)
-        scores = [self._score(text, group, context) for group in candidates]
-        self._spread(text, candidates, scores)
+        companies = [self._company_slot(text, group) for group in candidates]
+        scores = [
+            0.0 if company else self._score(text, group, context)
+            for group, company in zip(candidates, companies, strict=True)
+        ]
+        self._spread(text, candidates, scores, companies)
         return [
             Span(EntityType.PERSON, group[0].start, group[-1].end, score)
             for group, score in zip(candidates, scores, strict=True)
@@ -169,6 +202,9 @@ class PersonRecognizer(Recognizer):
             return True
         if word.folded in context.not_names or word.folded in NOT_NAMES:
             return False
+        parts = word.folded.split("-")
+        if len(parts) > 1 and all(part in context.not_names for part in parts):
+            return False  # "Bowers-Gonzales" when the company is called that
         return word.capitalised and not word.initial and word.folded not in TITLES
 
     @staticmethod
@@ -209,6 +245,8 @@ class PersonRecognizer(Recognizer):
             return 0.9
         if not has_name:
             return 0.0
+        if self._role_before(text[max(0, group[0].start - 12) : group[0].start]):
+            return 0.9
         after = text[group[-1].end : group[-1].end + 16]
         if PERSON_AFTER.match(after) is not None and self._speaker_position(text, group):
             return 0.9
@@ -235,7 +273,37 @@ class PersonRecognizer(Recognizer):
             return words[-1].rstrip(":") in LABELS
         if words[-1].rstrip(".") in TITLES:
             return True
+        if stripped[stripped.rfind("\n") + 1 :].strip() in SIGN_OFF_DASHES:
+            return True
         return any(tuple(words[-length:]) in INTRODUCTIONS for length in INTRODUCTION_LENGTHS)
+
+    @staticmethod
+    def _role_before(before: str) -> bool:
+        """A role right before the name, with nothing between them ("our CTO Anna")."""
+        words = before.split(" ")
+        return len(words) >= 2 and words[-1] == "" and words[-2].casefold() in ROLE_INTRODUCTIONS
+
+    @staticmethod
+    def _company_slot(text: str, group: list[Word]) -> bool:
+        """Where a signature puts the company: after a job title, on its line or the next."""
+        line_start = text.rfind("\n", 0, group[0].start) + 1
+        before = text[line_start : group[0].start]
+        for separator in COMPANY_SEPARATOR.finditer(before):
+            if _title_line(before[: separator.start()]) and _company_words(
+                before[separator.end() :]
+            ):
+                return True
+        if not _company_words(before):
+            return False
+        for _ in range(MAX_CONTACT_LINES + 1):
+            if line_start < 2:
+                return False
+            previous_start = text.rfind("\n", 0, line_start - 1) + 1
+            previous = text[previous_start : line_start - 1]
+            if not CONTACT_LINE.search(previous):
+                return _title_line(previous)
+            line_start = previous_start
+        return False
 
     @staticmethod
     def _speaker_position(text: str, group: list[Word]) -> bool:
@@ -248,12 +316,13 @@ class PersonRecognizer(Recognizer):
 
     @staticmethod
     def _organisation_follows(text: str, group: list[Word]) -> bool:
-        """A list of names that ends in an organisation word ("Davis and Hall Orchestra")."""
+        """Names listed up to an organisation word on their line ("Davis and Hall Orchestra")."""
         tail = re.match(
-            r"^(?:(?:,\s*|\s+and\s+|\s+&\s+)?\s*[A-Z][\w'’-]*)*?\s+([A-Z][\w.]*)",
+            r"^(?:(?:,[ \t]*|[ \t]+and[ \t]+|[ \t]+&[ \t]+)?[ \t]*[A-Z][\w'’-]*)*?"
+            r"[ \t]+([A-Z][\w.]*)",
             text[group[-1].end : group[-1].end + 80],
         )
-        return tail is not None and tail.group(1).rstrip(".").casefold() in ORGANISATION_WORDS
+        return tail is not None and tail.group(1).replace(".", "").casefold() in ORGANISATION_WORDS
 
     @staticmethod
     def _sentence_start(text: str, position: int) -> bool:
@@ -262,8 +331,14 @@ class PersonRecognizer(Recognizer):
             index -= 1
         return index < 0 or text[index] in SENTENCE_END
 
-    def _spread(self, text: str, groups: list[list[Word]], scores: list[float]) -> None:
-        """Accept a candidate that repeats a found name's word, or sits in a list with one."""
+    def _spread(
+        self, text: str, groups: list[list[Word]], scores: list[float], companies: list[bool]
+    ) -> None:
+        """Accept a candidate that repeats a found name's word, or sits in a list with one.
+
+        Candidates where a company goes (``companies``) stay out, even if a person shares the
+        company's name.
+        """
         found = {
             word.folded
             for group, score in zip(groups, scores, strict=True)
@@ -274,7 +349,11 @@ class PersonRecognizer(Recognizer):
         while changed:
             changed = False
             for index, group in enumerate(groups):
-                if scores[index] or any(word.kind is Kind.WORD for word in group):
+                if (
+                    scores[index]
+                    or companies[index]
+                    or any(word.kind is Kind.WORD for word in group)
+                ):
                     continue
                 repeats = any(word.folded in found and not word.initial for word in group)
                 listed = any(
@@ -292,3 +371,23 @@ class PersonRecognizer(Recognizer):
         if first[0].start > second[0].start:
             first, second = second, first
         return text[first[-1].end : second[0].start]
+
+
+def _title_line(segment: str) -> bool:
+    """A job title as signatures write it: a few capitalised words, one of them a role."""
+    words = TITLE_LINE_WORD.findall(segment)
+    if not 0 < len(words) <= MAX_TITLE_LINE_WORDS or any(c.isdigit() for c in segment):
+        return False
+    if not all(word[0].isupper() or word.casefold() in TITLE_LINE_JOINERS for word in words):
+        return False
+    return any(word.casefold() in JOB_TITLE_WORDS for word in words)
+
+
+def _company_words(segment: str) -> bool:
+    """Whether ``segment`` could be the start of a company's name: capitalised words, joiners."""
+    if any(c.isdigit() for c in segment):
+        return False
+    return all(
+        word[0].isupper() or word.casefold() in COMPANY_JOINERS
+        for word in TITLE_LINE_WORD.findall(segment)
+    )

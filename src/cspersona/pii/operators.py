@@ -1,9 +1,9 @@
 """Anonymisation operators (Presidio's shape): each turns one detected value into its stand-in.
 
-``replace`` writes the type tag, ``mask`` hides every letter and digit, ``hash`` writes a keyed
-hash, and ``pseudonymize`` writes a realistic stand-in (a name for a name) chosen by a keyed hash
-of the normalised value: the same person gets the same pseudonym in every message, customer and
-run, with no mapping table to store or leak.
+``replace`` writes a readable placeholder (``[name]``), ``mask`` hides every letter and digit,
+``hash`` writes a keyed hash, and ``pseudonymize`` writes a realistic stand-in (a name for a
+name) chosen by a keyed hash of the normalised value: the same person gets the same pseudonym in
+every message, customer and run, with no mapping table to store or leak.
 """
 
 import hashlib
@@ -122,15 +122,18 @@ class Pseudonymize(Operator):
         self._name_parts: dict[str, str] = {}
 
     def operate(self, value: str, entity_type: EntityType) -> str:
-        """A name for a name, an example.com address for an e-mail, a 555 number for a phone."""
+        """A name for a name, an example.com address for an e-mail, a 555 number for a phone.
+
+        Other types (a card, an IBAN) get ``replace``'s placeholder: a made-up number would
+        pass for a real one, and a code such as ``<IBAN_CODE_3fa2>`` means nothing to a reader.
+        """
         if entity_type is EntityType.PERSON:
             return self.person(value)
         if entity_type is EntityType.EMAIL_ADDRESS:
             return self.email(value)
         if entity_type is EntityType.PHONE_NUMBER:
             return self.phone(value)
-        digest = self.keyed_hash.hexdigest(entity_type.value, normalise(value))
-        return f"<{entity_type.value}_{digest[:8]}>"
+        return PLACEHOLDERS[entity_type]  # no believable stand-in: say what was there
 
     def person(self, value: str) -> str:
         """Each part replaced on its own, so "Sarah" alone matches "Sarah" in "Sarah Miller"."""

@@ -29,6 +29,8 @@ WORKDAY_HOURS = (8.0, 18.0)
 IDENTITY_PROVIDERS = ("Okta", "Azure AD")
 MINIMUM_GAP = timedelta(seconds=20)
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Whom a customer greets before they know a staff member by name ("Hi team,").
+GROUP_ADDRESSEES = ("team", "Support", "all")
 
 
 @dataclass(frozen=True)
@@ -396,7 +398,7 @@ def _addressee(
     knows_staff = kind is ConversationKind.EMAIL or any(
         item.turn.role is not AuthorRole.CUSTOMER for item in sent
     )
-    return staff_member.first_name if knows_staff else rng.choice(("team", "Support", "all"))
+    return staff_member.first_name if knows_staff else rng.choice(GROUP_ADDRESSEES)
 
 
 def _status(

@@ -23,6 +23,7 @@ class Stream(IntEnum):
     NPS = 7
     STAFF = 8
     PEOPLE = 9
+    SIGNATURES = 10
 
 
 def _sequence(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:
