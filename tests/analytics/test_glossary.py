@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from cspersona.analytics.glossary import describe, plain_name
+from cspersona.analytics.glossary import channel_name, describe, plain_name
 from cspersona.predict.drivers import phrase
 
 SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -93,3 +93,8 @@ def test_a_table_column_without_words_is_said_without_underscores() -> None:
     assert phrase("tenure_days", 120.0, 0.3, 610.0).startswith(
         "tenure days is low (120; typical 610)"
     )
+
+
+def test_a_channel_reads_as_a_csm_says_it() -> None:
+    assert channel_name("in_app") == "in-app chat"
+    assert channel_name("whats_app") == "whats app"

@@ -21,6 +21,10 @@ from cspersona.chat.retrieval import SnippetIndex, sentences
             ["Still broken on our side today."],
         ),
         ("ok thx", []),
+        (
+            "hello, my team loves the new dashboards! Exports are quick too.",
+            ["My team loves the new dashboards!", "Exports are quick too."],
+        ),
     ],
 )
 def test_sentences_drop_greetings_closings_signatures_and_quotes(
@@ -51,6 +55,26 @@ def test_repeated_sentences_are_indexed_once() -> None:
     index = SnippetIndex(["The export is slow today.", "the export is slow today"], [1, 2])
 
     assert len(index) == 1
+
+
+def test_two_members_saying_the_same_line_are_not_both_quoted() -> None:
+    index = SnippetIndex(
+        [
+            "We're paying for a product that doesn't work.",
+            "We're payng for a product that doesn't work.",
+            "It was 9 people who left last month; IT removed them.",
+            "The product doesn't work for our finance team at all.",
+        ],
+        [1, 2, 3, 4],
+    )
+
+    found = [
+        snippet.text for snippet in index.search("paying for a product that doesn't work", k=2)
+    ]
+
+    assert found[0] == "We're paying for a product that doesn't work."
+    assert "We're payng for a product that doesn't work." not in found
+    assert len(found) == 2
 
 
 def test_shown_snippets_are_redacted_again() -> None:

@@ -32,6 +32,7 @@ def test_each_problem_a_csm_would_trip_on_is_found(text: str, problem: str) -> N
         "Dear [name], the invoice for 2025-01-01 to 2025-03-31 is attached.",
         "ARR $120,000, renewing on 2026-03-01 (in 84 days).",
         "Thanks. Thanks. Yes.",
+        "INV-2025-69922 at list price, not contract rate",
         "Exports fail. Exports fail since Monday and nobody has called us back about it.",
     ],
 )

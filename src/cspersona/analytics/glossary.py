@@ -215,6 +215,11 @@ def plain_name(identifier: str) -> str:
     return spell_acronyms(identifier.replace("_", " ")).strip()
 
 
+def channel_name(channel: str) -> str:
+    """How a CSM says a channel: ``in_app`` -> ``in-app chat``; unknown ones as words."""
+    return CHANNELS.get(channel) or plain_name(channel)
+
+
 def topic_words(slug: str) -> str:
     """A topic's name from its feature slug: ``invoice_and_finance`` -> ``invoice & finance``.
 

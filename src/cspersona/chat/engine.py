@@ -20,6 +20,7 @@ from cspersona.chat.voice import Voice, default_voice
 from cspersona.llm.client import LLMClient
 from cspersona.llm.prompt import Prompt, Turn
 from cspersona.llm.providers import ProviderError
+from cspersona.nlp.similarity import repeats
 
 # Below this TF-IDF similarity a sentence is not about what the CSM said.
 MIN_RELEVANCE = 0.12
@@ -186,7 +187,9 @@ class OfflineEngine:
         if formal and state.turn == 1:
             parts.append(self.voice.pick(self.voice.openers, register, rng))
         parts.append(self.voice.reaction(move, warm=warm, register=register, rng=rng))
-        parts.extend(snippet.text for snippet in snippets)
+        for snippet in snippets:  # a member's line that says what the reaction said is left out
+            if not repeats(snippet.text, parts):
+                parts.append(snippet.text)
         if objection is not None:
             parts.append(objection.text)
         elif self.character.concerns and not warm:

@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from cspersona.chat.character import lexicon_sentiment
 from cspersona.chat.typicality import typicality, word_z_scores
 from cspersona.exceptions import ConfigError
+from cspersona.nlp.similarity import normalised, says_the_same
 
 _SALUTATION = re.compile(
     r"^(hi|hello|hey|dear|good (morning|afternoon)|hi there|hello all)\b[^.!?]{0,40}[,!]?$",
@@ -26,6 +27,8 @@ _CLOSING = re.compile(
     r"thx|ta)\b[^.!?]{0,20}[,.!]?$",
     re.IGNORECASE,
 )
+# "Hi Anna, the export fails" keeps "The export fails": the greeting is not the customer's point.
+_LEADING_GREETING = re.compile(r"^(hi|hello|hey|dear)\b[^,!.?]{0,30}[,!]\s+(?=\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'(])")
 MIN_WORDS, MAX_WORDS = 4, 45
 # How much a sentence's typicality of the persona counts against its relevance to the query.
@@ -44,12 +47,19 @@ def sentences(text: str) -> list[str]:
             continue  # quoted earlier messages are someone else's words
         if _CLOSING.match(line):
             break  # what follows a closing is a signature
+        line = _without_greeting(line)
         kept.extend(
             part.strip()
             for part in _SENTENCE_END.split(line)
             if MIN_WORDS <= len(part.split()) <= MAX_WORDS
         )
     return kept
+
+
+def _without_greeting(line: str) -> str:
+    """The line without a leading "Hi Anna," and with its first letter capitalised."""
+    rest = _LEADING_GREETING.sub("", line, count=1)
+    return rest if rest == line else rest[:1].upper() + rest[1:]
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,7 @@ class SnippetIndex:
         ]
         unique: dict[str, tuple[str, int]] = {}
         for sentence, customer_id in pairs:  # one copy of each sentence, first seen kept
-            unique.setdefault(_normalised(sentence), (sentence, customer_id))
+            unique.setdefault(normalised(sentence), (sentence, customer_id))
         self.sentences = [sentence for sentence, _ in unique.values()]
         self.customer_ids = [customer_id for _, customer_id in unique.values()]
         self.polarity = np.array([lexicon_sentiment(sentence) for sentence in self.sentences])
@@ -139,9 +149,12 @@ class SnippetIndex:
         chosen: list[int] = []
         openings: set[str] = set()
         for index in map(int, order):
-            opening = " ".join(_normalised(self.sentences[index]).split()[:4])
+            sentence = self.sentences[index]
+            opening = " ".join(normalised(sentence).split()[:4])
             if index in exclude or opening in openings:
                 continue  # two sentences that open alike read as the customer repeating itself
+            if any(says_the_same(sentence, self.sentences[other]) for other in chosen):
+                continue  # two members wrote the same line, one with a typo or another number
             chosen.append(index)
             openings.add(opening)
             if len(chosen) == k:
@@ -154,10 +167,6 @@ class SnippetIndex:
         if self._redact is not None:
             text = self._redact(text)
         return Snippet(text=text, score=score, customer_id=self.customer_ids[index], index=index)
-
-
-def _normalised(sentence: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9 ]", " ", sentence.lower()).split())
 
 
 def _sentence_encoder() -> Any:

@@ -11,21 +11,21 @@ allowed; the detector's raw tokens (``<PERSON>``) are not.
 
 import re
 from collections.abc import Callable
-from difflib import SequenceMatcher
+
+from cspersona.nlp.similarity import says_the_same, sentences_of
 
 REDACTION_TOKEN = re.compile(r"<[A-Z_]{3,}>")
 # snake_case: a column or feature name leaking out of the code.
 RAW_IDENTIFIER = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 TOPIC_NUMBER = re.compile(r"\btopic[ _#-]?\d+\b", re.IGNORECASE)
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d().\s/x-]{7,}\d")
+# Not glued to a word or dash before it: "INV-2025-69922" is an invoice, not a phone.
+PHONE_CANDIDATE = re.compile(r"(?<![\w-])\+?\(?\d[\d().\s/x-]{7,}\d")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SHORTEST_PHONE = 9  # digits; an ISO date has eight
 NESTED_BRACKETS = re.compile(r"\([^()]*\(")
 # The same word twice in a row ("disappointed disappointed"), numbers aside ("10 10" in a table).
 DOUBLED_WORD = re.compile(r"\b([a-z]{2,})\s+\1\b", re.IGNORECASE)
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-NEAR_REPEAT = 0.85  # sentences this similar say the same thing again
 SHORTEST_SENTENCE = 13  # shorter ones ("Thanks.", "Yes.") may fairly repeat
 
 
@@ -40,13 +40,9 @@ def has_phone_number(text: str) -> bool:
 
 def repeats_a_sentence(text: str) -> bool:
     """Whether two sentences say the same, typos and capitals aside ("paing" for "paying")."""
-    sentences = [
-        sentence.strip().lower()
-        for sentence in SENTENCE_END.split(text)
-        if len(sentence.strip()) >= SHORTEST_SENTENCE
-    ]
+    sentences = [sentence for sentence in sentences_of(text) if len(sentence) >= SHORTEST_SENTENCE]
     return any(
-        SequenceMatcher(None, first, second).ratio() >= NEAR_REPEAT
+        says_the_same(first, second)
         for index, first in enumerate(sentences)
         for second in sentences[index + 1 :]
     )
@@ -56,9 +52,7 @@ PROBLEMS: dict[str, Callable[[str], bool]] = {
     "redaction token": lambda text: REDACTION_TOKEN.search(text) is not None,
     "raw identifier": lambda text: RAW_IDENTIFIER.search(text) is not None,
     "topic number": lambda text: TOPIC_NUMBER.search(text) is not None,
-    "contact detail": lambda text: (
-        EMAIL_ADDRESS.search(text) is not None or has_phone_number(text)
-    ),
+    "contact detail": lambda text: EMAIL_ADDRESS.search(text) is not None or has_phone_number(text),
     "nested brackets": lambda text: NESTED_BRACKETS.search(text) is not None,
     "doubled word": lambda text: DOUBLED_WORD.search(text) is not None,
     "repeated sentence": repeats_a_sentence,

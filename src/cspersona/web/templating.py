@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from cspersona import __version__
+from cspersona.analytics.glossary import channel_name
 from cspersona.auth.policy import Principal
 
 
@@ -74,7 +75,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(money=money, day=day, percent=percent)
+    environment.filters.update(money=money, day=day, percent=percent, channel=channel_name)
     environment.globals.update(navigation=NAVIGATION, version=__version__)
     return environment
 
