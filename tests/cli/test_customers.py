@@ -3,6 +3,7 @@ import json
 from typer.testing import CliRunner
 
 from cspersona.cli import app
+from cspersona.reports.text_checks import RAW_IDENTIFIER
 from tests.conftest import AnalysedWorld
 
 runner = CliRunner()
@@ -27,6 +28,18 @@ def test_customers_show_prints_patterns_segment_and_signals(analysed_world: Anal
         "champion_quiet",
     ]
     assert summary["segment"]["engagement"] in ("high-touch", "mixed", "self-serve")
+
+
+def test_customers_show_says_every_figure_in_words_as_of_a_named_day(
+    analysed_world: AnalysedWorld,
+) -> None:
+    shown = runner.invoke(app, ["customers", "show", "1"], env=analysed_world.cli_environment())
+
+    assert shown.exit_code == 0, shown.output
+    first_line = shown.stdout.splitlines()[0]
+    assert ", as of 20" in first_line
+    assert "words per message on average" in shown.stdout
+    assert RAW_IDENTIFIER.search(shown.stdout) is None, "a snake_case name reached the terminal"
 
 
 def test_customers_show_refuses_bad_input(analysed_world: AnalysedWorld) -> None:

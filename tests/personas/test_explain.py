@@ -2,6 +2,7 @@ from sqlalchemy import select
 
 from cspersona.personas.explain import explain
 from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.reports.text_checks import text_problems
 from tests.personas.conftest import Built
 
 
@@ -18,4 +19,7 @@ def test_explain_says_in_plain_words_why_a_customer_is_their_persona(
     assert persona is not None
     assert explanation.explanation.startswith(f"Customer {mapping.customer_id} is {persona.name}")
     assert explanation.reasons
+    assert f"the clearest: {explanation.reasons[0].phrase}." in explanation.explanation
+    assert text_problems(explanation.explanation) == []
+    assert " its " not in explanation.explanation  # "its 89% of their conversations" misread
     assert explanation.alternatives[0].persona_id == persona.id

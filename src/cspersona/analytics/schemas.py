@@ -59,7 +59,9 @@ class CustomerSummary(BaseModel):
 
     customer_id: int
     company_name: str
-    as_of: datetime | None
+    as_of: datetime = Field(
+        description="The moment described: the given date, else the data's latest."
+    )
     patterns: dict[str, float | str | None]
     segment: Segment
     signals: list[ChurnSignal]

@@ -252,7 +252,7 @@ def customer_summary(
     return CustomerSummary(
         customer_id=customer_id,
         company_name=customer.company_name,
-        as_of=as_of,
+        as_of=history.reference.to_pydatetime(),
         patterns=patterns,
         segment=segment_of(history, customer_id, row),
         signals=signals_from_history(history, customer_id),

@@ -49,22 +49,34 @@ def show(
 
 
 def print_summary(summary: "CustomerSummary") -> None:
-    """The summary as terminal tables."""
-    when = summary.as_of.date().isoformat() if summary.as_of else "now"
-    console.print(f"[bold]{summary.company_name}[/bold] (customer {summary.customer_id}, {when})")
-    patterns = Table("pattern", "value", title="Communication and usage")
+    """The summary as terminal tables, every figure in words (the analytics glossary)."""
+    from cspersona.analytics.glossary import channel_name
+    from cspersona.analytics.glossary import describe as in_words
+    from cspersona.catalogue.models import load_catalogue
+    from cspersona.config import get_settings
+
+    when = summary.as_of.date().isoformat()
+    console.print(
+        f"[bold]{summary.company_name}[/bold] (customer {summary.customer_id}, as of {when})"
+    )
+    patterns = Table("what the data says", title="Communication and usage")
     for name, value in summary.patterns.items():
-        patterns.add_row(name.replace("_", " "), "-" if value is None else str(value))
+        if isinstance(value, float):
+            patterns.add_row(in_words(name, value))
+        elif value is not None:
+            patterns.add_row(f"{name.replace('_', ' ')}: {channel_name(value)}")
     console.print(patterns)
     segment = summary.segment
     console.print(f"[bold]Engagement:[/bold] {segment.engagement} ({segment.engagement_reason})")
     console.print(f"[bold]Support:[/bold] {segment.support_pattern}")
     if segment.repeat_topics:
         console.print(f"[bold]Repeat topics:[/bold] {', '.join(segment.repeat_topics)}")
+    catalogue = load_catalogue(get_settings().catalogue_path)
+    feature_names = {feature.key: feature.name for feature in catalogue.features}
     adoption = Table("feature", "days to adopt", "share of use", title="Feature adoption")
     for entry in segment.adoption:
         adoption.add_row(
-            entry.feature,
+            feature_names.get(entry.feature, entry.feature.replace("_", " ")),
             "never" if entry.days_to_adopt is None else f"{entry.days_to_adopt:.0f}",
             "-" if entry.share_of_use is None else f"{entry.share_of_use:.0%}",
         )
@@ -85,10 +97,10 @@ def print_summary(summary: "CustomerSummary") -> None:
 def describe(item: "Evidence") -> str:
     """One line of evidence: what, how much, when, and the words."""
     parts = [item.label]
-    if item.value is not None:
+    if item.value is not None and f"{item.value:g}" not in item.label:
         parts.append(f"{item.value:g}")
     if item.at is not None:
-        parts.append(item.at.date().isoformat())
+        parts.append(f"{'opened' if item.kind == 'ticket' else 'on'} {item.at.date().isoformat()}")
     if item.text:
         parts.append(f'"{item.text}"')
     return " ".join(parts)

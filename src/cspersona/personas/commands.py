@@ -192,3 +192,7 @@ def explain(
         typer.echo(json.dumps(explanation.model_dump(mode="json")))
         return
     console.print(explanation.explanation)
+    if explanation.reasons:
+        console.print("What it shares with the persona:")
+        for reason in explanation.reasons:
+            console.print(f"  - {reason.phrase}")

@@ -68,9 +68,8 @@ def explain(
         f"{mapping.confidence_score:.2f}, so it {fit}."
     ]
     if reasons:
-        summary.append(
-            "Like the persona, its " + "; its ".join(reason.phrase for reason in reasons) + "."
-        )
+        traits = "trait" if len(reasons) == 1 else f"{len(reasons)} traits"
+        summary.append(f"It shares {traits} with the persona, the clearest: {reasons[0].phrase}.")
     runner_up = next((item for item in alternatives if item.persona_id != persona.id), None)
     if runner_up is not None:
         summary.append(
