@@ -112,7 +112,7 @@ def add_book_with_stages(db_session: Session) -> dict[str, Customer]:
     """:func:`add_book` with statuses, personas and 90-day risk, for the customer list.
 
     The data ends 2025-10-31: Delta Freight renews in 31 days (renewing soon), Cobalt Retail
-    churned (its old high score must not show), Echo Bank has no persona and no score.
+    churned (its old high score must not show); Echo Bank has no persona and no score.
     """
     book = add_book(db_session)
     add_usage_days(db_session, book["Delta Freight"], first_day=date(2025, 10, 2), events=[4] * 30)
@@ -124,7 +124,7 @@ def add_book_with_stages(db_session: Session) -> dict[str, Customer]:
         )
     )
     add_persona(db_session, [book["Acme Analytics"], book["Birch Health"]], "Cost-Conscious Carlos")
-    add_persona(db_session, [book["Delta Freight"]], "Adoption Ana")
+    add_persona(db_session, [book["Cobalt Retail"], book["Delta Freight"]], "Adoption Ana")
     for name, probability, tier in [
         ("Acme Analytics", 0.30, "high"),
         ("Birch Health", 0.05, "normal"),

@@ -69,8 +69,8 @@ def test_unknown_sort_columns_are_refused(client: TestClient) -> None:
 SORTED = {
     ("status", "asc"): "DBAEC",
     ("status", "desc"): "CEABD",
-    ("persona", "asc"): "DABCE",
-    ("persona", "desc"): "ABDCE",
+    ("persona", "asc"): "CDABE",
+    ("persona", "desc"): "ABCDE",
     ("risk_90d", "asc"): "BDACE",
     ("risk_90d", "desc"): "ADBCE",
 }
