@@ -96,7 +96,9 @@ class PersonaAssignment(BaseModel):
     persona_name: str
     model_version: str
     confidence: float
-    assigned_at: datetime
+    assigned_at: datetime = Field(
+        description="When the run wrote this (wall clock, the run date), not a date in the data."
+    )
 
 
 RISK_HORIZON_DAYS = 90
