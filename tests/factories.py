@@ -9,7 +9,14 @@ from sqlalchemy.orm import Session
 from cspersona.auth.models import Role
 from cspersona.auth.policy import Principal
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
-from cspersona.customers.models import Contact, Customer, NpsResponse, UsageDaily
+from cspersona.customers.models import (
+    Contact,
+    Customer,
+    LifecycleEvent,
+    LifecycleKind,
+    NpsResponse,
+    UsageDaily,
+)
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 from cspersona.predict.models import ChurnScore
@@ -99,6 +106,34 @@ def add_book(db_session: Session) -> dict[str, Customer]:
         )
         for name, owner, plan, industry, arr, renewal in rows
     }
+
+
+def add_book_with_stages(db_session: Session) -> dict[str, Customer]:
+    """:func:`add_book` with statuses, personas and 90-day risk, for the customer list.
+
+    The data ends 2025-10-31: Delta Freight renews in 31 days (renewing soon), Cobalt Retail
+    churned (its old high score must not show); Echo Bank has no persona and no score.
+    """
+    book = add_book(db_session)
+    add_usage_days(db_session, book["Delta Freight"], first_day=date(2025, 10, 2), events=[4] * 30)
+    db_session.add(
+        LifecycleEvent(
+            customer_id=book["Cobalt Retail"].id,
+            kind=LifecycleKind.CHURNED,
+            at=datetime(2025, 9, 12, tzinfo=UTC),
+        )
+    )
+    add_persona(db_session, [book["Acme Analytics"], book["Birch Health"]], "Cost-Conscious Carlos")
+    add_persona(db_session, [book["Cobalt Retail"], book["Delta Freight"]], "Adoption Ana")
+    for name, probability, tier in [
+        ("Acme Analytics", 0.30, "high"),
+        ("Birch Health", 0.05, "normal"),
+        ("Delta Freight", 0.12, "elevated"),
+        ("Cobalt Retail", 0.90, "high"),
+    ]:
+        add_churn_score(db_session, book[name], probability, risk_tier=tier)
+    add_churn_score(db_session, book["Birch Health"], 0.99, horizon_days=30, risk_tier="high")
+    return book
 
 
 def add_usage_days(
@@ -261,6 +296,7 @@ def add_churn_score(
     probability: float,
     *,
     horizon_days: int = 90,
+    risk_tier: str | None = None,
     drivers: Sequence[dict[str, Any]] = (),
     interventions: Sequence[dict[str, Any]] = (),
 ) -> ChurnScore:
@@ -269,6 +305,7 @@ def add_churn_score(
         customer_id=customer.id,
         horizon_days=horizon_days,
         probability=probability,
+        risk_tier=risk_tier,
         drivers=list(drivers),
         interventions=list(interventions),
         model_version="churn-test",

@@ -1,11 +1,13 @@
 from datetime import UTC, date, datetime
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.customers.models import Customer, LifecycleEvent, LifecycleKind
 from cspersona.customers.schemas import CustomerStatus
-from cspersona.customers.status import data_as_of, statuses
+from cspersona.customers.status import data_as_of, status_is, statuses
 from tests.factories import add_customer, add_usage_days
 
 DATA_END = date(2025, 6, 30)  # the data's own "now", a long way before the wall clock
@@ -49,6 +51,7 @@ def test_the_api_gives_every_customer_its_status(db_session: Session, client: Te
         "status": "renewing soon",
         "churned_on": None,
         "renewal_in_days": 20,
+        "as_of": "2025-06-30",
     }
     assert one["status"]["status"] == "churned" and one["status"]["churned_on"] == "2025-05-02"
 
@@ -61,3 +64,18 @@ def test_the_data_s_latest_day_follows_an_import(db_session: Session) -> None:
     add_usage_days(db_session, later, first_day=date(2025, 7, 1), events=[3] * 10)
 
     assert data_as_of(db_session) == date(2025, 7, 10)
+
+
+@pytest.mark.parametrize("status", list(CustomerStatus))
+def test_the_sql_status_agrees_with_the_status_shown(
+    db_session: Session, status: CustomerStatus
+) -> None:
+    ids = _book(db_session)
+    customers = [db_session.get_one(Customer, customer_id) for customer_id in ids.values()]
+    shown = statuses(db_session=db_session, customers=customers)
+
+    matching = db_session.scalars(
+        select(Customer.id).where(Customer.id.in_(ids.values()), status_is(status, DATA_END))
+    )
+
+    assert set(matching) == {id_ for id_, found in shown.items() if found.status is status}

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from tests.factories import (
     CSM,
     START,
     add_book,
+    add_book_with_stages,
     add_churn_score,
     add_interaction,
     add_stage_results,
@@ -159,6 +160,28 @@ def test_persona_members_quotes_and_topics(
         ("Acme Analytics", -0.6)
     ]
     assert [(topic.name, topic.messages) for topic in topics] == [("exports and reports", 2)]
+
+
+def test_persona_members_say_where_each_stands(db_session: Session) -> None:
+    add_book_with_stages(db_session)
+    ana = next(
+        size.persona_id
+        for size in service.persona_sizes(db_session=db_session, visible_to=ADMIN)
+        if size.name == "Adoption Ana"
+    )
+
+    members, _ = service.persona_members(
+        db_session=db_session, persona_id=ana, visible_to=ADMIN, limit=5
+    )
+
+    assert [
+        (member.company_name, member.status.status, member.status.churned_on)
+        for member in members
+        if member.status is not None
+    ] == [
+        ("Cobalt Retail", "churned", date(2025, 9, 12)),
+        ("Delta Freight", "renewing soon", None),
+    ]
 
 
 def test_a_customers_scores_history_and_timeline(

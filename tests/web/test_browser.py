@@ -68,7 +68,40 @@ def test_the_customer_list_sorts_filters_searches_and_pages(
     expect(page.locator(".pagination .range")).to_have_text("1–25 of 32")
     page.get_by_role("link", name="Next").click()
     expect(page.locator(".pagination .range")).to_have_text("26–32 of 32")
-    assert set(column(page, 6)) == {"Fox Mulder"}
+    assert set(column(page, 8)) == {"Fox Mulder"}
+
+
+def test_the_customer_list_sorts_by_status_persona_and_90_day_risk(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.VIEWER)
+    first = page.locator("#customer-table tbody tr").first
+
+    page.get_by_role("link", name="90-day risk").click()
+    expect(page).to_have_url(re.compile(r"sort=risk_90d&order=asc"))
+    expect(first).to_contain_text("Delta Freight")
+    page.get_by_role("link", name="90-day risk").click()
+    expect(first).to_contain_text("Cobalt Retail")
+    assert column(page, 4)[:5] == ["85%", "55%", "40%", "20%", "5%"]
+    assert page.locator("th[aria-sort='descending']").inner_text().startswith("90-day risk")
+
+    page.get_by_role("link", name="Persona", exact=True).click()
+    expect(page).to_have_url(re.compile(r"sort=persona&order=asc"))
+    expect(first).to_contain_text("Budget Skeptics")
+    page.get_by_role("link", name="Persona", exact=True).click()
+    expect(first).to_contain_text("Power Users")
+    assert column(page, 3)[:3] == ["Power Users", "Power Users", "Budget Skeptics"]
+    page.get_by_role("link", name="Power Users").first.click()
+    expect(page.get_by_role("heading", name="Power Users", level=1)).to_be_visible()
+    page.go_back()
+
+    page.get_by_role("link", name="Status", exact=True).click()
+    expect(page).to_have_url(re.compile(r"sort=status&order=asc"))
+    assert page.locator("th[aria-sort='ascending']").inner_text().startswith("Status")
+    page.locator("select[name=status]").select_option("active")
+    expect(page).to_have_url(re.compile(r"status=active"))
+    assert set(column(page, 2)) == {"Active"}
+    screenshot(page, "customers-by-status")
 
 
 def test_a_csm_sees_only_their_customers(
@@ -77,7 +110,7 @@ def test_a_csm_sees_only_their_customers(
     log_in(page, live_server, Role.CSM)
 
     expect(page.locator("#customer-table tbody tr")).to_have_count(2)
-    assert set(column(page, 6)) == {"Dana Scully"}
+    assert set(column(page, 8)) == {"Dana Scully"}
     assert page.get_by_label("CSM owner").locator("option").all_inner_texts() == [
         "All",
         "Dana Scully",

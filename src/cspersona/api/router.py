@@ -13,6 +13,7 @@ from cspersona.jobs.router import router as jobs_router
 from cspersona.personas.router import customer_router as customer_persona_router
 from cspersona.personas.router import router as personas_router
 from cspersona.predict.router import router as insights_router
+from cspersona.reports.router import router as customer_list_router
 
 # Authentication here covers every route, present and future; each route then states the
 # permission it needs (Reader, JobStarter, AccessManager from cspersona.auth.deps).
@@ -20,6 +21,7 @@ api_router = APIRouter(
     prefix="/api", dependencies=[Depends(get_principal)], responses=error_responses(400, 401, 403)
 )
 api_router.include_router(auth_router)
+api_router.include_router(customer_list_router)
 api_router.include_router(customers_router)
 api_router.include_router(conversations_router)
 api_router.include_router(jobs_router)

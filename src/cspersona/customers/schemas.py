@@ -5,8 +5,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cspersona.http.pagination import Page
-
 
 class CustomerBase(BaseModel):
     """Fields a customer is described by."""
@@ -36,6 +34,9 @@ class StatusRead(BaseModel):
     """A customer's status, with the churn date or the days to renewal where they apply."""
 
     status: CustomerStatus
+    as_of: date | None = Field(
+        default=None, description="The data's latest day, which the status is measured at."
+    )
     churned_on: date | None = Field(default=None, description="When the customer churned.")
     renewal_in_days: int | None = Field(
         default=None, description="Days from the data's latest day to the renewal, when soon."
@@ -53,11 +54,12 @@ class CustomerRead(CustomerBase):
     )
 
 
-CustomerPage = Page[CustomerRead]
-
-
 class CustomerSort(StrEnum):
-    """Columns a customer list can be sorted by."""
+    """Columns a customer list can be sorted by.
+
+    ``persona`` and ``risk_90d`` come from the persona and churn stages, above this package: the
+    customer list that joins them is built in :mod:`cspersona.reports.customer_list`.
+    """
 
     ID = "id"
     COMPANY_NAME = "company_name"
@@ -66,6 +68,9 @@ class CustomerSort(StrEnum):
     ARR = "arr"
     CSM_OWNER = "csm_owner"
     RENEWAL_DATE = "renewal_date"
+    STATUS = "status"
+    PERSONA = "persona"
+    RISK_90D = "risk_90d"
 
 
 class SortOrder(StrEnum):
@@ -81,6 +86,9 @@ class CustomerFilters(BaseModel):
     csm_owner: str | None = Field(default=None, description="Only this CSM's customers.")
     plan: str | None = Field(default=None, description="Only customers on this plan.")
     industry: str | None = Field(default=None, description="Only customers in this industry.")
+    status: CustomerStatus | None = Field(
+        default=None, description="Only customers with this status at the data's latest day."
+    )
     search: str | None = Field(
         default=None, max_length=255, description="Company names containing this, any case."
     )

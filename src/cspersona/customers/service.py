@@ -1,6 +1,8 @@
 """Customer operations: plain functions on a session, no HTTP in sight."""
 
-from sqlalchemy import ColumnElement, func, select
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cspersona.auth.policy import Principal
@@ -9,21 +11,10 @@ from cspersona.customers.models import Contact, Customer, NpsResponse
 from cspersona.customers.schemas import (
     CustomerFacets,
     CustomerFilters,
-    CustomerSort,
     NpsSummary,
-    SortOrder,
 )
+from cspersona.customers.status import status_is
 from cspersona.exceptions import NotFound
-
-SORT_COLUMNS: dict[CustomerSort, InstrumentedAttribute[object]] = {
-    CustomerSort.ID: Customer.id,
-    CustomerSort.COMPANY_NAME: Customer.company_name,
-    CustomerSort.INDUSTRY: Customer.industry,
-    CustomerSort.PLAN: Customer.plan,
-    CustomerSort.ARR: Customer.arr,
-    CustomerSort.CSM_OWNER: Customer.csm_owner,
-    CustomerSort.RENEWAL_DATE: Customer.renewal_date,
-}
 
 
 def get(*, db_session: Session, customer_id: int) -> Customer:
@@ -34,7 +25,7 @@ def get(*, db_session: Session, customer_id: int) -> Customer:
     return customer
 
 
-def _conditions(filters: CustomerFilters) -> list[ColumnElement[bool]]:
+def _conditions(filters: CustomerFilters, as_of: date | None) -> list[ColumnElement[bool]]:
     conditions = [
         column == value
         for column, value in (
@@ -47,33 +38,20 @@ def _conditions(filters: CustomerFilters) -> list[ColumnElement[bool]]:
     if filters.search:
         escaped = filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(Customer.company_name.ilike(f"%{escaped}%", escape="\\"))
+    if filters.status is not None:
+        conditions.append(status_is(filters.status, as_of))
     return conditions
 
 
-def get_all(
-    *,
-    db_session: Session,
-    limit: int,
-    offset: int,
-    filters: CustomerFilters | None = None,
-    sort: CustomerSort = CustomerSort.ID,
-    order: SortOrder = SortOrder.ASC,
-    visible_to: Principal | None = None,
-) -> tuple[list[Customer], int]:
-    """One page of customers and the total count, filtered and sorted.
+def filtered(
+    *, filters: CustomerFilters, as_of: date | None, visible_to: Principal | None = None
+) -> Select[Customer]:
+    """The customers matching ``filters`` that ``visible_to`` may see, unordered.
 
-    Empty values sort last and ties by id; ``visible_to`` narrows to what that caller may see.
+    The base of every customer list; ``as_of`` (the data's latest day) dates the status filter.
     """
-    statement = select(Customer).where(*_conditions(filters or CustomerFilters()))
-    if visible_to is not None:
-        statement = visible_customers(statement, visible_to)
-    total = db_session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    column = SORT_COLUMNS[sort]
-    ordering = column.desc() if order is SortOrder.DESC else column.asc()
-    page = db_session.scalars(
-        statement.order_by(ordering.nulls_last(), Customer.id).limit(limit).offset(offset)
-    )
-    return list(page), total
+    statement = select(Customer).where(*_conditions(filters, as_of))
+    return statement if visible_to is None else visible_customers(statement, visible_to)
 
 
 def get_facets(*, db_session: Session, visible_to: Principal | None = None) -> CustomerFacets:

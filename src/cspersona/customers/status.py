@@ -4,10 +4,10 @@ Dates are measured against the data's own "now" (the newest usage day, lifecycle
 answer), never the wall clock, so a demo world that ends a year ago still reads right.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from cspersona.customers.models import (
@@ -17,10 +17,12 @@ from cspersona.customers.models import (
     NpsResponse,
     UsageDaily,
 )
-from cspersona.customers.schemas import CustomerStatus, StatusRead
+from cspersona.customers.schemas import CustomerRead, CustomerStatus, StatusRead
 from cspersona.db.cache import read_models
 
 RENEWING_SOON_DAYS = 60
+# The order a status sort reads in: who needs the CSM first (renewing soon), then the rest.
+STATUS_ORDER = (CustomerStatus.RENEWING, CustomerStatus.ACTIVE, CustomerStatus.CHURNED)
 DATA_WATCHED = (UsageDaily.day, LifecycleEvent.at, NpsResponse.answered_at)
 
 
@@ -62,8 +64,20 @@ def statuses(
         ).all()
     )
     return {
-        customer.id: _status(customer, churned.get(customer.id), as_of) for customer in customers
+        customer.id: _status(customer, churned.get(customer.id), as_of).model_copy(
+            update={"as_of": as_of}
+        )
+        for customer in customers
     }
+
+
+def with_status(*, db_session: Session, customers: Sequence[Customer]) -> list[CustomerRead]:
+    """The customers as the API shows them, each with where it stands."""
+    found = statuses(db_session=db_session, customers=customers)
+    return [
+        CustomerRead.model_validate(customer).model_copy(update={"status": found[customer.id]})
+        for customer in customers
+    ]
 
 
 def _status(customer: Customer, churned_at: datetime | None, as_of: date | None) -> StatusRead:
@@ -75,3 +89,25 @@ def _status(customer: Customer, churned_at: datetime | None, as_of: date | None)
     if not as_of <= renewal <= as_of + timedelta(days=RENEWING_SOON_DAYS):
         return StatusRead(status=CustomerStatus.ACTIVE)
     return StatusRead(status=CustomerStatus.RENEWING, renewal_in_days=(renewal - as_of).days)
+
+
+def status_rank(as_of: date | None) -> ColumnElement[int]:
+    """A customer's status as SQL, its position in :data:`STATUS_ORDER`, for sorts and filters.
+
+    The same rule as :func:`statuses`: any churn event makes a customer churned; otherwise a
+    renewal within :data:`RENEWING_SOON_DAYS` of ``as_of`` makes them renewing soon.
+    """
+    churned = exists().where(
+        LifecycleEvent.customer_id == Customer.id, LifecycleEvent.kind == LifecycleKind.CHURNED
+    )
+    rank = {status: position for position, status in enumerate(STATUS_ORDER)}
+    whens: list[tuple[ColumnElement[bool], int]] = [(churned, rank[CustomerStatus.CHURNED])]
+    if as_of is not None:
+        soon = Customer.renewal_date.between(as_of, as_of + timedelta(days=RENEWING_SOON_DAYS))
+        whens.append((soon, rank[CustomerStatus.RENEWING]))
+    return case(*whens, else_=rank[CustomerStatus.ACTIVE])
+
+
+def status_is(status: CustomerStatus, as_of: date | None) -> ColumnElement[bool]:
+    """Whether a customer has ``status`` at ``as_of``, as a SQL condition."""
+    return status_rank(as_of) == STATUS_ORDER.index(status)

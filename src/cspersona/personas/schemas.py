@@ -46,7 +46,9 @@ class SnapshotRead(BaseModel):
 
     persona_id: int
     confidence: float
-    taken_at: datetime
+    taken_at: datetime = Field(
+        description="When the run wrote this (wall clock, the run date), not a date in the data."
+    )
     model_version: str
 
 
@@ -70,7 +72,9 @@ class CustomerPersonaRead(BaseModel):
     confidence: float
     misfit: bool
     model_version: str
-    assigned_at: datetime
+    assigned_at: datetime = Field(
+        description="When the run wrote this (wall clock, the run date), not a date in the data."
+    )
     map_x: float | None
     map_y: float | None
     history: list[SnapshotRead]

@@ -73,7 +73,9 @@ class ChurnRiskRead(CustomerRef):
     drivers: list[DriverRead]
     interventions: list[InterventionRead]
     model_version: str
-    scored_at: datetime
+    scored_at: datetime = Field(
+        description="When the run wrote this (wall clock, the run date), not a date in the data."
+    )
 
 
 class FeatureChance(BaseModel):
@@ -98,7 +100,9 @@ class ExpansionRead(CustomerRef):
     next_features: list[FeatureChance]
     timing: TimingRead
     model_version: str
-    scored_at: datetime
+    scored_at: datetime = Field(
+        description="When the run wrote this (wall clock, the run date), not a date in the data."
+    )
 
 
 ChurnRiskPage = Page[ChurnRiskRead]

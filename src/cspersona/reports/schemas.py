@@ -4,6 +4,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cspersona.customers.schemas import CustomerFilters, CustomerRead, StatusRead
+from cspersona.http.pagination import Page
+from cspersona.predict.tiers import RiskTier
+
 
 class PersonaSize(BaseModel):
     """How many customers a persona holds and their share of the revenue."""
@@ -54,6 +58,7 @@ class Member(BaseModel):
     company_name: str
     arr: float | None
     confidence: float
+    status: StatusRead | None = None
 
 
 class Quote(BaseModel):
@@ -91,4 +96,35 @@ class PersonaAssignment(BaseModel):
     persona_name: str
     model_version: str
     confidence: float
-    assigned_at: datetime
+    assigned_at: datetime = Field(
+        description="When the run wrote this (wall clock, the run date), not a date in the data."
+    )
+
+
+RISK_HORIZON_DAYS = 90
+
+
+class CustomerListFilters(CustomerFilters):
+    """The customer list's filters: the customers' own, and their persona and risk tier."""
+
+    persona_id: int | None = Field(default=None, description="Only this persona's customers.")
+    risk_tier: RiskTier | None = Field(
+        default=None, description=f"Only customers in this {RISK_HORIZON_DAYS}-day risk tier."
+    )
+
+
+class CustomerListItem(CustomerRead):
+    """A customer as the list shows it: where it stands, its persona and its churn risk."""
+
+    persona_id: int | None = Field(default=None, description="The current persona's id.")
+    persona: str | None = Field(default=None, description="The current persona's name.")
+    risk_tier_90d: RiskTier | None = Field(
+        default=None,
+        description="Where the 90-day churn risk ranks in the book; none when unscored or churned.",
+    )
+    churn_probability_90d: float | None = Field(
+        default=None, description="Probability of churning within 90 days; none when unscored."
+    )
+
+
+CustomerListPage = Page[CustomerListItem]

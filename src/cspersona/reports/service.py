@@ -18,6 +18,7 @@ from cspersona.auth.policy import Principal, sees_book
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.access import visible_customers
 from cspersona.customers.models import Customer
+from cspersona.customers.status import statuses
 from cspersona.db.cache import read_models
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.current import (
@@ -187,13 +188,21 @@ def get_personas(*, db_session: Session) -> list[PersonaSummary]:
 def persona_members(
     *, db_session: Session, persona_id: int, visible_to: Principal, limit: int
 ) -> tuple[list[Member], int]:
-    """The visible customers now mapped to a persona, best fit first, and how many there are."""
+    """The visible customers now mapped to a persona, best fit first, each with its status."""
     members = [
         member
         for member in _visible_members(db_session, visible_to)
         if member.persona_id == persona_id
     ]
-    return [Member.model_validate(member) for member in members[:limit]], len(members)
+    shown = members[:limit]
+    customers = db_session.scalars(
+        select(Customer).where(Customer.id.in_([member.customer_id for member in shown]))
+    )
+    found = statuses(db_session=db_session, customers=customers)
+    return [
+        Member.model_validate(member).model_copy(update={"status": found[member.customer_id]})
+        for member in shown
+    ], len(members)
 
 
 # A persona's messages change with new analysis, new topics (the topic stage inserts a topic model

@@ -8,12 +8,15 @@ from fastapi.responses import HTMLResponse
 from cspersona.analytics.signals import churn_signals
 from cspersona.conversations import service as conversations_service
 from cspersona.customers import service
-from cspersona.customers.router import customer_filters
-from cspersona.customers.schemas import CustomerFilters, CustomerSort, CustomerStatus, SortOrder
+from cspersona.customers.schemas import CustomerSort, CustomerStatus, SortOrder
 from cspersona.customers.status import statuses
 from cspersona.exceptions import NotFound
 from cspersona.http.deps import SessionDep
+from cspersona.predict.tiers import RiskTier
+from cspersona.reports import customer_list as customer_rows
 from cspersona.reports import service as reports_service
+from cspersona.reports.router import customer_list_filters
+from cspersona.reports.schemas import CustomerListFilters
 from cspersona.web.charts import activity_figure, timeline_figure
 from cspersona.web.deps import PageCustomer, PageUser
 from cspersona.web.pagination import Pager
@@ -33,13 +36,13 @@ def customer_list(
     request: Request,
     principal: PageUser,
     db_session: SessionDep,
-    filters: Annotated[CustomerFilters, Depends(customer_filters)],
+    filters: Annotated[CustomerListFilters, Depends(customer_list_filters)],
     sort: CustomerSort = CustomerSort.COMPANY_NAME,
     order: SortOrder = SortOrder.ASC,
     page: PageNumber = 1,
 ) -> HTMLResponse:
     """Customers the user may see; HTMX requests get just the results table."""
-    customers, total = service.get_all(
+    customers, total = customer_rows.get_all(
         db_session=db_session,
         limit=CUSTOMERS_PER_PAGE,
         offset=(page - 1) * CUSTOMERS_PER_PAGE,
@@ -50,7 +53,6 @@ def customer_list(
     )
     context = {
         "customers": customers,
-        "statuses": statuses(db_session=db_session, customers=customers),
         "pager": Pager(page=page, per_page=CUSTOMERS_PER_PAGE, total=total),
         "filters": filters,
         "sort": sort,
@@ -59,7 +61,12 @@ def customer_list(
     if is_partial(request):
         return render(request, "customers/_results.html", context, principal=principal)
     facets = service.get_facets(db_session=db_session, visible_to=principal)
-    context |= {"facets": facets, "sort_columns": list(CustomerSort)}
+    context |= {
+        "facets": facets,
+        "personas": reports_service.get_personas(db_session=db_session),
+        "statuses": list(CustomerStatus),
+        "tiers": list(RiskTier),
+    }
     return render(request, "customers/list.html", context, principal=principal)
 
 

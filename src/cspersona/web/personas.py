@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from cspersona.customers.status import data_as_of
 from cspersona.http.deps import SessionDep
 from cspersona.personas import service as personas_service
 from cspersona.reports import service
@@ -45,6 +46,7 @@ def persona_page(
         "risks": persona_profile.risk_facts(persona.risks),
         "members": members,
         "member_total": total,
+        "data_as_of": data_as_of(db_session),
         "stored_quotes": stored_quotes,
         "quotes": []
         if stored_quotes
