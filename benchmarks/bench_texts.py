@@ -26,16 +26,10 @@ from fastapi.testclient import TestClient
 
 from cspersona.api.app import create_app
 from cspersona.auth import service as auth_service
-from cspersona.catalogue.models import load_catalogue
-from cspersona.config import Settings, load_settings
-from cspersona.db import migrate
+from cspersona.config import Settings
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
-from cspersona.ingest import service as ingest
-from cspersona.pipeline.stages import run_pipeline
 from cspersona.reports.text_checks import text_problems
-from cspersona.synth.files import FileSink
-from cspersona.synth.service import generate
-from cspersona.synth.world import World
+from user_path import load_world
 
 CSM_TURNS = (
     "Hi, I'm your new CSM. How is the product working for your team?",
@@ -48,16 +42,8 @@ CSM_TURNS = (
 
 def build(folder: Path, seed: int, scale: float) -> tuple[Settings, str]:
     """The user's path into a fresh SQLite database; an admin key to read it with."""
-    settings = load_settings(data_dir=folder / "data", secret_key="bench-texts")
-    world = World(seed=seed, scale=scale, catalogue=load_catalogue(settings.catalogue_path))
-    with FileSink(folder / "world", file_format="jsonl", overwrite=True, world=world) as sink:
-        generate(world=world, sinks=[sink])
+    settings = load_world(folder, seed=seed, scale=scale, secret_key="bench-texts")
     engine = make_engine(settings.sqlalchemy_url)
-    migrate.upgrade(engine)
-    with session_scope(make_session_factory(engine)) as db_session:
-        ingest.run_import(db_session=db_session, settings=settings, paths=[folder / "world"])
-    with session_scope(make_session_factory(engine)) as db_session:
-        run_pipeline(db_session=db_session, settings=settings)
     with session_scope(make_session_factory(engine)) as db_session:
         key = auth_service.create_first_admin(db_session=db_session, secret_key="bench-texts")
     engine.dispose()

@@ -120,3 +120,44 @@ def test_embeddings_backend_clusters_offline() -> None:
 
     for theme in THEMES:
         assert len({model.labels_[i] for i, label in enumerate(labels) if label == theme}) == 1
+
+
+def test_follow_ups_take_their_conversations_topic() -> None:
+    texts, labels = corpus()
+    groups = list(range(len(texts)))
+    # Follow-ups say nothing of their subject; only their conversation knows it.
+    for conversation in range(len(texts)):
+        texts.append("Still not working, any news? This is really frustrating.")
+        labels.append(labels[conversation])
+        groups.append(conversation)
+
+    model = TopicModel(3).fit(texts, groups=groups)
+
+    for theme in THEMES:
+        assert len({model.labels_[i] for i, label in enumerate(labels) if label == theme}) == 1
+
+
+def test_groups_must_match_the_texts() -> None:
+    with pytest.raises(BadInput):
+        TopicModel(2).fit(["an invoice", "a login"], groups=[1])
+
+
+def test_generic_complaints_shared_by_every_topic_never_name_one() -> None:
+    import numpy as np
+
+    complaint = "This issue is really frustrating and the result is wrong, any advice on 12 May?"
+    texts = [
+        f"{sentence}. {complaint} Call [name] on [phone]."
+        for sentence in THEMES.values()
+        for _ in range(10)
+    ]
+    labels = np.repeat(np.arange(len(THEMES)), 10)
+
+    names = unique_names(key_phrases(texts, labels, len(THEMES), per_topic=10), np.full(3, 10))
+
+    for name in names:
+        words = set(re.findall(r"\w+", name.lower()))
+        assert 2 <= len(name.replace("&", " ").split()) <= 4
+        assert not words & {"issue", "frustrating", "result", "advice", "12", "may"}
+        assert not words & {"name", "phone"}
+        assert not any(character.isdigit() for character in name)

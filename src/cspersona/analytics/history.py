@@ -276,7 +276,7 @@ def read_messages(
 def read_analysis(
     *, db_session: Session, as_of: datetime | None, customer_ids: Ids = None
 ) -> pd.DataFrame:
-    """The NLP verdicts on messages sent before ``as_of``: sentiment, emotions, topic number."""
+    """The NLP verdicts on messages sent before ``as_of``: sentiment, emotions, topic and name."""
     frame = _frame(
         db_session,
         select(
@@ -288,6 +288,7 @@ def read_analysis(
             ),
             MessageAnalysis.sophistication,
             Topic.number.label("topic"),
+            Topic.name.label("topic_name"),
         )
         .join(Message, Message.id == MessageAnalysis.message_id)
         .join(Interaction, Interaction.id == Message.interaction_id)

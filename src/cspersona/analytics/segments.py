@@ -71,8 +71,10 @@ def repeat_topics(history: History, customer_id: int) -> list[str]:
         (interactions["customer_id"] == customer_id) & (interactions["type"] == "ticket")
     ]
     topics = first_topics(history).reindex(tickets["interaction_id"]).dropna()
-    counts = topics.astype(int).value_counts()
-    return [f"topic {number}" for number, count in counts.items() if count > 1]
+    counts = topics.value_counts()
+    analysis = history.analysis.dropna(subset=["topic"])
+    names = dict(zip(analysis["topic"], analysis["topic_name"], strict=True))
+    return [str(names[number]) for number, count in counts.items() if count > 1]
 
 
 def segment_of(history: History, customer_id: int, row: pd.Series) -> Segment:

@@ -120,11 +120,11 @@ def assign_topics(
 ) -> TopicAssignment:
     """Discover topics in analysed customer messages, store them, and set each message's topic.
 
-    Every customer message with text gets a topic of the new version; earlier versions' topics
-    stay in ``topics`` for history.
+    Every customer message with text gets a topic of the new version, the one its conversation
+    is about; earlier versions' topics stay in ``topics`` for history.
     """
     rows = db_session.execute(
-        select(MessageAnalysis.id, MessageAnalysis.cleaned_text)
+        select(MessageAnalysis.id, MessageAnalysis.cleaned_text, Message.interaction_id)
         .join(Message, Message.id == MessageAnalysis.message_id)
         .where(Message.author_role == AuthorRole.CUSTOMER, MessageAnalysis.cleaned_text != "")
         .order_by(MessageAnalysis.id)
@@ -132,7 +132,7 @@ def assign_topics(
     if len(rows) < 2:
         return TopicAssignment(model_version=None, topics=0, messages=0)
     model = TopicModel(n_topics, representation=settings.topics_backend).fit(
-        [text or "" for _, text in rows]
+        [text or "" for _, text, _ in rows], groups=[interaction for _, _, interaction in rows]
     )
     versions = db_session.scalar(select(func.count(func.distinct(Topic.model_version)))) or 0
     model_version = f"{settings.topics_backend}-v{versions + 1}"
@@ -152,7 +152,7 @@ def assign_topics(
         update(MessageAnalysis),
         [
             {"id": analysis_id, "topic_id": topics[int(label)].id}
-            for (analysis_id, _), label in zip(rows, model.labels_, strict=True)
+            for (analysis_id, _, _), label in zip(rows, model.labels_, strict=True)
         ],
     )
     return TopicAssignment(model_version=model_version, topics=len(topics), messages=len(rows))

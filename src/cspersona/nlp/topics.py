@@ -10,7 +10,7 @@ With labelled examples, :class:`TopicCategoriser` learns the labels instead.
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, get_args
@@ -32,10 +32,11 @@ from cspersona.nlp.vocabulary import spell_acronyms
 from cspersona.pii.gazetteer import load_gazetteer
 
 # Topic labels: words of two or more letters, in phrases that stop at punctuation, at words
-# holding a digit (dates, amounts, ids such as INV-2025-0042) and at e-mail or web addresses.
+# holding a digit (dates, amounts, ids such as INV-2025-0042), at e-mail or web addresses and
+# at the placeholders anonymisation leaves ("[name]", "[phone]").
 LABEL_TOKEN = re.compile(r"\b[^\W\d_]{2,}\b")
 LABEL_BREAK = re.compile(
-    r"\S+@\S+|\b(?:https?://|www\.)\S+|[\w'’-]*\d[\w'’-]*|[^\w\s'’-]|\n", re.IGNORECASE
+    r"\[[^\]\n]*\]|\S+@\S+|\b(?:https?://|www\.)\S+|[\w'’-]*\d[\w'’-]*|[^\w\s'’-]|\n", re.IGNORECASE
 )
 GENERAL_TOPIC = "General questions"
 # Key phrases kept per topic: enough for its name to find the phrase its strongest word is in.
@@ -210,6 +211,24 @@ def label_stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | COURTESY_WORDS | MAIL_WORDS | names
 
 
+def group_documents(
+    texts: Sequence[str], groups: Sequence[Hashable] | None
+) -> tuple[list[str], np.ndarray]:
+    """One document per group (its texts joined, in order) and each text's document index."""
+    if groups is None:
+        return list(texts), np.arange(len(texts))
+    if len(groups) != len(texts):
+        raise BadInput("topic discovery needs one group per text")
+    index: dict[Hashable, int] = {}
+    member_of = np.fromiter(
+        (index.setdefault(group, len(index)) for group in groups), dtype=np.int64, count=len(texts)
+    )
+    parts: list[list[str]] = [[] for _ in index]
+    for text, document in zip(texts, member_of, strict=True):
+        parts[document].append(text)
+    return ["\n".join(part) for part in parts], member_of
+
+
 class TopicModel:
     """Unsupervised topics with every text assigned; ``n_topics=None`` picks k by silhouette.
 
@@ -247,16 +266,24 @@ class TopicModel:
             return embedding_vectors(texts)
         return lsa_vectors(texts, dimensions=self.dimensions, random_state=self.random_state)
 
-    def fit(self, texts: Sequence[str]) -> "TopicModel":
-        """Cluster ``texts`` and name the topics."""
+    def fit(self, texts: Sequence[str], groups: Sequence[Hashable] | None = None) -> "TopicModel":
+        """Cluster ``texts`` and name the topics.
+
+        ``groups`` (one key per text, such as its conversation) are clustered as one document
+        each, and every text takes its group's topic: a follow-up ("still broken, any news?")
+        is about what its conversation is about, which its own words seldom say.
+        """
         if len(texts) < 2:
             raise BadInput("topic discovery needs at least two texts")
-        vectors = self.vectors(texts)
+        documents, member_of = group_documents(texts, groups)
+        if len(documents) < 2:
+            raise BadInput("topic discovery needs at least two conversations")
+        vectors = self.vectors(documents)
         rng = np.random.default_rng(self.random_state)
         sample = (
-            np.sort(rng.choice(len(texts), self.max_cluster_docs, replace=False))
-            if len(texts) > self.max_cluster_docs
-            else np.arange(len(texts))
+            np.sort(rng.choice(len(documents), self.max_cluster_docs, replace=False))
+            if len(documents) > self.max_cluster_docs
+            else np.arange(len(documents))
         )
         tree = linkage(vectors[sample], method="ward")
         n_topics = self.n_topics or self._choose_k(vectors[sample], tree)
@@ -272,8 +299,9 @@ class TopicModel:
                 ]
             )
         )
-        labels = np.asarray(vectors @ self.centroids_.T).argmax(axis=1)
-        labels[sample] = sample_labels
+        document_labels = np.asarray(vectors @ self.centroids_.T).argmax(axis=1)
+        document_labels[sample] = sample_labels
+        labels = document_labels[member_of]
         self.labels_ = labels
         phrases = key_phrases(texts, labels, len(self.centroids_), per_topic=NAMING_PHRASES)
         sizes = np.bincount(labels, minlength=len(self.centroids_))
