@@ -77,6 +77,23 @@ def test_two_members_saying_the_same_line_are_not_both_quoted() -> None:
     assert len(found) == 2
 
 
+def test_a_line_already_said_is_not_said_again_with_another_number() -> None:
+    index = SnippetIndex(
+        [
+            "We have about 45 people who actually use it.",
+            "We have about 181 people who actually use it.",
+            "Most of the seats we pay for sit unused.",
+        ],
+        [1, 2, 3],
+    )
+    first = index.search("how many people use it", k=1)
+
+    later = index.search("how many people use it", k=1, exclude=frozenset({first[0].index}))
+
+    assert first[0].text == "We have about 45 people who actually use it."
+    assert later[0].text == "Most of the seats we pay for sit unused."
+
+
 def test_shown_snippets_are_redacted_again() -> None:
     index = SnippetIndex(
         ["Please call Bob on 0207 946 0958 about it."], [1], redact=lambda text: "<REDACTED>"

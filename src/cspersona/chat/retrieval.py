@@ -140,6 +140,9 @@ class SnippetIndex:
     ) -> list[Snippet]:
         """The ``k`` best sentences for ``query``, skipping indexes in ``exclude``.
 
+        A sentence that says the same as an excluded one or one already chosen (another member's
+        version of it) is skipped too.
+
         ``mood`` in [-1, 1] favours sentences of the same polarity, so a pleased customer does not
         quote a complaint. Ties fall back to index order: the same call gives the same answer.
         """
@@ -148,13 +151,17 @@ class SnippetIndex:
         order = np.lexsort((np.arange(len(ranking)), -ranking))
         chosen: list[int] = []
         openings: set[str] = set()
+        said = [self.sentences[index] for index in sorted(exclude)]
         for index in map(int, order):
             sentence = self.sentences[index]
             opening = " ".join(normalised(sentence).split()[:4])
             if index in exclude or opening in openings:
                 continue  # two sentences that open alike read as the customer repeating itself
-            if any(says_the_same(sentence, self.sentences[other]) for other in chosen):
-                continue  # two members wrote the same line, one with a typo or another number
+            if any(says_the_same(sentence, other) for other in said):
+                # Another member's version of a line already said, with a typo or another
+                # number ("45 people" then "181 people"): the customer would contradict itself.
+                continue
+            said.append(sentence)
             chosen.append(index)
             openings.add(opening)
             if len(chosen) == k:
