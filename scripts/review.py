@@ -9,7 +9,8 @@ loopback port, and writes into ``<out>``:
   ``docs/images/``;
 - ``digest.txt``: every persona's name, narrative, profile, quotes and top topics; the 20
   riskiest customers with drivers and interventions; the 10 likeliest expansions; and 20
-  persona chat replies (four conversations of five turns).
+  persona chat replies (four conversations of five turns); and, last, every line the text
+  checks (:mod:`cspersona.reports.text_checks`) find fault with.
 
 Needs the dev install (Playwright) and Debian's chromium. Run it as ``make review``.
 
@@ -46,6 +47,8 @@ README_IMAGES = {
     "risk": "churn-risk",
     "customer-1": "customer",
 }
+# A profile line of the digest: "  pain_points: [{...}]", data rather than prose.
+STRUCTURED = re.compile(r"^\s+[a-z_]+: [\[{]")
 CHAT_OPENERS = (
     "Hi, I'm your new CSM. How is the product working for your team?",
     "What is the one thing that would make your renewal an easy decision?",
@@ -226,7 +229,21 @@ def digest(base: str, key: str) -> str:
             write(f"CSM: {opener}")
             write(f"{summary['name']}: {reply['reply']}")
         write("")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *flagged(lines)]) + "\n"
+
+
+def flagged(lines: list[str]) -> list[str]:
+    """A closing section listing every line the text checks find fault with (none, ideally)."""
+    from cspersona.reports.text_checks import text_problems
+
+    faults = [
+        f"- {', '.join(found)}: {line.strip()[:160]}"
+        for line in lines
+        if not line.startswith("#")
+        and not STRUCTURED.match(line)  # a profile field printed as data, keys and all
+        and (found := text_problems(line))
+    ]
+    return ["# What the text checks flag", *(faults or ["(nothing)"])]
 
 
 def _short(value: Any) -> str:
