@@ -240,7 +240,7 @@ def learning_curve(path: Path) -> None:
         )
 
 
-def synthetic(seed: int, scale: float) -> None:
+def synthetic(seed: int, scale: float, learners: list[str]) -> None:
     """The product churn and expansion models on held-out customers of a generated world."""
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/world.db")
@@ -276,7 +276,7 @@ def synthetic(seed: int, scale: float) -> None:
         "generate_seconds": generated,
         "snapshot_seconds": built,
     }
-    for learner in ("linear", "blend"):
+    for learner in learners:
         started = time.perf_counter()
         metrics = evaluate_held_out(training, learner=learner)
         emit(**common, model=learner, seconds=time.perf_counter() - started, metrics=metrics)
@@ -376,10 +376,15 @@ def main() -> None:
         default="blend,spline,boosted",
         help="learners of the discrete-time model to cross-validate (blend is the default)",
     )
+    parser.add_argument(
+        "--synthetic-learners",
+        default="linear,blend",
+        help="learners of the product model to evaluate on the synthetic world",
+    )
     arguments = parser.parse_args()
     parts = arguments.parts.split(",")
     if "synthetic" in parts:
-        synthetic(arguments.seed, arguments.scale)
+        synthetic(arguments.seed, arguments.scale, arguments.synthetic_learners.split(","))
     if not set(parts) - {"synthetic"}:
         return
     path = require_dataset(TELCO)

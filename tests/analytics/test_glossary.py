@@ -5,7 +5,14 @@ import re
 
 import pytest
 
-from cspersona.analytics.glossary import channel_name, describe, plain_name
+from cspersona.analytics.glossary import (
+    LOWERS,
+    RAISES,
+    channel_name,
+    describe,
+    plain_name,
+    risk_direction,
+)
 from cspersona.predict.drivers import phrase
 
 SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -84,7 +91,7 @@ def test_a_driver_is_its_feature_in_words_then_its_effect_without_nested_bracket
 
     assert text == (
         "the main contact has been silent for 73 days while others wrote; 10 days is typical: "
-        "strongly raises churn risk (odds x2.2)"
+        "strongly raises churn risk"
     )
     assert not re.search(r"\([^)]*\(", text)
 
@@ -98,3 +105,23 @@ def test_a_table_column_without_words_is_said_without_underscores() -> None:
 def test_a_channel_reads_as_a_csm_says_it() -> None:
     assert channel_name("in_app") == "in-app chat"
     assert channel_name("whats_app") == "whats app"
+
+
+@pytest.mark.parametrize(
+    ("feature", "direction"),
+    [
+        ("escalations_90d", RAISES),
+        ("negative_share_recent", RAISES),
+        ("champion_quiet_days", RAISES),
+        ("usage_trend_30d", LOWERS),
+        ("usage_active_users_30d", LOWERS),
+        ("nps_last", LOWERS),
+        ("tickets_total", None),  # many tickets: trouble, or a customer who uses the product
+        ("topic_share_3_billing", None),
+        ("no_such_feature", None),
+    ],
+)
+def test_common_sense_directions_are_known_only_where_they_are_clear(
+    feature: str, direction: int | None
+) -> None:
+    assert risk_direction(feature) == direction

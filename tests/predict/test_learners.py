@@ -81,3 +81,27 @@ def test_unseen_categories_and_missing_numbers_are_scored(
 def test_an_unknown_learner_is_named() -> None:
     with pytest.raises(ValueError, match="unknown learner 'forest'"):
         make_learner("forest")
+
+
+@pytest.mark.parametrize("name", LEARNERS)
+def test_a_known_direction_holds_even_against_the_data(
+    name: str, training: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    """More seats lower churn in this table; told they raise it, no learner may say otherwise."""
+    frame, churned = training
+    directions = {"seats": 1, "tickets": 1}
+    learner = make_learner(name, rounds=50, directions=directions).fit(frame, churned)
+    rows = frame.head(20)
+    scores = [
+        learner.decision_function(rows.assign(seats=float(seats))) for seats in (5, 50, 120, 200)
+    ]
+    seats = learner.sources_.index("seats")
+    contributions = np.column_stack(
+        [learner.contributions(rows.assign(seats=float(s)))[:, seats] for s in (5, 50, 120, 200)]
+    )
+
+    assert (np.diff(np.column_stack(scores), axis=1) >= -1e-9).all()
+    assert (np.diff(contributions, axis=1) >= -1e-9).all()
+    # The direction the data agrees with is still learned.
+    tickets = pd.DataFrame(learner.contributions(frame), columns=learner.sources_)["tickets"]
+    assert np.corrcoef(tickets, frame["tickets"].fillna(frame["tickets"].median()))[0, 1] > 0.5

@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 from cspersona.analytics.features import customer_features
 from cspersona.conversations.models import Interaction, Message
 from cspersona.customers.models import Customer, LifecycleEvent, NpsResponse, UsageDaily
-from cspersona.predict.product import evaluate_held_out, fit_product_model, predict_snapshots
+from cspersona.predict.product import (
+    PRODUCT_REPLICATES,
+    evaluate_held_out,
+    fit_product_model,
+    known_directions,
+    predict_snapshots,
+)
 from cspersona.predict.training_set import CENSORED, as_at_cutoff
 from tests.conftest import rolled_back_session
 from tests.predict.conftest import ChurnWorld
@@ -82,3 +88,32 @@ def test_probabilities_rise_with_the_horizon_for_every_customer(churn_world: Chu
     assert summary["snapshots"] == len(training.churned)
     assert summary["cutoffs"] == len(set(training.cutoffs))
     assert "arr" not in model.estimator.schema_.feature_columns
+
+
+def test_known_directions_hold_and_intervals_hold_the_estimate(churn_world: ChurnWorld) -> None:
+    """No driver contradicts common sense; a small book gets an interval around every estimate."""
+    training = churn_world.training
+    model = fit_product_model(training)
+    estimator = model.estimator
+    frame = training.features
+    elapsed = np.zeros(len(frame))
+
+    contributions = estimator.contributions(frame, elapsed_days=elapsed)
+    typed = estimator.schema_.transform(frame)
+    known = known_directions(estimator.schema_.numeric_columns_)
+    assert {"usage_trend_30d", "champion_quiet_days"} <= set(known)
+    for column, direction in known.items():
+        values = typed[column].to_numpy(dtype=np.float64)
+        seen = ~np.isnan(values)
+        order = np.argsort(values[seen], kind="stable")
+        pushes = contributions[column].to_numpy()[seen][order]
+        # More of a feature that raises risk never pushes less (and the reverse for "lowers").
+        assert (direction * np.diff(pushes) >= -1e-9).all(), column
+
+    prediction = estimator.predict_churn(frame, horizons_days=[30, 60, 90], elapsed_days=elapsed)
+    assert prediction.low is not None and prediction.high is not None
+    assert (prediction.low <= prediction.probability).all()
+    assert (prediction.probability <= prediction.high).all()
+    assert (prediction.high - prediction.low).mean() > 0.001
+    # Whole customers are resampled: the book's size is its churned customers, not snapshots.
+    assert estimator.summary_["small_book"] and len(estimator.replicates_) == PRODUCT_REPLICATES

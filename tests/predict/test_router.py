@@ -23,7 +23,7 @@ DRIVER = {
     "contribution": 0.8,
     "direction": "raises",
     "size": "strongly",
-    "phrase": "3 unresolved tickets (strongly raises churn risk (odds x2.2))",
+    "phrase": "3 unresolved tickets: strongly raises churn risk",
 }
 INTERVENTION = {
     "action": "escalation to engineering",

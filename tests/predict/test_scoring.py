@@ -55,6 +55,13 @@ def test_scoring_writes_every_active_customer_for_each_horizon(
         by_customer.setdefault(score.customer_id, {})[score.horizon_days] = score.probability
     for probabilities in by_customer.values():
         assert probabilities[30] <= probabilities[60] <= probabilities[90]
+    # A small book: every score has its bootstrap interval, around the estimate.
+    assert all(
+        score.probability_low is not None
+        and score.probability_high is not None
+        and score.probability_low <= score.probability <= score.probability_high
+        for score in scores
+    )
     assert all(score.drivers and score.drivers[0]["phrase"] for score in scores)
     at_risk = [score for score in scores if score.interventions]
     assert at_risk, "some customer of the book should be at risk"

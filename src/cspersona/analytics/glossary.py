@@ -8,7 +8,9 @@ persona explanations and customer summaries all read the same way:
     -> "the main contact wrote 35% of this customer's messages; 70% is typical"
 
 A feature no entry knows is still said without underscores, and numbers never show more
-precision than a person would use.
+precision than a person would use. Next to its words, an entry may say which way more of the
+feature moves churn risk where common sense knows it (more escalations raise it, more usage lowers
+it): the product's churn model is held to that direction (``risk_direction``).
 """
 
 import math
@@ -76,6 +78,9 @@ class Entry:
     missing: str | None = None
     # What is typical, when the book's typical value is zero and "0 days" would read oddly.
     usual_at_zero: str | None = None
+    # Which way more of it moves churn risk when common sense knows (RAISES or LOWERS); None
+    # when it could go either way (more tickets may mean trouble or an engaged customer).
+    risk: int | None = None
 
 
 CHANNELS = {
@@ -104,14 +109,19 @@ LIFECYCLE_VERBS = {
 }
 
 
+RAISES = 1
+LOWERS = -1
+
+
 def _entry(
     pattern: str,
     sentence: str,
     unit: Formatter,
     missing: str | None = None,
     usual_at_zero: str | None = None,
+    risk: int | None = None,
 ) -> Entry:
-    return Entry(re.compile(f"^{pattern}$"), sentence, unit, missing, usual_at_zero)
+    return Entry(re.compile(f"^{pattern}$"), sentence, unit, missing, usual_at_zero, risk)
 
 
 ENTRIES: tuple[Entry, ...] = (
@@ -142,32 +152,65 @@ ENTRIES: tuple[Entry, ...] = (
         "the main contact has been silent for {value} while others wrote",
         _days,
         usual_at_zero="usually the main contact writes last",
+        risk=RAISES,
     ),
     _entry("contacts_active_90d", "{value} of their people wrote in the last 90 days", _count),
-    _entry("sentiment_mean", "average message sentiment {value}, from -1 to +1", _score),
-    _entry("sentiment_recent_mean", "average sentiment {value} over the last 60 days", _score),
-    _entry("sentiment_trend", "sentiment {value} against the months before", _score),
-    _entry("negative_share", "{value} of their messages negative", _share),
     _entry(
-        "negative_share_recent", "{value} of their messages negative in the last 60 days", _share
+        "sentiment_mean", "average message sentiment {value}, from -1 to +1", _score, risk=LOWERS
+    ),
+    _entry(
+        "sentiment_recent_mean",
+        "average sentiment {value} over the last 60 days",
+        _score,
+        risk=LOWERS,
+    ),
+    _entry("sentiment_trend", "sentiment {value} against the months before", _score, risk=LOWERS),
+    _entry("negative_share", "{value} of their messages negative", _share, risk=RAISES),
+    _entry(
+        "negative_share_recent",
+        "{value} of their messages negative in the last 60 days",
+        _share,
+        risk=RAISES,
     ),
     _entry("sophistication_mean", "writing sophistication {value}, from 0 to 1", _level),
     _entry("emotion_(?P<emotion>[a-z]+)_mean", "{emotion} in their messages at {value}", _level),
     _entry("topic_share_\\d+_?(?P<topic>\\w*)", "{value} of their messages about {topic}", _share),
     _entry(
-        "usage_events_per_day_30d", "{value} product events a day over the last 30 days", _count
+        "usage_events_per_day_30d",
+        "{value} product events a day over the last 30 days",
+        _count,
+        risk=LOWERS,
     ),
-    _entry("usage_active_users_30d", "{value} active users a day over the last 30 days", _count),
-    _entry("usage_logins_per_day_30d", "{value} logins a day over the last 30 days", _count),
+    _entry(
+        "usage_active_users_30d",
+        "{value} active users a day over the last 30 days",
+        _count,
+        risk=LOWERS,
+    ),
+    _entry(
+        "usage_logins_per_day_30d",
+        "{value} logins a day over the last 30 days",
+        _count,
+        risk=LOWERS,
+    ),
     _entry(
         "usage_trend_(?P<days>\\d+)d",
         "product usage {value} over the last {days} days",
         _log_change,
+        risk=LOWERS,
     ),
     _entry(
-        "usage_growth_since_start", "product usage {value} since their first months", _log_change
+        "usage_growth_since_start",
+        "product usage {value} since their first months",
+        _log_change,
+        risk=LOWERS,
     ),
-    _entry("feature_breadth_30d", "{value} of product features used in the last 30 days", _share),
+    _entry(
+        "feature_breadth_30d",
+        "{value} of product features used in the last 30 days",
+        _share,
+        risk=LOWERS,
+    ),
     _entry("feature_share_(?P<feature>\\w+)", "{feature} is {value} of their feature use", _share),
     _entry(
         "adoption_days_(?P<feature>\\w+)",
@@ -176,10 +219,17 @@ ENTRIES: tuple[Entry, ...] = (
         missing="has never used {feature}",
         usual_at_zero="most customers use it from their first day",
     ),
-    _entry("nps_last", "last NPS answer {value}", _nps, missing="has never answered NPS"),
-    _entry("nps_mean", "average NPS {value}", _nps, missing="has never answered NPS"),
+    _entry(
+        "nps_last", "last NPS answer {value}", _nps, missing="has never answered NPS", risk=LOWERS
+    ),
+    _entry("nps_mean", "average NPS {value}", _nps, missing="has never answered NPS", risk=LOWERS),
     _entry("nps_responses", "{value} NPS answers", _count),
-    _entry("nps_drop", "last NPS answer {value} points below their earlier average", _count),
+    _entry(
+        "nps_drop",
+        "last NPS answer {value} points below their earlier average",
+        _count,
+        risk=RAISES,
+    ),
     _entry("days_since_nps", "no NPS answer for {value}", _days, missing="has never answered NPS"),
     _entry("tickets_total", "{value} support tickets so far", _count),
     _entry("tickets_per_30d", "{value} support tickets a month", _count),
@@ -188,8 +238,8 @@ ENTRIES: tuple[Entry, ...] = (
         "ticket_severity_mean", "average ticket priority {value}, from 1 low to 4 urgent", _level
     ),
     _entry("ticket_high_urgent_share", "{value} of their tickets high-priority or urgent", _share),
-    _entry("tickets_unresolved(?:_count)?", "{value} unresolved tickets", _count),
-    _entry("ticket_reopen_rate", "{value} of their tickets reopened", _share),
+    _entry("tickets_unresolved(?:_count)?", "{value} unresolved tickets", _count, risk=RAISES),
+    _entry("ticket_reopen_rate", "{value} of their tickets reopened", _share, risk=RAISES),
     _entry("ticket_resolution_hours_median", "tickets resolved after {value} (median)", _hours),
     _entry("first_response_hours_median", "our first reply after {value} (median)", _hours),
     _entry(
@@ -197,9 +247,9 @@ ENTRIES: tuple[Entry, ...] = (
         "{value} of their tickets raise a problem raised before",
         _share,
     ),
-    _entry("escalations_total", "{value} escalations so far", _count),
-    _entry("escalations_90d", "{value} escalations in the last 90 days", _count),
-    _entry("escalation_rate", "{value} of their conversations escalated", _share),
+    _entry("escalations_total", "{value} escalations so far", _count, risk=RAISES),
+    _entry("escalations_90d", "{value} escalations in the last 90 days", _count, risk=RAISES),
+    _entry("escalation_rate", "{value} of their conversations escalated", _share, risk=RAISES),
     _entry("escalation_recovery_rate", "{value} of their escalations recovered", _share),
     _entry("reply_effect_mean", "our replies move their sentiment by {value} on average", _score),
     _entry("arr", "annual recurring revenue {value}", _money),
@@ -241,6 +291,16 @@ def _find(feature: str) -> tuple[Entry, dict[str, str]] | None:
             }
             return entry, named
     return None
+
+
+def risk_direction(feature: str) -> int | None:
+    """Which way more of ``feature`` moves churn risk (RAISES, LOWERS), or None when unknown.
+
+    A model may learn an unknown direction either way; a known one it must follow, since a CSM
+    would not believe "17 escalations lowers churn risk" whatever the data's quirks.
+    """
+    found = _find(feature)
+    return None if found is None else found[0].risk
 
 
 def describe(feature: str, value: float, typical: float | None = None) -> str:

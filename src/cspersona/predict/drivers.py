@@ -64,9 +64,12 @@ def size_word(contribution: float) -> str:
 
 
 def effect_words(contribution: float) -> str:
-    """E.g. ``strongly raises churn risk (odds x2.3)``."""
-    odds = math.exp(contribution)
-    return f"{size_word(contribution)} {direction_word(contribution)} churn risk (odds x{odds:.2g})"
+    """E.g. ``strongly raises churn risk``.
+
+    No number: a contribution multiplies the odds against the book's average customer before
+    calibration, so "odds x60" beside a calibrated 10% misleads more than it tells.
+    """
+    return f"{size_word(contribution)} {direction_word(contribution)} churn risk"
 
 
 def _number(value: float) -> str:

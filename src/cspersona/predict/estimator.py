@@ -7,7 +7,7 @@ analytics features are the same code.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,9 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         uncertainty: ``auto`` (bootstrap intervals on small books), ``bootstrap`` or ``none``.
         n_bootstrap: bootstrap replicates for the intervals.
         random_state: seed for folds, bootstrap samples and the trees.
+        directions: number columns whose effect on churn risk is known (+1 raises, -1 lowers),
+            which the learner must follow (see :mod:`~cspersona.predict.learners`); None for
+            bring-your-own tables, whose columns nobody has vouched for.
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         uncertainty: str = "auto",
         n_bootstrap: int = 50,
         random_state: int = 0,
+        directions: Mapping[str, int] | None = None,
     ) -> None:
         """Store the hyper-parameters (scikit-learn convention: no logic here)."""
         self.learner = learner
@@ -72,6 +76,7 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         self.uncertainty = uncertainty
         self.n_bootstrap = n_bootstrap
         self.random_state = random_state
+        self.directions = directions
 
     # Hooks each model provides -------------------------------------------------------------
 
@@ -114,7 +119,8 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         """Type the table, fit the calibrated learner and, on small books, its bootstrap twins.
 
         ``groups`` names the real customer of each row when a customer has several rows (one
-        per cutoff); cross-fitting then keeps a customer's rows in one fold.
+        per cutoff); cross-fitting then keeps a customer's rows in one fold, the book's size is
+        its churned customers (not rows), and bootstrap samples draw whole customers.
         """
         if self.learner != "auto" and self.learner not in LEARNERS:
             raise BadInput(f"unknown learner {self.learner!r}; use auto or one of {LEARNERS}")
@@ -132,9 +138,11 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
             )
         self.schema_ = TableSchema().fit(frame)
         typed = self.schema_.transform(frame)
-        self.small_book_ = churned_count < SMALL_BOOK_CHURNED
+        customers = np.arange(len(churned)) if groups is None else np.asarray(groups)
+        churned_customers = len(np.unique(customers[churned == 1]))
+        self.small_book_ = churned_customers < SMALL_BOOK_CHURNED
         self.learner_name_ = (
-            default_learner(churned_count) if self.learner == "auto" else self.learner
+            default_learner(churned_customers) if self.learner == "auto" else self.learner
         )
         everyone = np.arange(len(typed))
         rows, labels, row_customers = self._rows(typed, target, everyone)
@@ -148,7 +156,9 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         bootstrap = self.uncertainty == "bootstrap" or (
             self.uncertainty == "auto" and self.small_book_
         )
-        self.replicates_ = self._fit_replicates(typed, target, churned) if bootstrap else []
+        self.replicates_ = (
+            self._fit_replicates(typed, target, customers, churned) if bootstrap else []
+        )
         self.summary_ = self._summary(churned)
         return typed
 
@@ -169,6 +179,9 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         )
         tail = (1 - INTERVAL_LEVEL) / 2
         low, high = np.quantile(replicas, [tail, 1 - tail], axis=0)
+        # Replicates see fewer distinct customers than the model, so their spread can sit beside
+        # its estimate; the interval is widened to hold it rather than contradict it.
+        low, high = np.minimum(low, probability), np.maximum(high, probability)
         return ChurnPrediction(columns, probability, low, high)
 
     def contributions(
@@ -193,23 +206,36 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
 
     def _calibrated_learner(self) -> CalibratedLearner:
         learner = make_learner(
-            self.learner_name_, rounds=self.boosting_rounds, random_state=self.random_state
+            self.learner_name_,
+            rounds=self.boosting_rounds,
+            random_state=self.random_state,
+            directions=self.directions,
         )
         return CalibratedLearner(learner, self.calibration, self.cv, self.random_state)
 
     def _fit_replicates(
-        self, typed: pd.DataFrame, target: np.ndarray, churned: np.ndarray
+        self, typed: pd.DataFrame, target: np.ndarray, customers: np.ndarray, churned: np.ndarray
     ) -> list[CalibratedLearner]:
-        """Refit the learner on stratified bootstrap samples of customers (classes apart)."""
+        """Refit the learner on stratified bootstrap samples of customers (classes apart).
+
+        A sampled customer brings all its rows (``customers`` names each row's customer), so a
+        replicate sees as many distinct customers as the book has, not as many rows.
+        """
         generator = np.random.default_rng(self.random_state)
+        names, row_customer = np.unique(customers, return_inverse=True)
+        rows_of = np.split(
+            np.argsort(row_customer, kind="stable"), np.cumsum(np.bincount(row_customer))[:-1]
+        )
+        ever_churned = np.bincount(row_customer, weights=churned, minlength=len(names)) > 0
         replicates = []
         for _ in range(self.n_bootstrap):
-            sample = np.concatenate(
+            drawn = np.concatenate(
                 [
                     generator.choice(members, size=len(members), replace=True)
-                    for members in (np.flatnonzero(churned == 1), np.flatnonzero(churned == 0))
+                    for members in (np.flatnonzero(ever_churned), np.flatnonzero(~ever_churned))
                 ]
             )
+            sample = np.concatenate([rows_of[customer] for customer in drawn])
             rows, labels, _ = self._rows(typed, target, sample)
             replicates.append(self.model_.refitted(rows, labels))
         return replicates

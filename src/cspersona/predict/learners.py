@@ -6,15 +6,20 @@ and splits every score into one additive contribution per table column (``contri
 drivers can be read off any of them. Three are offered, chosen by measurement on the IBM Telco table
 (see docs/churn.md): a spline logistic regression, LightGBM gradient-boosted trees, and their blend
 in log-odds, which was the most accurate.
+
+A learner may be told the direction churn risk is known to move with some number columns
+(``directions``: +1 raises, -1 lowers); it then never learns the opposite: the regression keeps
+those columns linear with coefficients bounded to that sign, the trees are monotone in them.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
 
 import lightgbm
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.compose import ColumnTransformer
@@ -46,29 +51,45 @@ class LogOddsClassifier(ClassifierMixin, BaseEstimator, ABC):  # type: ignore[mi
 
 
 class ColumnLearner(LogOddsClassifier):
-    """A learner whose encoded features map back to the table columns they came from."""
+    """A learner whose encoded features map back to the table columns they came from.
+
+    ``directions`` (a hyper-parameter of every subclass) maps number columns to the way churn
+    risk is known to move with them: +1 raises, -1 lowers.
+    """
+
+    directions: Mapping[str, int] | None
 
     def _fit_encoder(
-        self, frame: pd.DataFrame, numeric: Callable[[], Any], *, indicate_missing: bool
+        self,
+        frame: pd.DataFrame,
+        numeric: Callable[[], Any],
+        *,
+        indicate_missing: bool,
+        known: Callable[[], Any] | None = None,
     ) -> np.ndarray:
         """Fit one encoder per kind of column; return the encoded training matrix.
 
-        ``numeric()`` must give every number column the same number of outputs (splines do).
-        ``membership_`` records which table column each encoded feature belongs to.
+        ``numeric()`` must give every number column the same number of outputs (splines do);
+        ``known()`` (default ``numeric``) encodes the columns of known direction, one output each.
+        ``membership_`` records which table column each encoded feature belongs to, and
+        ``constraints_`` the known direction of each encoded feature (0 where free).
         """
         self.classes_ = np.array([0, 1])
         self.sources_ = [str(column) for column in frame.columns]
         numbers = [c for c in self.sources_ if pd.api.types.is_float_dtype(frame[c])]
+        directions = {c: d for c, d in (self.directions or {}).items() if c in numbers and d}
         categories = [c for c in self.sources_ if c not in numbers]
         incomplete = [c for c in numbers if indicate_missing and frame[c].isna().any()]
         parts = [
-            ("numbers", numeric(), numbers),
+            ("numbers", numeric(), [c for c in numbers if c not in directions]),
+            ("known", (known or numeric)(), [c for c in numbers if c in directions]),
             ("missing", MissingIndicator(features="all"), incomplete),
             ("categories", _category_encoder(), categories),
         ]
         self.encoder_ = ColumnTransformer([part for part in parts if part[2]], sparse_threshold=0.0)
         encoded = np.asarray(self.encoder_.fit_transform(frame), dtype=np.float64)
         self.membership_ = np.zeros((encoded.shape[1], len(self.sources_)))
+        self.constraints_ = np.zeros(encoded.shape[1], dtype=np.int64)
         for name, _, columns in parts:
             if not columns:
                 continue
@@ -77,6 +98,8 @@ class ColumnLearner(LogOddsClassifier):
             start = positions.start
             for column, width in zip(columns, widths, strict=True):
                 self.membership_[start : start + width, self.sources_.index(column)] = 1.0
+                if name == "known":
+                    self.constraints_[start : start + width] = np.sign(directions[column])
                 start += width
         return encoded
 
@@ -111,35 +134,83 @@ class SplineLogisticRegression(ColumnLearner):
         C: inverse regularisation strength.
         n_knots: spline knots per numeric column at quantiles; ``0`` keeps numbers linear, which
             suits small tables.
+        directions: number columns whose effect on churn risk is known (+1 raises, -1 lowers);
+            they stay linear and their coefficients are bounded to that sign (a column the data
+            would push the other way ends at zero: it is left out).
     """
 
-    def __init__(self, C: float = 0.1, n_knots: int = 5) -> None:
+    def __init__(
+        self, C: float = 0.1, n_knots: int = 5, directions: Mapping[str, int] | None = None
+    ) -> None:
         """Store the hyper-parameters."""
         self.C = C
         self.n_knots = n_knots
+        self.directions = directions
 
     def fit(self, frame: pd.DataFrame, y: np.ndarray) -> Self:
-        """Encode the columns and fit the regression."""
-        encoded = self._fit_encoder(frame, self._numeric_encoder, indicate_missing=True)
-        self.regression_ = LogisticRegression(C=self.C, max_iter=5000).fit(encoded, y)
+        """Encode the columns and fit the regression within the known directions."""
+        encoded = self._fit_encoder(
+            frame,
+            self._numeric_encoder,
+            indicate_missing=True,
+            known=lambda: self._numeric_encoder(knots=0),
+        )
+        if self.constraints_.any():
+            self.coef_, self.intercept_ = _signed_logistic(encoded, y, self.C, self.constraints_)
+        else:
+            regression = LogisticRegression(C=self.C, max_iter=5000).fit(encoded, y)
+            self.coef_, self.intercept_ = regression.coef_[0], float(regression.intercept_[0])
         self.encoded_mean_ = encoded.mean(axis=0)
         return self
 
     def decision_function(self, frame: pd.DataFrame) -> np.ndarray:
         """Log-odds of churn per row."""
-        return np.asarray(self.regression_.decision_function(self._encode(frame)))
+        return np.asarray(self._encode(frame) @ self.coef_ + self.intercept_)
 
     def contributions(self, frame: pd.DataFrame) -> np.ndarray:
         """Each column's coefficients times its distance from the training mean."""
         centred = self._encode(frame) - self.encoded_mean_
-        return np.asarray((centred * self.regression_.coef_[0]) @ self.membership_)
+        return np.asarray((centred * self.coef_) @ self.membership_)
 
-    def _numeric_encoder(self) -> Any:
+    def _numeric_encoder(self, knots: int | None = None) -> Any:
+        knots = self.n_knots if knots is None else knots
         steps: list[Any] = [SimpleImputer(strategy="median")]
-        if self.n_knots:
-            steps.append(SplineTransformer(n_knots=self.n_knots, knots="quantile"))
+        if knots:
+            steps.append(SplineTransformer(n_knots=knots, knots="quantile"))
         steps.append(StandardScaler())
         return make_pipeline(*steps)
+
+
+def _signed_logistic(
+    encoded: np.ndarray, y: np.ndarray, C: float, signs: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """L2 logistic regression (scikit-learn's objective) whose coefficients keep ``signs``.
+
+    A coefficient with sign +1 stays >= 0, -1 stays <= 0, 0 is free; the intercept is free and
+    unpenalised. One bounded L-BFGS-B solve, as costly as an unconstrained fit.
+    """
+    rows, width = encoded.shape
+    target = np.asarray(y, dtype=np.float64)
+    penalty = 1.0 / (C * rows)  # the mean loss, as scikit-learn scales it (same optimum)
+
+    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        coefficients = weights[:width]
+        scores = encoded @ coefficients + weights[width]
+        value = np.mean(np.logaddexp(0.0, scores) - target * scores)
+        residual = (expit(scores) - target) / rows
+        gradient = np.append(encoded.T @ residual + penalty * coefficients, residual.sum())
+        return float(value + 0.5 * penalty * coefficients @ coefficients), gradient
+
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
+    found = minimize(
+        loss,
+        np.zeros(width + 1),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[*bounds, (None, None)],
+        options={"maxiter": 5000, "gtol": 1e-4},
+    )
+    return np.asarray(found.x[:width]), float(found.x[width])
 
 
 class GradientBoostedTrees(ColumnLearner):
@@ -154,6 +225,8 @@ class GradientBoostedTrees(ColumnLearner):
         colsample_bytree: share of encoded features each tree sees.
         random_state: seed for the row and feature sampling.
         n_jobs: threads LightGBM uses.
+        directions: number columns whose effect on churn risk is known (+1 raises, -1 lowers);
+            the trees are monotone in them (LightGBM ``monotone_constraints``).
     """
 
     def __init__(
@@ -166,6 +239,7 @@ class GradientBoostedTrees(ColumnLearner):
         colsample_bytree: float = 0.5,
         random_state: int = 0,
         n_jobs: int = 1,
+        directions: Mapping[str, int] | None = None,
     ) -> None:
         """Store the hyper-parameters."""
         self.n_estimators = n_estimators
@@ -176,6 +250,7 @@ class GradientBoostedTrees(ColumnLearner):
         self.colsample_bytree = colsample_bytree
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.directions = directions
 
     def fit(self, frame: pd.DataFrame, y: np.ndarray) -> Self:
         """Encode the columns and grow the trees."""
@@ -190,6 +265,7 @@ class GradientBoostedTrees(ColumnLearner):
             colsample_bytree=self.colsample_bytree,
             random_state=self.random_state,
             n_jobs=self.n_jobs,
+            monotone_constraints=self.constraints_.tolist() if self.constraints_.any() else None,
             verbose=-1,
         ).fit(encoded, y)
         return self
@@ -248,22 +324,33 @@ LEARNERS = ("linear", "spline", "boosted", "blend")
 BOOSTING_BUDGET = 8.0
 
 
-def make_learner(name: str, *, rounds: int = 400, random_state: int = 0) -> LogOddsClassifier:
+def make_learner(
+    name: str,
+    *,
+    rounds: int = 400,
+    random_state: int = 0,
+    directions: Mapping[str, int] | None = None,
+) -> LogOddsClassifier:
     """The learner called ``name`` (one of :data:`LEARNERS`), boosting for ``rounds`` rounds.
 
     ``linear`` is a strongly regularised plain logistic regression, the most accurate choice on
     small books (a few hundred customers); ``spline`` bends each number's effect; ``boosted`` is
     LightGBM; ``blend`` averages ``spline`` and ``boosted``, the most accurate on thousands.
+    ``directions`` holds every learner to the known directions of those columns.
     """
     if name == "linear":
-        return SplineLogisticRegression(C=0.03, n_knots=0)
+        return SplineLogisticRegression(C=0.03, n_knots=0, directions=directions)
     if name == "spline":
-        return SplineLogisticRegression()
+        return SplineLogisticRegression(directions=directions)
     trees = GradientBoostedTrees(
-        n_estimators=rounds, learning_rate=BOOSTING_BUDGET / rounds, random_state=random_state
+        n_estimators=rounds,
+        learning_rate=BOOSTING_BUDGET / rounds,
+        random_state=random_state,
+        directions=directions,
     )
     if name == "boosted":
         return trees
     if name == "blend":
-        return LogitBlend([("spline", SplineLogisticRegression()), ("boosted", trees)])
+        spline = SplineLogisticRegression(directions=directions)
+        return LogitBlend([("spline", spline), ("boosted", trees)])
     raise ValueError(f"unknown learner {name!r}; expected one of {LEARNERS}")

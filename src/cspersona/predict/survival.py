@@ -13,7 +13,7 @@ Measured on IBM Telco (docs/churn.md) this beat a Cox proportional-hazards model
 itself is never a feature; the period enters only as the baseline hazard.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Self
 
 import numpy as np
@@ -105,7 +105,7 @@ class DiscreteTimeChurnModel(ChurnEstimator):
     Args:
         period_days: length of a period; 30 makes 30/60/90-day horizons whole periods.
         horizons_days: horizons predicted and evaluated by default.
-        learner, calibration, cv, uncertainty, n_bootstrap, random_state: see
+        learner, calibration, cv, uncertainty, n_bootstrap, random_state, directions: see
             :class:`~cspersona.predict.estimator.ChurnEstimator`.
     """
 
@@ -121,9 +121,12 @@ class DiscreteTimeChurnModel(ChurnEstimator):
         uncertainty: str = "auto",
         n_bootstrap: int = 50,
         random_state: int = 0,
+        directions: Mapping[str, int] | None = None,
     ) -> None:
         """Store the hyper-parameters."""
-        super().__init__(learner, calibration, cv, uncertainty, n_bootstrap, random_state)
+        super().__init__(
+            learner, calibration, cv, uncertainty, n_bootstrap, random_state, directions
+        )
         self.period_days = period_days
         self.horizons_days = horizons_days
 
