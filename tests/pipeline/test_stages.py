@@ -39,7 +39,7 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
         ]
     )
     assert [result.processed for result in first[:3]] == [3, 3, 1]
-    assert first[1].detail.endswith("model static-v1")
+    assert first[1].detail.endswith("model words-v1")
     assert reported[:3] == [("nlp", 3, 3), ("topics", 3, 3), ("analytics", 1, 1)]
     assert [result.processed for result in second[:3]] == [0, 0, 0]
     # One customer: too little history for a churn model, skipped with why.
