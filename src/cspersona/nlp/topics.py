@@ -45,7 +45,7 @@ GENERAL_TOPIC = "General questions"
 # Key phrases kept per topic: enough for its name to find the phrase its strongest word is in.
 NAMING_PHRASES = 10
 # A compound naming a topic is made of its strongest words, these many at most.
-COMPOUND_WORDS = 6
+COMPOUND_WORDS = 8
 COURTESY_WORDS = frozenset(
     "hi hello hey dear team folks there thanks thank cheers regards best kind warm sincerely"
     " please appreciate appreciated help hope let know sorry morning afternoon evening good"
