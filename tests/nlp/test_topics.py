@@ -9,6 +9,7 @@ from cspersona.nlp.topics import (
     TopicCategoriser,
     TopicModel,
     conversation_topics,
+    generic_words,
     key_phrases,
     leading_compound,
     topic_name,
@@ -254,3 +255,15 @@ def test_a_compound_of_the_topics_strongest_words_leads_its_phrases() -> None:
     assert leading_compound(["ios", "app", "crash", "phone", "ios app", "app crash"]) == ["ios app"]
     assert leading_compound(["slow", "query", "engineers", "look", "engineers look"]) == []
     assert leading_compound(["invoice", "pay"]) == []
+
+
+def test_words_frequent_in_many_topics_are_generic() -> None:
+    vocabulary = ["login", "invoice", "export", "access", "access login"]
+    # Three topics; "access" is among the most frequent words of all three.
+    per_class = np.array(
+        [[9, 0, 0, 5, 2], [0, 9, 0, 4, 0], [0, 0, 9, 6, 0]],
+        dtype=float,
+    )
+
+    assert generic_words(per_class, vocabulary) == {"access"}
+    assert generic_words(per_class[:2], vocabulary) == set()

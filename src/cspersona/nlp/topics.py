@@ -46,6 +46,11 @@ GENERAL_TOPIC = "General questions"
 NAMING_PHRASES = 10
 # A compound naming a topic is made of its strongest words, these many at most.
 COMPOUND_WORDS = 8
+# A word among the GENERIC_TOP_WORDS most frequent of GENERIC_SHARE of the topics (and of at
+# least GENERIC_MIN_TOPICS) is generic: it neither names a topic nor is one of its key phrases.
+GENERIC_TOP_WORDS = 10
+GENERIC_SHARE = 0.1
+GENERIC_MIN_TOPICS = 3
 COURTESY_WORDS = frozenset(
     "hi hello hey dear team folks there thanks thank cheers regards best kind warm sincerely"
     " please appreciate appreciated help hope let know sorry morning afternoon evening good"
@@ -142,7 +147,8 @@ def key_phrases(
 
     A term weighs its frequency in the topic times the share of its uses that fall in the topic
     (class-based TF-IDF with that share as the inverse class frequency), so a word every topic
-    uses ("message", "tools") loses to the topic's own. The strongest phrase made only of the
+    uses ("message", "tools") loses to the topic's own, and a word frequent in many topics
+    (:func:`generic_words`) is left out. The strongest phrase made only of the
     topic's top words and holding one of its two strongest ("rate limit", "iOS app") comes first.
     Phrases are words of letters only: no numbers, dates, ids, people's names (pseudonyms),
     e-mail domains or the greetings and courtesies every message carries.
@@ -160,9 +166,14 @@ def key_phrases(
             per_class[topic] = np.asarray(counts[members].sum(axis=0)).ravel()
     frequency = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
     share = per_class / np.maximum(per_class.sum(axis=0, keepdims=True), 1)
+    generic = generic_words(per_class, vocabulary)
     phrases = []
     for row in frequency * share:
-        ranked = [vocabulary[index] for index in np.argsort(row)[::-1] if row[index] > 0]
+        ranked = [
+            vocabulary[index]
+            for index in np.argsort(row)[::-1]
+            if row[index] > 0 and not generic & set(vocabulary[index].split())
+        ]
         chosen: list[str] = []
         for phrase in [*leading_compound(ranked), *ranked]:
             if len(chosen) == per_topic:
@@ -172,6 +183,22 @@ def key_phrases(
                 chosen.append(phrase)
         phrases.append(chosen)
     return phrases
+
+
+def generic_words(per_class: np.ndarray, vocabulary: Sequence[str]) -> set[str]:
+    """Words among the most frequent of many topics: what every topic says, not a subject.
+
+    Many is a tenth of the topics, and at least three: with a hundred topics, a word frequent
+    in ten is everywhere; with ten, in three.
+    """
+    single = np.flatnonzero([" " not in term for term in vocabulary])
+    if not single.size:
+        return set()
+    top = np.argsort(-per_class[:, single], axis=1, kind="stable")[:, :GENERIC_TOP_WORDS]
+    present = np.take_along_axis(per_class[:, single], top, axis=1) > 0
+    holders = np.bincount(top[present].ravel(), minlength=single.size)
+    floor = max(GENERIC_MIN_TOPICS, GENERIC_SHARE * len(per_class))
+    return {vocabulary[single[index]] for index in np.flatnonzero(holders >= floor)}
 
 
 def leading_compound(ranked: Sequence[str]) -> list[str]:
