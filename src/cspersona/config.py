@@ -196,10 +196,11 @@ class Settings(BaseSettings):
         "core (at most 4), 1 means analyse in the calling process. Each worker loads its own "
         "copy of the models.",
     )
-    topics_backend: Literal["static", "tfidf", "embeddings"] = Field(
-        default="static",
-        description="Topic discovery's text representation: packaged static MiniLM word-piece "
-        "vectors, TF-IDF with LSA, or full MiniLM sentence embeddings (`embeddings` extra).",
+    topics_backend: Literal["words", "static", "tfidf", "embeddings"] = Field(
+        default="words",
+        description="Topic discovery's text representation: TF-IDF of the content words with "
+        "LSA, packaged static MiniLM word-piece vectors, TF-IDF of words and characters with "
+        "LSA, or full MiniLM sentence embeddings (`embeddings` extra).",
     )
 
     llm_provider: Literal["offline", "openai", "anthropic"] = Field(

@@ -93,7 +93,7 @@ def test_topics_discover_names_the_backends_it_knows(tmp_path: Path) -> None:
     result = runner.invoke(app, ["topics", "discover", str(source), "--backend", "bert"])
 
     assert result.exit_code != 0
-    assert "--backend must be one of static, tfidf, embeddings, not 'bert'" in result.output
+    assert "--backend must be one of words, static, tfidf, embeddings, not 'bert'" in result.output
 
 
 def test_assign_topics_sets_customer_messages_only(db_session: Session) -> None:

@@ -1,9 +1,20 @@
 import re
 
+import numpy as np
 import pytest
 
 from cspersona.exceptions import BadInput
-from cspersona.nlp.topics import TopicCategoriser, TopicModel, key_phrases, topic_name, unique_names
+from cspersona.nlp.topics import (
+    CONVERSATION_K_CANDIDATES,
+    TopicCategoriser,
+    TopicModel,
+    conversation_topics,
+    generic_words,
+    key_phrases,
+    leading_compound,
+    topic_name,
+    unique_names,
+)
 
 THEMES = {
     "export": "the csv export of the report fails with an error",
@@ -161,3 +172,98 @@ def test_generic_complaints_shared_by_every_topic_never_name_one() -> None:
         assert not words & {"issue", "frustrating", "result", "advice", "12", "may"}
         assert not words & {"name", "phone"}
         assert not any(character.isdigit() for character in name)
+
+
+SUBJECTS = {
+    "export": [
+        "the csv export of the quarterly report fails halfway",
+        "our scheduled export file arrives empty, the export job shows an error",
+        "bulk export to csv stops at ten thousand rows",
+        "download of the export file times out for the large report",
+    ],
+    "billing": [
+        "our invoice shows a double charge for the extra seats",
+        "the billing page charged the card twice this month",
+        "please resend the invoice with the purchase order number for finance",
+        "we were billed for seats that were removed, refund the invoice",
+    ],
+    "login": [
+        "single sign-on login loops back to the password screen",
+        "saml login fails after the identity provider redirect",
+        "users cannot log in with sso since the certificate changed",
+        "the sso login page rejects our okta users",
+    ],
+}
+COMPLAINTS = [
+    "Still not sorted, this is frustrating, please look at the message.",
+    "Any update on the message? A lot of people are waiting.",
+    "We have a lot of tools and this message keeps coming back.",
+]
+
+
+def subject_conversations(seed: int = 0) -> tuple[list[str], list[int], list[str]]:
+    """Conversations of one subject, each written several ways, all with the same complaints."""
+    rng = np.random.default_rng(seed)
+    texts: list[str] = []
+    groups: list[int] = []
+    subjects: list[str] = []
+    for conversation in range(120):
+        subject = list(SUBJECTS)[conversation % len(SUBJECTS)]
+        for sentence in rng.choice(SUBJECTS[subject], size=2, replace=False):
+            texts.append(str(sentence))
+            groups.append(conversation)
+            subjects.append(subject)
+        texts.append(COMPLAINTS[conversation // len(SUBJECTS) % len(COMPLAINTS)])
+        groups.append(conversation)
+        subjects.append(subject)
+    return texts, groups, subjects
+
+
+def test_stability_finds_as_many_topics_as_subjects_not_more() -> None:
+    texts, groups, subjects = subject_conversations()
+    model = TopicModel(
+        clustering="kmeans", k_rule="stability", k_candidates=(2, 3, 4, 6, 8, 10)
+    ).fit(texts, groups=groups)
+
+    assert len(model.topics_) == 3
+    assert len(set(zip(model.labels_, subjects, strict=True))) == len(SUBJECTS)
+
+
+def test_conversation_topics_read_words_and_keep_to_a_readable_number() -> None:
+    texts, groups, _ = subject_conversations()
+
+    model = conversation_topics().fit(texts, groups=groups)
+
+    assert model.representation == "words"
+    assert min(CONVERSATION_K_CANDIDATES) <= len(model.topics_) <= max(CONVERSATION_K_CANDIDATES)
+
+
+def test_a_word_every_topic_uses_never_names_one() -> None:
+    texts, groups, subjects = subject_conversations()
+    labels = np.array([list(SUBJECTS).index(subject) for subject in subjects])
+
+    phrases = key_phrases(texts, labels, len(SUBJECTS), per_topic=10)
+    names = unique_names(phrases, np.bincount(labels))
+
+    generic = {"lot", "message", "tools", "people", "update", "frustrating", "waiting"}
+    for topic, name in enumerate(names):
+        assert not set(name.lower().replace("&", " ").split()) & generic, name
+        assert not set(" ".join(phrases[topic][:3]).split()) & generic, phrases[topic]
+
+
+def test_a_compound_of_the_topics_strongest_words_leads_its_phrases() -> None:
+    assert leading_compound(["ios", "app", "crash", "phone", "ios app", "app crash"]) == ["ios app"]
+    assert leading_compound(["slow", "query", "engineers", "look", "engineers look"]) == []
+    assert leading_compound(["invoice", "pay"]) == []
+
+
+def test_words_frequent_in_many_topics_are_generic() -> None:
+    vocabulary = ["login", "invoice", "export", "access", "access login"]
+    # Three topics; "access" is among the most frequent words of all three.
+    per_class = np.array(
+        [[9, 0, 0, 5, 2], [0, 9, 0, 4, 0], [0, 0, 9, 6, 0]],
+        dtype=float,
+    )
+
+    assert generic_words(per_class, vocabulary) == {"access"}
+    assert generic_words(per_class[:2], vocabulary) == set()

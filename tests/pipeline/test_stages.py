@@ -10,15 +10,14 @@ from tests.factories import add_conversation, add_customer
 
 def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> None:
     customer = add_customer(db_session, "Acme")
-    add_conversation(
-        db_session,
-        customer,
-        [
-            (AuthorRole.CUSTOMER, "Our invoice shows the wrong VAT number.", 0.0),
-            (AuthorRole.CUSTOMER, "The SSO login fails with a SAML error.", -0.3),
-            (AuthorRole.CUSTOMER, "Can we export every dashboard to CSV?", 0.0),
-        ],
-    )
+    # Topics are found among conversations: four, two about each subject.
+    for text, score in [
+        ("Our invoice shows the wrong VAT number.", 0.0),
+        ("The invoice total is wrong again.", -0.2),
+        ("The SSO login fails with a SAML error.", -0.3),
+        ("SSO login loops after the SAML redirect.", -0.3),
+    ]:
+        add_conversation(db_session, customer, [(AuthorRole.CUSTOMER, text, score)])
     reported: list[tuple[str, int, int]] = []
 
     def progress_for(name: str) -> Callable[[int, int], None]:
@@ -38,9 +37,9 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
             "churn",
         ]
     )
-    assert [result.processed for result in first[:3]] == [3, 3, 1]
-    assert first[1].detail.endswith("model static-v1")
-    assert reported[:3] == [("nlp", 3, 3), ("topics", 3, 3), ("analytics", 1, 1)]
+    assert [result.processed for result in first[:3]] == [4, 4, 4]
+    assert first[1].detail.endswith("model words-v1")
+    assert reported[:3] == [("nlp", 4, 4), ("topics", 4, 4), ("analytics", 4, 4)]
     assert [result.processed for result in second[:3]] == [0, 0, 0]
     # One customer: too little history for a churn model, skipped with why.
     assert first[-1].name == "churn" and first[-1].processed == 0
@@ -51,17 +50,14 @@ def test_topics_too_few_to_find_are_skipped_and_later_stages_still_run(
     db_session: Session,
 ) -> None:
     customer = add_customer(db_session, "Acme")
-    add_conversation(
-        db_session,
-        customer,
-        [
-            (AuthorRole.CUSTOMER, "Our invoice shows the wrong VAT number.", 0.0),
-            (AuthorRole.CUSTOMER, "The SSO login fails with a SAML error.", -0.3),
-        ],
-    )
+    for text, score in [
+        ("Our invoice shows the wrong VAT number.", 0.0),
+        ("The SSO login fails with a SAML error.", -0.3),
+    ]:
+        add_conversation(db_session, customer, [(AuthorRole.CUSTOMER, text, score)])
 
     results = run_pipeline(db_session=db_session, settings=load_settings(topics_backend="tfidf"))
 
     assert results[1].name == "topics" and results[1].processed == 0
     assert results[1].detail.startswith("skipped: the texts have too few repeated words")
-    assert results[2].name == "analytics" and results[2].processed == 1
+    assert results[2].name == "analytics" and results[2].processed == 2

@@ -120,7 +120,7 @@ def discover(
     ] = None,
     backend: Annotated[
         str | None,
-        typer.Option(help="static, tfidf or embeddings (default CSPERSONA_TOPICS_BACKEND)."),
+        typer.Option(help="words, static, tfidf or embeddings (default CSPERSONA_TOPICS_BACKEND)."),
     ] = None,
 ) -> None:
     """Give every JSONL record a "topic" and "topic_name"; print the topic table on stderr.

@@ -14,7 +14,7 @@ from cspersona.conversations.models import AuthorRole, Message
 from cspersona.customers.models import Customer
 from cspersona.nlp.engine import NlpEngine, default_registry
 from cspersona.nlp.models import MessageAnalysis, Topic
-from cspersona.nlp.topics import TopicModel
+from cspersona.nlp.topics import conversation_topics
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -131,7 +131,7 @@ def assign_topics(
     ).all()
     if len(rows) < 2:
         return TopicAssignment(model_version=None, topics=0, messages=0)
-    model = TopicModel(n_topics, representation=settings.topics_backend).fit(
+    model = conversation_topics(n_topics, representation=settings.topics_backend).fit(
         [text or "" for _, text, _ in rows], groups=[interaction for _, _, interaction in rows]
     )
     versions = db_session.scalar(select(func.count(func.distinct(Topic.model_version)))) or 0
