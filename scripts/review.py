@@ -213,7 +213,8 @@ def digest(base: str, key: str) -> str:
         write(f"## {row['company_name']}: {row['likelihood']:.0%} likely to expand")
         for driver in row["drivers"]:
             write(f"  - {driver['phrase']}")
-        write(f"  next features: {row['next_features']}")
+        upsell = ", ".join(item["feature"].replace("_", " ") for item in row["next_features"])
+        write(f"  next features: {upsell or 'none suggested'}")
         write(f"  timing: {row['timing']}")
         write("")
     write("# Persona chat: 20 replies\n")

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.catalogue.models import load_catalogue
 from cspersona.config import load_settings
-from cspersona.conversations.hygiene import clean_body
+from cspersona.conversations.hygiene import clean_body, without_greeting
 from cspersona.conversations.models import Message
 from cspersona.synth.world import World
 from tests.factories import add_customer, add_interaction
@@ -89,3 +89,17 @@ def test_a_message_s_body_follows_its_text(db_session: Session) -> None:
     db_session.flush()
 
     assert db_session.scalar(select(Message.body).where(Message.id == message.id)) == BODY
+
+
+@pytest.mark.parametrize(
+    ("body", "quote"),
+    [
+        ("Hey [name],\n\nbrilliant, the training is fixed.", "Brilliant, the training is fixed."),
+        ("Good morning Anna, the export fails again.", "The export fails again."),
+        ("Dear April, No change.", "No change."),
+        ("Hi!", "Hi!"),
+        ("Thanks, the export works.", "Thanks, the export works."),
+    ],
+)
+def test_a_quote_opens_with_what_the_customer_said_not_the_greeting(body: str, quote: str) -> None:
+    assert without_greeting(body) == quote

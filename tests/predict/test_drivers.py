@@ -93,3 +93,37 @@ def test_a_described_driver_quotes_its_value_alone_in_reasons() -> None:
         "the main contact has been silent for 73 days while others wrote; 10 days"
     )
     assert found[0].statement == "the main contact has been silent for 73 days while others wrote"
+
+
+def test_one_feature_over_several_windows_is_one_driver_its_strongest_window() -> None:
+    contributions = pd.DataFrame(
+        {
+            "usage_trend_30d": [0.7],
+            "usage_trend_60d": [0.9],
+            "usage_trend_90d": [0.6],
+            "nps_last": [-0.3],
+        }
+    )
+    values = pd.DataFrame(
+        {
+            "usage_trend_30d": [-0.5],
+            "usage_trend_60d": [-0.6],
+            "usage_trend_90d": [-0.4],
+            "nps_last": [9.0],
+        }
+    )
+
+    (found,) = top_drivers(contributions, values, {}, top=3, describe=describe)
+
+    assert [driver.column for driver in found] == ["usage_trend_60d", "nps_last"]
+
+
+def test_a_count_the_table_typed_as_a_category_is_still_said_in_words() -> None:
+    (found,) = top_drivers(
+        pd.DataFrame({"lifecycle_downgraded_count": [0.4]}),
+        pd.DataFrame({"lifecycle_downgraded_count": ["1.0"]}),
+        {"lifecycle_downgraded_count": "0.0"},
+        describe=describe,
+    )
+
+    assert found[0].phrase == "downgraded once so far: moderately raises churn risk"

@@ -36,6 +36,11 @@ def _days(value: float) -> str:
     return f"{days:,} day{'s' if days != 1 else ''}"
 
 
+def _times(value: float) -> str:
+    times = round(value)
+    return "never" if times == 0 else "once" if times == 1 else f"{times:,} times"
+
+
 def _hours(value: float) -> str:
     return _days(value / 24) if value >= 72 else f"{value:,.1f} hours"
 
@@ -255,7 +260,7 @@ ENTRIES: tuple[Entry, ...] = (
     _entry("arr", "annual recurring revenue {value}", _money),
     _entry("tenure_days", "a customer for {value}", _days),
     _entry("days_to_renewal", "renewal in {value}", _days, missing="no renewal date ahead"),
-    _entry("lifecycle_(?P<kind>[a-z]+)_count", "{kind} {value} times so far", _count),
+    _entry("lifecycle_(?P<kind>[a-z]+)_count", "{kind} {value} so far", _times),
 )
 _NAMES = {"channel": CHANNELS, "type": CONVERSATION_TYPES, "kind": LIFECYCLE_VERBS}
 

@@ -15,6 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from cspersona.chat.character import lexicon_sentiment
 from cspersona.chat.typicality import typicality, word_z_scores
+from cspersona.conversations.hygiene import without_greeting
 from cspersona.exceptions import ConfigError
 from cspersona.nlp.similarity import normalised, says_the_same
 
@@ -27,8 +28,6 @@ _CLOSING = re.compile(
     r"thx|ta)\b[^.!?]{0,20}[,.!]?$",
     re.IGNORECASE,
 )
-# "Hi Anna, the export fails" keeps "The export fails": the greeting is not the customer's point.
-_LEADING_GREETING = re.compile(r"^(hi|hello|hey|dear)\b[^,!.?]{0,30}[,!]\s+(?=\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'(])")
 MIN_WORDS, MAX_WORDS = 4, 45
 # How much a sentence's typicality of the persona counts against its relevance to the query.
@@ -47,19 +46,13 @@ def sentences(text: str) -> list[str]:
             continue  # quoted earlier messages are someone else's words
         if _CLOSING.match(line):
             break  # what follows a closing is a signature
-        line = _without_greeting(line)
+        line = without_greeting(line)
         kept.extend(
             part.strip()
             for part in _SENTENCE_END.split(line)
             if MIN_WORDS <= len(part.split()) <= MAX_WORDS
         )
     return kept
-
-
-def _without_greeting(line: str) -> str:
-    """The line without a leading "Hi Anna," and with its first letter capitalised."""
-    rest = _LEADING_GREETING.sub("", line, count=1)
-    return rest if rest == line else rest[:1].upper() + rest[1:]
 
 
 @dataclass(frozen=True)

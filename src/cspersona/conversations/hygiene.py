@@ -29,6 +29,10 @@ _REPLY_HEADER = re.compile(
     r")",
     re.IGNORECASE | re.MULTILINE,
 )
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,!.?\n]{0,40}[,!]\s*(?=\w)",
+    re.IGNORECASE,
+)
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*(?:\n|$)", re.MULTILINE)
 # A closing formula alone on its line; everything after it is the signature.
 _SIGN_OFF = re.compile(
@@ -86,6 +90,16 @@ def clean_body(text: str) -> str:
     if len(paragraphs) > 1 and _is_signature_block(paragraphs[-1]):
         paragraphs.pop()
     return "\n\n".join(paragraph.strip() for paragraph in paragraphs)
+
+
+def without_greeting(text: str) -> str:
+    """The body without its opening greeting ("Hi Anna,"), first letter capitalised: a quote.
+
+    The greeting stays in the body (it is the author's), but a quote or a retrieved sentence
+    that opens "Hey [name]," reads as a letter, not as what the customer said.
+    """
+    rest = _GREETING.sub("", text.lstrip(), count=1)
+    return rest if rest == text.lstrip() else rest[:1].upper() + rest[1:]
 
 
 def _plain(text: str) -> str:

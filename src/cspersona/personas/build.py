@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
+from cspersona.conversations.hygiene import without_greeting
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
 from cspersona.db.documents import json_ready
@@ -106,7 +107,7 @@ def _quotes(db_session: Session, customer_ids: list[int], redactor: PiiRedactor)
             .order_by(Message.sent_at.desc())
             .limit(1)
         )
-        own = " ".join((text or "").split())
+        own = " ".join(without_greeting(text or "").split())
         if len(own) >= shortest:
             quotes.append(Quote(text=redactor.redact(own)))
         if len(quotes) == QUOTES_PER_PERSONA:

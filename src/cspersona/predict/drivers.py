@@ -8,6 +8,7 @@ from templates: a generic one per kind of column, and richer ones a caller can s
 """
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from cspersona.analytics.glossary import change_words, plain_name
 # Contributions are log-odds; these bounds are odds multiplied by about 1.2 and 1.8.
 SIZE_WORDS = ((0.6, "strongly"), (0.2, "moderately"), (0.0, "slightly"))
 NEGLIGIBLE = 0.05  # below this a contribution is not worth a sentence
+# A window a feature is measured over, at the end of its name: 30d, 60d, 90d.
+WINDOW_SUFFIX = re.compile(r"_\d+d$")
 NUMBER_TEMPLATE = "{column} is {level} ({value}; typical {typical}): {effect}"
 CATEGORY_TEMPLATE = "{column} is {value}: {effect}"
 MISSING_TEMPLATE = "{column} is unknown: {effect}"
@@ -70,6 +73,19 @@ def effect_words(contribution: float) -> str:
     calibration, so "odds x60" beside a calibrated 10% misleads more than it tells.
     """
     return f"{size_word(contribution)} {direction_word(contribution)} churn risk"
+
+
+def family(column: str) -> str:
+    """The feature a column measures over some window: ``usage_trend_30d`` -> ``usage_trend``."""
+    return WINDOW_SUFFIX.sub("", column)
+
+
+def _as_number(value: float | str) -> float | str:
+    """A category that is a number ("1.0") as that number; anything else unchanged."""
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def _number(value: float) -> str:
@@ -134,14 +150,20 @@ def top_drivers(
     drivers = []
     for row in range(len(contributions)):
         pushes = contributions.iloc[row].to_numpy(dtype=np.float64)
-        order = np.argsort(-np.abs(pushes), kind="stable")[:top]
-        found = []
+        order = np.argsort(-np.abs(pushes), kind="stable")
+        found: list[Driver] = []
+        families: set[str] = set()
         for position in order:
-            if abs(pushes[position]) < NEGLIGIBLE:
+            if len(found) == top or abs(pushes[position]) < NEGLIGIBLE:
                 break
             column = str(contributions.columns[position])
-            value = values.iloc[row][column]
-            value = float(value) if isinstance(value, int | float | np.floating) else str(value)
+            if family(column) in families:
+                continue  # usage over 30, 60 and 90 days tell one story: its strongest telling
+            families.add(family(column))
+            raw = values.iloc[row][column]
+            value = float(raw) if isinstance(raw, int | float | np.floating) else str(raw)
+            if describe is not None:  # the glossary says numbers typed as categories too
+                value = _as_number(value)
             plain = describe(column, value, None) if describe and isinstance(value, float) else None
             found.append(
                 Driver(

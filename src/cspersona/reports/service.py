@@ -15,6 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cspersona.auth.models import Role
 from cspersona.auth.policy import Principal, sees_book
+from cspersona.conversations.hygiene import without_greeting
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.access import visible_customers
 from cspersona.customers.models import Customer
@@ -257,7 +258,7 @@ def _persona_quotes(
 
 
 def _shorten(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(without_greeting(text).split())
     return flat if len(flat) <= QUOTE_LENGTH else flat[: QUOTE_LENGTH - 1].rstrip() + "…"
 
 
