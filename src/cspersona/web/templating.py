@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from cspersona import __version__
-from cspersona.analytics.glossary import channel_name
+from cspersona.analytics.glossary import channel_name, plain_name
 from cspersona.auth.policy import Principal
 
 
@@ -67,6 +67,12 @@ def day(value: date | datetime | None) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
+def words(identifier: str) -> str:
+    """``nps_drop`` as a heading: ``NPS drop`` (acronyms in capitals, the first letter too)."""
+    said = plain_name(identifier)
+    return said[:1].upper() + said[1:]
+
+
 def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("cspersona.web", "templates"),
@@ -75,7 +81,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(money=money, day=day, percent=percent, channel=channel_name)
+    environment.filters.update(
+        money=money, day=day, percent=percent, channel=channel_name, words=words
+    )
     environment.globals.update(navigation=NAVIGATION, version=__version__)
     return environment
 
