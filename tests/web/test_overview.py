@@ -28,7 +28,7 @@ def test_the_overview_draws_personas_revenue_risk_and_sentiment(
     page = browser_for(Role.VIEWER).get("/overview").text
 
     sizes, revenue, risk, sentiment = figures(page)
-    assert sizes["data"][0]["x"] == ["Budget Skeptics", "Power Users"]  # type: ignore[index]
+    assert sizes["data"][0]["x"] == ["Budget<br>Skeptics", "Power<br>Users"]  # type: ignore[index]
     assert sizes["data"][0]["y"] == [3, 2]  # type: ignore[index]
     assert revenue["data"][0]["values"] == [54_000.0, 370_000.0]  # type: ignore[index]
     assert sum(risk["data"][0]["y"]) == 5  # type: ignore[index]

@@ -59,13 +59,18 @@ def persona_size_figure(sizes: list[PersonaSize]) -> dict[str, Any]:
             {
                 "type": "bar",
                 "name": "customers",
-                "x": [size.name for size in sizes],
+                # "Business-Minded Bianca" on two lines: slanted names got cut off.
+                "x": [size.name.replace(" ", "<br>") for size in sizes],
                 "y": [size.customers for size in sizes],
                 "text": [f"{size.arr_share:.0%} of ARR" for size in sizes],
                 "textposition": "auto",
             }
         ],
-        "layout": {**BASE_LAYOUT, "yaxis": {"title": {"text": "customers"}}},
+        "layout": {
+            **BASE_LAYOUT,
+            "xaxis": {"tickangle": 0, "automargin": True},
+            "yaxis": {"title": {"text": "customers"}},
+        },
     }
 
 
