@@ -193,6 +193,7 @@ def test_a_churned_customer_is_shown_as_churned_without_live_signals(
     assert "Churned on 2025-05-02" in page
     assert "No live signals: this customer churned on 2025-05-02." in signals
     assert "Churned on 2025-05-02" in listing and "Active" in listing
+    assert "2026-03-01" not in listing  # a churned customer has no renewal ahead
 
 
 def test_bad_query_values_on_a_page_give_an_html_error(browser_for: BrowserFor) -> None:
