@@ -1,6 +1,7 @@
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import select
@@ -8,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from cspersona.config import load_settings
 from cspersona.exceptions import BadInput
+from cspersona.personas.artifact import latest_artifact
 from cspersona.personas.build import build_personas, update_personas
+from cspersona.personas.explain import explain
 from cspersona.personas.features import persona_features
 from cspersona.personas.matching import matched_accuracy
 from cspersona.personas.models import Persona, PersonaMapping
@@ -71,6 +74,28 @@ def test_profiles_are_derived_from_the_data_with_their_evidence(
         for quote in profile["quotes"]:
             assert not re.search(r"[\w.]+@[\w.]+", quote["text"])
     assert any(persona.name.startswith("Technical") for persona in personas)
+
+
+def test_voice_columns_shape_personas_but_no_text_mentions_them(built: Built) -> None:
+    session, settings, _ = built
+    features = persona_features(db_session=session)
+    voice = features.filter(regex="^voice_")
+
+    assert voice.shape[1] > 0
+    assert np.isfinite(voice.to_numpy()).all()
+    _, artifact = latest_artifact(db_session=session, settings=settings)
+    assert [column for column in artifact.features if column.startswith("voice_")] == [
+        f"voice_{number}" for number in range(1, 9)
+    ]
+    # A word opening "voice_": a topic may well be "topic_share_3_invoice_and_finance".
+    voice_name = re.compile(r"\bvoice_")
+    for persona in session.scalars(select(Persona)):
+        assert not voice_name.search(f"{persona.name} {persona.traits} {persona.narrative}")
+    for customer_id in features.index[:10]:
+        explanation = explain(
+            db_session=session, settings=settings, customer_id=int(customer_id), features=features
+        )
+        assert not voice_name.search(explanation.model_dump_json())
 
 
 def test_too_few_customers_is_bad_input(

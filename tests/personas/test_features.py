@@ -1,6 +1,6 @@
 import pandas as pd
 
-from cspersona.personas.features import behaviour_columns, name_topic_columns
+from cspersona.personas.features import behaviour_columns, name_topic_columns, said
 
 
 def test_behaviour_columns_leave_out_size_contract_and_recency() -> None:
@@ -27,3 +27,10 @@ def test_topic_columns_take_their_topic_name() -> None:
     renamed = name_topic_columns(frame, {3: "Billing / Invoice!", 9: "unused"})
 
     assert list(renamed.columns) == ["topic_share_3_billing_invoice", "topic_share_7", "nps_mean"]
+
+
+def test_voice_columns_are_never_said() -> None:
+    assert said(["voice_1", "nps_mean", "voice_8", "topic_share_3_billing"]) == [
+        "nps_mean",
+        "topic_share_3_billing",
+    ]

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -97,3 +99,13 @@ def test_a_topic_feature_reads_as_its_topic_s_name(feature: str, label: str) -> 
 
 def test_a_feature_that_only_mentions_topics_is_no_topic() -> None:
     assert not profiles.TOPIC_PATTERN.search("ticket_repeat_topic_share")
+
+
+def test_a_profile_never_cites_a_voice_column_even_when_it_separates_most(
+    book: pd.DataFrame,
+) -> None:
+    voiced = book.assign(voice_1=np.where(_members(0), 5.0, 0.0))
+
+    profile = profiles.build_profile(voiced, _members(0), taken_names=set())
+
+    assert not re.search(r"\bvoice_", profile.model_dump_json())

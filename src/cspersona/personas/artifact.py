@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from cspersona.config import Settings
 from cspersona.exceptions import BadInput
 from cspersona.personas.clustering import PersonaModel
+from cspersona.personas.voice import VoiceBasis, without_vectors
 from cspersona.registry import service as registry
 from cspersona.registry.models import TrainedModel
 
@@ -17,18 +18,26 @@ PERSONA_KIND = "persona"
 
 @dataclass
 class PersonaArtifact:
-    """The fitted model, its feature columns, the book's feature statistics, persona ids."""
+    """The fitted model, its feature columns, the book's feature statistics, persona ids.
+
+    ``voice`` is the basis the build reduced voice vectors on (None: models built without it).
+    """
 
     model: PersonaModel
     features: list[str]
     book_mean: pd.Series
     book_std: pd.Series
     persona_ids: list[int]
+    voice: VoiceBasis | None = None
+
+    def aligned(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Persona features as the model reads them: voice reduced, columns in training order."""
+        reduced = without_vectors(frame) if self.voice is None else self.voice.reduce(frame)
+        return reduced.reindex(columns=self.features)
 
     def standardised(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Features as z-scores against the training book (NaN where unknown)."""
-        aligned = frame.reindex(columns=self.features)
-        return (aligned - self.book_mean) / self.book_std.replace(0.0, np.nan)
+        return (self.aligned(frame) - self.book_mean) / self.book_std.replace(0.0, np.nan)
 
     def persona_of(self, labels: np.ndarray) -> np.ndarray:
         """Persona ids for cluster labels."""

@@ -12,7 +12,7 @@ from cspersona.config import Settings
 from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.personas.artifact import PersonaArtifact, latest_artifact
-from cspersona.personas.features import persona_features
+from cspersona.personas.features import persona_features, said
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
 
 SWITCH_CHANGES = 5
@@ -38,6 +38,7 @@ def _switch_changes(
 ) -> list[dict[str, Any]]:
     """What moved a customer: features where they now sit far from the old persona's mean."""
     gap = (customer_z - old_centroid).abs().dropna().sort_values(ascending=False)
+    gap = gap[said(gap.index)]
     return [
         {
             "feature": feature,
@@ -139,7 +140,7 @@ def assign_new_customers(
             select(PersonaMapping.customer_id).where(PersonaMapping.model_version == registered.tag)
         )
     )
-    new = frame[~frame.index.isin(known)].reindex(columns=artifact.features)
+    new = artifact.aligned(frame[~frame.index.isin(known)])
     if new.empty:
         return 0
     record_assignments(

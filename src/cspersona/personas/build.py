@@ -40,6 +40,7 @@ from cspersona.personas.profile_schema import (
     RiskFactors,
 )
 from cspersona.personas.schemas import BuildFigures
+from cspersona.personas.voice import reduced_voice
 from cspersona.pii.anonymizer import PiiRedactor
 from cspersona.registry import service as registry
 from cspersona.registry.models import TrainedModel
@@ -248,7 +249,7 @@ def build_personas(
     if features is None:
         _require_customers(db_session.scalar(select(func.count()).select_from(Customer)) or 0)
         features = persona_features(db_session=db_session, as_of=as_of)
-    frame = features.dropna(axis=1, how="all")
+    frame, voice = reduced_voice(features.dropna(axis=1, how="all"))
     _require_customers(len(frame))
     report(0.1, f"fitting personas on {len(frame)} customers")
     estimator = model if model is not None else PersonaModel(random_state=0)
@@ -294,6 +295,7 @@ def build_personas(
         book_mean=frame.mean(),
         book_std=frame.std(ddof=0),
         persona_ids=[persona.id for persona in persona_rows],
+        voice=voice,
     )
     report(0.8, "registering the model")
     registered = registry.register(

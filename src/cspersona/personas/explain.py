@@ -10,7 +10,7 @@ from cspersona.config import Settings
 from cspersona.db.documents import json_ready
 from cspersona.exceptions import NotFound
 from cspersona.personas.artifact import latest_artifact
-from cspersona.personas.features import persona_features
+from cspersona.personas.features import persona_features, said
 from cspersona.personas.models import Persona
 from cspersona.personas.schemas import (
     ExplanationReason,
@@ -34,11 +34,12 @@ def explain(
     frame = persona_features(db_session=db_session) if features is None else features
     if customer_id not in frame.index:
         raise NotFound(f"customer {customer_id} has no features; run the pipeline first")
-    row = frame.loc[[customer_id]].reindex(columns=artifact.features)
+    row = artifact.aligned(frame.loc[[customer_id]])
     z = artifact.standardised(row).iloc[0]
     centroid = pd.Series(persona.centroid[0] if persona.centroid else {}, dtype=float)
     centroid = centroid.reindex(artifact.features)
     shared = (z * centroid).where((np.sign(z) == np.sign(centroid)) & (centroid.abs() >= 0.5))
+    shared = shared[said(shared.index)]
     reasons = [
         ExplanationReason(
             feature=feature,

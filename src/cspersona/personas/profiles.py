@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from cspersona.analytics.glossary import topic_words
+from cspersona.personas.features import said
 from cspersona.personas.profile_schema import (
     AxisEvidence,
     AxisScore,
@@ -67,7 +68,11 @@ class Signal:
 
 
 def signals(frame: pd.DataFrame, members: np.ndarray) -> dict[str, Signal]:
-    """Every feature's signal for the customers selected by the boolean ``members``."""
+    """Every said feature's signal for the customers selected by the boolean ``members``.
+
+    Voice columns are left out here, so no name, dimension or list of a profile can cite them.
+    """
+    frame = frame[said(frame.columns)]
     book_mean = frame.mean()
     spread = frame.std(ddof=0).replace(0.0, np.nan)
     persona_mean = frame[members].mean()
