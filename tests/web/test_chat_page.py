@@ -48,6 +48,17 @@ def test_the_page_offers_personas_and_scenarios(
     assert "we keep hitting 429s" in page.text  # the scenario's opening line
 
 
+def test_the_state_bars_start_at_the_scenarios_mood_not_at_zero(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    page = browser_for(Role.CSM).get("/chat", params={"scenario": "churn-prevention"}).text
+
+    assert '<span data-testid="satisfaction">0.20</span>' in page
+    assert '<span data-testid="trust">0.30</span>' in page
+    assert '<span data-testid="patience">0.50</span>' in page
+    assert '<p class="emotion" data-testid="emotion">—</p>' not in page
+
+
 def test_without_personas_the_page_says_how_to_build_them(browser_for: BrowserFor) -> None:
     assert "build them first" in browser_for(Role.VIEWER).get("/chat").text
 

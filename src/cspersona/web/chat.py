@@ -39,17 +39,17 @@ def chat_page(
             else personas[0].id
         )
     selected = next((p for p in personas if p.id == persona_id), None)
-    character = (
-        service.build_engine(
-            db_session=db_session, settings=settings, persona_id=selected.id
-        ).character
+    engine = (
+        service.build_engine(db_session=db_session, settings=settings, persona_id=selected.id)
         if selected
         else None
     )
     context = {
         "personas": personas,
         "selected": selected,
-        "character": character,
+        "character": engine.character if engine else None,
+        # The bars start where the customer starts: the persona's baseline or the scenario's mood.
+        "opening": engine.start(chosen_scenario) if engine else None,
         "scenarios": list(builtin_scenarios().values()),
         "scenario": chosen_scenario,
         "runs": service.scenario_runs(db_session=db_session, user_id=principal.user_id)[-5:],
