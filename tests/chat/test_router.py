@@ -179,7 +179,11 @@ def test_finishing_a_scenario_early_scores_it(client: TestClient, price_persona:
     card = client.post(f"/api/chat/conversations/{reply['conversation_id']}/finish").json()
     again = client.post(f"/api/chat/conversations/{reply['conversation_id']}/finish")
 
+    runs = client.get("/api/chat/scenario-runs").json()
+
     assert card["goal_reached"] is False and card["turns_used"] == 1
+    assert card["outcome"] == "ended_early"
+    assert [run["outcome"] for run in runs] == ["ended_early"]  # never listed as ongoing
     assert any("committed to nothing" in line for line in card["feedback"])
     assert again.status_code == 409
 

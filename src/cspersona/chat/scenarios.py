@@ -90,6 +90,7 @@ class Outcome(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     OUT_OF_TURNS = "out_of_turns"
+    ENDED_EARLY = "ended_early"
 
 
 def outcome(scenario: Scenario, state: ChatState) -> Outcome:
@@ -160,6 +161,8 @@ def score_card(
 ) -> ScoreCard:
     """Score a finished (or abandoned) run and write coaching feedback from the CSM's turns."""
     result = outcome(scenario, state)
+    if result is Outcome.ONGOING:  # scored before the goal, the customer's exit or the last turn
+        result = Outcome.ENDED_EARLY
     caring = [turn for turn in turns if turn.intents & {Intent.EMPATHY, Intent.APOLOGY}]
     empathy = min(1.0, len(caring) / max(1.0, len(turns) / 3)) if turns else 0.0
     clarity_scores = [clarity(turn) for turn in turns]
