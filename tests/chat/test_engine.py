@@ -126,3 +126,16 @@ def test_a_streaming_provider_that_times_out_falls_back_to_the_offline_text(
     pieces = list(LLMEngine(speaker, client, fallback=True).stream(reply, "Hello", (), None))
 
     assert pieces == [reply.text]
+
+
+def test_suggestions_change_from_one_turn_to_the_next() -> None:
+    speaker = engine(PRICE_MESSAGES)
+    state = speaker.start()
+    offered = []
+    for message in CSM_MESSAGES[:3]:
+        reply = speaker.respond(state, message)
+        offered.append(set(reply.suggestions))
+        state = reply.state
+
+    assert all(len(turn) == 3 for turn in offered)
+    assert offered[0].isdisjoint(offered[1]) and offered[1].isdisjoint(offered[2])

@@ -125,11 +125,16 @@ class OfflineEngine:
         )
         text = self._compose(state, intents, snippets, objection, rng)
         concern = self.character.concerns[0] if self.character.concerns else "this"
+        suggestions = self.voice.suggestions_for(self.character, state, concern, rng)
+        state = replace(
+            state,
+            offered_suggestions=(state.offered_suggestions + suggestions)[-MEMORY_SENTENCES:],
+        )
         return Reply(
             text=text,
             state=state,
             intents=intents,
-            suggestions=self.voice.suggestions_for(self.character, state, concern, rng),
+            suggestions=suggestions,
             snippets=tuple(snippets),
             style=style_of(state, self.character),
             objection=objection.text if objection else None,

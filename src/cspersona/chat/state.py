@@ -88,6 +88,7 @@ class ChatState:
     last_mood: float = 0.0
     emotions: dict[str, float] = field(default_factory=dict)
     used_snippets: tuple[int, ...] = ()
+    offered_suggestions: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON document for storage."""
@@ -106,6 +107,7 @@ class ChatState:
             last_mood=float(document.get("last_mood", 0.0)),
             emotions=dict(document.get("emotions", {})),
             used_snippets=tuple(document.get("used_snippets", ())),
+            offered_suggestions=tuple(document.get("offered_suggestions", ())),
         )
 
     @property

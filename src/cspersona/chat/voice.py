@@ -12,6 +12,9 @@ from cspersona.chat.character import Character
 from cspersona.chat.state import ChatState
 
 Bank = dict[str, list[str]]
+SUGGESTIONS = 3
+# Suggestions offered in about the last two turns are not offered again while others remain.
+RECENT_SUGGESTIONS = 2 * SUGGESTIONS
 Condition = Literal[
     "always",
     "low_satisfaction",
@@ -56,7 +59,10 @@ class Voice(BaseModel):
     def suggestions_for(
         self, character: Character, state: ChatState, concern: str, rng: random.Random
     ) -> tuple[str, ...]:
-        """Three next questions for the CSM: those this persona and state call for first."""
+        """Three next questions for the CSM: those this persona and state call for first.
+
+        Questions offered in the last turns come last, so the CSM sees new ones each turn.
+        """
         weights = {
             "always": 0.3,
             "low_satisfaction": 1 - state.satisfaction,
@@ -64,11 +70,13 @@ class Voice(BaseModel):
             "low_patience": 1 - state.patience,
             **{trait: character.traits[trait] for trait in character.traits},
         }
+        recent = set(state.offered_suggestions[-RECENT_SUGGESTIONS:])
+        worded = [(item.when, item.text.format(concern=concern)) for item in self.suggestions]
         ranked = sorted(
-            self.suggestions,
-            key=lambda suggestion: -weights[suggestion.when] - 0.05 * rng.random(),
+            worded,
+            key=lambda pair: (pair[1] in recent, -weights[pair[0]] - 0.05 * rng.random()),
         )
-        return tuple(suggestion.text.format(concern=concern) for suggestion in ranked[:3])
+        return tuple(text for _, text in ranked[:SUGGESTIONS])
 
 
 @cache
