@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
+from cspersona.customers.models import Customer
 from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.personas.artifact import PersonaArtifact, latest_artifact
@@ -134,12 +135,20 @@ def assign_new_customers(
 ) -> int:
     """Assign customers the newest model has not seen, without refitting; returns how many."""
     registered, artifact = latest_artifact(db_session=db_session, settings=settings)
-    frame = persona_features(db_session=db_session, as_of=as_of) if features is None else features
     known = set(
         db_session.scalars(
             select(PersonaMapping.customer_id).where(PersonaMapping.model_version == registered.tag)
         )
     )
+    assigned = select(PersonaMapping.id).where(
+        PersonaMapping.customer_id == Customer.id, PersonaMapping.model_version == registered.tag
+    )
+    unassigned = db_session.scalar(
+        select(func.count()).select_from(Customer).where(~assigned.exists())
+    )
+    if not unassigned:  # the usual pipeline re-run: no features to compute, no messages to encode
+        return 0
+    frame = persona_features(db_session=db_session, as_of=as_of) if features is None else features
     new = artifact.aligned(frame[~frame.index.isin(known)])
     if new.empty:
         return 0
