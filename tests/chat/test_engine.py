@@ -7,9 +7,11 @@ from sqlalchemy.orm import Session
 from cspersona.chat.character import MemberMessage, character_from_messages
 from cspersona.chat.engine import LLMEngine, OfflineEngine, system_prompt
 from cspersona.chat.retrieval import SnippetIndex, sentences
-from cspersona.chat.scenarios import builtin_scenarios
+from cspersona.chat.scenarios import Outcome, builtin_scenarios, outcome
+from cspersona.chat.voice import default_voice
 from cspersona.llm.client import LLMClient
 from cspersona.llm.providers import ProviderTimeout
+from cspersona.nlp.similarity import normalised, sentences_of
 from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES
 from tests.llm.test_client import ScriptedProvider
 
@@ -56,7 +58,8 @@ def test_replies_quote_members_in_the_personas_register() -> None:
     tech = conversation(engine(TECH_MESSAGES), CSM_MESSAGES)
     member_sentences = [sentence for text in PRICE_MESSAGES for sentence in sentences(text)]
 
-    assert all(any(sentence in reply for sentence in member_sentences) for reply in price)
+    # Five messages hold a few turns of sentences; none is said twice, so later replies are short.
+    assert all(any(sentence in reply for sentence in member_sentences) for reply in price[:3])
     assert all(reply.split()[-1][-1] in ".!?" for reply in price)  # formal: closes properly
     assert any("invoice" in reply or "price" in reply for reply in price)
     assert not any("invoice" in reply for reply in tech)
@@ -79,10 +82,8 @@ def test_hidden_objections_surface_and_count_as_handled_when_answered() -> None:
     speaker = engine(PRICE_MESSAGES)
     state = speaker.start(scenario)
 
-    first = speaker.respond(state, "Hello Carlos.", objections=scenario.hidden_objections)
-    second = speaker.respond(
-        first.state, "I can offer a 10% discount.", objections=scenario.hidden_objections
-    )
+    first = speaker.respond(state, "Hello Carlos.", scenario=scenario)
+    second = speaker.respond(first.state, "I can offer a 10% discount.", scenario=scenario)
 
     assert first.objection == scenario.hidden_objections[0].text
     assert first.objection in first.text
@@ -106,7 +107,7 @@ def test_p95_reply_time_is_under_100_ms() -> None:
 def test_the_system_prompt_is_built_from_character_scenario_and_snippets() -> None:
     speaker = engine(PRICE_MESSAGES)
     scenario = builtin_scenarios()["renewal-negotiation"]
-    reply = speaker.respond(speaker.start(scenario), "Hello", objections=scenario.hidden_objections)
+    reply = speaker.respond(speaker.start(scenario), "Hello", scenario=scenario)
 
     prompt = system_prompt(speaker.character, scenario, reply)
 
@@ -139,3 +140,88 @@ def test_suggestions_change_from_one_turn_to_the_next() -> None:
 
     assert all(len(turn) == 3 for turn in offered)
     assert offered[0].isdisjoint(offered[1]) and offered[1].isdisjoint(offered[2])
+
+
+CONFLICTING = (
+    "We have about 45 people who actually use it. We pay $20,000 a year for this.",
+    "We have about 181 people who actually use it. We pay $9,000 a year for this.",
+    "The dashboards are slow every morning for our whole team.",
+    "Our finance team keeps asking why the invoice went up.",
+)
+
+
+def test_each_fact_keeps_one_value_in_a_conversation() -> None:
+    speaker = engine(CONFLICTING * 2)
+    replies = conversation(speaker, ("How many people use it?", "Tell me more about usage."))
+    text = " ".join(replies)
+
+    assert ("45 people" in text) != ("181 people" in text)
+
+
+def test_a_customer_answers_questions_about_their_account_from_one_members_record() -> None:
+    messages = [MemberMessage(customer_id=1, text=text) for text in PRICE_MESSAGES]
+    character = character_from_messages(persona_id=1, name="p", messages=messages)
+    accounts = [{"annual_price": "$52,300", "active_users": "64", "renewal_date": "March 4"}]
+    speaker = OfflineEngine(
+        character, SnippetIndex([m.text for m in messages], [1] * 5), accounts=accounts
+    )
+
+    reply = speaker.respond(speaker.start(), "How many people use it, and what are you paying?")
+    renewal = speaker.respond(reply.state, "When is your renewal date?")
+
+    assert "64 of our people" in reply.text and "$52,300 a year" in reply.text
+    assert "March 4" in renewal.text
+    assert reply.facts["annual_price"] == "$52,300"
+
+
+def test_no_sentence_is_said_twice_in_a_long_conversation() -> None:
+    speaker = engine(PRICE_MESSAGES + TECH_MESSAGES)
+    replies = conversation(speaker, ("I understand, that is frustrating.",) * 12)
+    said = [sentence for reply in replies for sentence in sentences_of(reply)]
+
+    assert len(said) == len({normalised(sentence) for sentence in said})
+    assert all(reply for reply in replies)
+
+
+def test_the_customer_does_not_ask_for_what_the_csm_already_did() -> None:
+    texts = (
+        "I want this escalated to your manager today.",
+        "Please escalate this to your engineering lead.",
+        "The export fails every night for our finance team.",
+        "The export of invoices times out after ten minutes.",
+    )
+    replies = conversation(
+        engine(texts), ("I've escalated this to our engineering lead.", "Anything else?")
+    )
+
+    assert not any("escalat" in reply.split(".", 1)[-1] for reply in replies)
+
+
+def test_a_run_that_ends_says_where_the_customer_stands() -> None:
+    scenario = builtin_scenarios()["renewal-negotiation"]
+    speaker = engine(PRICE_MESSAGES)
+    state = speaker.start(scenario)
+    for message in (
+        "I'm sorry the price has been hard to justify.",
+        "I can offer a 10% discount and review your seat usage to right-size the contract.",
+        "I'll send the revised quote by Friday.",
+    ):
+        reply = speaker.respond(state, message, scenario=scenario)
+        state = reply.state
+        if outcome(scenario, state) is not Outcome.ONGOING:
+            break
+
+    assert outcome(scenario, state) is Outcome.SUCCEEDED
+    assert reply.text.endswith(tuple(default_voice().stances["convinced"]["formal"])), reply.text
+
+
+def test_suggestions_fit_the_scenario_and_answer_a_raised_objection_first() -> None:
+    scenario = builtin_scenarios()["churn-prevention"]
+    speaker = engine(TECH_MESSAGES)
+    reply = speaker.respond(speaker.start(scenario), "Hello.", scenario=scenario)
+
+    objection = scenario.hidden_objections[0]
+    assert reply.objection == objection.text
+    assert reply.suggestions[0] == objection.suggestion
+    assert set(reply.suggestions) <= {objection.suggestion, *scenario.suggestions}
+    assert not any("finance" in suggestion for suggestion in reply.suggestions)

@@ -95,11 +95,18 @@ def test_a_line_already_said_is_not_said_again_with_another_number() -> None:
 
 
 def test_shown_snippets_are_redacted_again() -> None:
-    index = SnippetIndex(
-        ["Please call Bob on 0207 946 0958 about it."], [1], redact=lambda text: "<REDACTED>"
-    )
+    index = SnippetIndex(["Please call the office about it."], [1], redact=str.upper)
 
-    assert index.search("call", k=1)[0].text == "<REDACTED>"
+    assert index.search("call", k=1)[0].text == "PLEASE CALL THE OFFICE ABOUT IT."
+
+
+def test_a_sentence_redaction_left_a_placeholder_in_is_never_shown() -> None:
+    texts = ["Please call Bob about the invoice.", "Please check the invoice total."]
+    index = SnippetIndex(texts, [1, 1], redact=lambda text: text.replace("Bob", "[name]"))
+
+    assert [snippet.text for snippet in index.search("invoice", k=2)] == [
+        "Please check the invoice total."
+    ]
 
 
 def test_an_empty_index_finds_nothing() -> None:

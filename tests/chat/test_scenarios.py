@@ -5,14 +5,13 @@ from pathlib import Path
 import pytest
 
 from cspersona.chat.character import TRAITS, Character
-from cspersona.chat.intents import classify
 from cspersona.chat.scenarios import (
-    CsmTurn,
     Outcome,
+    Stance,
     builtin_scenarios,
     get_scenario,
     outcome,
-    score_card,
+    stance,
 )
 from cspersona.chat.state import ChatState
 from cspersona.exceptions import BadInput, NotFound
@@ -110,26 +109,12 @@ def test_outcomes_follow_the_state() -> None:
     assert outcome(scenario, ChatState(0.5, 0.5, 0.5, turn=10)) is Outcome.OUT_OF_TURNS
 
 
-def test_the_score_card_quotes_the_csms_own_turns() -> None:
+def test_a_customer_is_convinced_only_by_the_goals_state_and_answers() -> None:
     scenario = builtin_scenarios()["renewal-negotiation"]
-    turns = [
-        CsmTurn(text, classify(text))
-        for text in (
-            "We're looking into it.",
-            "Have you considered upgrading to the Enterprise plan?",
-            "I'll send the revised quote by Friday with a 10% discount.",
-        )
-    ]
-    state = ChatState(0.4, 0.5, 0.4, turn=3, raised_objections=("competitor_quote",))
+    pleased_but_unanswered = ChatState(0.8, 0.7, 0.5, turn=3)
+    answered = ChatState(0.8, 0.7, 0.5, turn=3, handled_objections=("competitor_quote",))
 
-    card = score_card(scenario, state, turns, persona_id=1)
-
-    assert card.goal_reached is False and card.turns_used == 3
-    text = "\n".join(card.feedback)
-    assert '"We\'re looking into it."' in text and "committed to nothing" in text
-    assert '"Have you considered upgrading' in text
-    assert "never acknowledged" in text
-    assert "Your clearest turn" in text and "by Friday" in text
-    assert "Another vendor has quoted us" in text
-    assert card.empathy == 0.0 and 0 < card.clarity < 1
-    assert card.objections_handled == 0 and card.objections_total == 2
+    assert stance(scenario, pleased_but_unanswered) is Stance.UNDECIDED
+    assert stance(scenario, answered) is Stance.CONVINCED
+    assert stance(scenario, ChatState(0.6, 0.3, 0.5, turn=3)) is Stance.UNCONVINCED
+    assert outcome(scenario, pleased_but_unanswered) is Outcome.ONGOING

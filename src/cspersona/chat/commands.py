@@ -7,7 +7,8 @@ import typer
 from sqlalchemy.orm import Session
 
 from cspersona.chat import finetune
-from cspersona.chat.scenarios import Scenario, ScoreCard, get_scenario
+from cspersona.chat.scenarios import Scenario, get_scenario
+from cspersona.chat.scorecard import ScoreCard
 from cspersona.config import get_settings
 from cspersona.console.database import database_session
 from cspersona.console.errors import DomainErrorGroup

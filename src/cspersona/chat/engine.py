@@ -8,13 +8,15 @@ engine still tracks state, suggestions and objections.
 
 import hashlib
 import random
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from cspersona.chat.character import Character
+from cspersona.chat.facts import asked, settle
 from cspersona.chat.intents import Intent, classify
 from cspersona.chat.retrieval import Snippet, SnippetIndex
-from cspersona.chat.scenarios import Objection, Scenario
+from cspersona.chat.scenarios import Objection, Outcome, Scenario, Stance, outcome, stance
 from cspersona.chat.state import REACTIONS, ChatState, initial_state, react, style_of
 from cspersona.chat.voice import Voice, default_voice
 from cspersona.llm.client import LLMClient
@@ -27,6 +29,27 @@ MIN_RELEVANCE = 0.12
 
 # How many recently quoted sentences the customer avoids repeating.
 MEMORY_SENTENCES = 40
+# Sentences less likely than this to read as the persona's own (see typicality) are not quoted.
+TYPICAL = 0.8
+# How many of the CSM's moves in one message the customer reacts to, most important first.
+REACTED_MOVES = 2
+# Sentences this far on the other side of neutral do not fit the customer's mood.
+MOOD_MARGIN = 0.2
+# From this satisfaction on, a customer warmed by the CSM's move is pleased enough to praise.
+PLEASED = 0.55
+# What a customer asks the vendor for: not asked again once the CSM has done it.
+_REQUESTS = frozenset({Intent.ESCALATION, Intent.TIMELINE, Intent.CONCESSION})
+# Member sentences a reply holds at least, when the persona has any left to say.
+FEWEST_QUOTES = 3
+# A sentence reporting a problem fixed belongs to the thread where the fix happened.
+_RESOLVED = re.compile(
+    r"\b(sorted|fixed|resolved|back to normal|works now|working again|fine now|rock solid|"
+    r"much appreciated|nice work|great work)\b",
+    re.IGNORECASE,
+)
+# Candidates retrieved per sentence wanted: some are left out (a repeat, a contradicted fact, the
+# wrong mood).
+CANDIDATES_PER_SENTENCE = 6
 
 # Moves whose reaction is voiced first when the CSM makes several at once.
 _PRIORITY = (
@@ -55,6 +78,7 @@ class Reply:
     style: dict[str, float]
     objection: str | None = None
     fallback_reason: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)
 
     @property
     def emotion(self) -> str:
@@ -63,7 +87,13 @@ class Reply:
 
 
 class OfflineEngine:
-    """A customer of one persona, simulated without any network: deterministic for a seed."""
+    """A customer of one persona, simulated without any network: deterministic for a seed.
+
+    Each reply reacts to the CSM's main move in the persona's register, then adds what the
+    persona's members really wrote about the subject. Within a conversation no sentence is said
+    twice, each fact about the account keeps the value it was first given (see :mod:`facts`), a
+    pleased customer does not quote a complaint, and a question is answered before any is asked.
+    """
 
     def __init__(
         self,
@@ -72,38 +102,52 @@ class OfflineEngine:
         *,
         voice: Voice | None = None,
         seed: int = 0,
+        accounts: Sequence[Mapping[str, str]] = (),
     ) -> None:
-        """Speak as ``character``, quoting sentences from ``index``."""
+        """Speak as ``character``, quoting ``index``, about one of the member ``accounts``."""
         self.character = character
         self.index = index
         self.voice = voice or default_voice()
         self.seed = seed
+        self.accounts = tuple(accounts)
 
     def start(self, scenario: Scenario | None = None) -> ChatState:
-        """The state a new conversation (or a scenario run) begins in."""
-        return initial_state(self.character, scenario.mood if scenario else None)
+        """The state a new conversation (or a scenario run) begins in, with its account's facts."""
+        state = initial_state(self.character, scenario.mood if scenario else None)
+        if not self.accounts:
+            return state
+        account = self._rng(state, "account").choice(self.accounts)
+        return replace(state, facts=dict(account))
 
     def _rng(self, state: ChatState, message: str) -> random.Random:
         material = f"{self.seed}|{self.character.persona_id}|{state.turn}|{message}".encode()
         return random.Random(int.from_bytes(hashlib.sha256(material).digest()[:8], "big"))
 
-    def main_move(self, intents: frozenset[Intent]) -> str:
-        """The move the customer reacts to most: the first of the CSM's moves by priority."""
-        for intent in _PRIORITY:
-            if intent in intents:
-                return intent.value
-        return "neutral"
+    def moves(self, intents: frozenset[Intent]) -> list[str]:
+        """The CSM's moves by the priority the customer reacts to them: ``neutral`` if none.
 
-    def respond(
-        self,
-        state: ChatState,
-        message: str,
-        *,
-        objections: Sequence[Objection] = (),
-    ) -> Reply:
-        """Classify ``message``, update the state and compose the customer's reply."""
+        A plain question comes last and goes when other moves are made: it is answered by
+        what follows the reactions.
+        """
+        moves = [intent.value for intent in _PRIORITY if intent in intents]
+        if len(moves) > 1 and Intent.QUESTION.value in moves:
+            moves.remove(Intent.QUESTION.value)
+        return moves or ["neutral"]
+
+    def _warms(self, move: str, state: ChatState) -> bool:
+        """Whether ``move`` warms this customer; with no move, whether the last turn did."""
+        if move == "neutral":
+            return state.last_mood >= 0
+        return REACTIONS[Intent(move)](self.character.traits).mood > 0
+
+    def respond(self, state: ChatState, message: str, *, scenario: Scenario | None = None) -> Reply:
+        """Classify ``message``, update the state and compose the customer's reply.
+
+        In a scenario, a reply that ends the run says where the customer stands.
+        """
         rng = self._rng(state, message)
         intents = classify(message)
+        objections = scenario.hidden_objections if scenario else ()
         handled = tuple(
             objection.key
             for objection in objections
@@ -113,31 +157,47 @@ class OfflineEngine:
         )
         state = react(state, intents, self.character)
         state = replace(state, handled_objections=state.handled_objections + handled)
-        objection = self._next_objection(state, objections, rng)
+        final = None
+        if scenario is not None and outcome(scenario, state) is not Outcome.ONGOING:
+            final = stance(scenario, state)
+        objection = None if final else self._next_objection(state, objections, rng)
         if objection is not None:
             state = replace(state, raised_objections=state.raised_objections + (objection.key,))
-        snippets = self._snippets(message, intents, state)
+        draft = _Draft(said=list(state.said), facts=dict(state.facts))
+        background = (
+            f"{scenario.situation} {scenario.opening}"
+            if scenario
+            else " ".join(self.character.concerns)
+        )
+        self._compose(
+            draft,
+            state,
+            message,
+            intents,
+            objection=objection,
+            final=final,
+            background=background,
+            rng=rng,
+        )
         state = replace(
             state,
-            used_snippets=(state.used_snippets + tuple(s.index for s in snippets))[
+            used_snippets=(state.used_snippets + tuple(s.index for s in draft.snippets))[
                 -MEMORY_SENTENCES:
             ],
+            said=tuple(draft.said),
+            facts=draft.facts,
         )
-        text = self._compose(state, intents, snippets, objection, rng)
-        concern = self.character.concerns[0] if self.character.concerns else "this"
-        suggestions = self.voice.suggestions_for(self.character, state, concern, rng)
-        state = replace(
-            state,
-            offered_suggestions=(state.offered_suggestions + suggestions)[-MEMORY_SENTENCES:],
-        )
+        suggestions = self.voice.suggestions_for(self.character, state, message, scenario, rng)
+        state = replace(state, offered_suggestions=state.offered_suggestions + suggestions)
         return Reply(
-            text=text,
+            text=draft.text,
             state=state,
             intents=intents,
             suggestions=suggestions,
-            snippets=tuple(snippets),
+            snippets=tuple(draft.snippets),
             style=style_of(state, self.character),
             objection=objection.text if objection else None,
+            facts=dict(draft.facts),
         )
 
     def _next_objection(
@@ -151,60 +211,141 @@ class OfflineEngine:
             return pending[0]
         return None
 
-    def _snippets(
-        self, message: str, intents: frozenset[Intent], state: ChatState
-    ) -> list[Snippet]:
-        """Member sentences about what the CSM raised, else about the persona's concerns.
+    def _compose(
+        self,
+        draft: "_Draft",
+        state: ChatState,
+        message: str,
+        intents: frozenset[Intent],
+        *,
+        objection: Objection | None,
+        final: Stance | None,
+        background: str,
+        rng: random.Random,
+    ) -> None:
+        """Write the reply: reactions, facts asked for, member sentences, a raised objection.
+
+        Member sentences are about what the CSM said, else about the ``background`` (the
+        scenario or the persona's concerns); a run that ends says where the customer stands.
+        """
+        register = self.character.register
+        moves = self.moves(intents)[:REACTED_MOVES]
+        warmth = [self._warms(move, state) for move in moves]
+        warm = warmth[0]
+        if register.startswith("formal") and state.turn == 1:
+            draft.add(self.voice.pick(self.voice.openers, register, rng, avoid=draft.said))
+        for move, warms in zip(moves, warmth, strict=True):
+            draft.add(
+                self.voice.reaction(move, warm=warms, register=register, rng=rng, avoid=draft.said)
+            )
+        for key in asked(message):
+            if key in draft.facts:
+                line = self.voice.pick(self.voice.fact_lines[key], register, rng, avoid=draft.said)
+                draft.add(line.format(value=draft.facts[key]))
+        if final is not None:  # the run is over: the customer says where they stand, nothing more
+            draft.add(self.voice.pick(self.voice.stances[final.value], register, rng))
+            return
+        if objection is not None:
+            draft.add(objection.text)
+        count = 3 + (self.character.traits["verbosity"] >= 0.45) - (objection is not None)
+        self._quote_members(
+            draft, state, message, intents, warm=warm, count=count, background=background
+        )
+        if not draft.parts:  # everything this persona would say here has been said
+            draft.add(self.voice.pick(self.voice.nothing_new, register, rng, avoid=draft.said))
+
+    def _quote_members(
+        self,
+        draft: "_Draft",
+        state: ChatState,
+        message: str,
+        intents: frozenset[Intent],
+        *,
+        warm: bool,
+        count: int,
+        background: str,
+    ) -> None:
+        """Add up to ``count`` member sentences about what the CSM raised, else ``background``.
 
         A prompt-injection attempt is never used as a query: the customer steers back to their
-        own concerns rather than looking up whatever was asked for. Sentences used in the last
-        turns are skipped, so the customer does not repeat themselves.
+        own concerns rather than looking up whatever was asked for.
         """
-        count = 2 + (self.character.traits["verbosity"] >= 0.45)
-        # Remember recent sentences only, so a persona with few messages never runs dry.
         memory = min(MEMORY_SENTENCES, len(self.index) // 2)
         used = frozenset(state.used_snippets[-memory:]) if memory else frozenset()
         mood = max(-1.0, min(1.0, 4 * state.last_mood))
-        concerns = " ".join(self.character.concerns)
+        moves = {Intent(move) for move in state.moves}
+        wide = CANDIDATES_PER_SENTENCE * count
+        candidates: list[Snippet] = []
         if Intent.PROMPT_INJECTION not in intents:
-            found = self.index.search(message, k=count, exclude=used, mood=mood)
-            if found and min(snippet.score for snippet in found) >= MIN_RELEVANCE:
-                return found
-        return self.index.search(concerns, k=count, exclude=used, mood=mood)
-
-    def _compose(
-        self,
-        state: ChatState,
-        intents: frozenset[Intent],
-        snippets: Sequence[Snippet],
-        objection: Objection | None,
-        rng: random.Random,
-    ) -> str:
-        register = self.character.register
-        formal = register.startswith("formal")
-        move = self.main_move(intents)
-        warm = (
-            REACTIONS[Intent(move)](self.character.traits).mood > 0
-            if move != "neutral"
-            else state.last_mood >= 0
-        )
-        parts: list[str] = []
-        if formal and state.turn == 1:
-            parts.append(self.voice.pick(self.voice.openers, register, rng))
-        parts.append(self.voice.reaction(move, warm=warm, register=register, rng=rng))
-        for snippet in snippets:  # a member's line that says what the reaction said is left out
-            if not repeats(snippet.text, parts):
-                parts.append(snippet.text)
-        if objection is not None:
-            parts.append(objection.text)
-        elif self.character.concerns and not warm:
-            concern = rng.choice(self.character.concerns)
-            parts.append(
-                self.voice.pick(self.voice.concern_lines, register, rng).format(concern=concern)
+            candidates += self.index.search(
+                message, k=wide, exclude=used, mood=mood, relevance=MIN_RELEVANCE
             )
-        if formal:
-            parts.append(self.voice.pick(self.voice.closings, register, rng))
-        return " ".join(part for part in parts if part)
+        relevant = len(candidates)
+        candidates += self.index.search(
+            background, k=wide, exclude=used, mood=mood, relevance=MIN_RELEVANCE
+        )
+        on_subject = len(candidates)
+        # Then what sounds most like the persona, so that no reply is a bare phrase.
+        candidates += self.index.search(background, k=wide, exclude=used, mood=mood)
+        question_asked = Intent.QUESTION in intents
+        pleased = warm and state.satisfaction >= PLEASED
+        lowest = -MOOD_MARGIN if pleased else -1.0
+        highest = MOOD_MARGIN if not pleased else 1.0
+        added = 0
+        for position, snippet in enumerate(candidates):
+            if self.index.contrasted and self.index.typicality[snippet.index] < TYPICAL:
+                continue  # a sentence any customer could have written does not sound like this one
+            if not lowest <= self.index.polarity[snippet.index] <= highest:
+                continue  # a pleased customer does not complain, an unhappy one does not gush
+            if snippet.text.endswith("?") and (
+                question_asked
+                or draft.asked
+                or position >= relevant
+                or snippet.score < 2 * MIN_RELEVANCE
+            ):
+                continue  # answer the CSM first; ask at most one question, and only on topic
+            if classify(snippet.text) & _REQUESTS & set(moves):
+                continue  # do not ask for an escalation, a date or a discount already given
+            if _RESOLVED.search(snippet.text):
+                continue  # "sorted, thanks" closed another thread; here it would contradict
+            if draft.add(snippet.text, snippet=snippet):
+                added += 1
+            if added == count or (added >= FEWEST_QUOTES and position >= on_subject):
+                return
+
+
+@dataclass
+class _Draft:
+    """A reply being written: its sentences, and what the conversation has said and stated."""
+
+    said: list[str]
+    facts: dict[str, str]
+    parts: list[str] = field(default_factory=list)
+    snippets: list[Snippet] = field(default_factory=list)
+    asked: bool = False
+
+    def add(self, sentence: str, *, snippet: Snippet | None = None) -> bool:
+        """Add ``sentence`` told with the conversation's facts, unless it was said before."""
+        if not sentence:
+            return False
+        settled = settle(sentence, self.facts)
+        if settled is None:
+            return False  # it would contradict a number the customer already gave
+        text, stated = settled
+        if repeats(text, self.said):
+            return False
+        self.facts.update(stated)
+        self.parts.append(text)
+        self.said.append(text)
+        self.asked = self.asked or text.rstrip().endswith("?")
+        if snippet is not None:
+            self.snippets.append(replace(snippet, text=text))
+        return True
+
+    @property
+    def text(self) -> str:
+        """The reply as one message."""
+        return " ".join(self.parts)
 
 
 def system_prompt(character: Character, scenario: Scenario | None, reply: Reply) -> str:

@@ -49,9 +49,11 @@ CUES: dict[Intent, re.Pattern[str]] = {
         r"\b(reduce|lower) (the |your )?(price|cost|rate)",
     ),
     Intent.TECHNICAL: _cues(
-        r"\b(api|webhooks?|endpoint|rate limit|sso|saml|oauth|scim|latency|retry|retries|"
+        r"\b(api|webhooks?|endpoints?|rate limits?|sso|saml|oauth|scim|latency|retry|retries|"
         r"backoff|timeout|cache|schema|payload|token|config(uration)?|release|patch|hotfix|"
-        r"root cause|logs?|version \d|v\d+\.\d+|\d+\.\d+\.\d+|requests per|encryption|region)\b",
+        r"root cause|logs?|version \d|v\d+\.\d+|\d+\.\d+\.\d+|requests per|encrypt\w*|region|"
+        r"code change|database|failover|certificates?|tls|ssl|gateway|servers?|deploy\w*|"
+        r"migrat\w*|backups?|rollback|access control|permissions?|sandbox)\b",
     ),
     Intent.TIMELINE: _cues(
         r"\bby (monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|"
@@ -61,6 +63,8 @@ CUES: dict[Intent, re.Pattern[str]] = {
         r"\b(i|we) (will|'ll) (have|send|ship|deliver|get back|confirm|fix)\b.*\b(today|tomorrow|"
         r"monday|tuesday|wednesday|thursday|friday|\d+ (hours?|days?))",
         r"\b(eta|deadline|committed date|next release on)\b",
+        r"\b(starting|from|next|this coming) (monday|tuesday|wednesday|thursday|friday|week)\b",
+        r"\b(\d+|one|two|three|four)[- ](day|week|month) (plan|trial|pilot|rollout)",
     ),
     Intent.ESCALATION: _cues(
         r"\bescalat",
@@ -68,6 +72,11 @@ CUES: dict[Intent, re.Pattern[str]] = {
         r"\b(my|our) (manager|director|vp|head of)",
         r"\bpriority (one|1|p1)\b",
         r"\bbring in\b",
+        r"\b(bring|bringing|brought|pull|pulling|loop|looping|involv\w*|asked|invit\w*) (in )?"
+        r"(our|my) (\w+ ){0,2}(lead|architect|director|vp|head|cto|ceo|manager|officer|expert|"
+        r"specialist|engineer)",
+        r"\b(raised|flagged|took) (this|it) (up )?with (our|my)\b",
+        r"\b(own|owns|owning) (this|it) personally\b|\btak(e|es|ing) (it|this) on\b",
         r"\bdedicated (engineer|contact|team)\b",
     ),
     Intent.UPSELL: _cues(
@@ -81,7 +90,9 @@ CUES: dict[Intent, re.Pattern[str]] = {
     Intent.VAGUE: _cues(
         r"\b(looking into it|we'?ll see|at some point|in due course|hopefully|should be fine|"
         r"not sure|hard to say|can'?t promise|soon(ish)?\b|working on it|as soon as possible|"
-        r"down the line|stay tuned|it depends|bear with us|on our radar|we'?ll get to it)",
+        r"down the line|stay tuned|it depends|bear with us|on our radar|we'?ll get to it|"
+        r"\bis what it is|i'?m afraid[.!]?$|out of (my|our) hands|"
+        r"nothing (i|we) can do|not much (i|we) can do)",
     ),
     Intent.PROMPT_INJECTION: _cues(
         r"\bignore (all |your |the |previous |prior )*(instructions|rules|prompt)",
@@ -98,12 +109,17 @@ _QUESTION = _cues(
 )
 
 
+# A greeting or a thank-you opens or closes a turn; it is not a non-answer.
+_GREETING = _cues(r"^(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|welcome)\b")
+
+
 def classify(text: str) -> frozenset[Intent]:
     """Every intent the message shows; a short statement that commits to nothing counts as vague."""
     found = {intent for intent, pattern in CUES.items() if pattern.search(text)}
     if _QUESTION.search(text.strip()):
         found.add(Intent.QUESTION)
-    if not found and len(text.split()) < 6 and not any(ch.isdigit() for ch in text):
+    short = len(text.split()) < 6 and not any(ch.isdigit() for ch in text)
+    if not found and short and not _GREETING.match(text.strip()):
         found.add(Intent.VAGUE)
     if Intent.VAGUE in found and {Intent.TIMELINE, Intent.TECHNICAL} <= found:
         found.discard(Intent.VAGUE)  # a concrete date and mechanism outweigh a hedge word

@@ -13,10 +13,10 @@ from typing import Any, Literal
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from cspersona.chat.character import lexicon_sentiment
-from cspersona.chat.typicality import typicality, word_z_scores
+from cspersona.chat.typicality import typicality
 from cspersona.conversations.hygiene import without_greeting
 from cspersona.exceptions import ConfigError
+from cspersona.nlp.sentiment import LinearSentiment
 from cspersona.nlp.similarity import normalised, says_the_same
 
 _SALUTATION = re.compile(
@@ -29,16 +29,30 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z\"'(])")
+# A sentence that only makes sense inside its own message ("details below", "see attached") or
+# that still holds a redaction placeholder is not something a customer would say in a chat.
+_BOUND_TO_MESSAGE = re.compile(
+    r"\b(below|above|attached|attachment|inline|screenshots?|this (e-?mail|thread|ticket)|"
+    r"forward(ed|ing)|cc'?d?|see the)\b|\b[a-z]+[_-][0-9a-z-]*\d[0-9a-z]*\b|\b[0-9a-f]{8,}\b",
+    re.IGNORECASE,
+)
+# A sentence speaking to someone by name ("Noted, Ethan, we'll go with that") was said to the
+# agent of that thread, not to the CSM in this chat.
+_VOCATIVE = re.compile(r"^[\w' ]{1,24}, [A-Z][a-z]+[,:!]|, [A-Z][a-z]+[.!]$")
+# What redaction leaves in place of a person, an address or a number: never said in a chat.
+PLACEHOLDER = re.compile(r"\[(name|email|phone|address|url|id|[a-z_]+)\]|<[A-Z_]+>")
 MIN_WORDS, MAX_WORDS = 4, 45
-# How much a sentence's typicality of the persona counts against its relevance to the query.
-TYPICALITY_WEIGHT = 0.8
+# How much a sentence's typicality of the persona counts against its relevance to the query: on
+# a topic, the sentence that sounds most like the persona wins (chosen with
+# bench_chat_believability on its dev script lines and a dev world seed).
+TYPICALITY_WEIGHT = 3.0
 
 Backend = Literal["tfidf", "embeddings"]
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 def sentences(text: str) -> list[str]:
-    """The content sentences of one message: no salutation, closing or signature."""
+    """The content sentences of one message: no salutation, closing, signature or placeholder."""
     kept: list[str] = []
     for raw_line in text.splitlines():
         line = raw_line.strip()
@@ -48,11 +62,27 @@ def sentences(text: str) -> list[str]:
             break  # what follows a closing is a signature
         line = without_greeting(line)
         kept.extend(
-            part.strip()
+            _ended(part.strip())
             for part in _SENTENCE_END.split(line)
             if MIN_WORDS <= len(part.split()) <= MAX_WORDS
+            and not _BOUND_TO_MESSAGE.search(part)
+            and not _VOCATIVE.search(part.strip())
+            and not _ANSWER_TO_VENDOR.match(part.strip())
         )
     return kept
+
+
+# An answer to a question the vendor asked in that thread ("no, that covers the export") means
+# nothing without the question.
+_ANSWER_TO_VENDOR = re.compile(
+    r"^(yes|no|yep|nope|confirmed|correct|exactly|sure|ok|okay|right|will do|done|agreed)\b[,.!:;]",
+    re.IGNORECASE,
+)
+
+
+def _ended(sentence: str) -> str:
+    """The sentence with a full stop when it has no ending of its own, so quotes read apart."""
+    return sentence if sentence[-1] in ".!?" else f"{sentence}."
 
 
 @dataclass(frozen=True)
@@ -92,8 +122,9 @@ class SnippetIndex:
             unique.setdefault(normalised(sentence), (sentence, customer_id))
         self.sentences = [sentence for sentence, _ in unique.values()]
         self.customer_ids = [customer_id for _, customer_id in unique.values()]
-        self.polarity = np.array([lexicon_sentiment(sentence) for sentence in self.sentences])
-        self.typicality = typicality(self.sentences, word_z_scores(texts, others))
+        self.polarity = polarity(self.sentences)
+        self.typicality = typicality(self.sentences, texts, others)
+        self.contrasted = bool(others)  # without other customers, typicality is unknown
         self._redact = redact
         self._matrix: Any = None
         self._vectorizer: TfidfVectorizer | None = None
@@ -130,6 +161,7 @@ class SnippetIndex:
         k: int = 3,
         exclude: frozenset[int] = frozenset(),
         mood: float = 0.0,
+        relevance: float = 0.0,
     ) -> list[Snippet]:
         """The ``k`` best sentences for ``query``, skipping indexes in ``exclude``.
 
@@ -137,19 +169,26 @@ class SnippetIndex:
         version of it) is skipped too.
 
         ``mood`` in [-1, 1] favours sentences of the same polarity, so a pleased customer does not
-        quote a complaint. Ties fall back to index order: the same call gives the same answer.
+        quote a complaint. Sentences less similar to the query than ``relevance`` are left out, so
+        typicality only chooses among sentences on the subject. Ties fall back to index order: the
+        same call gives the same answer.
         """
         similarity = self.scores(query)
         ranking = similarity + TYPICALITY_WEIGHT * self.typicality + 0.15 * mood * self.polarity
+        ranking[similarity < relevance] = -np.inf
         order = np.lexsort((np.arange(len(ranking)), -ranking))
         chosen: list[int] = []
         openings: set[str] = set()
         said = [self.sentences[index] for index in sorted(exclude)]
         for index in map(int, order):
+            if ranking[index] == -np.inf:
+                break
             sentence = self.sentences[index]
             opening = " ".join(normalised(sentence).split()[:4])
             if index in exclude or opening in openings:
                 continue  # two sentences that open alike read as the customer repeating itself
+            if PLACEHOLDER.search(self.snippet(index).text):
+                continue  # redaction took a name or a number out: the sentence no longer reads
             if any(says_the_same(sentence, other) for other in said):
                 # Another member's version of a line already said, with a typo or another
                 # number ("45 people" then "181 people"): the customer would contradict itself.
@@ -167,6 +206,15 @@ class SnippetIndex:
         if self._redact is not None:
             text = self._redact(text)
         return Snippet(text=text, score=score, customer_id=self.customer_ids[index], index=index)
+
+
+def polarity(texts: Sequence[str]) -> np.ndarray:
+    """Each sentence's sentiment in [-1, 1] by the packaged model, for the mood filter."""
+    if not texts:
+        return np.zeros(0)
+    model = LinearSentiment()
+    model.load()
+    return np.array([result.score for result in model.analyze_batch(list(texts))])
 
 
 def _sentence_encoder() -> Any:

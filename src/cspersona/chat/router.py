@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from cspersona.auth.deps import Reader
 from cspersona.chat import service
 from cspersona.chat.engine import LLMEngine
-from cspersona.chat.scenarios import ScoreCard, get_scenario
+from cspersona.chat.scenarios import get_scenario
 from cspersona.chat.schemas import (
     ChatReply,
     ChatRequest,
@@ -18,6 +18,7 @@ from cspersona.chat.schemas import (
     ScenarioRead,
     ScenarioRunRead,
 )
+from cspersona.chat.scorecard import ScoreCard
 from cspersona.db.engine import session_scope
 from cspersona.exceptions import CsPersonaError
 from cspersona.http.deps import IdPath, SessionDep, SettingsDep

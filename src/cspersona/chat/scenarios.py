@@ -4,9 +4,7 @@ Scenarios are YAML files (the built-in ones in ``data/scenarios/``, custom ones 
 scenario picks its persona by traits, so it runs against whichever learned persona fits best.
 """
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -27,6 +25,12 @@ class Objection(BaseModel):
     text: str
     handled_by: list[Intent] = Field(min_length=1)
     keywords: list[str] = Field(default_factory=list)
+    advice: str = Field(
+        default="", description="Concrete coaching for a CSM who left the objection unanswered."
+    )
+    suggestion: str = Field(
+        default="", description="A question the CSM could ask once the objection is raised."
+    )
 
     def handled_in(self, message: str, intents: frozenset[Intent]) -> bool:
         """Whether the CSM's message answers this objection."""
@@ -66,6 +70,9 @@ class Scenario(BaseModel):
     success: Success = Field(default_factory=Success)
     failure: Failure = Field(default_factory=Failure)
     turn_limit: int = Field(default=10, ge=1, le=50)
+    suggestions: list[str] = Field(
+        default_factory=list, description="Questions that fit the situation, offered first."
+    )
 
     def fit(self, character: Character) -> float:
         """Distance between the scenario's trait targets and a character (0 = perfect)."""
@@ -93,14 +100,39 @@ class Outcome(StrEnum):
     ENDED_EARLY = "ended_early"
 
 
-def outcome(scenario: Scenario, state: ChatState) -> Outcome:
-    """Whether the goal is reached, the customer gave up, or the turns ran out."""
-    handled = len(state.handled_objections)
+class Stance(StrEnum):
+    """Where the customer stands at the end of a run, whatever the CSM hoped."""
+
+    CONVINCED = "convinced"
+    UNDECIDED = "undecided"
+    UNCONVINCED = "unconvinced"
+
+
+# Below either of these the customer is unconvinced, whatever else happened.
+UNCONVINCED_SATISFACTION = 0.45
+UNCONVINCED_TRUST = 0.45
+
+
+def stance(scenario: Scenario, state: ChatState) -> Stance:
+    """Convinced when the goal's state is reached with enough objections answered."""
     if (
         state.satisfaction >= scenario.success.min_satisfaction
         and state.trust >= scenario.success.min_trust
-        and handled >= scenario.success.objections_handled
+        and len(state.handled_objections) >= scenario.success.objections_handled
     ):
+        return Stance.CONVINCED
+    if (
+        state.satisfaction < UNCONVINCED_SATISFACTION
+        or state.trust < UNCONVINCED_TRUST
+        or state.patience <= scenario.failure.min_patience
+    ):
+        return Stance.UNCONVINCED
+    return Stance.UNDECIDED
+
+
+def outcome(scenario: Scenario, state: ChatState) -> Outcome:
+    """Succeeded only when the customer is convinced; failed when they give up."""
+    if stance(scenario, state) is Stance.CONVINCED:
         return Outcome.SUCCEEDED
     if (
         state.patience <= scenario.failure.min_patience
@@ -110,121 +142,6 @@ def outcome(scenario: Scenario, state: ChatState) -> Outcome:
     if state.turn >= scenario.turn_limit:
         return Outcome.OUT_OF_TURNS
     return Outcome.ONGOING
-
-
-@dataclass(frozen=True)
-class CsmTurn:
-    """What the CSM said in one turn and what it did."""
-
-    text: str
-    intents: frozenset[Intent]
-
-
-_SPECIFIC = re.compile(r"\d|\b(monday|tuesday|wednesday|thursday|friday|because|so that)\b", re.I)
-
-
-def clarity(turn: CsmTurn) -> float:
-    """How clear one CSM turn is: specific, committed and of a readable length."""
-    words = len(turn.text.split())
-    score = 0.5
-    score += 0.25 if _SPECIFIC.search(turn.text) else 0.0
-    score += 0.15 if turn.intents & {Intent.TIMELINE, Intent.TECHNICAL} else 0.0
-    score -= 0.4 if Intent.VAGUE in turn.intents else 0.0
-    score -= 0.2 if words > 80 else 0.0
-    return min(1.0, max(0.0, score))
-
-
-class ScoreCard(BaseModel):
-    """How the CSM did, with coaching that quotes their own turns."""
-
-    scenario: str
-    persona_id: int
-    outcome: Outcome
-    goal_reached: bool
-    turns_used: int
-    turn_limit: int
-    empathy: float
-    clarity: float
-    objections_handled: int
-    objections_total: int
-    score: float
-    feedback: list[str]
-
-
-def _quote(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
-
-
-def score_card(
-    scenario: Scenario, state: ChatState, turns: Sequence[CsmTurn], *, persona_id: int
-) -> ScoreCard:
-    """Score a finished (or abandoned) run and write coaching feedback from the CSM's turns."""
-    result = outcome(scenario, state)
-    if result is Outcome.ONGOING:  # scored before the goal, the customer's exit or the last turn
-        result = Outcome.ENDED_EARLY
-    caring = [turn for turn in turns if turn.intents & {Intent.EMPATHY, Intent.APOLOGY}]
-    empathy = min(1.0, len(caring) / max(1.0, len(turns) / 3)) if turns else 0.0
-    clarity_scores = [clarity(turn) for turn in turns]
-    mean_clarity = sum(clarity_scores) / len(clarity_scores) if clarity_scores else 0.0
-    handled = len(state.handled_objections)
-    total = len(scenario.hidden_objections)
-    feedback: list[str] = []
-    if caring:
-        feedback.append(f"Good acknowledgement: {_quote(caring[0].text)} set a constructive tone.")
-    elif turns:
-        feedback.append(
-            f"You never acknowledged the customer's situation; {_quote(turns[0].text)} went "
-            "straight to the point. Name the impact on their team first."
-        )
-    vague = [turn for turn in turns if Intent.VAGUE in turn.intents]
-    if vague:
-        feedback.append(
-            f"{_quote(vague[0].text)} committed to nothing; give a date, an owner or a mechanism."
-        )
-    pitches = [turn for turn in turns if Intent.UPSELL in turn.intents]
-    if pitches and state.satisfaction < scenario.success.min_satisfaction:
-        feedback.append(
-            f"{_quote(pitches[0].text)} pitched more before the customer was satisfied; "
-            "resolve their concern before selling."
-        )
-    best = max(range(len(turns)), key=lambda index: clarity_scores[index], default=None)
-    if best is not None and clarity_scores[best] >= 0.75:
-        feedback.append(f"Your clearest turn: {_quote(turns[best].text)}.")
-    missed = [
-        objection
-        for objection in scenario.hidden_objections
-        if objection.key in state.raised_objections
-        and objection.key not in state.handled_objections
-    ]
-    for objection in missed:
-        moves = " or ".join(intent.value.replace("_", " ") for intent in objection.handled_by)
-        feedback.append(f"The objection {_quote(objection.text)} was never answered; try {moves}.")
-    if not turns:
-        feedback.append("No turns were played.")
-    goal = result is Outcome.SUCCEEDED
-    efficiency = 1 - state.turn / (scenario.turn_limit + 1)
-    score = (
-        40 * goal
-        + 20 * empathy
-        + 20 * mean_clarity
-        + 15 * (handled / total if total else 1.0)
-        + 5 * efficiency
-    )
-    return ScoreCard(
-        scenario=scenario.name,
-        persona_id=persona_id,
-        outcome=result,
-        goal_reached=goal,
-        turns_used=state.turn,
-        turn_limit=scenario.turn_limit,
-        empathy=round(empathy, 3),
-        clarity=round(mean_clarity, 3),
-        objections_handled=handled,
-        objections_total=total,
-        score=round(score, 1),
-        feedback=feedback,
-    )
 
 
 def load_scenario_file(path: Path) -> Scenario:

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from cspersona.chat.scenarios import ScoreCard
+from cspersona.chat.scorecard import ScoreCard
 from cspersona.http.deps import TEXT_PATTERN
 
 # Long enough for any real chat message; a pasted document is refused with a clear 422.

@@ -8,21 +8,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cspersona.chat.accounts import member_accounts
 from cspersona.chat.character import Character, load_character, member_messages
 from cspersona.chat.engine import LLMEngine, OfflineEngine, Reply
 from cspersona.chat.intents import classify
 from cspersona.chat.models import ChatConversation, ChatTurn, ScenarioRun
 from cspersona.chat.retrieval import SnippetIndex
-from cspersona.chat.scenarios import (
-    CsmTurn,
-    Outcome,
-    Scenario,
-    ScoreCard,
-    builtin_scenarios,
-    get_scenario,
-    outcome,
-    score_card,
-)
+from cspersona.chat.scenarios import Outcome, Scenario, builtin_scenarios, get_scenario, outcome
+from cspersona.chat.scorecard import CsmTurn, ScoreCard, score_card
 from cspersona.chat.state import ChatState
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
@@ -91,12 +84,15 @@ def build_engine(
             backend=settings.chat_retrieval,
             others=_other_personas_messages(db_session=db_session, persona=persona),
         )
-        engine = OfflineEngine(character, index)
+        accounts = member_accounts(db_session=db_session, persona_id=persona_id)
+        engine = OfflineEngine(character, index, accounts=accounts)
         _ENGINE_CACHE[key] = engine
         while len(_ENGINE_CACHE) > _ENGINE_CACHE_SIZE:
             _ENGINE_CACHE.popitem(last=False)
     _ENGINE_CACHE.move_to_end(key)
-    return OfflineEngine(engine.character, engine.index, voice=engine.voice, seed=seed)
+    return OfflineEngine(
+        engine.character, engine.index, voice=engine.voice, seed=seed, accounts=engine.accounts
+    )
 
 
 def _other_personas_messages(*, db_session: Session, persona: Persona) -> list[str]:
@@ -213,9 +209,7 @@ def send_message(
         )
         scenario = get_scenario(conversation.scenario) if conversation.scenario else None
     state = ChatState.from_json(conversation.state)
-    reply = engine.respond(
-        state, message, objections=scenario.hidden_objections if scenario else ()
-    )
+    reply = engine.respond(state, message, scenario=scenario)
     client = llm_client or client_from_settings(settings, db_session=db_session)
     engine_name = "offline"
     if client is not None:
@@ -260,15 +254,27 @@ def _record_turns(
     return finish_scenario(conversation, scenario)
 
 
+def csm_turns(conversation: ChatConversation) -> list[CsmTurn]:
+    """The CSM's turns with the customer's state before and after each, for the score card."""
+    turns: list[CsmTurn] = []
+    before: ChatState | None = None
+    pending: ChatTurn | None = None
+    for turn in conversation.turns:
+        if turn.role == CSM:
+            pending = turn
+            continue
+        after = ChatState.from_json(turn.state) if turn.state else None
+        if pending is not None:
+            turns.append(CsmTurn(pending.text, classify(pending.text), before, after))
+            pending = None
+        before = after
+    return turns
+
+
 def finish_scenario(conversation: ChatConversation, scenario: Scenario) -> ScoreCard:
     """Score a scenario conversation, store the run and close the conversation."""
     state = ChatState.from_json(conversation.state)
-    turns = [
-        CsmTurn(text=turn.text, intents=classify(turn.text))
-        for turn in conversation.turns
-        if turn.role == CSM
-    ]
-    card = score_card(scenario, state, turns, persona_id=conversation.persona_id)
+    card = score_card(scenario, state, csm_turns(conversation), persona_id=conversation.persona_id)
     conversation.finished = True
     conversation.turns[-1].state = {**conversation.turns[-1].state, "outcome": card.outcome}
     conversation.scenario_run = ScenarioRun(

@@ -77,7 +77,12 @@ def _clip(value: float) -> float:
 
 @dataclass(frozen=True)
 class ChatState:
-    """Satisfaction, trust and patience in [0, 1], the turn count and which objections are out."""
+    """Satisfaction, trust and patience in [0, 1], the turn count and which objections are out.
+
+    ``facts`` are what the customer has stated about their account (see :mod:`facts`), ``said``
+    every sentence they said, so no sentence is said twice in a conversation, and ``moves`` every
+    kind of move the CSM made, so the customer does not ask for what was already done.
+    """
 
     satisfaction: float
     trust: float
@@ -89,6 +94,9 @@ class ChatState:
     emotions: dict[str, float] = field(default_factory=dict)
     used_snippets: tuple[int, ...] = ()
     offered_suggestions: tuple[str, ...] = ()
+    facts: dict[str, str] = field(default_factory=dict)
+    said: tuple[str, ...] = ()
+    moves: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON document for storage."""
@@ -108,6 +116,9 @@ class ChatState:
             emotions=dict(document.get("emotions", {})),
             used_snippets=tuple(document.get("used_snippets", ())),
             offered_suggestions=tuple(document.get("offered_suggestions", ())),
+            facts=dict(document.get("facts", {})),
+            said=tuple(document.get("said", ())),
+            moves=tuple(document.get("moves", ())),
         )
 
     @property
@@ -148,6 +159,8 @@ def react(state: ChatState, intents: frozenset[Intent], character: Character) ->
         patience=_clip(state.patience + delta.patience),
         turn=state.turn + 1,
         last_mood=round(mood.mood, 4),
+        moves=state.moves
+        + tuple(sorted(intent.value for intent in intents if intent not in state.moves)),
     )
     return replace(moved, emotions=emotions_of(moved, character, intents))
 

@@ -1,6 +1,7 @@
 """The persona's voice: phrase banks by register, loaded from ``data/voice.yaml``."""
 
 import random
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -9,12 +10,12 @@ import yaml
 from pydantic import BaseModel
 
 from cspersona.chat.character import Character
+from cspersona.chat.scenarios import Scenario
 from cspersona.chat.state import ChatState
+from cspersona.nlp.similarity import repeats, says_the_same
 
 Bank = dict[str, list[str]]
 SUGGESTIONS = 3
-# Suggestions offered in about the last two turns are not offered again while others remain.
-RECENT_SUGGESTIONS = 2 * SUGGESTIONS
 Condition = Literal[
     "always",
     "low_satisfaction",
@@ -38,30 +39,53 @@ class Voice(BaseModel):
     """Every phrase bank the offline engine speaks from."""
 
     openers: Bank
-    closings: Bank
     reactions: dict[str, dict[str, Bank]]
-    concern_lines: Bank
+    fact_lines: dict[str, Bank]
+    nothing_new: Bank
+    stances: dict[str, Bank]
     suggestions: list[Suggestion]
 
-    def pick(self, bank: Bank, register: str, rng: random.Random) -> str:
-        """A phrase for ``register`` (e.g. ``formal_technical``), falling back to its tone."""
+    def pick(
+        self, bank: Bank, register: str, rng: random.Random, *, avoid: Sequence[str] = ()
+    ) -> str:
+        """A phrase for ``register`` (e.g. ``formal_technical``), falling back to its tone.
+
+        Phrases said before (``avoid``) are skipped; when the register's phrases are all said,
+        the tone's and then ``any`` are tried, and if every one was said, nothing is.
+        """
         tone = register.split("_")[0]
         for key in (register, tone, "any"):
-            if bank.get(key):
-                return rng.choice(bank[key])
+            fresh = [phrase for phrase in bank.get(key, ()) if not repeats(phrase, avoid)]
+            if fresh:
+                return rng.choice(fresh)
         return ""
 
-    def reaction(self, move: str, *, warm: bool, register: str, rng: random.Random) -> str:
-        """How the customer reacts to the CSM's main move."""
+    def reaction(
+        self,
+        move: str,
+        *,
+        warm: bool,
+        register: str,
+        rng: random.Random,
+        avoid: Sequence[str] = (),
+    ) -> str:
+        """How the customer reacts to the CSM's main move, in words not said before."""
         banks = self.reactions.get(move) or self.reactions["neutral"]
-        return self.pick(banks["warm" if warm else "cool"], register, rng)
+        return self.pick(banks["warm" if warm else "cool"], register, rng, avoid=avoid)
 
     def suggestions_for(
-        self, character: Character, state: ChatState, concern: str, rng: random.Random
+        self,
+        character: Character,
+        state: ChatState,
+        message: str,
+        scenario: Scenario | None,
+        rng: random.Random,
     ) -> tuple[str, ...]:
-        """Three next questions for the CSM: those this persona and state call for first.
+        """Up to three next questions for the CSM that fit the situation, never offered twice.
 
-        Questions offered in the last turns come last, so the CSM sees new ones each turn.
+        An objection the customer raised and nobody answered comes first, then the scenario's
+        own questions; in free conversation, those this persona's traits and state call for.
+        A question the CSM just asked is not suggested back to them.
         """
         weights = {
             "always": 0.3,
@@ -70,13 +94,29 @@ class Voice(BaseModel):
             "low_patience": 1 - state.patience,
             **{trait: character.traits[trait] for trait in character.traits},
         }
-        recent = set(state.offered_suggestions[-RECENT_SUGGESTIONS:])
-        worded = [(item.when, item.text.format(concern=concern)) for item in self.suggestions]
-        ranked = sorted(
-            worded,
-            key=lambda pair: (pair[1] in recent, -weights[pair[0]] - 0.05 * rng.random()),
+        general = sorted(
+            self.suggestions, key=lambda item: -weights[item.when] - 0.05 * rng.random()
         )
-        return tuple(text for _, text in ranked[:SUGGESTIONS])
+        pool: list[str] = []
+        if scenario is not None:
+            pool += [
+                objection.suggestion
+                for objection in scenario.hidden_objections
+                if objection.suggestion
+                and objection.key in state.raised_objections
+                and objection.key not in state.handled_objections
+            ]
+            pool += scenario.suggestions
+            pool += [item.text for item in general if item.when == "always"]
+        else:
+            pool += [item.text for item in general]
+        offered = set(state.offered_suggestions)
+        fresh: list[str] = []
+        for text in pool:
+            if text in offered or text in fresh or says_the_same(text, message):
+                continue
+            fresh.append(text)
+        return tuple(fresh[:SUGGESTIONS])
 
 
 @cache

@@ -3,22 +3,56 @@
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Sentences this similar (after lower-casing and dropping punctuation) say the same thing again,
 # a typo or a different number aside: "We're payng for..." repeats "We're paying for...".
 NEAR_REPEAT = 0.85
+# Sentences of at least this many words that differ in one word only say the same thing.
+ONE_WORD_APART = 5
+# Below this share of words in common, two sentences cannot be that similar letter by letter.
+SHARED_WORDS = 0.5
 _NOT_WORD = re.compile(r"[^a-z0-9 ]")
+# A word holding a digit (an amount, a count, an id such as req_1f3a) is the same word whatever
+# its value: "Export job id req_1f3a" says again "Export job id req_9c2b".
+_WITH_DIGIT = re.compile(r"\b\w*\d\w*\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+@lru_cache(maxsize=8192)
 def normalised(sentence: str) -> str:
-    """Lower case, letters and digits only, single spaces."""
-    return " ".join(_NOT_WORD.sub(" ", sentence.lower()).split())
+    """Lower case, letters only, every word with a digit as ``#``, single spaces."""
+    words = _NOT_WORD.sub(" ", sentence.lower())
+    return " ".join(_WITH_DIGIT.sub("#", words).split())
 
 
 def says_the_same(first: str, second: str) -> bool:
-    """Whether two sentences are the same but for a typo, a number or punctuation."""
-    return SequenceMatcher(None, normalised(first), normalised(second)).ratio() >= NEAR_REPEAT
+    """Whether two sentences are the same but for a typo, a number, one word or punctuation.
+
+    "Others in my marketing team see it too" says again "Others in my sales team see it too".
+
+    Sentences sharing less than half their words are told apart word by word first: comparing
+    characters is the slow part, and a chat compares each new sentence with all said before.
+    """
+    one, other = normalised(first), normalised(second)
+    if one == other or _one_word_apart(one.split(), other.split()):
+        return True
+    some, others = _words(one), _words(other)
+    if len(some & others) < SHARED_WORDS * max(len(some), len(others)):
+        return False
+    return SequenceMatcher(None, one, other).ratio() >= NEAR_REPEAT
+
+
+def _one_word_apart(words: list[str], others: list[str]) -> bool:
+    """Same length (of a full sentence) and the same words but in one place."""
+    if len(words) != len(others) or len(words) < ONE_WORD_APART:
+        return False
+    return sum(word != other for word, other in zip(words, others, strict=True)) == 1
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 def sentences_of(text: str) -> list[str]:
