@@ -42,6 +42,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/insights/expansion"): READ,
     ("POST", "/api/chat/{persona_id}"): READ,
     ("GET", "/api/chat/conversations/{conversation_id}"): READ,
+    ("GET", "/api/chat/conversations/{conversation_id}/turns/{seq}/audio"): READ,
     ("POST", "/api/chat/conversations/{conversation_id}/finish"): READ,
     ("GET", "/api/chat/scenarios"): READ,
     ("GET", "/api/chat/scenario-runs"): READ,

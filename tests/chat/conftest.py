@@ -1,5 +1,8 @@
 """Personas whose members write in recognisably different voices, for chat tests."""
 
+import io
+import shutil
+import wave
 from collections.abc import Sequence
 
 import pytest
@@ -9,6 +12,11 @@ from cspersona.chat import service
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.personas.models import Persona, PersonaMapping
 from tests.factories import START, add_customer
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None,
+    reason="espeak-ng is not installed: apt-get install espeak-ng (.ci/run does)",
+)
 
 PRICE_MESSAGES = (
     "Dear team,\nOur invoice went up again this quarter and finance wants a discount before the "
@@ -85,3 +93,13 @@ def tech_persona(db_session: Session) -> Persona:
 def fresh_engines() -> None:
     """Engines built by one test are not reused by the next (ids repeat after a rollback)."""
     service._ENGINE_CACHE.clear()
+
+
+def assert_speaks(audio: bytes, text: str) -> None:
+    """``audio`` is a WAV file as long as ``text`` spoken: 0.05 s to 1.5 s per word."""
+    with wave.open(io.BytesIO(audio)) as sound:
+        assert sound.getnchannels() >= 1
+        assert sound.getframerate() > 0
+        seconds = sound.getnframes() / sound.getframerate()
+    words = len(text.split())
+    assert 0.05 * words <= seconds <= 1.5 * words, f"{seconds:.2f} s for {words} words"

@@ -8,11 +8,17 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from cspersona.chat.models import ScenarioRun
+from cspersona.chat.models import ChatTurn, ScenarioRun
 from cspersona.cli import app
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory
-from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, add_persona
+from tests.chat.conftest import (
+    PRICE_MESSAGES,
+    TECH_MESSAGES,
+    add_persona,
+    assert_speaks,
+    needs_espeak,
+)
 
 runner = CliRunner()
 
@@ -49,6 +55,53 @@ def test_an_unknown_persona_is_one_line(database: str) -> None:
     assert "persona 'Nobody' not found; current personas: 1 Budget Keepers, 2 API Builders" in (
         result.output
     )
+
+
+@needs_espeak
+def test_speak_writes_the_newest_reply_as_wav(database: str, tmp_path: Path) -> None:
+    out = tmp_path / "reply.wav"
+
+    result = runner.invoke(
+        app,
+        ["chat", "talk", "budget keepers", "--speak", str(out)],
+        input="Can we discuss the renewal?\nI can offer a 10% discount on the renewal.\n/quit\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output.count(f"reply spoken to {out}") == 2
+    with make_session_factory(make_engine(database))() as session:
+        newest = session.scalars(
+            select(ChatTurn.text).where(ChatTurn.role == "persona").order_by(ChatTurn.id.desc())
+        ).first()
+    assert newest is not None
+    assert_speaks(out.read_bytes(), newest)
+
+
+def test_speak_without_espeak_is_one_line_naming_the_package(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without espeak-ng
+    out = tmp_path / "reply.wav"
+
+    result = runner.invoke(
+        app, ["chat", "budget keepers", "--speak", str(out)], input="Hello.\n/quit\n"
+    )
+
+    assert result.exit_code == 1
+    assert result.output == "error: --speak needs espeak-ng: apt-get install espeak-ng\n"
+    assert not out.exists()
+
+
+def test_speak_into_a_missing_folder_is_refused_before_the_chat(
+    database: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app, ["chat", "budget keepers", "--speak", str(tmp_path / "nowhere" / "reply.wav")]
+    )
+
+    assert result.exit_code == 2
+    assert f"the folder {tmp_path / 'nowhere'} does not exist" in result.output
+    assert "Talking to" not in result.output
 
 
 def test_scenarios_list_and_run_with_a_score_card(database: str, tmp_path: Path) -> None:

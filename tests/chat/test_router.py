@@ -1,6 +1,7 @@
 """``/api/chat``: replies with emotion, style and suggestions; history; streaming; bad input."""
 
 import json
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,7 @@ from cspersona.config import Settings
 from cspersona.llm.client import LLMClient
 from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona
-from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES
+from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, assert_speaks, needs_espeak
 from tests.llm.test_client import ScriptedProvider
 
 
@@ -115,6 +116,51 @@ def test_member_names_in_snippets_are_redacted(client: TestClient, db_session: S
     ).json()["reply"]
 
     assert "7946" not in reply
+
+
+@needs_espeak
+def test_a_reply_can_be_fetched_as_audio_in_the_personas_voice(
+    client: TestClient, price_persona: Persona
+) -> None:
+    body = client.post(
+        f"/api/chat/{price_persona.id}", json={"message": "Can we talk about your renewal?"}
+    ).json()
+
+    response = client.get(body["audio_url"])
+
+    assert body["audio_url"] == f"/api/chat/conversations/{body['conversation_id']}/turns/1/audio"
+    assert set(body["speech"]) == {"rate", "pitch", "voice_index", "lang"}
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "audio/wav"
+    assert_speaks(response.content, body["reply"])
+
+
+def test_audio_is_only_for_the_conversations_own_persona_turns(
+    client: TestClient, viewer_client: TestClient, price_persona: Persona
+) -> None:
+    body = client.post(f"/api/chat/{price_persona.id}", json={"message": "Hello."}).json()
+    turns = f"/api/chat/conversations/{body['conversation_id']}/turns"
+
+    another_user = viewer_client.get(f"{turns}/1/audio")
+    the_csms_own_turn = client.get(f"{turns}/0/audio")
+    no_such_turn = client.get(f"{turns}/7/audio")
+
+    assert another_user.status_code == 404
+    assert the_csms_own_turn.status_code == 404
+    assert "no reply from the customer at turn 0" in the_csms_own_turn.json()["detail"]
+    assert no_such_turn.status_code == 404
+
+
+def test_audio_without_espeak_is_503_naming_the_package(
+    client: TestClient, price_persona: Persona, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = client.post(f"/api/chat/{price_persona.id}", json={"message": "Hello."}).json()
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without espeak-ng
+
+    response = client.get(body["audio_url"])
+
+    assert response.status_code == 503
+    assert response.json()["detail"] == "Reply audio needs espeak-ng: apt-get install espeak-ng"
 
 
 def test_the_reply_streams_as_server_sent_events(

@@ -1,5 +1,6 @@
 """The chat page: persona and scenario pickers, exchanges with indicators, the score card."""
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -79,6 +80,24 @@ def test_an_exchange_returns_both_turns_the_indicators_and_suggestions(
     assert response.text.count('class="suggestion"') == 3
 
 
+def test_the_page_speaks_a_reply_as_the_api_says_it_should(
+    browser_for: BrowserFor, client: TestClient, personas: tuple[Persona, Persona]
+) -> None:
+    message = "We keep paying for seats nobody uses, I hear you."
+    exchange = browser_for(Role.CSM).post(
+        "/chat/messages", data={"persona_id": personas[0].id, "message": message}
+    )
+    api = client.post(f"/api/chat/{personas[0].id}", json={"message": message}).json()
+
+    spoken = dict(re.findall(r'data-speech-(\w+)="([^"]*)"', exchange.text))
+    assert spoken == {
+        "rate": str(api["speech"]["rate"]),
+        "pitch": str(api["speech"]["pitch"]),
+        "voice": str(api["speech"]["voice_index"]),
+        "lang": "en",
+    }
+
+
 @pytest.fixture(scope="module")
 def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app served on a database with two personas."""
@@ -137,3 +156,52 @@ def test_a_csm_practises_a_scenario_in_the_browser(
     expect(card).to_contain_text('"I understand, budgets are tight')
     expect(page.get_by_role("button", name="Send")).to_be_disabled()
     screenshot(page, "chat-score-card")
+
+
+# Records what the page asks the browser to say, then lets the browser say it.
+RECORD_UTTERANCES = """
+window.utterances = [];
+const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+window.speechSynthesis.speak = (utterance) => {
+  window.utterances.push({text: utterance.text, rate: utterance.rate, pitch: utterance.pitch});
+  speak(utterance);
+};
+"""
+
+
+def test_replies_are_spoken_in_the_personas_voice_only_when_asked(
+    page: Page, chat_server: LiveServer, console: ConsoleWatch
+) -> None:
+    page.add_init_script(RECORD_UTTERANCES)
+    page.goto(chat_server.url + "/chat")
+    page.get_by_label("API key").fill(chat_server.keys[Role.CSM])
+    page.get_by_role("button", name="Log in").click()
+    toggle = page.get_by_role("button", name="Speak replies")
+    expect(toggle).to_have_attribute("aria-pressed", "false")  # silent until asked
+
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(toggle).to_have_attribute("aria-pressed", "true")  # remembered in this browser
+    message = page.get_by_label("Message")
+    message.fill("Can we talk about the renewal price?")
+    page.get_by_role("button", name="Send").click()
+    turn = page.get_by_test_id("persona-turn").last
+    expect(turn).to_be_visible()
+
+    utterances = page.evaluate("window.utterances")
+    assert len(utterances) == 1
+    assert utterances[0]["text"] == turn.locator("p").inner_text()
+    assert utterances[0]["rate"] == pytest.approx(float(turn.get_attribute("data-speech-rate")))
+    assert utterances[0]["pitch"] == pytest.approx(float(turn.get_attribute("data-speech-pitch")))
+    screenshot(page, "chat-speaking")
+
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    message.fill("I can offer a 10% discount.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("persona-turn")).to_have_count(2)
+    assert len(page.evaluate("window.utterances")) == 1  # muted: nothing more was queued
+    page.reload()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    screenshot(page, "chat-muted")

@@ -6,7 +6,7 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
-from cspersona.chat import finetune
+from cspersona.chat import audio, finetune
 from cspersona.chat.scenarios import Scenario, get_scenario
 from cspersona.chat.scorecard import ScoreCard
 from cspersona.config import get_settings
@@ -60,8 +60,12 @@ def _converse(
     scenario: Scenario | None,
     seed: int,
     lines: list[str] | None,
+    speak: Path | None = None,
 ) -> ScoreCard | None:
-    """Read CSM messages (from the terminal, or ``lines``) and print the persona's replies."""
+    """Read CSM messages (from the terminal, or ``lines``) and print the persona's replies.
+
+    With ``speak``, each reply is also written there as WAV audio, so the file holds the newest.
+    """
     from cspersona.chat import service
 
     settings = get_settings()
@@ -105,6 +109,9 @@ def _converse(
         )
         for suggestion in reply.suggestions:
             console.print(f"  [dim]try: {suggestion}[/dim]", highlight=False)
+        if speak is not None:
+            audio.synthesise(reply.text, exchange.speech, speak, feature="--speak")
+            console.print(f"  [dim]reply spoken to {speak}[/dim]", highlight=False, soft_wrap=True)
         if exchange.score_card is not None:
             return exchange.score_card
     if scenario is not None and conversation_id is not None:
@@ -139,15 +146,24 @@ def talk(
     persona: str = typer.Argument(..., help="Persona id or name."),
     seed: int = typer.Option(0, help="Seed of the conversation: the same seed, the same replies."),
     script: Path | None = typer.Option(None, help="Read the CSM's messages from this file."),
+    speak: Path | None = typer.Option(
+        None, help="Write each reply to this WAV file, spoken by espeak-ng in the persona's voice."
+    ),
 ) -> None:
     """Chat with a persona in the terminal (also: cspersona chat PERSONA); /quit ends.
 
-    Example: cspersona chat "Cost-Conscious Carlos" --seed 3
+    Example: cspersona chat "Cost-Conscious Carlos" --seed 3 --speak reply.wav
     """
+    if speak is not None:
+        audio.require_espeak("--speak")  # before the chat starts, not after the first reply
+        if speak.is_dir():
+            raise BadInput(f"--speak {speak} is a folder: give a file name such as reply.wav")
+        if not speak.parent.is_dir():
+            raise BadInput(f"--speak {speak}: the folder {speak.parent} does not exist")
     with database_session() as db_session:
         chosen = resolve_persona(db_session, persona)
         console.print(f"Talking to persona {chosen.id} {chosen.name}. /quit ends.")
-        _converse(db_session, chosen.id, None, seed, _script(script))
+        _converse(db_session, chosen.id, None, seed, _script(script), speak)
 
 
 @chat_app.command("export-finetune")

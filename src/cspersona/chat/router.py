@@ -4,11 +4,11 @@ import json
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
 
 from cspersona.auth.deps import Reader
-from cspersona.chat import service
+from cspersona.chat import audio, service
 from cspersona.chat.engine import LLMEngine
 from cspersona.chat.scenarios import get_scenario
 from cspersona.chat.schemas import (
@@ -21,7 +21,7 @@ from cspersona.chat.schemas import (
 from cspersona.chat.scorecard import ScoreCard
 from cspersona.db.engine import session_scope
 from cspersona.exceptions import CsPersonaError
-from cspersona.http.deps import IdPath, SessionDep, SettingsDep
+from cspersona.http.deps import MAX_ID, IdPath, SessionDep, SettingsDep
 from cspersona.http.errors import error_responses
 from cspersona.llm.factory import client_from_settings
 from cspersona.llm.prompt import Turn
@@ -51,6 +51,11 @@ def _reply(exchange: service.Exchange) -> ChatReply:
         scenario=exchange.conversation.scenario,
         finished=exchange.conversation.finished,
         score_card=exchange.score_card,
+        speech=exchange.speech,
+        audio_url=(
+            f"/api/chat/conversations/{exchange.conversation.id}/turns/"
+            f"{exchange.conversation.turns[-1].seq}/audio"
+        ),
     )
 
 
@@ -161,6 +166,38 @@ def read_conversation(
         db_session=db_session, conversation_id=conversation_id, user_id=principal.user_id
     )
     return ConversationRead.model_validate(conversation)
+
+
+@router.get(
+    "/conversations/{conversation_id}/turns/{seq}/audio",
+    response_class=Response,
+    responses={
+        **error_responses(404, 503),
+        200: {"content": {"audio/wav": {}}, "description": "The reply as WAV audio."},
+    },
+)
+def turn_audio(
+    conversation_id: IdPath,
+    seq: Annotated[int, Path(ge=0, le=MAX_ID, description="The turn's position (`seq`).")],
+    principal: Reader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """A persona's reply in one of the caller's conversations, spoken by espeak-ng as WAV."""
+    text, speech = service.turn_speech(
+        db_session=db_session,
+        settings=settings,
+        conversation_id=conversation_id,
+        seq=seq,
+        user_id=principal.user_id,
+    )
+    return Response(
+        audio.wav_bytes(text, speech),
+        media_type="audio/wav",
+        headers={
+            "Content-Disposition": f'inline; filename="conversation-{conversation_id}-{seq}.wav"'
+        },
+    )
 
 
 @router.post(

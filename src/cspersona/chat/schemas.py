@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from cspersona.chat.scorecard import ScoreCard
+from cspersona.chat.speech import SpeechStyle
 from cspersona.http.deps import TEXT_PATTERN
 
 # Long enough for any real chat message; a pasted document is refused with a clear 422.
@@ -72,6 +73,8 @@ class ChatReply(BaseModel):
     scenario: str | None = None
     finished: bool = False
     score_card: ScoreCard | None = None
+    speech: SpeechStyle = Field(description="How to speak the reply: rate, pitch and voice.")
+    audio_url: str = Field(description="The reply as WAV audio (needs espeak-ng on the server).")
 
 
 class ChatTurnRead(BaseModel):

@@ -16,6 +16,7 @@ from cspersona.chat.models import ChatConversation, ChatTurn, ScenarioRun
 from cspersona.chat.retrieval import SnippetIndex
 from cspersona.chat.scenarios import Outcome, Scenario, builtin_scenarios, get_scenario, outcome
 from cspersona.chat.scorecard import CsmTurn, ScoreCard, score_card
+from cspersona.chat.speech import SpeechStyle, speech_style
 from cspersona.chat.state import ChatState
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Interaction, Message
@@ -43,6 +44,7 @@ class Exchange:
     conversation: ChatConversation
     reply: Reply
     engine: str
+    speech: SpeechStyle
     score_card: ScoreCard | None = None
 
 
@@ -226,7 +228,31 @@ def send_message(
     conversation.engine = engine_name
     card = _record_turns(conversation, message, reply, scenario)
     db_session.flush()  # the turns get their ids: a streamed reply replaces its turn's text by id
-    return Exchange(conversation=conversation, reply=reply, engine=engine_name, score_card=card)
+    return Exchange(
+        conversation=conversation,
+        reply=reply,
+        engine=engine_name,
+        speech=speech_style(engine.character, reply.state),
+        score_card=card,
+    )
+
+
+def turn_speech(
+    *, db_session: Session, settings: Settings, conversation_id: int, seq: int, user_id: int | None
+) -> tuple[str, SpeechStyle]:
+    """The text of a persona's turn and how to speak it: as the reply was spoken on the page."""
+    conversation = get_conversation(
+        db_session=db_session, conversation_id=conversation_id, user_id=user_id
+    )
+    turn = next((t for t in conversation.turns if t.seq == seq and t.role == PERSONA), None)
+    if turn is None:
+        raise NotFound(
+            f"conversation {conversation_id} has no reply from the customer at turn {seq}"
+        )
+    engine = build_engine(
+        db_session=db_session, settings=settings, persona_id=conversation.persona_id
+    )
+    return turn.text, speech_style(engine.character, ChatState.from_json(turn.state))
 
 
 def _record_turns(

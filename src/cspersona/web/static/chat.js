@@ -1,6 +1,10 @@
-// The chat page: a suggested question fills the message box; a sent message clears it.
+// The chat page: a suggested question fills the message box; a sent message clears it; with
+// "Speak replies" on, each new persona reply is read aloud in the persona's voice.
 (function () {
   "use strict";
+
+  var SPEAK_KEY = "cspersona.speakReplies";
+  var synthesis = window.speechSynthesis;
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".suggestion");
@@ -21,5 +25,65 @@
       var history = document.getElementById("history");
       history.scrollTop = history.scrollHeight;
     }
+  });
+
+  // Speech: off unless the CSM turned it on (remembered in this browser).
+  function speaking() {
+    var toggle = document.getElementById("speak-toggle");
+    return Boolean(toggle) && toggle.getAttribute("aria-pressed") === "true";
+  }
+
+  // The persona's voice: one of the browser's voices for the language, picked by the server's
+  // voice index so a persona always sounds the same; none when the browser lists no voice.
+  function voiceFor(lang, index) {
+    var voices = synthesis.getVoices().filter(function (voice) {
+      return voice.lang.toLowerCase().indexOf(lang) === 0;
+    });
+    voices.sort(function (a, b) {
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    });
+    return voices.length ? voices[index % voices.length] : null;
+  }
+
+  function speak(turn) {
+    var text = turn.querySelector("p").textContent;
+    var utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = turn.dataset.speechLang;
+    utterance.rate = parseFloat(turn.dataset.speechRate);
+    utterance.pitch = parseFloat(turn.dataset.speechPitch);
+    var voice = voiceFor(turn.dataset.speechLang, parseInt(turn.dataset.speechVoice, 10));
+    if (voice) {
+      utterance.voice = voice;
+    }
+    synthesis.cancel(); // a new reply supersedes one still being read
+    synthesis.speak(utterance);
+  }
+
+  // Each reply is considered once, when it arrives: turning speech on never reads the backlog.
+  document.addEventListener("htmx:afterSwap", function () {
+    var fresh = document.querySelectorAll("#history [data-speech-rate]:not([data-heard])");
+    fresh.forEach(function (turn) {
+      turn.setAttribute("data-heard", "");
+      if (speaking()) {
+        speak(turn);
+      }
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.getElementById("speak-toggle");
+    if (!toggle || !synthesis) {
+      return; // no chat, or a browser without speech synthesis: the toggle stays hidden
+    }
+    toggle.setAttribute("aria-pressed", String(localStorage.getItem(SPEAK_KEY) === "on"));
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var on = !speaking();
+      toggle.setAttribute("aria-pressed", String(on));
+      localStorage.setItem(SPEAK_KEY, on ? "on" : "off");
+      if (!on) {
+        synthesis.cancel();
+      }
+    });
   });
 })();
