@@ -5,10 +5,12 @@ import time
 from sqlalchemy.orm import Session
 
 from cspersona.chat.character import MemberMessage, character_from_messages
-from cspersona.chat.engine import LLMEngine, OfflineEngine, system_prompt
+from cspersona.chat.engine import LLMEngine, OfflineEngine
+from cspersona.chat.prompting import prompt_tokens
 from cspersona.chat.retrieval import SnippetIndex, sentences
 from cspersona.chat.scenarios import builtin_scenarios
 from cspersona.llm.client import LLMClient
+from cspersona.llm.prompt import Turn
 from cspersona.llm.providers import ProviderTimeout
 from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES
 from tests.llm.test_client import ScriptedProvider
@@ -103,18 +105,6 @@ def test_p95_reply_time_is_under_100_ms() -> None:
     assert timings[int(0.95 * len(timings))] < 0.1
 
 
-def test_the_system_prompt_is_built_from_character_scenario_and_snippets() -> None:
-    speaker = engine(PRICE_MESSAGES)
-    scenario = builtin_scenarios()["renewal-negotiation"]
-    reply = speaker.respond(speaker.start(scenario), "Hello", objections=scenario.hidden_objections)
-
-    prompt = system_prompt(speaker.character, scenario, reply)
-
-    assert "price_sensitivity" in prompt and "pricing and renewal" in prompt
-    assert scenario.situation in prompt and reply.objection in prompt
-    assert all(snippet.text in prompt for snippet in reply.snippets)
-
-
 def test_a_streaming_provider_that_times_out_falls_back_to_the_offline_text(
     db_session: Session,
 ) -> None:
@@ -139,3 +129,33 @@ def test_suggestions_change_from_one_turn_to_the_next() -> None:
 
     assert all(len(turn) == 3 for turn in offered)
     assert offered[0].isdisjoint(offered[1]) and offered[1].isdisjoint(offered[2])
+
+
+def test_the_llm_engine_fits_its_prompt_to_the_token_budget(db_session: Session) -> None:
+    speaker = engine(PRICE_MESSAGES)
+    reply = speaker.respond(speaker.start(), "Can we talk about the renewal?")
+    client = LLMClient(ScriptedProvider(), db_session=db_session, redact=str)
+    history = [Turn("user" if n % 2 else "assistant", "A long turn. " * 40) for n in range(20)]
+
+    prompt = LLMEngine(speaker, client, fallback=True, token_budget=600).prompt(
+        reply, "Can we talk about the renewal?", history, None
+    )
+
+    assert prompt_tokens(prompt) <= 600
+    assert prompt.turns[-1] == Turn("user", "Can we talk about the renewal?")
+    assert speaker.character.name in prompt.system
+
+
+def test_an_llm_answer_with_no_text_is_answered_by_the_offline_engine(
+    db_session: Session,
+) -> None:
+    speaker = engine(PRICE_MESSAGES)
+    reply = speaker.respond(speaker.start(), "Hello")
+    client = LLMClient(ScriptedProvider("", ""), db_session=db_session, redact=str)
+    llm = LLMEngine(speaker, client, fallback=True)
+
+    written = llm.write(reply, "Hello", (), None)
+    streamed = list(llm.stream(reply, "Hello again", (), None))
+
+    assert (written.text, written.fallback_reason) == (reply.text, "scripted answered with no text")
+    assert streamed == [reply.text]

@@ -225,7 +225,12 @@ def send_message(
                 Turn("user" if turn.role == CSM else "assistant", turn.text)
                 for turn in conversation.turns
             )
-            llm = LLMEngine(engine, client, fallback=settings.llm_fallback == "offline")
+            llm = LLMEngine(
+                engine,
+                client,
+                fallback=settings.llm_fallback == "offline",
+                token_budget=settings.chat_prompt_token_budget,
+            )
             reply = llm.write(reply, message, history, scenario)
             if reply.fallback_reason is not None:
                 engine_name = "offline"
