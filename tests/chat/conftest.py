@@ -1,14 +1,27 @@
-"""Personas whose members write in recognisably different voices, for chat tests."""
+"""Personas whose members write in different voices, and a local model, for chat tests."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cspersona.api.app import create_app
+from cspersona.auth.models import Role
 from cspersona.chat import service
+from cspersona.config import load_settings
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
+from cspersona.db import migrate
+from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.personas.models import Persona, PersonaMapping
+from tests.conftest import add_user_with_key, bearer
 from tests.factories import START, add_customer
+from tests.llm.local_server import RecordedServer, recorded_server
 
 PRICE_MESSAGES = (
     "Dear team,\nOur invoice went up again this quarter and finance wants a discount before the "
@@ -85,3 +98,48 @@ def tech_persona(db_session: Session) -> Persona:
 def fresh_engines() -> None:
     """Engines built by one test are not reused by the next (ids repeat after a rollback)."""
     service._ENGINE_CACHE.clear()
+
+
+@dataclass(frozen=True)
+class LocalModelChat:
+    """The app configured for a local model server, which replays recordings; a CSM's key."""
+
+    app: FastAPI
+    model_server: RecordedServer
+    engine: Engine
+    persona_id: int
+    csm_key: str
+
+    def api(self) -> TestClient:
+        """An API client with the CSM's key."""
+        return TestClient(self.app, headers=bearer(self.csm_key))
+
+
+@contextmanager
+def local_model_chat(folder: Path) -> Iterator[LocalModelChat]:
+    """A committed database with the Budget Keepers persona, and the app set to a local model.
+
+    The settings are what a user of Ollama sets (``CSPERSONA_LLM_PROVIDER=local``, the server's
+    address, a model name); tests change ``llm_model`` to match the recording they play.
+    """
+    with recorded_server() as model_server:
+        settings = load_settings(
+            database_url=f"sqlite:///{folder / 'chat.db'}",
+            data_dir=folder,
+            llm_provider="local",
+            llm_base_url=model_server.url,
+            llm_model="llama3.1",
+            _env_file=None,
+        )
+        engine = make_engine(settings.sqlalchemy_url)
+        migrate.upgrade(engine)
+        with session_scope(make_session_factory(engine)) as db_session:
+            persona_id = add_persona(db_session, "Budget Keepers", PRICE_MESSAGES).id
+            key = add_user_with_key(db_session, secret_key=settings.secret_key, role=Role.CSM)
+        app = create_app(settings)
+        try:
+            yield LocalModelChat(app, model_server, engine, persona_id, key)
+        finally:
+            app.state.job_runner.shutdown()
+            engine.dispose()
+        assert model_server.mismatches == []

@@ -14,7 +14,13 @@ from cspersona.config import load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.personas.models import Persona
-from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, add_persona
+from tests.chat.conftest import (
+    PRICE_MESSAGES,
+    TECH_MESSAGES,
+    LocalModelChat,
+    add_persona,
+    local_model_chat,
+)
 from tests.conftest import add_user_with_key
 from tests.web.browser import ConsoleWatch, screenshot, serve_in_thread
 from tests.web.conftest import LiveServer
@@ -137,3 +143,42 @@ def test_a_csm_practises_a_scenario_in_the_browser(
     expect(card).to_contain_text('"I understand, budgets are tight')
     expect(page.get_by_role("button", name="Send")).to_be_disabled()
     screenshot(page, "chat-score-card")
+
+
+@pytest.fixture(scope="module")
+def local_chat_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LocalModelChat, str]]:
+    """The app set to a local model server, served, with that server replaying llama.cpp."""
+    with (
+        local_model_chat(tmp_path_factory.mktemp("local-chat-page")) as chat,
+        serve_in_thread(chat.app) as url,
+    ):
+        yield chat, url
+
+
+def test_a_local_models_reply_appears_on_the_page_with_its_name(
+    page: Page,
+    local_chat_server: tuple[LocalModelChat, str],
+    console: ConsoleWatch,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chat, url = local_chat_server
+    monkeypatch.setattr(chat.app.state.settings, "llm_model", "local-model")
+    chat.model_server.play("llamacpp-completion")
+    page.goto(url + "/chat")
+    page.get_by_label("API key").fill(chat.csm_key)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("Message").fill("I can offer a 10% discount on the renewal.")
+    page.get_by_role("button", name="Send").click()
+
+    reply = page.get_by_test_id("persona-turn").last
+    expect(reply).to_contain_text(
+        "A discount is nice, but our renewal is in six weeks and nobody has called."
+    )
+    expect(page.get_by_test_id("written-by")).to_have_text(
+        "Written by local-model on your local model server"
+    )
+    assert "Budget Keepers" in chat.model_server.requests[-1]["messages"][0]["content"]
+    screenshot(page, "chat-local-model")
