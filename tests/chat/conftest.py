@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from cspersona.api.app import create_app
 from cspersona.auth.models import Role
 from cspersona.chat import service
+from cspersona.chat.character import Character
 from cspersona.config import load_settings
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.db import migrate
@@ -42,6 +43,25 @@ TECH_MESSAGES = (
     "sso via saml fails with an invalid assertion error for new users. scim sync looks stuck.",
     "our integration gets a 502 from the export endpoint when the payload is over 10mb.",
     "token refresh on the oauth flow times out, we retry with backoff but it never recovers.",
+)
+
+# The character of a price-sensitive, formal, impatient persona, for prompt and judge tests.
+PRICE_CHARACTER = Character(
+    persona_id=1,
+    name="Budget Keepers",
+    traits={
+        "technical": 0.1,
+        "formality": 0.7,
+        "verbosity": 0.5,
+        "price_sensitivity": 0.9,
+        "risk_aversion": 0.5,
+        "enthusiasm": 0.4,
+        "patience": 0.2,
+        "baseline_sentiment": 0.45,
+    },
+    concerns=("pricing and renewal", "reports and exports"),
+    member_count=12,
+    description="Budget Keepers stand for 12 customers who watch every invoice.",
 )
 
 

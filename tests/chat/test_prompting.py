@@ -2,7 +2,6 @@
 
 import re
 
-from cspersona.chat.character import Character
 from cspersona.chat.prompting import (
     RULES,
     build_prompt,
@@ -15,24 +14,8 @@ from cspersona.chat.retrieval import Snippet
 from cspersona.chat.scenarios import builtin_scenarios
 from cspersona.chat.state import ChatState
 from cspersona.llm.prompt import Turn
+from tests.chat.conftest import PRICE_CHARACTER
 
-CARLOS = Character(
-    persona_id=1,
-    name="Budget Keepers",
-    traits={
-        "technical": 0.1,
-        "formality": 0.7,
-        "verbosity": 0.5,
-        "price_sensitivity": 0.9,
-        "risk_aversion": 0.5,
-        "enthusiasm": 0.4,
-        "patience": 0.2,
-        "baseline_sentiment": 0.45,
-    },
-    concerns=("pricing and renewal", "reports and exports"),
-    member_count=12,
-    description="Budget Keepers stand for 12 customers who watch every invoice.",
-)
 UPSET = ChatState(
     satisfaction=0.15,
     trust=0.45,
@@ -51,14 +34,14 @@ QUOTES = tuple(
 
 
 def test_traits_are_described_in_words_not_numbers() -> None:
-    assert trait_words(CARLOS.traits) == [
+    assert trait_words(PRICE_CHARACTER.traits) == [
         "very price-sensitive",
         "not technical",
         "formal",
         "impatient",
     ]
 
-    text = instructions(CARLOS, UPSET)
+    text = instructions(PRICE_CHARACTER, UPSET)
 
     assert "How you come across: very price-sensitive, not technical, formal, impatient." in text
     assert not re.search(r"\d\.\d", text)  # no trait or state number reaches the model
@@ -82,7 +65,7 @@ def test_the_scenario_gives_the_situation_and_what_the_customer_holds_back() -> 
         emotions={"frustration": 0.7},
     )
 
-    text = instructions(CARLOS, state, scenario=scenario, objection=raised.text)
+    text = instructions(PRICE_CHARACTER, state, scenario=scenario, objection=raised.text)
 
     assert f"Your situation: {scenario.situation}" in text
     assert f"Raise this concern in your reply: {raised.text}" in text
@@ -94,17 +77,21 @@ def test_the_scenario_gives_the_situation_and_what_the_customer_holds_back() -> 
 
 
 def test_facts_already_stated_must_not_be_contradicted() -> None:
-    text = instructions(CARLOS, UPSET, facts={"seat_count": "45", "price_paid": "$20,000 a year"})
+    text = instructions(
+        PRICE_CHARACTER, UPSET, facts={"seat_count": "45", "price_paid": "$20,000 a year"}
+    )
 
     assert (
         "Facts you have already stated (never contradict them): seat count: 45; "
         "price paid: $20,000 a year." in text
     )
-    assert "Facts you have" not in instructions(CARLOS, UPSET)
+    assert "Facts you have" not in instructions(PRICE_CHARACTER, UPSET)
 
 
 def test_member_quotes_follow_the_instructions_best_ranked_first() -> None:
-    prompt = build_prompt(CARLOS, UPSET, message="Hello", quotes=QUOTES[:3][::-1], budget=10_000)
+    prompt = build_prompt(
+        PRICE_CHARACTER, UPSET, message="Hello", quotes=QUOTES[:3][::-1], budget=10_000
+    )
 
     quotes = [line for line in prompt.system.splitlines() if line.startswith("- ")]
     assert quotes == [f"- {QUOTES[rank].text}" for rank in range(3)]
@@ -119,10 +106,10 @@ def long_history(turns: int) -> list[Turn]:
 
 
 def test_quotes_are_dropped_lowest_ranked_first_to_fit_the_budget() -> None:
-    everything = build_prompt(CARLOS, UPSET, message="Hello", quotes=QUOTES, budget=10_000)
+    everything = build_prompt(PRICE_CHARACTER, UPSET, message="Hello", quotes=QUOTES, budget=10_000)
     budget = prompt_tokens(everything) - 40
 
-    prompt = build_prompt(CARLOS, UPSET, message="Hello", quotes=QUOTES, budget=budget)
+    prompt = build_prompt(PRICE_CHARACTER, UPSET, message="Hello", quotes=QUOTES, budget=budget)
 
     kept = [quote for quote in QUOTES if quote.text in prompt.system]
     assert prompt_tokens(prompt) <= budget
@@ -135,7 +122,7 @@ def test_a_long_conversation_loses_its_oldest_turns_but_never_the_newest_message
     message = "Can we agree the renewal terms today?"
 
     prompt = build_prompt(
-        CARLOS, UPSET, message=message, history=history, quotes=QUOTES, budget=1200
+        PRICE_CHARACTER, UPSET, message=message, history=history, quotes=QUOTES, budget=1200
     )
 
     assert prompt_tokens(prompt) <= 1200
@@ -144,17 +131,17 @@ def test_a_long_conversation_loses_its_oldest_turns_but_never_the_newest_message
     kept = list(prompt.turns[:-1])
     assert 0 < len(kept) < len(history)
     assert kept == history[-len(kept) :]  # the newest turns, in order
-    assert instructions(CARLOS, UPSET) in prompt.system
+    assert instructions(PRICE_CHARACTER, UPSET) in prompt.system
 
 
 def test_instructions_and_the_newest_message_stay_even_over_budget() -> None:
     message = "Please read this long message. " * 80
 
     prompt = build_prompt(
-        CARLOS, UPSET, message=message, history=long_history(4), quotes=QUOTES, budget=300
+        PRICE_CHARACTER, UPSET, message=message, history=long_history(4), quotes=QUOTES, budget=300
     )
 
-    assert prompt.system == instructions(CARLOS, UPSET)
+    assert prompt.system == instructions(PRICE_CHARACTER, UPSET)
     assert prompt.turns == (Turn("user", message),)
     assert prompt_tokens(prompt) > 300
 
