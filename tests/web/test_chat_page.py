@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from cspersona.api.app import create_app
 from cspersona.auth.models import Role
 from cspersona.chat import service
-from cspersona.config import load_settings
+from cspersona.config import Settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.llm.client import LLMClient
+from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona
 from tests.chat.conftest import (
     PRICE_MESSAGES,
@@ -22,6 +24,7 @@ from tests.chat.conftest import (
     local_model_chat,
 )
 from tests.conftest import add_user_with_key
+from tests.llm.test_client import ScriptedProvider
 from tests.web.browser import ConsoleWatch, screenshot, serve_in_thread
 from tests.web.conftest import LiveServer
 
@@ -83,6 +86,26 @@ def test_an_exchange_returns_both_turns_the_indicators_and_suggestions(
     assert "concession" in response.text
     assert 'id="indicators"' in response.text and 'hx-swap-oob="true"' in response.text
     assert response.text.count('class="suggestion"') == 3
+    assert 'data-testid="written-by"' not in response.text  # the built-in engine is the default
+
+
+def test_a_reply_the_model_could_not_write_says_the_built_in_engine_answered(
+    browser_for: BrowserFor,
+    personas: tuple[Persona, Persona],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def timing_out(settings: Settings, *, db_session: Session) -> LLMClient:
+        provider = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
+        return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)
+
+    monkeypatch.setattr(service, "client_from_settings", timing_out)
+
+    response = browser_for(Role.CSM).post(
+        "/chat/messages", data={"persona_id": personas[0].id, "message": "Any news?"}
+    )
+
+    assert response.status_code == 200
+    assert "The language model did not answer, so the built-in engine replied." in response.text
 
 
 @pytest.fixture(scope="module")
