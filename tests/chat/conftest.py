@@ -120,6 +120,9 @@ def fresh_engines() -> None:
     service._ENGINE_CACHE.clear()
 
 
+LOCAL_PERSONA_NARRATIVE = "Budget Keepers stand for customers who read every invoice line."
+
+
 @dataclass(frozen=True)
 class LocalModelChat:
     """The app configured for a local model server, which replays recordings; a CSM's key."""
@@ -154,7 +157,9 @@ def local_model_chat(folder: Path) -> Iterator[LocalModelChat]:
         engine = make_engine(settings.sqlalchemy_url)
         migrate.upgrade(engine)
         with session_scope(make_session_factory(engine)) as db_session:
-            persona_id = add_persona(db_session, "Budget Keepers", PRICE_MESSAGES).id
+            persona = add_persona(db_session, "Budget Keepers", PRICE_MESSAGES)
+            persona.narrative = LOCAL_PERSONA_NARRATIVE
+            persona_id = persona.id
             key = add_user_with_key(db_session, secret_key=settings.secret_key, role=Role.CSM)
         app = create_app(settings)
         try:

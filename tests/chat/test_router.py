@@ -16,7 +16,13 @@ from cspersona.llm.client import LLMClient
 from cspersona.llm.models import LLMCall
 from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona
-from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, LocalModelChat, local_model_chat
+from tests.chat.conftest import (
+    LOCAL_PERSONA_NARRATIVE,
+    PRICE_MESSAGES,
+    TECH_MESSAGES,
+    LocalModelChat,
+    local_model_chat,
+)
 from tests.llm.test_client import ScriptedProvider
 
 
@@ -310,6 +316,7 @@ def test_a_local_model_writes_the_reply_from_the_persona_prompt(
     assert sent["messages"][-1] == {"role": "user", "content": message}
     assert "Budget Keepers" in sent["messages"][0]["content"]
     assert "price-sensitive" in sent["messages"][0]["content"]
+    assert LOCAL_PERSONA_NARRATIVE in sent["messages"][0]["content"]
     with Session(local_chat.engine) as db_session:
         call = db_session.scalars(select(LLMCall).where(LLMCall.response == text)).one()
     assert (call.provider, call.model, call.cost_usd) == ("local", model, 0.0)

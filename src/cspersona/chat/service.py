@@ -69,7 +69,7 @@ def _fingerprint(db_session: Session, persona: Persona) -> tuple[object, ...]:
         .join(PersonaMapping, PersonaMapping.customer_id == Interaction.customer_id)
         .where(PersonaMapping.persona_id == persona.id, Message.author_role == AuthorRole.CUSTOMER)
     ).one()
-    return (persona.id, persona.created_at, count, newest)
+    return (persona.id, persona.created_at, persona.narrative, count, newest)
 
 
 def build_engine(
