@@ -1,6 +1,7 @@
 """The persona prompt for a language model: the persona in words, the scenario, within a budget."""
 
 import re
+from dataclasses import replace
 
 from cspersona.chat.prompting import (
     RULES,
@@ -148,3 +149,15 @@ def test_instructions_and_the_newest_message_stay_even_over_budget() -> None:
 
 def test_tokens_are_estimated_at_four_characters_each() -> None:
     assert [estimated_tokens(text) for text in ("", "abcd", "abcde")] == [0, 1, 2]
+
+
+def test_a_long_narrative_is_cut_at_a_sentence_end() -> None:
+    narrative = "They read every invoice line. " * 40
+    character = replace(PRICE_CHARACTER, description=narrative)
+
+    line = next(
+        line for line in instructions(character, UPSET).splitlines() if "describes them" in line
+    )
+
+    assert line.endswith("They read every invoice line.")
+    assert 600 < len(line) < 800
