@@ -79,3 +79,45 @@ def test_get_settings_reads_once_per_process(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("CSPERSONA_PORT", "9999")
 
     assert get_settings() is first
+
+
+def test_a_local_model_server_needs_its_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSPERSONA_LLM_PROVIDER", "local")
+    monkeypatch.setenv("CSPERSONA_LLM_MODEL", "llama3.1")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+
+    assert "needs CSPERSONA_LLM_BASE_URL" in raised.value.message
+    for address in ("localhost:11434/v1", "localhost:8080/v1", "localhost:8000/v1"):
+        assert address in raised.value.message
+
+
+def test_a_local_model_server_is_free_and_given_time_to_answer_on_a_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CSPERSONA_LLM_PROVIDER", "local")
+    monkeypatch.setenv("CSPERSONA_LLM_MODEL", "llama3.1")
+    monkeypatch.setenv("CSPERSONA_LLM_BASE_URL", "http://localhost:11434/v1")
+
+    local = load_settings()
+    hosted = load_settings(llm_provider="openai")
+
+    assert (local.llm_timeout_seconds, hosted.llm_timeout_seconds) == (300, 30)
+    assert (local.llm_input_cost_per_million, local.llm_output_cost_per_million) == (0, 0)
+    assert hosted.llm_input_cost_per_million is None  # a hosted API's price is not guessed
+
+
+def test_a_local_model_server_keeps_the_timeout_and_prices_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CSPERSONA_LLM_PROVIDER", "local")
+    monkeypatch.setenv("CSPERSONA_LLM_MODEL", "llama3.1")
+    monkeypatch.setenv("CSPERSONA_LLM_BASE_URL", "http://gpu-box:8000/v1")
+    monkeypatch.setenv("CSPERSONA_LLM_TIMEOUT_SECONDS", "45")
+    monkeypatch.setenv("CSPERSONA_LLM_INPUT_COST_PER_MILLION", "0.05")
+
+    settings = load_settings()
+
+    assert settings.llm_timeout_seconds == 45
+    assert settings.llm_input_cost_per_million == 0.05

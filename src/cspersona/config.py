@@ -20,6 +20,10 @@ DEFAULT_SECRET_KEY = "change-me"
 PiiOperatorName = Literal["replace", "mask", "hash", "pseudonymize"]
 PII_OPERATOR_NAMES: tuple[str, ...] = get_args(PiiOperatorName)
 
+# A 7-billion-parameter model on a laptop CPU reads a 1,200-token prompt and writes a 300-token
+# reply in one to three minutes.
+LOCAL_TIMEOUT_SECONDS = 300.0
+
 
 class Settings(BaseSettings):
     """Everything the product can be configured with; see docs/configuration.md."""
@@ -203,16 +207,17 @@ class Settings(BaseSettings):
         "LSA, or full MiniLM sentence embeddings (`embeddings` extra).",
     )
 
-    llm_provider: Literal["offline", "openai", "anthropic"] = Field(
+    llm_provider: Literal["offline", "openai", "local", "anthropic"] = Field(
         default="offline",
         description="Who writes persona replies and narratives: the built-in offline engine, any "
-        "OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp "
-        "server) or Anthropic. The last two need `pip install cspersona[llm]`.",
+        "OpenAI-compatible endpoint (OpenAI, Azure OpenAI, LM Studio), a model server of your own "
+        "(`local`: Ollama, llama.cpp's llama-server, vLLM) or Anthropic. All but the offline "
+        "engine need `pip install cspersona[llm]`.",
     )
     llm_base_url: str | None = Field(
         default=None,
-        description="Endpoint of the LLM provider, e.g. `http://127.0.0.1:11434/v1` for Ollama; "
-        "empty means the provider's public API.",
+        description="Endpoint of the LLM provider, e.g. `http://localhost:11434/v1` for Ollama; "
+        "required for `local`; empty means the provider's public API.",
     )
     llm_model: str | None = Field(
         default=None, description="Model name the provider serves; required unless offline."
@@ -221,7 +226,11 @@ class Settings(BaseSettings):
         default=None, description="Key for the LLM provider (local servers accept any value)."
     )
     llm_timeout_seconds: float = Field(
-        default=30.0, gt=0, le=600, description="Seconds one LLM request may take."
+        default=30.0,
+        gt=0,
+        le=600,
+        description="Seconds one LLM request may take; unset, 30, or 300 for a `local` server, "
+        "which may run on a CPU.",
     )
     llm_max_retries: int = Field(
         default=2,
@@ -231,15 +240,29 @@ class Settings(BaseSettings):
         "server error.",
     )
     llm_input_cost_per_million: float | None = Field(
-        default=None, ge=0, description="Price in USD of one million prompt tokens, for cost logs."
+        default=None,
+        ge=0,
+        description="Price in USD of one million prompt tokens, for cost logs; unset means "
+        "unknown, or 0 for a `local` server.",
     )
     llm_output_cost_per_million: float | None = Field(
-        default=None, ge=0, description="Price in USD of one million completion tokens."
+        default=None,
+        ge=0,
+        description="Price in USD of one million completion tokens; unset means unknown, or 0 "
+        "for a `local` server.",
     )
     llm_fallback: Literal["offline", "none"] = Field(
         default="offline",
         description="What answers when the LLM provider fails: the offline engine, or nothing "
         "(the error is shown).",
+    )
+    chat_prompt_token_budget: int = Field(
+        default=1200,
+        ge=300,
+        le=100_000,
+        description="Most tokens the persona prompt sent to an LLM may take (instructions, member "
+        "quotes, conversation so far); quotes, then the oldest turns, are left out to fit. The "
+        "default leaves room for the reply in a 2,048-token context.",
     )
     chat_retrieval: Literal["tfidf", "embeddings"] = Field(
         default="tfidf",
@@ -282,6 +305,25 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"llm_provider {self.llm_provider!r} needs CSPERSONA_LLM_MODEL, the model to ask"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _local_server_defaults(self) -> Self:
+        """A local server needs its address; it costs nothing and may answer slowly on a CPU."""
+        if self.llm_provider != "local":
+            return self
+        if not self.llm_base_url:
+            raise ValueError(
+                "llm_provider 'local' needs CSPERSONA_LLM_BASE_URL, the address of your model "
+                "server: http://localhost:11434/v1 for Ollama, http://localhost:8080/v1 for "
+                "llama.cpp's llama-server, http://localhost:8000/v1 for vLLM"
+            )
+        if "llm_timeout_seconds" not in self.model_fields_set:
+            self.llm_timeout_seconds = LOCAL_TIMEOUT_SECONDS
+        if self.llm_input_cost_per_million is None:
+            self.llm_input_cost_per_million = 0.0
+        if self.llm_output_cost_per_million is None:
+            self.llm_output_cost_per_million = 0.0
         return self
 
     @model_validator(mode="after")

@@ -1,17 +1,31 @@
-"""Personas whose members write in recognisably different voices, for chat tests."""
+"""Personas whose members write in different voices, and a local model, for chat tests."""
 
 import io
 import shutil
 import wave
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cspersona.api.app import create_app
+from cspersona.auth.models import Role
 from cspersona.chat import service
+from cspersona.chat.character import Character
+from cspersona.config import load_settings
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
+from cspersona.db import migrate
+from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.personas.models import Persona, PersonaMapping
+from tests.conftest import add_user_with_key, bearer
 from tests.factories import START, add_customer
+from tests.llm.local_server import RecordedServer, recorded_server
 
 needs_espeak = pytest.mark.skipif(
     shutil.which("espeak-ng") is None,
@@ -37,6 +51,25 @@ TECH_MESSAGES = (
     "sso via saml fails with an invalid assertion error for new users. scim sync looks stuck.",
     "our integration gets a 502 from the export endpoint when the payload is over 10mb.",
     "token refresh on the oauth flow times out, we retry with backoff but it never recovers.",
+)
+
+# The character of a price-sensitive, formal, impatient persona, for prompt and judge tests.
+PRICE_CHARACTER = Character(
+    persona_id=1,
+    name="Budget Keepers",
+    traits={
+        "technical": 0.1,
+        "formality": 0.7,
+        "verbosity": 0.5,
+        "price_sensitivity": 0.9,
+        "risk_aversion": 0.5,
+        "enthusiasm": 0.4,
+        "patience": 0.2,
+        "baseline_sentiment": 0.45,
+    },
+    concerns=("pricing and renewal", "reports and exports"),
+    member_count=12,
+    description="Budget Keepers stand for 12 customers who watch every invoice.",
 )
 
 
@@ -103,3 +136,53 @@ def assert_speaks(audio: bytes, text: str) -> None:
         seconds = sound.getnframes() / sound.getframerate()
     words = len(text.split())
     assert 0.05 * words <= seconds <= 1.5 * words, f"{seconds:.2f} s for {words} words"
+
+
+LOCAL_PERSONA_NARRATIVE = "Budget Keepers stand for customers who read every invoice line."
+
+
+@dataclass(frozen=True)
+class LocalModelChat:
+    """The app configured for a local model server, which replays recordings; a CSM's key."""
+
+    app: FastAPI
+    model_server: RecordedServer
+    engine: Engine
+    persona_id: int
+    csm_key: str
+
+    def api(self) -> TestClient:
+        """An API client with the CSM's key."""
+        return TestClient(self.app, headers=bearer(self.csm_key))
+
+
+@contextmanager
+def local_model_chat(folder: Path) -> Iterator[LocalModelChat]:
+    """A committed database with the Budget Keepers persona, and the app set to a local model.
+
+    The settings are what a user of Ollama sets (``CSPERSONA_LLM_PROVIDER=local``, the server's
+    address, a model name); tests change ``llm_model`` to match the recording they play.
+    """
+    with recorded_server() as model_server:
+        settings = load_settings(
+            database_url=f"sqlite:///{folder / 'chat.db'}",
+            data_dir=folder,
+            llm_provider="local",
+            llm_base_url=model_server.url,
+            llm_model="llama3.1",
+            _env_file=None,
+        )
+        engine = make_engine(settings.sqlalchemy_url)
+        migrate.upgrade(engine)
+        with session_scope(make_session_factory(engine)) as db_session:
+            persona = add_persona(db_session, "Budget Keepers", PRICE_MESSAGES)
+            persona.narrative = LOCAL_PERSONA_NARRATIVE
+            persona_id = persona.id
+            key = add_user_with_key(db_session, secret_key=settings.secret_key, role=Role.CSM)
+        app = create_app(settings)
+        try:
+            yield LocalModelChat(app, model_server, engine, persona_id, key)
+        finally:
+            app.state.job_runner.shutdown()
+            engine.dispose()
+        assert model_server.mismatches == []

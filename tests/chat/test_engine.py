@@ -5,11 +5,13 @@ import time
 from sqlalchemy.orm import Session
 
 from cspersona.chat.character import MemberMessage, character_from_messages
-from cspersona.chat.engine import LLMEngine, OfflineEngine, system_prompt
+from cspersona.chat.engine import LLMEngine, OfflineEngine
+from cspersona.chat.prompting import prompt_tokens
 from cspersona.chat.retrieval import SnippetIndex, sentences
 from cspersona.chat.scenarios import Outcome, builtin_scenarios, outcome
 from cspersona.chat.voice import default_voice
 from cspersona.llm.client import LLMClient
+from cspersona.llm.prompt import Turn
 from cspersona.llm.providers import ProviderTimeout
 from cspersona.nlp.similarity import normalised, sentences_of
 from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES
@@ -102,18 +104,6 @@ def test_p95_reply_time_is_under_100_ms() -> None:
 
     timings.sort()
     assert timings[int(0.95 * len(timings))] < 0.1
-
-
-def test_the_system_prompt_is_built_from_character_scenario_and_snippets() -> None:
-    speaker = engine(PRICE_MESSAGES)
-    scenario = builtin_scenarios()["renewal-negotiation"]
-    reply = speaker.respond(speaker.start(scenario), "Hello", scenario=scenario)
-
-    prompt = system_prompt(speaker.character, scenario, reply)
-
-    assert "price_sensitivity" in prompt and "pricing and renewal" in prompt
-    assert scenario.situation in prompt and reply.objection in prompt
-    assert all(snippet.text in prompt for snippet in reply.snippets)
 
 
 def test_a_streaming_provider_that_times_out_falls_back_to_the_offline_text(
@@ -225,3 +215,33 @@ def test_suggestions_fit_the_scenario_and_answer_a_raised_objection_first() -> N
     assert reply.suggestions[0] == objection.suggestion
     assert set(reply.suggestions) <= {objection.suggestion, *scenario.suggestions}
     assert not any("finance" in suggestion for suggestion in reply.suggestions)
+
+
+def test_the_llm_engine_fits_its_prompt_to_the_token_budget(db_session: Session) -> None:
+    speaker = engine(PRICE_MESSAGES)
+    reply = speaker.respond(speaker.start(), "Can we talk about the renewal?")
+    client = LLMClient(ScriptedProvider(), db_session=db_session, redact=str)
+    history = [Turn("user" if n % 2 else "assistant", "A long turn. " * 40) for n in range(20)]
+
+    prompt = LLMEngine(speaker, client, fallback=True, token_budget=600).prompt(
+        reply, "Can we talk about the renewal?", history, None
+    )
+
+    assert prompt_tokens(prompt) <= 600
+    assert prompt.turns[-1] == Turn("user", "Can we talk about the renewal?")
+    assert speaker.character.name in prompt.system
+
+
+def test_an_llm_answer_with_no_text_is_answered_by_the_offline_engine(
+    db_session: Session,
+) -> None:
+    speaker = engine(PRICE_MESSAGES)
+    reply = speaker.respond(speaker.start(), "Hello")
+    client = LLMClient(ScriptedProvider("", ""), db_session=db_session, redact=str)
+    llm = LLMEngine(speaker, client, fallback=True)
+
+    written = llm.write(reply, "Hello", (), None)
+    streamed = list(llm.stream(reply, "Hello again", (), None))
+
+    assert (written.text, written.fallback_reason) == (reply.text, "scripted answered with no text")
+    assert streamed == [reply.text]

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from cspersona.chat.facts import account_facts, asked, mentions, settle
+from cspersona.chat.facts import account_facts, asked, described, mentions, settle
 
 
 def test_the_facts_a_sentence_states_are_found_with_their_values() -> None:
@@ -61,3 +61,8 @@ def test_an_account_record_gives_facts_as_a_customer_says_them() -> None:
         "renewal_date": "March 4",
     }
     assert account_facts(annual_price=None, active_users=0, renewal=None) == {}
+
+
+def test_facts_are_described_in_words_for_a_language_model() -> None:
+    assert described("annual_price") == "what you pay a year"
+    assert described("count:day") == "days"

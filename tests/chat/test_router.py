@@ -1,6 +1,7 @@
 """``/api/chat``: replies with emotion, style and suggestions; history; streaming; bad input."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,18 @@ from cspersona.chat.models import ScenarioRun
 from cspersona.chat.retrieval import sentences
 from cspersona.config import Settings
 from cspersona.llm.client import LLMClient
+from cspersona.llm.models import LLMCall
 from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona
-from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, assert_speaks, needs_espeak
+from tests.chat.conftest import (
+    LOCAL_PERSONA_NARRATIVE,
+    PRICE_MESSAGES,
+    TECH_MESSAGES,
+    LocalModelChat,
+    assert_speaks,
+    local_model_chat,
+    needs_espeak,
+)
 from tests.llm.test_client import ScriptedProvider
 
 
@@ -292,3 +302,97 @@ def test_an_llm_writes_the_text_while_the_offline_engine_keeps_state(
     member_sentences = [sentence for text in PRICE_MESSAGES for sentence in sentences(text)]
     assert "Budget Keepers" in system
     assert any(sentence in system for sentence in member_sentences)  # grounded in their words
+
+
+@pytest.fixture(scope="module")
+def local_chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalModelChat]:
+    """The app talking to a local model server that replays Ollama, llama.cpp and vLLM."""
+    with local_model_chat(tmp_path_factory.mktemp("local-model")) as chat:
+        yield chat
+
+
+LOCAL_COMPLETIONS = [
+    (
+        "ollama-completion",
+        "llama3.1",
+        "Ten percent helps, but finance still wants the unused seats credited.",
+    ),
+    (
+        "llamacpp-completion",
+        "local-model",
+        "A discount is nice, but our renewal is in six weeks and nobody has called.",
+    ),
+    (
+        "vllm-completion",
+        "Qwen/Qwen2.5-7B-Instruct",
+        "Before any discount, I need to know why the invoice doubled.",
+    ),
+]
+LOCAL_STREAMS = [
+    (
+        "ollama-stream",
+        "llama3.1",
+        ["Ten percent", " helps, but", " finance wants the seats credited."],
+    ),
+    ("llamacpp-stream", "local-model", ["A discount", " is nice, but", " nobody has called."]),
+    (
+        "vllm-stream",
+        "Qwen/Qwen2.5-7B-Instruct",
+        ["Before any discount,", " why did the invoice double?"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("recording", "model", "text"), LOCAL_COMPLETIONS)
+def test_a_local_model_writes_the_reply_from_the_persona_prompt(
+    local_chat: LocalModelChat,
+    monkeypatch: pytest.MonkeyPatch,
+    recording: str,
+    model: str,
+    text: str,
+) -> None:
+    monkeypatch.setattr(local_chat.app.state.settings, "llm_model", model)
+    local_chat.model_server.play(recording)
+    message = f"I can offer a 10% discount on the renewal ({recording})."
+
+    body = local_chat.api().post(f"/api/chat/{local_chat.persona_id}", json={"message": message})
+
+    assert body.status_code == 200, body.text
+    assert (body.json()["reply"], body.json()["engine"]) == (text, "local")
+    assert body.json()["intents"] == ["concession"]  # the offline engine still reads the CSM
+    sent = local_chat.model_server.requests[-1]
+    assert sent["messages"][-1] == {"role": "user", "content": message}
+    assert "Budget Keepers" in sent["messages"][0]["content"]
+    assert "price-sensitive" in sent["messages"][0]["content"]
+    assert LOCAL_PERSONA_NARRATIVE in sent["messages"][0]["content"]
+    with Session(local_chat.engine) as db_session:
+        call = db_session.scalars(select(LLMCall).where(LLMCall.response == text)).one()
+    assert (call.provider, call.model, call.cost_usd) == ("local", model, 0.0)
+
+
+@pytest.mark.parametrize(("recording", "model", "pieces"), LOCAL_STREAMS)
+def test_a_local_model_reply_streams_as_server_sent_events(
+    local_chat: LocalModelChat,
+    monkeypatch: pytest.MonkeyPatch,
+    recording: str,
+    model: str,
+    pieces: list[str],
+) -> None:
+    monkeypatch.setattr(local_chat.app.state.settings, "llm_model", model)
+    local_chat.model_server.play(recording)
+    api = local_chat.api()
+
+    response = api.post(
+        f"/api/chat/{local_chat.persona_id}",
+        params={"stream": True},
+        json={"message": f"Where do we stand on the renewal ({recording})?"},
+    )
+
+    events = [block for block in response.text.split("\n\n") if block]
+    names = [block.split("\n")[0].removeprefix("event: ") for block in events]
+    assert names == ["token"] * len(pieces) + ["reply"], response.text
+    assert [block.split("data: ", 1)[1] for block in events[:-1]] == pieces
+    final = json.loads(events[-1].split("data: ", 1)[1])
+    assert (final["reply"], final["engine"]) == ("".join(pieces), "local")
+    stored = api.get(f"/api/chat/conversations/{final['conversation_id']}").json()
+    assert stored["turns"][-1]["text"] == "".join(pieces)

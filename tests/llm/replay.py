@@ -9,11 +9,11 @@ import httpx2
 RECORDINGS = Path(__file__).parent / "recordings"
 
 
-def _contains(actual: Any, expected: Any) -> bool:
+def contains(actual: Any, expected: Any) -> bool:
     """Whether ``actual`` holds everything ``expected`` names (extra keys are allowed)."""
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(
-            key in actual and _contains(actual[key], value) for key, value in expected.items()
+            key in actual and contains(actual[key], value) for key, value in expected.items()
         )
     return bool(actual == expected)
 
@@ -38,7 +38,7 @@ class Replay:
         expected = recording["request"]
         assert request.method == expected["method"]
         assert request.url.path == expected["path"], request.url
-        assert _contains(body, expected["json"]), body
+        assert contains(body, expected["json"]), body
         answer = recording["response"]
         if "json" in answer:
             return httpx2.Response(answer["status"], headers=answer["headers"], json=answer["json"])

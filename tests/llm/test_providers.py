@@ -1,7 +1,7 @@
-"""The provider wire formats, against recorded exchanges of each API."""
+"""The provider wire formats, against recorded exchanges of each API and local server."""
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx2
 import pytest
@@ -11,11 +11,13 @@ from cspersona.llm.prompt import Prompt, Turn, Usage
 from cspersona.llm.providers import (
     AnthropicProvider,
     LLMProvider,
+    LocalServerProvider,
     OpenAICompatibleProvider,
     ProviderBusy,
     ProviderError,
     ProviderTimeout,
 )
+from tests.llm.local_server import RecordedServer, recorded_server
 from tests.llm.replay import Replay
 
 PROMPT = Prompt(
@@ -133,3 +135,103 @@ def test_a_missing_sdk_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatc
 
     with pytest.raises(ConfigError, match=r"cspersona\[llm\]"):
         AnthropicProvider(model="m", api_key=None, base_url=None, timeout_seconds=1)
+
+
+@pytest.fixture(scope="module")
+def model_server() -> Iterator[RecordedServer]:
+    """A local model server replaying recordings of Ollama, llama.cpp and vLLM."""
+    with recorded_server() as server:
+        yield server
+        assert server.mismatches == []
+
+
+def local_provider(server: RecordedServer, model: str) -> LocalServerProvider:
+    return LocalServerProvider(model=model, api_key=None, base_url=server.url, timeout_seconds=5)
+
+
+@pytest.mark.parametrize(
+    ("recording", "model", "text", "usage"),
+    [
+        (
+            "ollama-completion",
+            "llama3.1",
+            "Ten percent helps, but finance still wants the unused seats credited.",
+            Usage(412, 16),
+        ),
+        (
+            "llamacpp-completion",
+            "local-model",
+            "A discount is nice, but our renewal is in six weeks and nobody has called.",
+            Usage(389, 17),
+        ),
+        (
+            "vllm-completion",
+            "Qwen/Qwen2.5-7B-Instruct",
+            "Before any discount, I need to know why the invoice doubled.",
+            Usage(401, 15),
+        ),
+        (
+            "ollama-thinking-completion",
+            "deepseek-r1",
+            "Ten percent is a start; what about the unused seats?",
+            Usage(398, 41),
+        ),
+    ],
+)
+def test_a_local_server_completes_in_its_own_dialect(
+    model_server: RecordedServer, recording: str, model: str, text: str, usage: Usage
+) -> None:
+    model_server.play(recording)
+
+    answer = local_provider(model_server, model).complete(PROMPT)
+
+    assert answer == (text, usage)
+    assert model_server.requests[-1]["messages"][0] == {"role": "system", "content": PROMPT.system}
+
+
+@pytest.mark.parametrize(
+    ("recording", "model", "pieces"),
+    [
+        (
+            "ollama-stream",
+            "llama3.1",
+            ["Ten percent", " helps, but", " finance wants the seats credited.", Usage(412, 11)],
+        ),
+        ("ollama-stream-no-usage", "llama3.1", ["We need", " the credit note first.", Usage()]),
+        (
+            "llamacpp-stream",
+            "local-model",
+            ["A discount", " is nice, but", " nobody has called.", Usage(389, 9)],
+        ),
+        (
+            "llamacpp-stream-older",
+            "local-model",
+            ["A discount", " is nice, but", " nobody has called.", Usage(389, 9)],
+        ),
+        (
+            "vllm-stream",
+            "Qwen/Qwen2.5-7B-Instruct",
+            ["Before any discount,", " why did the invoice double?", Usage(401, 10)],
+        ),
+        ("vllm-thinking-stream", "Qwen/Qwen3-8B", ["Ten percent", " is a start.", Usage(380, 32)]),
+    ],
+)
+def test_a_local_server_streams_in_its_own_dialect(
+    model_server: RecordedServer, recording: str, model: str, pieces: list[str | Usage]
+) -> None:
+    model_server.play(recording)
+
+    assert list(local_provider(model_server, model).stream(PROMPT)) == pieces
+
+
+def test_a_local_server_that_is_not_running_is_named_by_its_address() -> None:
+    with recorded_server() as server:
+        address = server.url  # nothing listens there once the block ends
+    provider = LocalServerProvider(
+        model="llama3.1", api_key=None, base_url=address, timeout_seconds=5
+    )
+
+    with pytest.raises(ProviderBusy) as raised:
+        provider.complete(PROMPT)
+
+    assert f"the local model server at {address} is unavailable" in raised.value.message

@@ -11,12 +11,21 @@ from sqlalchemy.orm import Session
 from cspersona.api.app import create_app
 from cspersona.auth.models import Role
 from cspersona.chat import service
-from cspersona.config import load_settings
+from cspersona.config import Settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.llm.client import LLMClient
+from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona
-from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, add_persona
+from tests.chat.conftest import (
+    PRICE_MESSAGES,
+    TECH_MESSAGES,
+    LocalModelChat,
+    add_persona,
+    local_model_chat,
+)
 from tests.conftest import add_user_with_key
+from tests.llm.test_client import ScriptedProvider
 from tests.web.browser import ConsoleWatch, screenshot, serve_in_thread
 from tests.web.conftest import LiveServer
 
@@ -78,6 +87,26 @@ def test_an_exchange_returns_both_turns_the_indicators_and_suggestions(
     assert "concession" in response.text
     assert 'id="indicators"' in response.text and 'hx-swap-oob="true"' in response.text
     assert response.text.count('class="suggestion"') == 3
+    assert 'data-testid="written-by"' not in response.text  # the built-in engine is the default
+
+
+def test_a_reply_the_model_could_not_write_says_the_built_in_engine_answered(
+    browser_for: BrowserFor,
+    personas: tuple[Persona, Persona],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def timing_out(settings: Settings, *, db_session: Session) -> LLMClient:
+        provider = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
+        return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)
+
+    monkeypatch.setattr(service, "client_from_settings", timing_out)
+
+    response = browser_for(Role.CSM).post(
+        "/chat/messages", data={"persona_id": personas[0].id, "message": "Any news?"}
+    )
+
+    assert response.status_code == 200
+    assert "The language model did not answer, so the built-in engine replied." in response.text
 
 
 def test_the_page_speaks_a_reply_as_the_api_says_it_should(
@@ -205,3 +234,42 @@ def test_replies_are_spoken_in_the_personas_voice_only_when_asked(
     page.reload()
     expect(toggle).to_have_attribute("aria-pressed", "false")
     screenshot(page, "chat-muted")
+
+
+@pytest.fixture(scope="module")
+def local_chat_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LocalModelChat, str]]:
+    """The app set to a local model server, served, with that server replaying llama.cpp."""
+    with (
+        local_model_chat(tmp_path_factory.mktemp("local-chat-page")) as chat,
+        serve_in_thread(chat.app) as url,
+    ):
+        yield chat, url
+
+
+def test_a_local_models_reply_appears_on_the_page_with_its_name(
+    page: Page,
+    local_chat_server: tuple[LocalModelChat, str],
+    console: ConsoleWatch,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chat, url = local_chat_server
+    monkeypatch.setattr(chat.app.state.settings, "llm_model", "local-model")
+    chat.model_server.play("llamacpp-completion")
+    page.goto(url + "/chat")
+    page.get_by_label("API key").fill(chat.csm_key)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("Message").fill("I can offer a 10% discount on the renewal.")
+    page.get_by_role("button", name="Send").click()
+
+    reply = page.get_by_test_id("persona-turn").last
+    expect(reply).to_contain_text(
+        "A discount is nice, but our renewal is in six weeks and nobody has called."
+    )
+    expect(page.get_by_test_id("written-by")).to_have_text(
+        "Written by local-model on your local model server"
+    )
+    assert "Budget Keepers" in chat.model_server.requests[-1]["messages"][0]["content"]
+    screenshot(page, "chat-local-model")

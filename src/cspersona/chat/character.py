@@ -8,7 +8,7 @@ learned persona follows its data.
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import fmean
 
 from sqlalchemy import select
@@ -119,6 +119,8 @@ class Character:
     concerns: tuple[str, ...]
     member_count: int
     emotions: dict[str, float] = field(default_factory=dict)
+    # The persona's narrative, when it has one: who these customers are, for a language model.
+    description: str | None = None
 
     @property
     def register(self) -> str:
@@ -248,4 +250,4 @@ def load_character(
     persona = personas_service.get(db_session=db_session, persona_id=persona_id)
     messages = member_messages(db_session=db_session, persona_id=persona_id)
     character = character_from_messages(persona_id=persona.id, name=persona.name, messages=messages)
-    return character, messages
+    return replace(character, description=persona.narrative), messages

@@ -142,6 +142,24 @@ def asked(message: str) -> list[str]:
     return [key for key, pattern in ASKED.items() if pattern.search(message)]
 
 
+# What each fact is, in words, for a language model told which facts the customer has stated.
+_NAMES = {
+    "annual_price": "what you pay a year",
+    "monthly_price": "what you pay a month",
+    "seat_price": "the price per seat",
+    "seats": "seats you pay for",
+    "active_users": "people who use the product",
+    "competitor_discount": "how much lower (%) a competitor quoted",
+    "incidents": "incidents",
+    "renewal_date": "your renewal date",
+}
+
+
+def described(key: str) -> str:
+    """A fact's key in words: ``annual_price`` is "what you pay a year", ``count:day`` "days"."""
+    return _NAMES.get(key) or f"{key.removeprefix('count:')}s"
+
+
 def account_facts(
     *, annual_price: float | None, active_users: int | None, renewal: date | None
 ) -> dict[str, str]:

@@ -125,7 +125,12 @@ def chat(
             if client is None:  # the provider setting cannot change while the app runs
                 yield exchange.reply.text
                 return
-            llm = LLMEngine(offline, client, fallback=settings.llm_fallback == "offline")
+            llm = LLMEngine(
+                offline,
+                client,
+                fallback=settings.llm_fallback == "offline",
+                token_budget=settings.chat_prompt_token_budget,
+            )
             yield from llm.stream(exchange.reply, body.message, history, scenario)
 
     def store(text: str) -> None:

@@ -64,7 +64,7 @@ def _fingerprint(db_session: Session, persona: Persona) -> tuple[object, ...]:
         .join(PersonaMapping, PersonaMapping.customer_id == Interaction.customer_id)
         .where(PersonaMapping.persona_id == persona.id, Message.author_role == AuthorRole.CUSTOMER)
     ).one()
-    return (persona.id, persona.created_at, count, newest)
+    return (persona.id, persona.created_at, persona.narrative, count, newest)
 
 
 def build_engine(
@@ -221,7 +221,12 @@ def send_message(
                 Turn("user" if turn.role == CSM else "assistant", turn.text)
                 for turn in conversation.turns
             )
-            llm = LLMEngine(engine, client, fallback=settings.llm_fallback == "offline")
+            llm = LLMEngine(
+                engine,
+                client,
+                fallback=settings.llm_fallback == "offline",
+                token_budget=settings.chat_prompt_token_budget,
+            )
             reply = llm.write(reply, message, history, scenario)
             if reply.fallback_reason is not None:
                 engine_name = "offline"

@@ -6,18 +6,29 @@ from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
 from cspersona.llm.client import LLMClient, Pricing
-from cspersona.llm.providers import AnthropicProvider, LLMProvider, OpenAICompatibleProvider
+from cspersona.llm.providers import (
+    AnthropicProvider,
+    LLMProvider,
+    LocalServerProvider,
+    OpenAICompatibleProvider,
+    SdkProvider,
+)
 from cspersona.llm.retry import RetryPolicy
 from cspersona.pii.anonymizer import PiiRedactor
+
+# The class behind each value of llm_provider but "offline", which needs none.
+PROVIDERS: dict[str, type[SdkProvider]] = {
+    "openai": OpenAICompatibleProvider,
+    "local": LocalServerProvider,
+    "anthropic": AnthropicProvider,
+}
 
 
 def provider_from_settings(settings: Settings, *, http_client: Any = None) -> LLMProvider | None:
     """The provider ``llm_provider`` names, or None for the offline engine."""
     if settings.llm_provider == "offline":
         return None
-    provider_class = (
-        OpenAICompatibleProvider if settings.llm_provider == "openai" else AnthropicProvider
-    )
+    provider_class = PROVIDERS[settings.llm_provider]
     return provider_class(
         model=settings.llm_model or "",
         api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,

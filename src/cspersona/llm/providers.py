@@ -1,5 +1,7 @@
 """The provider interface and the two wire formats: OpenAI-compatible endpoints and Anthropic.
 
+A local model server (Ollama, llama.cpp, vLLM) speaks the OpenAI format under its own name.
+
 Each provider turns a :class:`Prompt` into one request of its SDK and maps the SDK's failures to
 :class:`ProviderError` subclasses, so retries and fallbacks never look at vendor exception types.
 The SDKs are imported lazily: they belong to the ``llm`` extra.
@@ -13,6 +15,7 @@ from typing import Any
 
 from cspersona.exceptions import ConfigError, Unavailable
 from cspersona.llm.prompt import Prompt, Usage
+from cspersona.llm.reasoning import ThinkingFilter, without_thinking
 
 INSTALL_HINT = "install the llm extra: pip install 'cspersona[llm]'"
 
@@ -46,6 +49,11 @@ class LLMProvider(ABC):
         """Remember which model every request asks for."""
         self.model = model
 
+    @property
+    def label(self) -> str:
+        """How error messages name this provider."""
+        return self.name
+
     @abstractmethod
     def complete(self, prompt: Prompt) -> tuple[str, Usage]:
         """The whole answer and its token usage."""
@@ -77,6 +85,7 @@ class SdkProvider(LLMProvider):
     ) -> None:
         """Import the SDK and build its client; ``http_client`` lets tests replay exchanges."""
         super().__init__(model=model)
+        self.base_url = base_url
         try:
             self._sdk: Any = importlib.import_module(self.sdk_module)
         except ImportError:
@@ -93,7 +102,13 @@ class SdkProvider(LLMProvider):
 
 
 class OpenAICompatibleProvider(SdkProvider):
-    """Any endpoint that speaks OpenAI's chat-completions format, through the ``openai`` SDK."""
+    """Any endpoint that speaks OpenAI's chat-completions format, through the ``openai`` SDK.
+
+    Servers that copy the format differ in details, all tolerated here: usage may be missing, sent
+    on the last chunk that has choices (older llama.cpp), on a chunk of its own with no choices
+    (OpenAI, Ollama, vLLM, llama.cpp since 2025) or on every chunk as a running total (vLLM);
+    chunks may carry no choices or no delta; reasoning models may open with a thinking block.
+    """
 
     name = "openai"
     sdk_module = "openai"
@@ -106,22 +121,21 @@ class OpenAICompatibleProvider(SdkProvider):
 
     def complete(self, prompt: Prompt) -> tuple[str, Usage]:
         """One chat completion."""
-        with _translated_errors(self._sdk, self.name):
+        with _translated_errors(self._sdk, self.label):
             response = self._client.chat.completions.create(
                 model=self.model,
                 messages=self._messages(prompt),
                 max_tokens=prompt.max_tokens,
                 temperature=prompt.temperature,
             )
-        text = (response.choices[0].message.content or "") if response.choices else ""
-        usage = response.usage
-        return text, Usage(
-            usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0
-        )
+        message = response.choices[0].message if response.choices else None
+        text = (message.content if message else None) or ""
+        return without_thinking(text), _openai_usage(response.usage)
 
     def stream(self, prompt: Prompt) -> Iterator[str | Usage]:
-        """Server-sent chunks, with usage from the final chunk (``include_usage``)."""
-        with _translated_errors(self._sdk, self.name):
+        """Server-sent chunks, then the last usage any chunk reported (none means zero)."""
+        thinking = ThinkingFilter()
+        with _translated_errors(self._sdk, self.label):
             chunks = self._client.chat.completions.create(
                 model=self.model,
                 messages=self._messages(prompt),
@@ -132,11 +146,38 @@ class OpenAICompatibleProvider(SdkProvider):
             )
             usage = Usage()
             for chunk in chunks:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+                delta = chunk.choices[0].delta if chunk.choices else None
+                text = thinking.feed(delta.content) if delta and delta.content else ""
+                if text:
+                    yield text
                 if chunk.usage:
-                    usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                    usage = _openai_usage(chunk.usage)
+        rest = thinking.finish()
+        if rest:
+            yield rest
         yield usage
+
+
+class LocalServerProvider(OpenAICompatibleProvider):
+    """A model server of the user's own (Ollama, llama.cpp's llama-server, vLLM), no key needed.
+
+    The wire format is OpenAI's; only the name differs, so replies and the call log say a local
+    model wrote them, and failures name the server's address, usually one not started yet.
+    """
+
+    name = "local"
+
+    @property
+    def label(self) -> str:
+        """The server's address: the first thing to check when it does not answer."""
+        return f"the local model server at {self.base_url}"
+
+
+def _openai_usage(usage: Any) -> Usage:
+    """Token counts from an OpenAI-format ``usage`` object, missing counts as zero."""
+    if usage is None:
+        return Usage()
+    return Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
 
 
 class AnthropicProvider(SdkProvider):
@@ -159,7 +200,7 @@ class AnthropicProvider(SdkProvider):
 
     def complete(self, prompt: Prompt) -> tuple[str, Usage]:
         """One message; the answer is the concatenation of its text blocks."""
-        with _translated_errors(self._sdk, self.name):
+        with _translated_errors(self._sdk, self.label):
             message = self._client.messages.create(**self._request(prompt))
         text = "".join(block.text for block in message.content if block.type == "text")
         return text, Usage(message.usage.input_tokens, message.usage.output_tokens)
@@ -167,7 +208,7 @@ class AnthropicProvider(SdkProvider):
     def stream(self, prompt: Prompt) -> Iterator[str | Usage]:
         """Text deltas as they arrive, then the final message's usage."""
         with (
-            _translated_errors(self._sdk, self.name),
+            _translated_errors(self._sdk, self.label),
             self._client.messages.stream(**self._request(prompt)) as events,
         ):
             yield from events.text_stream

@@ -78,5 +78,10 @@ def send(
         conversation_id=conversation_id,
         scenario_name=(scenario or None) if conversation_id is None else None,
     )
-    context = {"exchange": exchange, "message": message, "reply": exchange.reply}
+    context = {
+        "exchange": exchange,
+        "message": message,
+        "reply": exchange.reply,
+        "model": settings.llm_model,  # named under a reply a language model wrote
+    }
     return render(request, "chat/_exchange.html", context, principal=principal)
