@@ -44,12 +44,16 @@ from cspersona.chat.accounts import member_accounts
 from cspersona.chat.character import MemberMessage, character_from_messages, member_messages
 from cspersona.chat.engine import OfflineEngine
 from cspersona.chat.fidelity import persona_classifier
+from cspersona.chat.judge import rate_conversation, summary_of
 from cspersona.chat.retrieval import SnippetIndex
 from cspersona.chat.scenarios import Outcome, Scenario, builtin_scenarios, outcome
 from cspersona.chat.service import current_personas
 from cspersona.config import Settings, load_settings
 from cspersona.db.engine import make_engine, make_session_factory
+from cspersona.llm.client import LLMClient
+from cspersona.llm.factory import client_from_settings
 from cspersona.nlp.similarity import says_the_same, sentences_of
+from cspersona.personas.models import Persona
 from cspersona.reports.text_checks import text_problems
 from user_path import load_world
 
@@ -165,17 +169,19 @@ def converse(
     tally: Tally,
     classifier: Any,
     show: int,
-) -> list[str]:
-    """One scripted conversation; counts faults and returns the replies for fidelity."""
+) -> list[tuple[str, str]]:
+    """One scripted conversation; counts faults and returns its transcript (CSM, customer)."""
     state = engine.start(scenario)
     said: list[str] = sentences_of(scenario.opening) if scenario else []
     facts: dict[str, str] = {}
+    transcript: list[tuple[str, str]] = [("persona", scenario.opening)] if scenario else []
     replies: list[str] = []
     for line in lines:
         reply = engine.respond(state, line["say"], scenario=scenario)
         state = reply.state
         text = reply.text
         replies.append(text)
+        transcript += [("csm", line["say"]), ("persona", text)]
         tally.replies += 1
         stated = facts_stated(text)
         if any(facts.get(fact, value) != value for fact, value in stated):
@@ -197,7 +203,7 @@ def converse(
             break
     predicted = classifier.predict(replies)
     tally.attributed += int(sum(int(p) == engine.character.persona_id for p in predicted))
-    return replies
+    return transcript
 
 
 def split_members(messages: list[MemberMessage], seed: int) -> tuple[set[int], set[int]]:
@@ -218,8 +224,6 @@ def world_settings(seed: int, args: argparse.Namespace, folder: Path) -> Setting
 
 def measure_seed(seed: int, args: argparse.Namespace) -> dict[str, Any]:
     """Build one world and hold every scripted conversation with every persona."""
-    scripts = yaml.safe_load(SCRIPTS.read_text("utf-8"))
-    scenarios = builtin_scenarios()
     with tempfile.TemporaryDirectory() as temporary:
         started = time.perf_counter()
         settings = world_settings(seed, args, Path(args.keep or temporary))
@@ -233,6 +237,26 @@ def measure_seed(seed: int, args: argparse.Namespace) -> dict[str, Any]:
             accounts = {
                 p.id: member_accounts(db_session=db_session, persona_id=p.id) for p in personas
             }
+            # The judge's calls go to this world's call log, as any LLM call of the product does.
+            judge = (
+                client_from_settings(load_settings(), db_session=db_session) if args.judge else None
+            )
+            result = hold_conversations(seed, args, personas, messages, accounts, judge)
+            db_session.commit()
+    return {**result, "setup_seconds": round(setup, 1)}
+
+
+def hold_conversations(
+    seed: int,
+    args: argparse.Namespace,
+    personas: Sequence[Persona],
+    messages: dict[int, list[MemberMessage]],
+    accounts: dict[int, list[dict[str, str]]],
+    judge: LLMClient | None,
+) -> dict[str, Any]:
+    """Every persona in every context, ``args.scripts`` times; the tallies as one result."""
+    scripts = yaml.safe_load(SCRIPTS.read_text("utf-8"))
+    scenarios = builtin_scenarios()
     quoted: dict[int, list[MemberMessage]] = {}
     train_texts: list[str] = []
     train_labels: list[int] = []
@@ -245,6 +269,7 @@ def measure_seed(seed: int, args: argparse.Namespace) -> dict[str, Any]:
                 train_labels.append(persona.id)
     classifier = persona_classifier(train_texts, train_labels)
     tally = Tally()
+    ratings: list[tuple[int, int]] = []
     contexts: list[str | None] = [None, *sorted(scenarios)]
     started = time.perf_counter()
     for persona in personas:
@@ -261,8 +286,11 @@ def measure_seed(seed: int, args: argparse.Namespace) -> dict[str, Any]:
                 lines = rng.sample(pool, min(TURNS, len(pool)))
                 engine = OfflineEngine(character, index, seed=number, accounts=accounts[persona.id])
                 scenario = scenarios[context] if context else None
-                converse(engine, scenario, lines, tally, classifier, args.show)
+                transcript = converse(engine, scenario, lines, tally, classifier, args.show)
                 tally.conversations += 1
+                if judge is not None and number < args.judge:
+                    rating = rate_conversation(judge, summary_of(character), transcript)
+                    ratings.append((rating.believability, rating.persona_consistency))
     talk = time.perf_counter() - started
     replies = max(1, tally.replies)
     return {
@@ -277,10 +305,20 @@ def measure_seed(seed: int, args: argparse.Namespace) -> dict[str, Any]:
         "ignored_intent_rate": round(tally.ignored / replies, 4),
         "leak_rate": round(tally.leaks / replies, 4),
         "fidelity_holdout": round(tally.attributed / replies, 4),
-        "setup_seconds": round(setup, 1),
         "reply_ms_mean": round(1000 * talk / replies, 2),
         "load_average": round(os.getloadavg()[0], 2),
+        **(judged(ratings) if judge is not None else {}),
         "examples": dict(tally.examples),
+    }
+
+
+def judged(ratings: list[tuple[int, int]]) -> dict[str, Any]:
+    """Mean 1-5 ratings of the language-model judge over the conversations it read."""
+    count = max(1, len(ratings))
+    return {
+        "judged_conversations": len(ratings),
+        "judge_believability": round(sum(r[0] for r in ratings) / count, 2),
+        "judge_persona_consistency": round(sum(r[1] for r in ratings) / count, 2),
     }
 
 
@@ -295,6 +333,13 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--show", type=int, default=3, help="examples of each fault to print")
     parser.add_argument("--keep", help="folder to keep built worlds in and reuse them from")
+    parser.add_argument(
+        "--judge",
+        type=int,
+        default=0,
+        help="with an LLM provider configured (CSPERSONA_LLM_*), conversations per persona and "
+        "context it rates for believability and persona consistency (1-5)",
+    )
     args = parser.parse_args()
     results = []
     for seed in args.seeds:

@@ -51,6 +51,7 @@ def test_questions_about_the_account_are_recognised() -> None:
         "annual_price",
     ]
     assert asked("When is your renewal date?") == ["renewal_date"]
+    assert asked("How many of the licences are in use today?") == ["active_users"]
     assert asked("How are your users finding the dashboards?") == []
 
 

@@ -35,3 +35,10 @@ def test_repeats_compares_every_sentence_with_everything_said() -> None:
     assert repeats("my team loves the new dashboards", said)
     assert not repeats("Exports are quick too.", said)
     assert sentences_of("One. Two! Three?") == ["One.", "Two!", "Three?"]
+
+
+def test_saying_the_same_does_not_depend_on_which_sentence_comes_first() -> None:
+    first = "same result with the new ai assistant after trying your suggestion."
+    second = "same result with a scheduled digest from ai assistant after trying your suggestion."
+
+    assert says_the_same(first, second) and says_the_same(second, first)

@@ -122,7 +122,8 @@ def settle(sentence: str, facts: Mapping[str, str]) -> tuple[str, dict[str, str]
 ASKED: dict[str, re.Pattern[str]] = {
     "active_users": re.compile(
         r"\bhow many (people|users|of your (team|staff|colleagues))|\b(number of|count of) "
-        r"(active )?(users|people)|\bwho (actually )?uses? it\b",
+        r"(active )?(users|people)|\bwho (actually )?uses? it\b|"
+        r"\bhow many (of (your|the) )?(seats|licen[cs]es)\b.{0,25}\b(us(e|ed|ing)|active)\b",
         re.IGNORECASE,
     ),
     "annual_price": re.compile(

@@ -40,7 +40,11 @@ def says_the_same(first: str, second: str) -> bool:
     some, others = _words(one), _words(other)
     if len(some & others) < SHARED_WORDS * max(len(some), len(others)):
         return False
-    return SequenceMatcher(None, one, other).ratio() >= NEAR_REPEAT
+    # difflib's ratio depends on the order of its arguments; either order saying so is enough.
+    return (
+        max(SequenceMatcher(None, one, other).ratio(), SequenceMatcher(None, other, one).ratio())
+        >= NEAR_REPEAT
+    )
 
 
 def _one_word_apart(words: list[str], others: list[str]) -> bool:
