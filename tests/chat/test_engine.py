@@ -245,3 +245,15 @@ def test_an_llm_answer_with_no_text_is_answered_by_the_offline_engine(
 
     assert (written.text, written.fallback_reason) == (reply.text, "scripted answered with no text")
     assert streamed == [reply.text]
+
+
+def test_the_customer_introduces_themselves_only_when_the_conversation_begins() -> None:
+    texts = (
+        "I manage our finance team's use of the product.",
+        "The invoice went up again and finance wants a discount.",
+        "Our budget for the renewal is tight this year.",
+        "The invoice total does not match the quote.",
+    )
+    replies = conversation(engine(texts * 2), ("Tell me about the invoice and the budget.",) * 3)
+
+    assert not any("I manage our" in reply for reply in replies[1:])

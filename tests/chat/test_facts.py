@@ -67,3 +67,15 @@ def test_an_account_record_gives_facts_as_a_customer_says_them() -> None:
 def test_facts_are_described_in_words_for_a_language_model() -> None:
     assert described("annual_price") == "what you pay a year"
     assert described("count:day") == "days"
+
+
+def test_the_customers_own_team_and_deadline_are_facts_too() -> None:
+    assert settle("I'm reaching out on behalf of our sales team.", {"own_team": "finance"}) == (
+        "I'm reaching out on behalf of our finance team.",
+        {},
+    )
+    assert settle("Our leadership team needs it by May 26.", {"deadline": "April 7"}) == (
+        "Our leadership team needs it by April 7.",
+        {},
+    )
+    assert [m.key for m in mentions("Our renewal is due on March 3.")] == ["renewal_date"]

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from cspersona.chat.character import Character
-from cspersona.chat.facts import asked, settle
+from cspersona.chat.facts import asked, mentions, settle
 from cspersona.chat.intents import Intent, classify
 from cspersona.chat.prompting import DEFAULT_TOKEN_BUDGET, build_prompt
 from cspersona.chat.retrieval import Snippet, SnippetIndex
@@ -46,6 +46,12 @@ FEWEST_QUOTES = 3
 _RESOLVED = re.compile(
     r"\b(sorted|fixed|resolved|back to normal|works now|working again|fine now|rock solid|"
     r"much appreciated|nice work|great work)\b",
+    re.IGNORECASE,
+)
+# A customer saying who they are, which belongs to the start of a conversation.
+_INTRODUCTION = re.compile(
+    r"\b(i'?m reaching out|reaching out on behalf|i manage our|i lead our|i run our|my name is|"
+    r"i'?m new to|we'?re new to|just joined|i'?m the \w+ (manager|lead|director))\b",
     re.IGNORECASE,
 )
 # Candidates retrieved per sentence wanted: some are left out (a repeat, a contradicted fact, the
@@ -235,6 +241,8 @@ class OfflineEngine:
         warm = warmth[0]
         if register.startswith("formal") and state.turn == 1:
             draft.add(self.voice.pick(self.voice.openers, register, rng, avoid=draft.said))
+            if moves == ["neutral"]:
+                moves, warmth = [], []  # the opener is the whole reaction to a greeting
         for move, warms in zip(moves, warmth, strict=True):
             draft.add(
                 self.voice.reaction(move, warm=warms, register=register, rng=rng, avoid=draft.said)
@@ -309,6 +317,8 @@ class OfflineEngine:
                 continue  # do not ask for an escalation, a date or a discount already given
             if _RESOLVED.search(snippet.text):
                 continue  # "sorted, thanks" closed another thread; here it would contradict
+            if state.turn > 1 and _INTRODUCTION.search(snippet.text):
+                continue  # the customer introduced themselves when the conversation began
             if draft.add(snippet.text, snippet=snippet):
                 added += 1
             if added == count or (added >= FEWEST_QUOTES and position >= on_subject):
@@ -324,6 +334,11 @@ class _Draft:
     parts: list[str] = field(default_factory=list)
     snippets: list[Snippet] = field(default_factory=list)
     asked: bool = False
+    stated_here: set[str] = field(default_factory=set)
+
+    def restates(self, sentence: str) -> bool:
+        """Whether ``sentence`` states a fact this reply already stated."""
+        return any(mention.key in self.stated_here for mention in mentions(sentence))
 
     def add(self, sentence: str, *, snippet: Snippet | None = None) -> bool:
         """Add ``sentence`` told with the conversation's facts, unless it was said before."""
@@ -333,9 +348,10 @@ class _Draft:
         if settled is None:
             return False  # it would contradict a number the customer already gave
         text, stated = settled
-        if repeats(text, self.said):
+        if repeats(text, self.said) or self.restates(text):
             return False
         self.facts.update(stated)
+        self.stated_here.update(mention.key for mention in mentions(text))
         self.parts.append(text)
         self.said.append(text)
         self.asked = self.asked or text.rstrip().endswith("?")

@@ -22,6 +22,8 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 
+_DATE = rf"{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}"
+
 # Facts about the account, each a pattern whose ``value`` group holds what is stated.
 FACTS: dict[str, re.Pattern[str]] = {
     "annual_price": re.compile(
@@ -53,8 +55,12 @@ FACTS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "renewal_date": re.compile(
-        rf"renew\w*\s+(?:\w+\s+){{0,3}}?(?:on|by|due|is)\s+(?P<value>{_MONTH}\.?\s+\d{{1,2}}"
-        rf"(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})",
+        rf"renew\w*\s+(?:\w+\s+){{0,3}}?(?:on|by|due|is)\s+(?P<value>{_DATE})", re.IGNORECASE
+    ),
+    "deadline": re.compile(rf"\b(?:by|before)\s+(?P<value>{_DATE})", re.IGNORECASE),
+    "own_team": re.compile(
+        r"\b(?:i manage|i lead|i run|on behalf of|i'?m (?:in|on|with)|i work (?:in|on|with)) "
+        r"(?:our|the|my) (?P<value>[a-z][a-z ]{1,30}?) team\b",
         re.IGNORECASE,
     ),
 }
@@ -77,13 +83,14 @@ class Mention:
 def mentions(sentence: str) -> list[Mention]:
     """Every fact and every other count the sentence states, in reading order."""
     found: list[Mention] = []
-    for key, pattern in FACTS.items():
+    for key, pattern in FACTS.items():  # the first fact to claim a stretch of text keeps it
         for match in pattern.finditer(sentence):
-            found.append(Mention(key, match["value"], *match.span("value")))
-    taken = [(mention.start, mention.end) for mention in found]
+            start, end = match.span("value")
+            if not any(m.start < end and start < m.end for m in found):
+                found.append(Mention(key, match["value"], start, end))
     for match in _COUNT.finditer(sentence):
         unit = match["unit"].lower()
-        inside = any(start <= match.start() < end for start, end in taken)
+        inside = any(m.start <= match.start() < m.end for m in found)
         if unit in _NOT_UNITS or inside:
             continue
         found.append(Mention(f"count:{unit.rstrip('s')}", match["value"], *match.span("value")))
@@ -153,6 +160,8 @@ _NAMES = {
     "competitor_discount": "how much lower (%) a competitor quoted",
     "incidents": "incidents",
     "renewal_date": "your renewal date",
+    "deadline": "the date you need it by",
+    "own_team": "the team you are in",
 }
 
 

@@ -77,6 +77,7 @@ CUES: dict[Intent, re.Pattern[str]] = {
         r"specialist|engineer)",
         r"\b(raised|flagged|took) (this|it) (up )?with (our|my)\b",
         r"\b(own|owns|owning) (this|it) personally\b|\btak(e|es|ing) (it|this) on\b",
+        r"\bpersonally own\b|\b(i'?ll|i will) own (this|it)\b",
         r"\bdedicated (engineer|contact|team)\b",
     ),
     Intent.UPSELL: _cues(
