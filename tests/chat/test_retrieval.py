@@ -111,3 +111,21 @@ def test_a_sentence_redaction_left_a_placeholder_in_is_never_shown() -> None:
 
 def test_an_empty_index_finds_nothing() -> None:
     assert SnippetIndex([], []).search("anything") == []
+
+
+def test_a_sentence_with_a_doubled_word_is_not_quoted() -> None:
+    assert sentences(
+        "Scheduled Scheduled reports run at the wrong hour. The export is slow today."
+    ) == ["The export is slow today."]
+
+
+def test_the_most_typical_sentences_count_as_typical_when_siblings_sound_alike() -> None:
+    subjects = ("export", "invoice", "dashboard", "login", "search", "import", "sync", "alert")
+    own = [f"the {subject} is slow for our finance team this week" for subject in subjects]
+    others = [f"the {subject} is slow for our sales team this week" for subject in subjects]
+    index = SnippetIndex(own, list(range(8)), others=others)
+
+    typical = [index.typical(number) for number in range(len(index))]
+
+    assert 0 < sum(typical) < len(index)
+    assert SnippetIndex(own, list(range(8))).typical(0)  # no siblings: nothing to tell it from

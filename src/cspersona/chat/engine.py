@@ -30,8 +30,6 @@ MIN_RELEVANCE = 0.12
 
 # How many recently quoted sentences the customer avoids repeating.
 MEMORY_SENTENCES = 40
-# Sentences less likely than this to read as the persona's own (see typicality) are not quoted.
-TYPICAL = 0.8
 # How many of the CSM's moves in one message the customer reacts to, most important first.
 REACTED_MOVES = 2
 # Sentences this far on the other side of neutral do not fit the customer's mood.
@@ -302,7 +300,7 @@ class OfflineEngine:
         highest = MOOD_MARGIN if not pleased else 1.0
         added = 0
         for position, snippet in enumerate(candidates):
-            if self.index.contrasted and self.index.typicality[snippet.index] < TYPICAL:
+            if not self.index.typical(snippet.index):
                 continue  # a sentence any customer could have written does not sound like this one
             if not lowest <= self.index.polarity[snippet.index] <= highest:
                 continue  # a pleased customer does not complain, an unhappy one does not gush

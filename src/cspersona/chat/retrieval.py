@@ -36,6 +36,8 @@ _BOUND_TO_MESSAGE = re.compile(
     r"forward(ed|ing)|cc'?d?|see the)\b|\b[a-z]+[_-][0-9a-z-]*\d[0-9a-z]*\b|\b[0-9a-f]{8,}\b",
     re.IGNORECASE,
 )
+# A typo doubling a word ("Scheduled Scheduled reports") reads as a glitch of the product.
+_DOUBLED_WORD = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)
 # A sentence speaking to someone by name ("Noted, Ethan, we'll go with that") was said to the
 # agent of that thread, not to the CSM in this chat.
 _VOCATIVE = re.compile(r"^[\w' ]{1,24}, [A-Z][a-z]+[,:!]|, [A-Z][a-z]+[.!]$")
@@ -46,6 +48,10 @@ MIN_WORDS, MAX_WORDS = 4, 45
 # a topic, the sentence that sounds most like the persona wins (chosen with
 # bench_chat_believability on its dev script lines and a dev world seed).
 TYPICALITY_WEIGHT = 3.0
+# A sentence this likely to be the persona's reads as theirs; so does any of their most typical
+# fifth, for a persona whose siblings sound much alike.
+TYPICAL = 0.8
+TYPICAL_SHARE = 0.8
 
 Backend = Literal["tfidf", "embeddings"]
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -67,6 +73,7 @@ def sentences(text: str) -> list[str]:
             if MIN_WORDS <= len(part.split()) <= MAX_WORDS
             and not _BOUND_TO_MESSAGE.search(part)
             and not _VOCATIVE.search(part.strip())
+            and not _DOUBLED_WORD.search(part)
             and not _ANSWER_TO_VENDOR.match(part.strip())
         )
     return kept
@@ -124,7 +131,8 @@ class SnippetIndex:
         self.customer_ids = [customer_id for _, customer_id in unique.values()]
         self.polarity = polarity(self.sentences)
         self.typicality = typicality(self.sentences, texts, others)
-        self.contrasted = bool(others)  # without other customers, typicality is unknown
+        self.contrasted = bool(others) and bool(self.sentences)  # else typicality is unknown
+        self._typical_floor: float | None = None
         self._redact = redact
         self._matrix: Any = None
         self._vectorizer: TfidfVectorizer | None = None
@@ -139,6 +147,18 @@ class SnippetIndex:
                 sublinear_tf=True, ngram_range=(1, 2), min_df=1, stop_words="english"
             )
             self._matrix = self._vectorizer.fit_transform(self.sentences)
+
+    def typical(self, index: int) -> bool:
+        """Whether sentence ``index`` reads as this persona.
+
+        It does when likely theirs (``TYPICAL``), when among their most typical fifth (for a
+        persona whose siblings sound much alike), or when there is nothing to tell it from.
+        """
+        if not self.contrasted:
+            return True
+        if self._typical_floor is None:
+            self._typical_floor = min(TYPICAL, float(np.quantile(self.typicality, TYPICAL_SHARE)))
+        return bool(self.typicality[index] >= self._typical_floor)
 
     def __len__(self) -> int:
         """How many sentences are indexed."""
