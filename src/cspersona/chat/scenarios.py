@@ -27,15 +27,16 @@ from cspersona.chat.character import TRAITS, Character
 from cspersona.chat.intents import Intent
 from cspersona.chat.state import ChatState
 from cspersona.exceptions import BadInput, InvalidDocument, NotFound
-from cspersona.http.deps import TEXT_PATTERN
 
 SCENARIO_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 MOODS = ("satisfaction", "trust", "patience")
 
-# Scenarios come from analysts too: their texts are bounded and storable (no NUL), their numbers
-# are shares in [0, 1], and the JSON schema says so, as the API documents it.
+# Scenarios come from analysts too: their texts are bounded and storable (no NUL, which
+# PostgreSQL refuses; http.deps.TEXT_PATTERN, not imported so the CLI starts without FastAPI),
+# their numbers are shares in [0, 1], and the JSON schema says so, as the API documents it.
+STORABLE_TEXT = r"^[^\x00]*$"
 Share = Annotated[float, Field(ge=0, le=1)]
-Text = Annotated[str, StringConstraints(min_length=1, pattern=TEXT_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, pattern=STORABLE_TEXT)]
 
 
 class Objection(BaseModel):
