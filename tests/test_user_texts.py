@@ -151,6 +151,9 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
             conversation = reply["conversation_id"]
             for text in prose({key: reply[key] for key in ("reply", "suggestions")}):
                 yield f"chat with {persona['name']}", text
+    for path in ("/api/chat/conversations", "/api/chat/scenario-runs"):
+        for text in prose(client.get(path).json()):
+            yield path, text
 
 
 def page_paths(client: TestClient) -> list[str]:
@@ -159,6 +162,7 @@ def page_paths(client: TestClient) -> list[str]:
     riskiest = client.get("/api/insights/churn-risk", params={"limit": 5}).json()["items"]
     customers = client.get("/api/customers", params={"limit": 100}).json()["items"]
     churned = [item for item in customers if (item["status"] or {}).get("status") == "churned"][:3]
+    conversations = client.get("/api/chat/conversations", params={"limit": 2}).json()["items"]
     return [
         "/overview",
         "/personas",
@@ -169,6 +173,9 @@ def page_paths(client: TestClient) -> list[str]:
         *(f"/customers/{item['customer_id']}" for item in riskiest),
         *(f"/customers/{item['id']}" for item in churned),
         "/chat",
+        "/chat?scenario=renewal-negotiation",
+        "/chat/history",
+        *(f"/chat?conversation={item['id']}" for item in conversations),
     ]
 
 

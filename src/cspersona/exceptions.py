@@ -26,6 +26,15 @@ class BadInput(CsPersonaError):
     exit_code = 2
 
 
+class InvalidDocument(BadInput):
+    """A well-formed document that breaks its kind's rules (a scenario without a title).
+
+    422, as FastAPI answers a JSON body that fails its schema, so both read the same to a client.
+    """
+
+    status = 422
+
+
 class ConfigError(BadInput):
     """A setting (environment variable or ``.env`` entry) has an unusable value."""
 

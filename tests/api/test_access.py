@@ -23,7 +23,7 @@ from tests.conftest import CSM_OWNER
 from tests.factories import add_book, add_interaction, add_persona
 
 READ, RUN_JOBS, MANAGE_ACCESS = Permission.READ, Permission.RUN_JOBS, Permission.MANAGE_ACCESS
-GIVE_FEEDBACK = Permission.GIVE_FEEDBACK
+GIVE_FEEDBACK, MANAGE_SCENARIOS = Permission.GIVE_FEEDBACK, Permission.MANAGE_SCENARIOS
 
 ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/me"): READ,
@@ -41,10 +41,13 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/insights/churn-risk"): READ,
     ("GET", "/api/insights/expansion"): READ,
     ("POST", "/api/chat/{persona_id}"): READ,
+    ("GET", "/api/chat/conversations"): READ,
     ("GET", "/api/chat/conversations/{conversation_id}"): READ,
     ("GET", "/api/chat/conversations/{conversation_id}/turns/{seq}/audio"): READ,
     ("POST", "/api/chat/conversations/{conversation_id}/finish"): READ,
     ("GET", "/api/chat/scenarios"): READ,
+    ("POST", "/api/chat/scenarios"): MANAGE_SCENARIOS,
+    ("DELETE", "/api/chat/scenarios/{name}"): MANAGE_SCENARIOS,
     ("GET", "/api/chat/scenario-runs"): READ,
     ("POST", "/api/personas/generate"): RUN_JOBS,
     ("GET", "/api/personas"): READ,

@@ -13,7 +13,15 @@ def _principal(role: Role, csm_owner: str | None = None, user_id: int = 1) -> Pr
     ("role", "granted"),
     [
         (Role.ADMIN, set(Permission)),
-        (Role.ANALYST, {Permission.READ, Permission.RUN_JOBS, Permission.GIVE_FEEDBACK}),
+        (
+            Role.ANALYST,
+            {
+                Permission.READ,
+                Permission.RUN_JOBS,
+                Permission.GIVE_FEEDBACK,
+                Permission.MANAGE_SCENARIOS,
+            },
+        ),
         (Role.CSM, {Permission.READ, Permission.GIVE_FEEDBACK}),
         (Role.VIEWER, {Permission.READ}),
     ],

@@ -10,8 +10,11 @@ from tests.conftest import CSM_OWNER, bearer
 @pytest.mark.parametrize(
     ("role", "permissions"),
     [
-        (Role.ADMIN, ["give_feedback", "manage_access", "read", "run_jobs"]),
-        (Role.ANALYST, ["give_feedback", "read", "run_jobs"]),
+        (
+            Role.ADMIN,
+            ["give_feedback", "manage_access", "manage_scenarios", "read", "run_jobs"],
+        ),
+        (Role.ANALYST, ["give_feedback", "manage_scenarios", "read", "run_jobs"]),
         (Role.CSM, ["give_feedback", "read"]),
         (Role.VIEWER, ["read"]),
     ],

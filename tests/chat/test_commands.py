@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -21,6 +22,11 @@ from tests.chat.conftest import (
 )
 
 runner = CliRunner()
+
+
+def said(result: Result) -> str:
+    """A command's output with the console's line wrapping undone."""
+    return " ".join(result.output.split())
 
 
 @pytest.fixture
@@ -109,15 +115,122 @@ def test_scenarios_list_and_run_with_a_score_card(database: str, tmp_path: Path)
     script.write_text("We're looking into it.\nHopefully soon.\n")
 
     listing = runner.invoke(app, ["scenarios", "list"])
-    run = runner.invoke(app, ["scenarios", "run", "renewal-negotiation", "--script", str(script)])
+    run = runner.invoke(
+        app,
+        ["scenarios", "run", "renewal-negotiation", "--script", str(script)],
+    )
 
-    assert "renewal-negotiation" in listing.output and "Cautious Catherine" in listing.output
+    assert listing.exit_code == 0, listing.output
+    assert (
+        "renewal-negotiation — Renewal negotiation with a cost-conscious customer facing "
+        "renewal; against Budget Keepers (10 turns)"
+    ) in said(listing)
+    assert (
+        "feature-upsell — Feature upsell with a technical customer hitting the API's rate "
+        in said(listing)
+    )
     assert run.exit_code == 0, run.output
-    assert "(persona 1)" in run.output  # the price-sensitive persona fits Carlos
-    assert "goal reached no" in run.output
-    assert "committed to nothing" in run.output
+    assert "You are talking to Budget Keepers, the persona that fits this customer best." in said(
+        run
+    )
+    assert "Renewal negotiation with Budget Keepers: ended early" in said(run)
+    assert "goal reached no" in said(run)
+    assert "committed to nothing" in said(run)
     with make_session_factory(make_engine(database))() as session:
         assert session.scalars(select(ScenarioRun.scenario)).all() == ["renewal-negotiation"]
+
+
+def test_the_cli_picks_the_same_default_persona_as_the_api(database: str, tmp_path: Path) -> None:
+    from cspersona.chat import scenario_store, service
+    from cspersona.config import get_settings
+
+    script = tmp_path / "moves.txt"
+    script.write_text("Let us sort out your API limits.\n")
+    with make_session_factory(make_engine(database))() as session:
+        fits = service.best_fit_personas(
+            db_session=session,
+            settings=get_settings(),
+            scenarios=scenario_store.list_scenarios(db_session=session),
+        )
+
+    run = runner.invoke(app, ["scenarios", "run", "feature-upsell", "--script", str(script)])
+
+    assert fits["feature-upsell"].name == "API Builders"
+    assert "You are talking to API Builders" in said(run)
+
+
+def test_a_chosen_persona_is_named_as_chosen(database: str, tmp_path: Path) -> None:
+    script = tmp_path / "moves.txt"
+    script.write_text("Hello.\n")
+
+    run = runner.invoke(
+        app,
+        [
+            "scenarios",
+            "run",
+            "feature-upsell",
+            "--persona",
+            "budget keepers",
+            "--script",
+            str(script),
+        ],
+    )
+
+    assert "You are talking to Budget Keepers, the persona you chose." in said(run)
+
+
+CUSTOM = """name: price-rise
+title: Price rise
+customer_kind: a long-standing customer surprised by a price rise
+persona_traits: {price_sensitivity: 1.0}
+situation: Prices go up 8% at the next renewal.
+csm_goal: Keep the customer without a discount above 5%.
+opening: Why is our price going up 8%?
+turn_limit: 2
+"""
+
+
+def test_scenarios_add_stores_one_that_lists_and_runs(database: str, tmp_path: Path) -> None:
+    path = tmp_path / "price-rise.yaml"
+    path.write_text(CUSTOM)
+    script = tmp_path / "moves.txt"
+    script.write_text("I understand the surprise.\n")
+
+    added = runner.invoke(app, ["scenarios", "add", str(path)])
+    again = runner.invoke(app, ["scenarios", "add", str(path)])
+    listing = runner.invoke(app, ["scenarios", "list"])
+    run = runner.invoke(app, ["scenarios", "run", "price-rise", "--script", str(script)])
+    by_file = runner.invoke(app, ["scenarios", "run", str(path)])
+
+    assert added.exit_code == 0, added.output
+    assert (
+        "Added price-rise: Price rise with a long-standing customer surprised by a price rise; "
+        "it runs against Budget Keepers."
+    ) in said(added)
+    assert again.exit_code == 1 and "'price-rise' already exists" in said(again)
+    assert "price-rise — Price rise with" in said(listing) and "custom)" in said(listing)
+    assert run.exit_code == 0 and "Why is our price going up 8%?" in said(run)
+    assert by_file.exit_code == 2 and "cspersona scenarios add" in said(by_file)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name: [unclosed", "is not valid YAML (line 1)"),
+        (CUSTOM.replace("customer_kind", "persona_label"), "customer_kind: Field required"),
+        (CUSTOM.replace("name: price-rise", "name: onboarding"), "'onboarding' is built in"),
+    ],
+)
+def test_scenarios_add_refuses_a_faulty_file_in_one_line(
+    database: str, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content)
+
+    result = runner.invoke(app, ["scenarios", "add", str(path)])
+
+    assert result.exit_code != 0 and message in said(result)
+    assert "Traceback" not in said(result)
 
 
 @pytest.mark.parametrize("output_format", ["openai", "jsonl"])

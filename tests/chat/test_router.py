@@ -1,14 +1,17 @@
-"""``/api/chat``: replies with emotion, style and suggestions; history; streaming; bad input."""
+"""``/api/chat``: replies, history, streaming, bad input, scenarios built in and custom."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cspersona.auth.models import Role
 from cspersona.chat import service
 from cspersona.chat.models import ScenarioRun
 from cspersona.chat.retrieval import sentences
@@ -221,8 +224,11 @@ def test_a_scenario_run_ends_with_a_stored_score_card(
     assert isinstance(card, dict)
     assert card["goal_reached"] is True
     assert any('"I understand, budgets' in line for line in card["feedback"])
+    assert card["persona_name"] == "Budget Keepers"
     runs = client.get("/api/chat/scenario-runs").json()
     assert [run["scenario"] for run in runs] == ["renewal-negotiation"]
+    assert runs[0]["scenario_title"] == "Renewal negotiation"
+    assert runs[0]["persona_name"] == "Budget Keepers"
     assert db_session.scalars(select(ScenarioRun)).one().score == card["score"]
 
 
@@ -236,22 +242,32 @@ def test_finishing_a_scenario_early_scores_it(client: TestClient, price_persona:
     again = client.post(f"/api/chat/conversations/{reply['conversation_id']}/finish")
 
     runs = client.get("/api/chat/scenario-runs").json()
+    listed = client.get("/api/chat/conversations").json()["items"]
 
     assert card["goal_reached"] is False and card["turns_used"] == 1
-    assert card["outcome"] == "ended_early"
+    assert card["outcome"] == "ended_early" and card["persona_name"] == "Budget Keepers"
     assert [run["outcome"] for run in runs] == ["ended_early"]  # never listed as ongoing
+    assert [(item["outcome"], item["score"]) for item in listed] == [("ended_early", card["score"])]
     assert any("committed to nothing" in line for line in card["feedback"])
     assert again.status_code == 409
 
 
-def test_scenarios_list_the_persona_each_runs_against(
+def test_scenarios_list_their_customer_kind_and_the_persona_each_runs_against(
     client: TestClient, price_persona: Persona, tech_persona: Persona
 ) -> None:
     scenarios = {item["name"]: item for item in client.get("/api/chat/scenarios").json()}
 
-    assert scenarios["renewal-negotiation"]["persona_id"] == price_persona.id
-    assert scenarios["feature-upsell"]["persona_id"] == tech_persona.id
-    assert len(scenarios) == 4
+    renewal = scenarios["renewal-negotiation"]
+    assert renewal["customer_kind"] == "a cost-conscious customer facing renewal"
+    assert (renewal["persona_id"], renewal["persona_name"]) == (price_persona.id, "Budget Keepers")
+    assert scenarios["feature-upsell"]["persona_name"] == "API Builders"
+    assert len(scenarios) == 4 and not any(item["custom"] for item in scenarios.values())
+
+
+def test_without_personas_scenarios_list_no_persona(client: TestClient) -> None:
+    scenarios = client.get("/api/chat/scenarios").json()
+
+    assert {(item["persona_id"], item["persona_name"]) for item in scenarios} == {(None, None)}
 
 
 @pytest.mark.parametrize(("fallback", "status"), [("offline", 200), ("none", 504)])
@@ -396,3 +412,220 @@ def test_a_local_model_reply_streams_as_server_sent_events(
     assert (final["reply"], final["engine"]) == ("".join(pieces), "local")
     stored = api.get(f"/api/chat/conversations/{final['conversation_id']}").json()
     assert stored["turns"][-1]["text"] == "".join(pieces)
+
+
+def _talk(client: TestClient, persona: Persona, *messages: str, **start: object) -> dict[str, Any]:
+    """Send ``messages`` in one conversation (started with ``start``); the last reply."""
+    reply: dict[str, Any] = {}
+    for message in messages:
+        body = {"message": message, "conversation_id": reply.get("conversation_id"), **start}
+        reply = client.post(f"/api/chat/{persona.id}", json=body).json()
+        start = {}
+    return reply
+
+
+def test_a_user_lists_their_own_conversations_newest_first(
+    client: TestClient, viewer_client: TestClient, price_persona: Persona, tech_persona: Persona
+) -> None:
+    free = _talk(client, price_persona, "Hello there.", "How is the team getting on?")
+    run = _talk(client, tech_persona, "We can raise your limits.", scenario="feature-upsell")
+    ended = client.post(f"/api/chat/conversations/{run['conversation_id']}/finish").json()
+    ongoing = _talk(client, price_persona, "Hi.", scenario="renewal-negotiation")
+    _talk(viewer_client, price_persona, "Someone else's chat.")
+
+    page = client.get("/api/chat/conversations").json()
+    first = client.get("/api/chat/conversations", params={"limit": 2}).json()
+    second = client.get("/api/chat/conversations", params={"limit": 2, "offset": 2}).json()
+
+    assert page["total"] == 3
+    items = {item["id"]: item for item in page["items"]}
+    assert [item["id"] for item in page["items"]] == [
+        ongoing["conversation_id"],
+        run["conversation_id"],
+        free["conversation_id"],
+    ]
+    assert items[free["conversation_id"]] | {"started_at": None, "last_message_at": None} == {
+        "id": free["conversation_id"],
+        "persona_id": price_persona.id,
+        "persona_name": "Budget Keepers",
+        "scenario": None,
+        "scenario_title": None,
+        "turns": 2,
+        "started_at": None,
+        "last_message_at": None,
+        "finished": False,
+        "outcome": None,
+        "score": None,
+    }
+    finished = items[run["conversation_id"]]
+    assert (finished["scenario_title"], finished["persona_name"]) == (
+        "Feature upsell",
+        "API Builders",
+    )
+    assert (finished["outcome"], finished["score"], finished["turns"]) == (
+        "ended_early",
+        ended["score"],
+        1,
+    )
+    assert items[ongoing["conversation_id"]]["outcome"] == "ongoing"
+    assert [item["id"] for item in first["items"] + second["items"]] == list(items)
+    assert viewer_client.get("/api/chat/conversations").json()["total"] == 1
+
+
+def test_a_reopened_conversation_has_its_transcript_and_continues(
+    client: TestClient, price_persona: Persona
+) -> None:
+    free = _talk(client, price_persona, "Hello there.")
+
+    reopened = client.get(f"/api/chat/conversations/{free['conversation_id']}").json()
+    carried_on = _talk(
+        client,
+        price_persona,
+        "Shall we review your seats?",
+        conversation_id=free["conversation_id"],
+    )
+
+    assert reopened["persona_name"] == "Budget Keepers" and reopened["score_card"] is None
+    assert [turn["role"] for turn in reopened["turns"]] == ["csm", "persona"]
+    assert carried_on["conversation_id"] == free["conversation_id"]
+    assert (
+        len(client.get(f"/api/chat/conversations/{free['conversation_id']}").json()["turns"]) == 4
+    )
+
+
+def test_a_finished_run_reopens_with_its_score_card_and_takes_no_more_messages(
+    client: TestClient, price_persona: Persona
+) -> None:
+    run = _talk(client, price_persona, "We'll see.", scenario="renewal-negotiation")
+    card = client.post(f"/api/chat/conversations/{run['conversation_id']}/finish").json()
+
+    reopened = client.get(f"/api/chat/conversations/{run['conversation_id']}").json()
+    more = client.post(
+        f"/api/chat/{price_persona.id}",
+        json={"message": "One more thing.", "conversation_id": run["conversation_id"]},
+    )
+
+    assert reopened["scenario_title"] == "Renewal negotiation" and reopened["finished"] is True
+    assert reopened["score_card"] == card
+    assert [turn["role"] for turn in reopened["turns"]] == ["persona", "csm", "persona"]
+    assert more.status_code == 409
+
+
+SCENARIO_YAML = """
+name: price-rise
+title: Price rise
+customer_kind: a long-standing customer surprised by a price rise
+persona_traits: {price_sensitivity: 1.0}
+situation: Prices go up 8% at the next renewal.
+csm_goal: Keep the customer without a discount above 5%.
+opening: Why is our price going up 8%?
+turn_limit: 3
+"""
+
+
+def test_an_analyst_adds_a_custom_scenario_in_yaml_and_anyone_practises_it(
+    analyst_client: TestClient,
+    csm_client: TestClient,
+    price_persona: Persona,
+    tech_persona: Persona,
+) -> None:
+    created = analyst_client.post(
+        "/api/chat/scenarios",
+        content=SCENARIO_YAML,
+        headers={"Content-Type": "application/yaml"},
+    )
+    listed = {item["name"]: item for item in csm_client.get("/api/chat/scenarios").json()}
+    reply = _talk(csm_client, price_persona, "I hear you.", scenario="price-rise")
+
+    assert created.status_code == 201, created.text
+    assert created.json()["persona_name"] == "Budget Keepers"
+    assert listed["price-rise"]["custom"] is True
+    assert listed["price-rise"]["customer_kind"] == (
+        "a long-standing customer surprised by a price rise"
+    )
+    assert reply["scenario"] == "price-rise"
+    history = csm_client.get(f"/api/chat/conversations/{reply['conversation_id']}").json()
+    assert history["turns"][0]["text"] == "Why is our price going up 8%?"
+
+
+def test_a_custom_scenario_may_come_as_json_and_be_deleted(
+    analyst_client: TestClient, client: TestClient
+) -> None:
+    document = yaml.safe_load(SCENARIO_YAML)
+
+    created = analyst_client.post("/api/chat/scenarios", json=document)
+    deleted = analyst_client.delete("/api/chat/scenarios/price-rise")
+    again = analyst_client.delete("/api/chat/scenarios/price-rise")
+
+    assert created.status_code == 201, created.text
+    assert created.json()["persona_id"] is None  # no personas yet
+    assert deleted.status_code == 204
+    assert again.status_code == 404
+    assert "price-rise" not in {item["name"] for item in client.get("/api/chat/scenarios").json()}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "detail"),
+    [
+        ("name: [unclosed", "application/yaml", 400, "the scenario is not valid YAML (line 1)"),
+        ("{", "application/json", 400, "the scenario is not valid JSON (line 1)"),
+        ("[1, 2]", "application/json", 400, "must be a JSON object"),
+        ("", "application/yaml", 400, "the request has no scenario"),
+        (
+            SCENARIO_YAML.replace("title: Price rise\n", ""),
+            "application/yaml",
+            422,
+            "scenario: title: Field required",
+        ),
+        (
+            SCENARIO_YAML.replace("name: price-rise", "name: onboarding"),
+            "text/plain",
+            409,
+            "'onboarding' is built in; give yours another name",
+        ),
+    ],
+    ids=["bad YAML", "bad JSON", "not an object", "empty", "missing title", "built-in name"],
+)
+def test_a_faulty_custom_scenario_is_refused_in_one_line(
+    analyst_client: TestClient, body: str, content_type: str, status: int, detail: str
+) -> None:
+    response = analyst_client.post(
+        "/api/chat/scenarios", content=body, headers={"Content-Type": content_type}
+    )
+
+    assert response.status_code == status
+    assert detail in response.json()["detail"] and "\n" not in response.json()["detail"]
+
+
+def test_a_second_scenario_of_the_same_name_is_a_conflict(analyst_client: TestClient) -> None:
+    headers = {"Content-Type": "application/yaml"}
+    first = analyst_client.post("/api/chat/scenarios", content=SCENARIO_YAML, headers=headers)
+    second = analyst_client.post("/api/chat/scenarios", content=SCENARIO_YAML, headers=headers)
+
+    assert (first.status_code, second.status_code) == (201, 409)
+    assert "already exists" in second.json()["detail"]
+
+
+@pytest.mark.parametrize("role", [Role.CSM, Role.VIEWER])
+def test_a_csm_or_viewer_may_not_add_or_delete_scenarios(
+    client_for: Callable[..., TestClient], analyst_client: TestClient, role: Role
+) -> None:
+    other = client_for(role, csm_owner="Dana Scully" if role is Role.CSM else None)
+    headers = {"Content-Type": "application/yaml"}
+    analyst_client.post("/api/chat/scenarios", content=SCENARIO_YAML, headers=headers)
+
+    added = other.post(
+        "/api/chat/scenarios",
+        content=SCENARIO_YAML.replace("price-rise", "my-own"),
+        headers=headers,
+    )
+    deleted = other.delete("/api/chat/scenarios/price-rise")
+
+    assert (added.status_code, deleted.status_code) == (403, 403)
+    assert added.json()["detail"] == f"role {role} may not manage scenarios"
+
+
+def test_a_built_in_scenario_cannot_be_deleted(analyst_client: TestClient) -> None:
+    response = analyst_client.delete("/api/chat/scenarios/onboarding")
+
+    assert response.status_code == 409

@@ -9,12 +9,13 @@ from cspersona.chat.scenarios import (
     Outcome,
     Stance,
     builtin_scenarios,
-    get_scenario,
+    load_scenario_file,
     outcome,
+    parse_scenario,
     stance,
 )
 from cspersona.chat.state import ChatState
-from cspersona.exceptions import BadInput, NotFound
+from cspersona.exceptions import BadInput, InvalidDocument, NotFound
 
 
 def character(persona_id: int, **traits: float) -> Character:
@@ -35,15 +36,24 @@ CAST = [
 ]
 
 
-def test_the_four_scenarios_of_the_brief_are_built_in() -> None:
-    labels = {scenario.persona_label for scenario in builtin_scenarios().values()}
+def test_the_four_built_in_scenarios_describe_their_customer_by_kind() -> None:
+    scenarios = builtin_scenarios()
 
-    assert labels == {
-        "Cost-Conscious Carlos",
-        "Technical Tanya",
-        "Frustrated Frank",
-        "Cautious Catherine",
+    assert {name: scenario.customer_kind for name, scenario in scenarios.items()} == {
+        "churn-prevention": "a frustrated customer after repeated outages",
+        "feature-upsell": "a technical customer hitting the API's rate limits",
+        "onboarding": "a cautious new customer with a compliance team to satisfy",
+        "renewal-negotiation": "a cost-conscious customer facing renewal",
     }
+    assert scenarios["renewal-negotiation"].label == (
+        "Renewal negotiation with a cost-conscious customer facing renewal"
+    )
+    # No invented person: the customer is whichever persona fits, named by its own name.
+    texts = " ".join(
+        f"{scenario.situation} {scenario.csm_goal} {scenario.opening}"
+        for scenario in scenarios.values()
+    )
+    assert not any(name in texts for name in ("Carlos", "Tanya", "Frank", "Catherine"))
 
 
 @pytest.mark.parametrize(
@@ -64,38 +74,71 @@ def test_no_personas_means_nothing_to_practise_with() -> None:
         builtin_scenarios()["onboarding"].select([])
 
 
+PRICE_RISE = (
+    "name: price-rise\ntitle: Price rise\ncustomer_kind: a customer facing a price rise\n"
+    "persona_traits: {price_sensitivity: 1}\nsituation: Prices rise 8%.\n"
+    "csm_goal: Keep them.\nopening: Why is the price going up?\nturn_limit: 4\n"
+    "hidden_objections:\n  - {key: budget, text: No budget left., handled_by: [concession]}\n"
+)
+
+
 def test_a_custom_scenario_loads_from_yaml(tmp_path: Path) -> None:
     path = tmp_path / "pricing.yaml"
-    path.write_text(
-        "name: price-rise\ntitle: Price rise\npersona_label: Anyone\n"
-        "persona_traits: {price_sensitivity: 1}\nsituation: Prices rise 8%.\n"
-        "csm_goal: Keep them.\nopening: Why is the price going up?\nturn_limit: 4\n"
-        "hidden_objections:\n  - {key: budget, text: No budget left., handled_by: [concession]}\n"
-    )
+    path.write_text(PRICE_RISE)
 
-    scenario = get_scenario(str(path), allow_files=True)
+    scenario = load_scenario_file(path)
 
     assert scenario.turn_limit == 4 and scenario.hidden_objections[0].key == "budget"
-    with pytest.raises(NotFound):
-        get_scenario(str(path))  # the API never reads files
+    assert scenario.customer_kind == "a customer facing a price rise"
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "error", "message"),
     [
-        ("name: [unclosed", "not valid YAML"),
-        ("name: x\ntitle: t\n", "persona_label"),
-        ("name: Bad Name\n", "name"),
+        ("name: [unclosed", BadInput, r"^bad\.yaml is not valid YAML \(line 1\)$"),
+        ("- a list", BadInput, "must be a mapping"),
+        ("name: x\ntitle: t\n", InvalidDocument, "customer_kind: Field required"),
+        ("name: Bad Name\n", InvalidDocument, "^bad.yaml: name: String should match pattern"),
+        (
+            PRICE_RISE + "persona_label: Cost-Conscious Carlos\n",
+            InvalidDocument,
+            "persona_label: Extra inputs are not permitted",
+        ),
+        (
+            PRICE_RISE.replace("price_sensitivity: 1", "stinginess: 1"),
+            InvalidDocument,
+            "persona_traits: Value error, unknown traits stinginess; known: technical",
+        ),
+        (
+            PRICE_RISE.replace("price_sensitivity: 1", "price_sensitivity: 7"),
+            InvalidDocument,
+            "less than or equal to 1",
+        ),
+        (PRICE_RISE + "mood: {anger: 0.9}\n", InvalidDocument, "unknown moods anger"),
+    ],
+    ids=[
+        "not YAML",
+        "not a mapping",
+        "missing field",
+        "bad name",
+        "retired field",
+        "trait",
+        "range",
+        "mood",
     ],
 )
-def test_a_malformed_scenario_file_is_one_clear_error(
-    tmp_path: Path, content: str, message: str
+def test_a_malformed_scenario_is_one_clear_line(
+    content: str, error: type[BadInput], message: str
 ) -> None:
-    path = tmp_path / "bad.yaml"
-    path.write_text(content)
+    with pytest.raises(error, match=message) as raised:
+        parse_scenario(content, source="bad.yaml")
 
-    with pytest.raises(BadInput, match=message):
-        get_scenario(str(path), allow_files=True)
+    assert "\n" not in raised.value.message
+
+
+def test_an_unreadable_scenario_file_says_so(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="cannot read scenario"):
+        load_scenario_file(tmp_path / "missing.yaml")
 
 
 def test_outcomes_follow_the_state() -> None:

@@ -1,5 +1,6 @@
-"""Fixtures for page tests: clients logged in to pages, and a real browser on a served app."""
+"""Fixtures for page tests: logged-in clients, a real browser on a served app, chat personas."""
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,9 +14,12 @@ from sqlalchemy.orm import Session
 
 from cspersona.api.app import create_app
 from cspersona.auth.models import Role
+from cspersona.chat import service as chat_service
 from cspersona.config import load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.personas.models import Persona
+from tests.chat.conftest import PRICE_MESSAGES, TECH_MESSAGES, add_persona
 from tests.conftest import CSM_OWNER, add_user_with_key
 from tests.factories import (
     START,
@@ -28,9 +32,11 @@ from tests.factories import (
 )
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, ConsoleWatch, serve_in_thread
 
+BrowserFor = Callable[..., TestClient]
+
 
 @pytest.fixture
-def browser_for(app: FastAPI, db_session: Session) -> Callable[..., TestClient]:
+def browser_for(app: FastAPI, db_session: Session) -> BrowserFor:
     """A cookie-keeping client over HTTPS (the session cookie is Secure) logged in as ``role``.
 
     ``log_in=False`` leaves it logged out.
@@ -129,3 +135,31 @@ def console(page: Page) -> Iterator[ConsoleWatch]:
     watch.attach(page)
     yield watch
     assert watch.unexpected() == [], "the page logged errors"
+
+
+@pytest.fixture
+def personas(db_session: Session) -> tuple[Persona, Persona]:
+    """A price-sensitive and a technical persona to chat with.
+
+    Chat engines cached by an earlier test are dropped: ids repeat after a rollback.
+    """
+    chat_service._ENGINE_CACHE.clear()
+    return (
+        add_persona(db_session, "Budget Keepers", PRICE_MESSAGES),
+        add_persona(db_session, "API Builders", TECH_MESSAGES),
+    )
+
+
+def start_conversation(
+    client: TestClient, persona: Persona, message: str, scenario: str = ""
+) -> int:
+    """Send a first message from the chat page; the id of the conversation it started."""
+    response = client.post(
+        "/chat/messages",
+        data={"persona_id": persona.id, "message": message, "scenario": scenario},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200, response.text
+    found = re.search(r'id="conversation-id" value="(\d+)"', response.text)
+    assert found is not None
+    return int(found.group(1))

@@ -1,7 +1,7 @@
-"""The chat page: persona and scenario pickers, exchanges with indicators, the score card."""
+"""The chat page: pickers, exchanges, "End and score", reopening, custom scenarios."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,13 +10,15 @@ from sqlalchemy.orm import Session
 
 from cspersona.api.app import create_app
 from cspersona.auth.models import Role
-from cspersona.chat import service
+from cspersona.chat import scenario_store, service
+from cspersona.chat.scenarios import parse_scenario
 from cspersona.config import Settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.llm.client import LLMClient
 from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona
+from cspersona.web import chat
 from tests.chat.conftest import (
     PRICE_MESSAGES,
     TECH_MESSAGES,
@@ -27,24 +29,9 @@ from tests.chat.conftest import (
 from tests.conftest import add_user_with_key
 from tests.llm.test_client import ScriptedProvider
 from tests.web.browser import ConsoleWatch, screenshot, serve_in_thread
-from tests.web.conftest import LiveServer
+from tests.web.conftest import BrowserFor, LiveServer, start_conversation
 
-BrowserFor = Callable[..., TestClient]
-
-
-@pytest.fixture(autouse=True)
-def fresh_engines() -> None:
-    """Engines built by one test are not reused by the next (ids repeat after a rollback)."""
-    service._ENGINE_CACHE.clear()
-
-
-@pytest.fixture
-def personas(db_session: Session) -> tuple[Persona, Persona]:
-    """A price-sensitive and a technical persona."""
-    return (
-        add_persona(db_session, "Budget Keepers", PRICE_MESSAGES),
-        add_persona(db_session, "API Builders", TECH_MESSAGES),
-    )
+WIDE = {"width": 1440, "height": 900}
 
 
 def test_the_page_offers_personas_and_scenarios(
@@ -53,9 +40,45 @@ def test_the_page_offers_personas_and_scenarios(
     page = browser_for(Role.CSM).get("/chat", params={"scenario": "feature-upsell"})
 
     assert page.status_code == 200
-    assert "Budget Keepers" in page.text and "Technical Tanya" in page.text
-    assert f'name="persona_id" value="{personas[1].id}"' in page.text  # best fit for Tanya
+    assert "Budget Keepers" in page.text
+    assert (
+        "Feature upsell with a technical customer hitting the API&#39;s rate limits"
+        " · best fit: API Builders"
+    ) in page.text
+    assert f'name="persona_id" value="{personas[1].id}"' in page.text  # the technical persona
+    assert ">API Builders (best fit)</option>" in page.text
+    assert "You are talking to <strong>API Builders</strong>, the persona that fits" in page.text
     assert "we keep hitting 429s" in page.text  # the scenario's opening line
+    assert 'href="/chat/history"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("shown", "chosen", "expected", "why"),
+    [
+        (0, 0, 1, "the persona that fits this customer best"),  # picker untouched: best fit
+        (1, 0, 0, "the persona you chose (API Builders fits this customer best)"),
+    ],
+    ids=["picker left alone", "picker changed"],
+)
+def test_a_scenario_keeps_its_best_fit_unless_the_persona_was_changed(
+    browser_for: BrowserFor,
+    personas: tuple[Persona, Persona],
+    shown: int,
+    chosen: int,
+    expected: int,
+    why: str,
+) -> None:
+    page = browser_for(Role.CSM).get(
+        "/chat",
+        params={
+            "scenario": "feature-upsell",
+            "persona": personas[chosen].id,
+            "shown_persona": personas[shown].id,
+        },
+    )
+
+    assert f'name="persona_id" value="{personas[expected].id}"' in page.text
+    assert f"<strong>{personas[expected].name}</strong>, {why}." in page.text
 
 
 def test_the_state_bars_start_at_the_scenarios_mood_not_at_zero(
@@ -139,18 +162,28 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with session_scope(make_session_factory(engine)) as db_session:
         add_persona(db_session, "Budget Keepers", PRICE_MESSAGES)
         add_persona(db_session, "API Builders", TECH_MESSAGES)
-        key = add_user_with_key(db_session, secret_key=settings.secret_key, role=Role.CSM)
+        keys = {
+            role: add_user_with_key(db_session, secret_key=settings.secret_key, role=role)
+            for role in (Role.CSM, Role.ANALYST)
+        }
     engine.dispose()
     with serve_in_thread(create_app(settings)) as url:
-        yield LiveServer(url=url, keys={Role.CSM: key})
+        yield LiveServer(url=url, keys=keys)
+
+
+def log_in(page: Page, server: LiveServer, role: Role) -> None:
+    """Open the chat page as ``role``, through the login page."""
+    page.set_viewport_size(WIDE)
+    page.goto(server.url + "/chat")
+    page.get_by_label("API key").fill(server.keys[role])
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Talk to a persona")).to_be_visible()
 
 
 def test_a_csm_practises_a_scenario_in_the_browser(
     page: Page, chat_server: LiveServer, console: ConsoleWatch
 ) -> None:
-    page.goto(chat_server.url + "/chat")
-    page.get_by_label("API key").fill(chat_server.keys[Role.CSM])
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, chat_server, Role.CSM)
     page.get_by_label("Scenario").select_option("renewal-negotiation")
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_label("Persona")).to_have_value("1")  # Carlos maps to Budget Keepers
@@ -273,3 +306,270 @@ def test_a_local_models_reply_appears_on_the_page_with_its_name(
     )
     assert "Budget Keepers" in chat.model_server.requests[-1]["messages"][0]["content"]
     screenshot(page, "chat-local-model")
+
+
+def test_end_and_score_shows_the_card_in_place_and_lists_the_run_as_ended_early(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    csm = browser_for(Role.CSM)
+    page = csm.get("/chat", params={"scenario": "renewal-negotiation"}).text
+    started = csm.post(
+        "/chat/messages",
+        data={
+            "persona_id": personas[0].id,
+            "message": "We'll see, hopefully soon.",
+            "scenario": "renewal-negotiation",
+        },
+        headers={"HX-Request": "true"},
+    ).text
+    conversation_id = int(re.findall(r'id="conversation-id" value="(\d+)"', started)[0])
+
+    ended = csm.post(
+        "/chat/end", data={"conversation_id": conversation_id}, headers={"HX-Request": "true"}
+    )
+    again = csm.post(
+        "/chat/end", data={"conversation_id": conversation_id}, headers={"HX-Request": "true"}
+    )
+
+    assert 'id="end-run"' in page and "disabled" in page.split('id="end-run"')[1].split(">")[0]
+    assert 'id="end-run"' in started  # enabled once the run has started
+    assert ended.status_code == 200
+    assert '<section id="score-card" class="score-card" aria-label="Score card">' in ended.text
+    assert '<dd data-testid="outcome">ended early</dd>' in ended.text
+    assert '<dd data-testid="card-persona">Budget Keepers</dd>' in ended.text
+    assert '<fieldset id="composer" hx-swap-oob="true" disabled>' in ended.text
+    assert re.search(
+        r"Renewal negotiation</a> with Budget Keepers: [\d.]+/100, ended early", ended.text
+    )
+    assert again.status_code == 409
+
+
+def test_a_reopened_conversation_shows_its_transcript_and_continues(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    csm = browser_for(Role.CSM)
+    conversation_id = start_conversation(csm, personas[1], "Our webhooks keep failing at night.")
+
+    page = csm.get("/chat", params={"conversation": conversation_id}).text
+
+    assert "Our webhooks keep failing at night." in page
+    assert f'id="conversation-id" value="{conversation_id}"' in page
+    assert f'name="persona_id" value="{personas[1].id}"' in page
+    assert "carry on where you stopped" in page
+    assert '<fieldset id="composer">' in page  # open: the conversation continues
+    assert page.count('class="suggestion"') == 3  # the last reply's suggestions
+
+
+def test_a_finished_run_reopens_read_only_with_its_score_card(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    csm = browser_for(Role.CSM)
+    conversation_id = start_conversation(csm, personas[0], "Hello.", scenario="renewal-negotiation")
+    csm.post("/chat/end", data={"conversation_id": conversation_id})
+
+    page = csm.get("/chat", params={"conversation": conversation_id}).text
+
+    assert "this run is over, so its transcript and score card are read-only" in page
+    assert "Hello." in page and "price per seat is hard to justify" in page  # the opening
+    assert '<fieldset id="composer" disabled>' in page
+    assert '<dd data-testid="outcome">ended early</dd>' in page
+    assert 'id="end-run"' not in page
+
+
+def test_a_run_of_a_since_removed_scenario_reopens_read_only(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona], db_session: Session
+) -> None:
+    scenario_store.create_scenario(
+        db_session=db_session, scenario=parse_scenario(SCENARIO_YAML), user_id=None
+    )
+    csm = browser_for(Role.CSM)
+    conversation_id = start_conversation(csm, personas[0], "Hello.", scenario="price-rise")
+    scenario_store.delete_scenario(db_session=db_session, name="price-rise")
+
+    page = csm.get("/chat", params={"conversation": conversation_id}).text
+
+    assert "<strong>Price rise</strong>, a scenario since removed, with Budget Keepers." in page
+    assert "its scenario was removed, so the transcript is read-only" in page
+    assert '<fieldset id="composer" disabled>' in page and "Hello." in page
+
+
+def test_another_users_conversation_is_not_found_on_the_page(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    conversation_id = start_conversation(browser_for(Role.CSM), personas[0], "Private words.")
+
+    other = browser_for(Role.CSM)
+    page = other.get("/chat", params={"conversation": conversation_id})
+    listed = other.get("/chat/history")
+    ended = other.post("/chat/end", data={"conversation_id": conversation_id})
+
+    assert page.status_code == 404 and "Private words." not in page.text
+    assert "Private words." not in listed.text and "No conversations yet" in listed.text
+    assert ended.status_code == 404
+
+
+def test_only_analysts_and_admins_see_the_new_scenario_form(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    assert "New scenario" in browser_for(Role.ANALYST).get("/chat").text
+    assert "New scenario" in browser_for(Role.ADMIN).get("/chat").text
+    assert "New scenario" not in browser_for(Role.CSM).get("/chat").text
+
+
+SCENARIO_YAML = """name: price-rise
+title: Price rise
+customer_kind: a long-standing customer surprised by a price rise
+persona_traits: {price_sensitivity: 1.0}
+situation: Prices go up 8% at the next renewal.
+csm_goal: Keep the customer without a discount above 5%.
+opening: Why is our price going up 8%?
+"""
+
+
+def test_an_analyst_saves_a_scenario_from_the_page_and_a_csm_practises_it(
+    browser_for: BrowserFor, personas: tuple[Persona, Persona]
+) -> None:
+    saved = browser_for(Role.ANALYST).post(
+        "/chat/scenarios", data={"document": SCENARIO_YAML}, headers={"HX-Request": "true"}
+    )
+    csm_page = browser_for(Role.CSM).get("/chat", params={"scenario": "price-rise"}).text
+
+    assert saved.status_code == 200
+    assert "Saved <strong>Price rise</strong> with a long-standing customer" in saved.text
+    assert "it runs against Budget Keepers" in saved.text
+    assert 'href="/chat?scenario=price-rise"' in saved.text
+    assert "Why is our price going up 8%?" in csm_page
+    assert "You are talking to <strong>Budget Keepers</strong>" in csm_page
+
+
+@pytest.mark.parametrize(
+    ("document", "status", "message"),
+    [
+        ("name: [unclosed", 400, "the scenario is not valid YAML (line 1)"),
+        (SCENARIO_YAML.replace("title: Price rise\n", ""), 422, "title: Field required"),
+        (SCENARIO_YAML.replace("price-rise", "onboarding"), 409, "is built in"),
+    ],
+    ids=["not YAML", "missing title", "built-in name"],
+)
+def test_a_faulty_scenario_from_the_page_is_one_line_under_the_form(
+    browser_for: BrowserFor, document: str, status: int, message: str
+) -> None:
+    response = browser_for(Role.ANALYST).post(
+        "/chat/scenarios", data={"document": document}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == status
+    assert "<html" not in response.text
+    assert 'data-testid="scenario-error">' in response.text and message in response.text
+
+
+def test_a_csm_may_not_save_a_scenario_from_the_page(browser_for: BrowserFor) -> None:
+    response = browser_for(Role.CSM).post("/chat/scenarios", data={"document": SCENARIO_YAML})
+
+    assert response.status_code == 403
+    assert "role csm may not manage scenarios" in response.text
+
+
+def test_the_example_scenario_of_the_form_is_valid() -> None:
+    assert parse_scenario(chat.SCENARIO_EXAMPLE).name == "price-rise"
+
+
+def test_a_csm_keeps_or_changes_the_best_fit_ends_early_and_finds_the_run_in_the_history(
+    page: Page, chat_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, chat_server, Role.CSM)
+    persona = page.get_by_label("Persona")
+    playing = page.get_by_test_id("playing")
+
+    # The picker was left alone: the scenario brings its best-fitting persona, marked and named.
+    page.get_by_label("Scenario").select_option("feature-upsell")
+    expect(persona).to_have_value("2")
+    expect(page.locator("#persona-picker option:checked")).to_have_text("API Builders (best fit)")
+    page.get_by_role("button", name="Start").click()
+    expect(playing).to_have_text(
+        "You are talking to API Builders, the persona that fits this customer best."
+    )
+    expect(page.get_by_test_id("satisfaction")).to_have_text("0.45")  # the scenario's mood
+    expect(page.get_by_test_id("trust")).to_have_text("0.50")
+    expect(page.get_by_role("button", name="End and score")).to_be_disabled()
+    screenshot(page, "chat-scenario-best-fit")
+
+    # The CSM picks another persona: the run is with it, and the page says whom fits best.
+    persona.select_option("1")
+    page.get_by_role("button", name="Start").click()
+    expect(playing).to_have_text(
+        "You are talking to Budget Keepers, the persona you chose "
+        "(API Builders fits this customer best)."
+    )
+    page.get_by_label("Message").fill("I can set up a trial of higher limits by Friday.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("persona-turn")).to_have_count(2)
+
+    page.get_by_role("button", name="End and score").click()
+    card = page.get_by_label("Score card")
+    expect(card).to_be_visible()
+    expect(page.get_by_test_id("card-persona")).to_have_text("Budget Keepers")
+    expect(page.get_by_test_id("outcome")).to_have_text("ended early")
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    expect(page.get_by_role("button", name="End and score")).to_have_count(0)
+    expect(page.locator(".suggestion")).to_have_count(0)  # nothing more to ask
+    score = card.get_by_role("heading").inner_text().removeprefix("Score card: ")
+    expect(page.locator(".runs li").first).to_have_text(
+        f"Feature upsell with Budget Keepers: {score}, ended early"
+    )
+    conversation_id = page.locator("#conversation-id").input_value()
+    screenshot(page, "chat-ended-early")
+
+    page.get_by_role("link", name="History", exact=True).click()
+    row = page.locator("#conversation-table tbody tr").filter(
+        has=page.locator(f'a[href="/chat?conversation={conversation_id}"]')
+    )
+    expect(row.locator("td")).to_have_text(
+        [
+            "Budget Keepers",
+            "Feature upsell",
+            re.compile(r"UTC$"),
+            "1",
+            "ended early",
+            score,
+            "Read",
+        ]
+    )
+    expect(page.get_by_test_id("score-history")).to_contain_text("Feature upsell")
+    expect(page.locator(".chart .main-svg").first).to_be_attached()  # Plotly drew the scores
+    screenshot(page, "chat-history")
+
+    row.get_by_role("link", name="Read").click()
+    expect(page.get_by_test_id("reopened")).to_contain_text("read-only")
+    expect(page.locator("#history")).to_contain_text("I can set up a trial of higher limits")
+    expect(page.locator("#history")).to_contain_text("we keep hitting 429s")
+    expect(page.get_by_test_id("card-persona")).to_have_text("Budget Keepers")
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    screenshot(page, "chat-reopened-run")
+
+
+def test_an_analyst_adds_a_scenario_from_the_page(
+    page: Page, chat_server: LiveServer, console: ConsoleWatch
+) -> None:
+    console.expect("status of 422")  # the faulty scenario's answer, shown under the form
+    log_in(page, chat_server, Role.ANALYST)
+    page.get_by_text("New scenario").click()
+    box = page.get_by_label("Scenario in YAML")
+    expect(box).to_have_attribute("placeholder", re.compile("name: price-rise"))
+
+    box.fill(SCENARIO_YAML.replace("title: Price rise\n", ""))
+    page.get_by_role("button", name="Save scenario").click()
+    expect(page.get_by_test_id("scenario-error")).to_have_text(
+        "the scenario: title: Field required"
+    )
+    box.fill(SCENARIO_YAML.replace("price-rise", "price-rise-browser"))
+    page.get_by_role("button", name="Save scenario").click()
+    expect(page.get_by_test_id("scenario-saved")).to_contain_text(
+        "Saved Price rise with a long-standing customer surprised by a price rise; "
+        "it runs against Budget Keepers."
+    )
+    screenshot(page, "chat-new-scenario")
+
+    page.get_by_role("link", name="Practise it now").click()
+    expect(page.get_by_test_id("playing")).to_contain_text("Budget Keepers")
+    expect(page.locator("#history")).to_contain_text("Why is our price going up 8%?")

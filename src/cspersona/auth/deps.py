@@ -1,8 +1,9 @@
 """FastAPI dependencies: who is calling, and may they do this.
 
-A route states its permission by taking ``Reader``, ``JobStarter`` or ``AccessManager``; a route
-that takes ``customer_id`` in its path takes ``customers.deps.AuthorizedCustomer``, which applies
-object-level authorization (a CSM sees only their own book).
+A route states its permission by taking ``Reader``, ``JobStarter``, ``AccessManager``,
+``FeedbackGiver`` or ``ScenarioAuthor``; a route that takes ``customer_id`` in its path takes
+``customers.deps.AuthorizedCustomer``, which applies object-level authorization (a CSM sees only
+their own book).
 """
 
 from collections.abc import Awaitable, Callable
@@ -66,3 +67,4 @@ Reader = Annotated[Principal, Depends(requires(Permission.READ))]
 JobStarter = Annotated[Principal, Depends(requires(Permission.RUN_JOBS))]
 AccessManager = Annotated[Principal, Depends(requires(Permission.MANAGE_ACCESS))]
 FeedbackGiver = Annotated[Principal, Depends(requires(Permission.GIVE_FEEDBACK))]
+ScenarioAuthor = Annotated[Principal, Depends(requires(Permission.MANAGE_SCENARIOS))]

@@ -23,13 +23,21 @@ class Permission(StrEnum):
     RUN_JOBS = "run_jobs"
     MANAGE_ACCESS = "manage_access"
     GIVE_FEEDBACK = "give_feedback"
+    MANAGE_SCENARIOS = "manage_scenarios"
 
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.ANALYST: frozenset({Permission.READ, Permission.RUN_JOBS, Permission.GIVE_FEEDBACK}),
+    Role.ANALYST: frozenset(
+        {
+            Permission.READ,
+            Permission.RUN_JOBS,
+            Permission.GIVE_FEEDBACK,
+            Permission.MANAGE_SCENARIOS,
+        }
+    ),
     Role.CSM: frozenset({Permission.READ, Permission.GIVE_FEEDBACK}),
     Role.VIEWER: frozenset({Permission.READ}),
 }

@@ -7,7 +7,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from cspersona.chat import audio, finetune
-from cspersona.chat.scenarios import Scenario, get_scenario
+from cspersona.chat.scenarios import Scenario, load_scenario_file
 from cspersona.chat.scorecard import ScoreCard
 from cspersona.config import get_settings
 from cspersona.console.database import database_session
@@ -121,9 +121,10 @@ def _converse(
     return None
 
 
-def _print_card(card: ScoreCard) -> None:
+def _print_card(scenario: Scenario, card: ScoreCard) -> None:
     console.print(
-        f"\n[bold]{card.scenario}[/bold]: {card.outcome} · score {card.score}/100 · "
+        f"\n[bold]{scenario.title}[/bold] with {card.persona_name}: "
+        f"{card.outcome.replace('_', ' ')} · score {card.score}/100 · "
         f"goal reached {'yes' if card.goal_reached else 'no'} · turns {card.turns_used}/"
         f"{card.turn_limit} · empathy {card.empathy:.2f} · clarity {card.clarity:.2f} · "
         f"objections {card.objections_handled}/{card.objections_total}"
@@ -202,23 +203,54 @@ def export_finetune(
 
 @scenarios_app.command("list")
 def list_scenarios() -> None:
-    """List the built-in practice scenarios.
+    """List the practice scenarios, built in and custom, with the persona each runs against.
 
     Example: cspersona scenarios list
     """
-    from cspersona.chat import service
+    from cspersona.chat import scenario_store, service
 
-    for scenario in service.list_scenarios():
-        console.print(
-            f"[bold]{scenario.name}[/bold] — {scenario.title} with {scenario.persona_label} "
-            f"({scenario.turn_limit} turns): {scenario.csm_goal}",
-            highlight=False,
+    settings = get_settings()
+    with database_session() as db_session:
+        scenarios = scenario_store.list_scenarios(db_session=db_session)
+        fits = service.best_fit_personas(
+            db_session=db_session, settings=settings, scenarios=scenarios
         )
+        for scenario in scenarios:
+            persona = fits.get(scenario.name)
+            against = f"against {persona.name}" if persona else "no persona yet"
+            custom = ", custom" if scenario_store.is_custom(scenario.name) else ""
+            console.print(
+                f"[bold]{scenario.name}[/bold] — {scenario.label}; {against} "
+                f"({scenario.turn_limit} turns{custom}): {scenario.csm_goal}",
+                highlight=False,
+            )
+
+
+@scenarios_app.command("add")
+def add_scenario(
+    file: Path = typer.Argument(..., help="A scenario YAML file (see docs/chat.md)."),
+) -> None:
+    """Store a custom scenario so the page, the API and the CLI offer it.
+
+    Example: cspersona scenarios add price-rise.yaml
+    """
+    from cspersona.chat import scenario_store, service
+
+    scenario = load_scenario_file(file)
+    settings = get_settings()
+    with database_session() as db_session:
+        scenario_store.create_scenario(db_session=db_session, scenario=scenario, user_id=None)
+        fits = service.best_fit_personas(
+            db_session=db_session, settings=settings, scenarios=[scenario]
+        )
+        persona = fits.get(scenario.name)
+        against = f"; it runs against {persona.name}" if persona else ""
+        console.print(f"Added {scenario.name}: {scenario.label}{against}.", highlight=False)
 
 
 @scenarios_app.command("run")
 def run_scenario(
-    name: str = typer.Argument(..., help="A built-in scenario's name, or a scenario YAML file."),
+    name: str = typer.Argument(..., help="A built-in or added scenario's name."),
     persona: str | None = typer.Option(None, help="Persona id or name; default: best fit."),
     seed: int = typer.Option(0, help="Seed of the conversation."),
     script: Path | None = typer.Option(None, help="Read the CSM's messages from this file."),
@@ -227,22 +259,29 @@ def run_scenario(
 
     Example: cspersona scenarios run renewal-negotiation
     """
-    from cspersona.chat import service
+    from cspersona.chat import scenario_store, service
 
-    scenario = get_scenario(name, allow_files=True)
     settings = get_settings()
     with database_session() as db_session:
+        if name.endswith((".yaml", ".yml")):  # a run is stored, and so must its scenario be
+            raise BadInput(
+                f"add the scenario first (cspersona scenarios add {name}), then run it by its name"
+            )
+        scenario = scenario_store.get_scenario(db_session=db_session, name=name)
         if persona is None:
-            persona_id = service.scenario_persona(
+            chosen = service.scenario_persona(
                 db_session=db_session, settings=settings, scenario=scenario
             )
+            why = "the persona that fits this customer best"
         else:
-            persona_id = resolve_persona(db_session, persona).id
-        console.print(f"[bold]{scenario.title}[/bold] — {scenario.situation}", highlight=False)
-        console.print(f"Your goal: {scenario.csm_goal} (persona {persona_id})", highlight=False)
+            chosen = resolve_persona(db_session, persona)
+            why = "the persona you chose"
+        console.print(f"[bold]{scenario.label}[/bold] — {scenario.situation}", highlight=False)
+        console.print(f"Your goal: {scenario.csm_goal}", highlight=False)
+        console.print(f"You are talking to {chosen.name}, {why}.", highlight=False)
         console.print(f"[bold cyan]persona>[/bold cyan] {scenario.opening}", highlight=False)
-        card = _converse(db_session, persona_id, scenario, seed, _script(script))
+        card = _converse(db_session, chosen.id, scenario, seed, _script(script))
     if card is None:
         console.print("No turns were played.")
         return
-    _print_card(card)
+    _print_card(scenario, card)

@@ -1,4 +1,4 @@
-"""ORM models for the chat domain: conversations, their turns and scenario runs."""
+"""ORM models for the chat domain: conversations, their turns, scenario runs, custom scenarios."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cspersona.db.base import Base, CreatedAtMixin
+from cspersona.personas.models import Persona
 
 
 class ChatConversation(CreatedAtMixin, Base):
@@ -30,6 +31,7 @@ class ChatConversation(CreatedAtMixin, Base):
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     finished: Mapped[bool] = mapped_column(default=False)
 
+    persona: Mapped[Persona] = relationship()
     turns: Mapped[list["ChatTurn"]] = relationship(
         back_populates="conversation", order_by="ChatTurn.seq", cascade="all, delete-orphan"
     )
@@ -76,3 +78,19 @@ class ScenarioRun(CreatedAtMixin, Base):
     turns_used: Mapped[int]
     score: Mapped[float]
     score_card: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    persona: Mapped[Persona] = relationship()
+
+
+class ChatScenario(CreatedAtMixin, Base):
+    """A custom practice scenario an analyst added; built-in scenarios live in files instead.
+
+    ``document`` is the validated scenario as JSON, read back through the same ``Scenario`` model.
+    """
+
+    __tablename__ = "chat_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    document: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,21 +1,21 @@
-"""``/api/chat``: talk to a persona, read a conversation, practise scenarios."""
+"""``/api/chat``: talk to a persona, read and list conversations, practise and add scenarios."""
 
 import json
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from cspersona.auth.deps import Reader
-from cspersona.chat import audio, service
+from cspersona.chat import audio, history, scenario_store, service
 from cspersona.chat.engine import LLMEngine
-from cspersona.chat.scenarios import get_scenario
+from cspersona.chat.scenario_router import router as scenario_router
 from cspersona.chat.schemas import (
     ChatReply,
     ChatRequest,
+    ConversationPage,
     ConversationRead,
-    ScenarioRead,
     ScenarioRunRead,
 )
 from cspersona.chat.scorecard import ScoreCard
@@ -23,10 +23,13 @@ from cspersona.db.engine import session_scope
 from cspersona.exceptions import CsPersonaError
 from cspersona.http.deps import MAX_ID, IdPath, SessionDep, SettingsDep
 from cspersona.http.errors import error_responses
+from cspersona.http.pagination import PageParams, page_params
 from cspersona.llm.factory import client_from_settings
 from cspersona.llm.prompt import Turn
 
 router = APIRouter(prefix="/chat", tags=["chat"])
+# First, so that ``POST /chat/scenarios`` is not read as a message to a persona called "scenarios".
+router.include_router(scenario_router)
 
 
 def _reply(exchange: service.Exchange) -> ChatReply:
@@ -111,7 +114,9 @@ def chat(
         for turn in exchange.conversation.turns[:-2]
     )
     scenario = (
-        get_scenario(exchange.conversation.scenario) if exchange.conversation.scenario else None
+        scenario_store.get_scenario(db_session=db_session, name=exchange.conversation.scenario)
+        if exchange.conversation.scenario
+        else None
     )
     writer_factory = request.app.state.writer_factory
     turn_id = exchange.conversation.turns[-1].id
@@ -158,6 +163,19 @@ def _events(pieces: Iterator[str], final: ChatReply, store: service.TextStore) -
     yield _event("reply", final.model_copy(update={"reply": text}).model_dump_json())
 
 
+@router.get("/conversations", response_model=ConversationPage)
+def list_conversations(
+    principal: Reader,
+    db_session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+) -> ConversationPage:
+    """The caller's conversations and practice runs, the most recently active first."""
+    items, total = history.conversations(
+        db_session=db_session, user_id=principal.user_id, limit=page.limit, offset=page.offset
+    )
+    return ConversationPage.of(items, total, page)
+
+
 @router.get(
     "/conversations/{conversation_id}",
     response_model=ConversationRead,
@@ -166,11 +184,11 @@ def _events(pieces: Iterator[str], final: ChatReply, store: service.TextStore) -
 def read_conversation(
     conversation_id: IdPath, principal: Reader, db_session: SessionDep
 ) -> ConversationRead:
-    """A conversation of the caller's with every turn, emotion and suggestion."""
+    """A conversation of the caller's with every turn, and a finished run's score card."""
     conversation = service.get_conversation(
         db_session=db_session, conversation_id=conversation_id, user_id=principal.user_id
     )
-    return ConversationRead.model_validate(conversation)
+    return history.conversation_read(db_session=db_session, conversation=conversation)
 
 
 @router.get(
@@ -208,7 +226,7 @@ def turn_audio(
 @router.post(
     "/conversations/{conversation_id}/finish",
     response_model=ScoreCard,
-    responses=error_responses(404, 409),
+    responses=error_responses(400, 404, 409),
 )
 def finish_conversation(
     conversation_id: IdPath, principal: Reader, db_session: SessionDep
@@ -219,28 +237,7 @@ def finish_conversation(
     )
 
 
-@router.get("/scenarios", response_model=list[ScenarioRead])
-def list_scenarios(
-    principal: Reader, db_session: SessionDep, settings: SettingsDep
-) -> list[ScenarioRead]:
-    """The built-in practice scenarios and the persona each would run against now."""
-    characters = service.characters(db_session=db_session, settings=settings)
-    return [
-        ScenarioRead(
-            name=scenario.name,
-            title=scenario.title,
-            persona_label=scenario.persona_label,
-            situation=scenario.situation,
-            csm_goal=scenario.csm_goal,
-            turn_limit=scenario.turn_limit,
-            persona_id=scenario.select(characters).persona_id if characters else None,
-        )
-        for scenario in service.list_scenarios()
-    ]
-
-
 @router.get("/scenario-runs", response_model=list[ScenarioRunRead])
 def list_scenario_runs(principal: Reader, db_session: SessionDep) -> list[ScenarioRunRead]:
-    """The caller's practice runs, oldest first: their progress over time."""
-    runs = service.scenario_runs(db_session=db_session, user_id=principal.user_id)
-    return [ScenarioRunRead.model_validate(run) for run in runs]
+    """The caller's practice runs, oldest first: their scores over time."""
+    return history.runs(db_session=db_session, user_id=principal.user_id)

@@ -1,34 +1,56 @@
 """Practice scenarios: a situation, a goal, hidden objections, how it ends, and the score card.
 
-Scenarios are YAML files (the built-in ones in ``data/scenarios/``, custom ones anywhere). A
-scenario picks its persona by traits, so it runs against whichever learned persona fits best.
+Scenarios are YAML documents: the built-in ones in ``data/scenarios/``, custom ones stored by an
+analyst (``scenario_store``) or read from a file by the CLI. A scenario describes its customer by
+kind and picks its persona by traits, so it runs against whichever learned persona fits best.
 """
 
 from collections.abc import Sequence
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from cspersona.chat.character import TRAITS, Character
 from cspersona.chat.intents import Intent
 from cspersona.chat.state import ChatState
-from cspersona.exceptions import BadInput, NotFound
+from cspersona.exceptions import BadInput, InvalidDocument, NotFound
+
+SCENARIO_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+MOODS = ("satisfaction", "trust", "patience")
+
+# Scenarios come from analysts too: their texts are bounded and storable (no NUL, which
+# PostgreSQL refuses; http.deps.TEXT_PATTERN, not imported so the CLI starts without FastAPI),
+# their numbers are shares in [0, 1], and the JSON schema says so, as the API documents it.
+STORABLE_TEXT = r"^[^\x00]*$"
+Share = Annotated[float, Field(ge=0, le=1)]
+Text = Annotated[str, StringConstraints(min_length=1, pattern=STORABLE_TEXT)]
+OptionalText = Annotated[str, StringConstraints(pattern=STORABLE_TEXT)]
 
 
 class Objection(BaseModel):
     """Something the customer holds back until the conversation gives it a reason to surface."""
 
-    key: str
-    text: str
+    key: Text = Field(max_length=64)
+    text: Text = Field(max_length=500)
     handled_by: list[Intent] = Field(min_length=1)
-    keywords: list[str] = Field(default_factory=list)
-    advice: str = Field(
+    keywords: list[Annotated[Text, Field(max_length=80)]] = Field(
+        default_factory=list, max_length=20
+    )
+    advice: Annotated[OptionalText, Field(max_length=300)] = Field(
         default="", description="Concrete coaching for a CSM who left the objection unanswered."
     )
-    suggestion: str = Field(
+    suggestion: Annotated[OptionalText, Field(max_length=200)] = Field(
         default="", description="A question the CSM could ask once the objection is raised."
     )
 
@@ -56,29 +78,60 @@ class Failure(BaseModel):
 
 
 class Scenario(BaseModel):
-    """A conversation to rehearse before having it with a real customer."""
+    """A conversation to rehearse before having it with a real customer.
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str
-    persona_label: str
-    persona_traits: dict[str, float] = Field(description="Trait targets that pick the persona.")
-    situation: str
-    csm_goal: str
-    opening: str
-    mood: dict[str, float] = Field(default_factory=dict)
-    hidden_objections: list[Objection] = Field(default_factory=list)
+    Unknown fields are refused, so a misspelt (or retired, like ``persona_label``) field is an
+    error rather than silently ignored.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=SCENARIO_NAME_PATTERN, max_length=64)
+    title: Text = Field(max_length=80)
+    customer_kind: Text = Field(
+        max_length=120,
+        description='Who the customer is, by kind: "a cost-conscious customer facing renewal".',
+    )
+    persona_traits: dict[str, Share] = Field(
+        min_length=1,
+        description="Trait targets that pick the persona.",
+        json_schema_extra={"propertyNames": {"enum": list(TRAITS)}},
+    )
+    situation: Text = Field(max_length=2000)
+    csm_goal: Text = Field(max_length=500)
+    opening: Text = Field(max_length=2000)
+    mood: dict[str, Share] = Field(
+        default_factory=dict,
+        description="Where satisfaction, trust and patience start.",
+        json_schema_extra={"propertyNames": {"enum": list(MOODS)}},
+    )
+    hidden_objections: list[Objection] = Field(default_factory=list, max_length=10)
     success: Success = Field(default_factory=Success)
     failure: Failure = Field(default_factory=Failure)
     turn_limit: int = Field(default=10, ge=1, le=50)
-    suggestions: list[str] = Field(
-        default_factory=list, description="Questions that fit the situation, offered first."
+    suggestions: list[Annotated[Text, Field(max_length=200)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Questions that fit the situation, offered to the CSM first.",
     )
+
+    @field_validator("persona_traits")
+    @classmethod
+    def _known_traits(cls, traits: dict[str, float]) -> dict[str, float]:
+        return _known_keys(traits, TRAITS, "traits")
+
+    @field_validator("mood")
+    @classmethod
+    def _known_moods(cls, mood: dict[str, float]) -> dict[str, float]:
+        return _known_keys(mood, MOODS, "moods")
+
+    @property
+    def label(self) -> str:
+        """How pickers and lists name the scenario: its title and the kind of customer."""
+        return f"{self.title} with {self.customer_kind}"
 
     def fit(self, character: Character) -> float:
         """Distance between the scenario's trait targets and a character (0 = perfect)."""
-        unknown = set(self.persona_traits) - set(TRAITS)
-        if unknown:
-            raise BadInput(f"scenario {self.name}: unknown traits {sorted(unknown)}")
         return sum(
             (character.traits[trait] - target) ** 2 for trait, target in self.persona_traits.items()
         )
@@ -88,6 +141,13 @@ class Scenario(BaseModel):
         if not characters:
             raise NotFound("no personas to practise with: build personas first")
         return min(characters, key=lambda character: (self.fit(character), character.persona_id))
+
+
+def _known_keys(values: dict[str, float], known: Sequence[str], what: str) -> dict[str, float]:
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"unknown {what} {', '.join(unknown)}; known: {', '.join(known)}")
+    return values
 
 
 class Outcome(StrEnum):
@@ -144,19 +204,40 @@ def outcome(scenario: Scenario, state: ChatState) -> Outcome:
     return Outcome.ONGOING
 
 
-def load_scenario_file(path: Path) -> Scenario:
-    """A scenario from a YAML file, with one-line errors for a malformed file."""
+def parse_scenario(text: str, *, source: str = "scenario") -> Scenario:
+    """A scenario from YAML (or JSON) text, with one-line errors that say where it is wrong.
+
+    Text that is not YAML, or not a mapping, is :class:`BadInput`; a mapping that breaks the
+    scenario's rules is :class:`InvalidDocument`.
+    """
     try:
-        document = yaml.safe_load(path.read_text("utf-8"))
-        return Scenario.model_validate(document)
-    except OSError as error:
-        raise BadInput(f"cannot read scenario {path}: {error.strerror}") from error
+        document = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise BadInput(f"scenario {path} is not valid YAML: {error}") from error
+        where = getattr(error, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise BadInput(f"{source} is not valid YAML{line}") from error
+    if not isinstance(document, dict):
+        raise BadInput(f"{source} must be a mapping of fields (name, title, customer_kind, ...)")
+    return scenario_from_document(document, source=source)
+
+
+def scenario_from_document(document: dict[str, object], *, source: str = "scenario") -> Scenario:
+    """A scenario from an already parsed document, with a one-line error for the first fault."""
+    try:
+        return Scenario.model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise BadInput(f"scenario {path}: {where}: {first['msg']}") from error
+        raise InvalidDocument(f"{source}: {where}: {first['msg']}") from error
+
+
+def load_scenario_file(path: Path) -> Scenario:
+    """A scenario from a YAML file, with one-line errors for a malformed file."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise BadInput(f"cannot read scenario {path}: {error.strerror}") from error
+    return parse_scenario(text, source=f"scenario {path}")
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
@@ -168,14 +249,3 @@ def builtin_scenarios() -> dict[str, Scenario]:
         if entry.name.endswith(".yaml")
     ]
     return {scenario.name: scenario for scenario in scenarios}
-
-
-def get_scenario(name_or_path: str, *, allow_files: bool = False) -> Scenario:
-    """A built-in scenario by name, or (from the CLI only) a custom one from a YAML path."""
-    scenarios = builtin_scenarios()
-    if name_or_path in scenarios:
-        return scenarios[name_or_path]
-    path = Path(name_or_path)
-    if allow_files and path.suffix in {".yaml", ".yml"}:
-        return load_scenario_file(path)
-    raise NotFound(f"scenario {name_or_path!r} not found; known: {', '.join(sorted(scenarios))}")

@@ -5,9 +5,11 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from cspersona.chat.scenarios import SCENARIO_NAME_PATTERN
 from cspersona.chat.scorecard import ScoreCard
 from cspersona.chat.speech import SpeechStyle
 from cspersona.http.deps import TEXT_PATTERN
+from cspersona.http.pagination import Page
 
 # Long enough for any real chat message; a pasted document is refused with a clear 422.
 MAX_MESSAGE_CHARS = 4000
@@ -50,8 +52,8 @@ class ChatRequest(BaseModel):
     scenario: str | None = Field(
         default=None,
         max_length=64,
-        pattern=r"^[a-z0-9][a-z0-9-]*$",
-        description="Start a practice scenario (a built-in scenario's name).",
+        pattern=SCENARIO_NAME_PATTERN,
+        description="Start a practice scenario (a built-in or custom scenario's name).",
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Seed of a new conversation.")
 
@@ -93,40 +95,65 @@ class ChatTurnRead(BaseModel):
 
 
 class ConversationRead(BaseModel):
-    """A conversation with its whole history."""
-
-    model_config = ConfigDict(from_attributes=True)
+    """A conversation with its whole history, and a finished run's score card."""
 
     id: int
     persona_id: int
+    persona_name: str
     scenario: str | None
+    scenario_title: str | None
     engine: str
     finished: bool
     created_at: datetime
     turns: list[ChatTurnRead]
+    score_card: ScoreCard | None = Field(description="The run's score card, once it is over.")
+
+
+class ConversationSummary(BaseModel):
+    """One line of a user's history: who they talked to, in which scenario, how it went."""
+
+    id: int
+    persona_id: int
+    persona_name: str
+    scenario: str | None = Field(description="The scenario's name; none for a free conversation.")
+    scenario_title: str | None
+    turns: int = Field(description="Messages the user sent.")
+    started_at: datetime
+    last_message_at: datetime
+    finished: bool
+    outcome: str | None = Field(
+        description="A run's outcome (`ongoing` until it ends); none for a free conversation."
+    )
+    score: float | None = Field(description="A finished run's score out of 100.")
+
+
+ConversationPage = Page[ConversationSummary]
 
 
 class ScenarioRead(BaseModel):
-    """A practice scenario as the picker shows it."""
+    """A practice scenario as the picker shows it, with the persona it runs against by default."""
 
     name: str
     title: str
-    persona_label: str
+    customer_kind: str
     situation: str
     csm_goal: str
+    opening: str
     turn_limit: int
-    persona_id: int | None = Field(description="The learned persona it runs against now.")
+    custom: bool = Field(description="Added by an analyst rather than built in.")
+    persona_id: int | None = Field(description="The current persona that fits it best.")
+    persona_name: str | None = Field(description="That persona's name.")
 
 
 class ScenarioRunRead(BaseModel):
     """One stored practice run."""
 
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     conversation_id: int
     scenario: str
+    scenario_title: str
     persona_id: int
+    persona_name: str
     outcome: str
     goal_reached: bool
     turns_used: int

@@ -57,6 +57,7 @@ class ScoreCard(BaseModel):
 
     scenario: str
     persona_id: int
+    persona_name: str | None = None
     outcome: Outcome
     stance: Stance
     goal_reached: bool

@@ -1,20 +1,20 @@
 """Chat operations on a session: talk to a persona, keep the history, run practice scenarios."""
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cspersona.chat import scenario_store
 from cspersona.chat.accounts import member_accounts
-from cspersona.chat.character import Character, load_character, member_messages
+from cspersona.chat.character import load_character, member_messages
 from cspersona.chat.engine import LLMEngine, OfflineEngine, Reply
 from cspersona.chat.intents import classify
 from cspersona.chat.models import ChatConversation, ChatTurn, ScenarioRun
 from cspersona.chat.retrieval import SnippetIndex
-from cspersona.chat.scenarios import Outcome, Scenario, builtin_scenarios, get_scenario, outcome
+from cspersona.chat.scenarios import Outcome, Scenario, outcome
 from cspersona.chat.scorecard import CsmTurn, ScoreCard, score_card
 from cspersona.chat.speech import SpeechStyle, speech_style
 from cspersona.chat.state import ChatState
@@ -111,17 +111,30 @@ def _other_personas_messages(*, db_session: Session, persona: Persona) -> list[s
     ]
 
 
-def characters(*, db_session: Session, settings: Settings) -> list[Character]:
-    """The characters of the current personas, for picking a scenario's persona."""
-    return [
-        build_engine(db_session=db_session, settings=settings, persona_id=persona.id).character
-        for persona in current_personas(db_session=db_session)
+def best_fit_personas(
+    *, db_session: Session, settings: Settings, scenarios: Sequence[Scenario]
+) -> dict[str, Persona]:
+    """Each scenario's default persona, by scenario name: the current one that fits it best.
+
+    The one rule the page, the API and the CLI use, so a scenario runs against the same persona
+    wherever it starts. Empty when there are no personas yet.
+    """
+    personas = {persona.id: persona for persona in current_personas(db_session=db_session)}
+    cast = [
+        build_engine(db_session=db_session, settings=settings, persona_id=persona_id).character
+        for persona_id in personas
     ]
+    if not cast:
+        return {}
+    return {scenario.name: personas[scenario.select(cast).persona_id] for scenario in scenarios}
 
 
-def scenario_persona(*, db_session: Session, settings: Settings, scenario: Scenario) -> int:
-    """The id of the current persona that fits ``scenario`` best."""
-    return scenario.select(characters(db_session=db_session, settings=settings)).persona_id
+def scenario_persona(*, db_session: Session, settings: Settings, scenario: Scenario) -> Persona:
+    """The current persona that fits ``scenario`` best, or :class:`NotFound` without personas."""
+    fits = best_fit_personas(db_session=db_session, settings=settings, scenarios=[scenario])
+    if not fits:
+        raise NotFound("no personas to practise with: build personas first")
+    return fits[scenario.name]
 
 
 def get_conversation(
@@ -189,7 +202,11 @@ def send_message(
         engine = build_engine(
             db_session=db_session, settings=settings, persona_id=persona_id, seed=seed
         )
-        scenario = get_scenario(scenario_name) if scenario_name else None
+        scenario = (
+            scenario_store.get_scenario(db_session=db_session, name=scenario_name)
+            if scenario_name
+            else None
+        )
         conversation = start_conversation(
             db_session=db_session, engine=engine, user_id=user_id, scenario=scenario
         )
@@ -209,7 +226,11 @@ def send_message(
             persona_id=persona_id,
             seed=conversation.seed,
         )
-        scenario = get_scenario(conversation.scenario) if conversation.scenario else None
+        scenario = (
+            scenario_store.get_scenario(db_session=db_session, name=conversation.scenario)
+            if conversation.scenario
+            else None
+        )
     state = ChatState.from_json(conversation.state)
     reply = engine.respond(state, message, scenario=scenario)
     client = llm_client or client_from_settings(settings, db_session=db_session)
@@ -305,7 +326,9 @@ def csm_turns(conversation: ChatConversation) -> list[CsmTurn]:
 def finish_scenario(conversation: ChatConversation, scenario: Scenario) -> ScoreCard:
     """Score a scenario conversation, store the run and close the conversation."""
     state = ChatState.from_json(conversation.state)
-    card = score_card(scenario, state, csm_turns(conversation), persona_id=conversation.persona_id)
+    card = score_card(
+        scenario, state, csm_turns(conversation), persona_id=conversation.persona_id
+    ).model_copy(update={"persona_name": conversation.persona.name})
     conversation.finished = True
     conversation.turns[-1].state = {**conversation.turns[-1].state, "outcome": card.outcome}
     conversation.scenario_run = ScenarioRun(
@@ -330,26 +353,10 @@ def end_scenario(*, db_session: Session, conversation_id: int, user_id: int | No
         raise BadInput(f"conversation {conversation_id} is not a scenario run")
     if conversation.finished:
         raise Conflict(f"conversation {conversation_id} is already finished")
-    card = finish_scenario(conversation, get_scenario(conversation.scenario))
+    scenario = scenario_store.get_scenario(db_session=db_session, name=conversation.scenario)
+    card = finish_scenario(conversation, scenario)
     db_session.flush()
     return card
-
-
-def scenario_runs(
-    *, db_session: Session, user_id: int | None, since: datetime | None = None
-) -> list[ScenarioRun]:
-    """A user's stored practice runs, oldest first, to follow progress over time."""
-    statement = select(ScenarioRun).order_by(ScenarioRun.created_at, ScenarioRun.id)
-    if user_id is not None:
-        statement = statement.where(ScenarioRun.user_id == user_id)
-    if since is not None:
-        statement = statement.where(ScenarioRun.created_at >= since)
-    return list(db_session.scalars(statement))
-
-
-def list_scenarios() -> list[Scenario]:
-    """The built-in scenarios, by name."""
-    return list(builtin_scenarios().values())
 
 
 def stream_text(text: str) -> Iterator[str]:

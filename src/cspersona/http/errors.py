@@ -30,6 +30,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The key's role may not do this",
         404: "No such object, or not one the caller may see",
         409: "Clashes with the current state",
+        422: "The document breaks its schema",
         502: "The LLM provider refused or failed the request",
         503: "A service the request needs is unavailable",
         504: "The LLM provider did not answer in time",

@@ -6,6 +6,7 @@ chart on load and after each HTMX swap with the locally served Plotly bundle.
 
 from typing import Any
 
+from cspersona.chat.schemas import ScenarioRunRead
 from cspersona.conversations.schemas import MonthlyActivity
 from cspersona.reports.schemas import (
     MonthlySentiment,
@@ -190,4 +191,29 @@ def timeline_figure(entries: list[TimelineEntry]) -> dict[str, Any]:
             }
         ],
         "layout": {**BASE_LAYOUT, "yaxis": {"title": {"text": "sentiment"}, "range": [-1, 1]}},
+    }
+
+
+def scores_figure(runs: list[ScenarioRunRead]) -> dict[str, Any]:
+    """A user's practice scores over time, one line per scenario."""
+    scenarios: dict[str, list[ScenarioRunRead]] = {}
+    for run in runs:
+        scenarios.setdefault(run.scenario_title, []).append(run)
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": title,
+                "x": [run.created_at.isoformat() for run in played],
+                "y": [run.score for run in played],
+                "text": [run.persona_name for run in played],
+                "hovertemplate": "%{x|%Y-%m-%d %H:%M}: %{y:.0f}/100 with %{text}<extra></extra>",
+            }
+            for title, played in scenarios.items()
+        ],
+        "layout": {
+            **BASE_LAYOUT,
+            "yaxis": {"title": {"text": "score out of 100"}, "range": [0, 100]},
+        },
     }

@@ -1,20 +1,89 @@
-"""The chat page: pick a persona or a scenario, talk, watch the customer's state, get scored."""
+"""The chat page: pick a scenario and a persona, talk, watch the customer's state, get scored.
 
-from typing import Annotated
+A scenario starts with its best-fitting persona unless the CSM picks another; a past
+conversation reopens from the history (``?conversation=ID``) and continues if it is not over.
+Analysts add custom scenarios here too.
+"""
+
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
-from cspersona.chat import service
-from cspersona.chat.scenarios import Scenario, builtin_scenarios, get_scenario
-from cspersona.chat.schemas import MessageText
-from cspersona.http.deps import SessionDep, SettingsDep
+from cspersona.auth.policy import Permission, Principal, require
+from cspersona.chat import history, scenario_store, service
+from cspersona.chat.models import ChatConversation
+from cspersona.chat.scenarios import Scenario, parse_scenario
+from cspersona.chat.schemas import MessageText, ScenarioRunRead
+from cspersona.chat.state import ChatState, style_of
+from cspersona.config import Settings
+from cspersona.exceptions import BadInput, Conflict, NotFound
+from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep, SettingsDep
+from cspersona.personas.models import Persona
 from cspersona.web.deps import PageUser
 from cspersona.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 ScenarioName = Annotated[str, Query(max_length=64, pattern=r"^[a-z0-9-]*$")]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+RECENT_RUNS = 5
+# What a new custom scenario looks like; the form shows it as its placeholder (docs/chat.md).
+SCENARIO_EXAMPLE = """# Traits (0 to 1): technical, formality, verbosity, price_sensitivity,
+# risk_aversion, enthusiasm, patience, baseline_sentiment. Moods: satisfaction, trust, patience.
+name: price-rise
+title: Price rise
+customer_kind: a long-standing customer surprised by a price rise
+persona_traits: {price_sensitivity: 1.0, patience: 0.3}
+situation: Prices go up 8% at the next renewal and the customer heard it from their invoice.
+csm_goal: Keep the customer, explaining the rise without a discount above 5%.
+opening: Why is our price going up 8%? Nobody told us.
+mood: {satisfaction: 0.3, trust: 0.4}
+hidden_objections:
+  - key: budget
+    text: Our budget for next year is already fixed.
+    handled_by: [concession, timeline_commitment]
+success: {min_satisfaction: 0.65, min_trust: 0.6, objections_handled: 1}
+turn_limit: 8"""
+
+
+def _pick_persona(
+    personas: list[Persona],
+    scenario: Scenario | None,
+    best_fit: Persona | None,
+    asked: int | None,
+    shown: int | None,
+) -> Persona | None:
+    """The persona to talk to.
+
+    A scenario keeps its best fit unless the CSM changed the picker (``asked`` differs from the
+    ``shown`` one the page had selected); without a scenario the picker's persona is taken.
+    """
+    if scenario is not None and best_fit is not None and (asked is None or asked == shown):
+        return best_fit
+    chosen = next((persona for persona in personas if persona.id == asked), None)
+    return chosen or (personas[0] if personas else None)
+
+
+def _recent_runs(db_session: Session, principal: Principal) -> list[ScenarioRunRead]:
+    """The user's last runs, newest first."""
+    return history.runs(db_session=db_session, user_id=principal.user_id)[-RECENT_RUNS:][::-1]
+
+
+def _page_context(db_session: Session, settings: Settings, principal: Principal) -> dict[str, Any]:
+    """What every state of the page shows: pickers, best fits, recent runs, the analyst's form."""
+    scenarios = scenario_store.list_scenarios(db_session=db_session)
+    return {
+        "personas": service.current_personas(db_session=db_session),
+        "scenarios": scenarios,
+        "fits": service.best_fit_personas(
+            db_session=db_session, settings=settings, scenarios=scenarios
+        ),
+        "runs": _recent_runs(db_session, principal),
+        "can_add_scenarios": principal.can(Permission.MANAGE_SCENARIOS),
+        "scenario_example": SCENARIO_EXAMPLE,
+    }
 
 
 @router.get("/chat", response_class=HTMLResponse)
@@ -23,38 +92,77 @@ def chat_page(
     principal: PageUser,
     db_session: SessionDep,
     settings: SettingsDep,
-    persona: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    persona: OptionalId = None,
     scenario: ScenarioName = "",
+    shown_persona: OptionalId = None,
+    conversation: OptionalId = None,
 ) -> HTMLResponse:
-    """The chat: a scenario picks its best-fitting persona unless one is chosen."""
-    personas = service.current_personas(db_session=db_session)
-    chosen_scenario: Scenario | None = get_scenario(scenario) if scenario else None
-    persona_id = persona
-    if persona_id is None and personas:
-        persona_id = (
-            service.scenario_persona(
-                db_session=db_session, settings=settings, scenario=chosen_scenario
-            )
-            if chosen_scenario
-            else personas[0].id
-        )
-    selected = next((p for p in personas if p.id == persona_id), None)
-    engine = (
-        service.build_engine(db_session=db_session, settings=settings, persona_id=selected.id)
-        if selected
-        else None
+    """A new conversation, or (``conversation``) one of the user's own, reopened."""
+    context = _page_context(db_session, settings, principal)
+    if conversation is not None:
+        context |= _reopened(db_session, settings, principal, conversation)
+        return render(request, "chat/page.html", context, principal=principal)
+    chosen_scenario = (
+        scenario_store.get_scenario(db_session=db_session, name=scenario) if scenario else None
     )
-    context = {
-        "personas": personas,
+    best_fit = context["fits"].get(chosen_scenario.name) if chosen_scenario else None
+    selected = _pick_persona(context["personas"], chosen_scenario, best_fit, persona, shown_persona)
+    if selected is None:
+        return render(request, "chat/page.html", context, principal=principal)
+    engine = service.build_engine(db_session=db_session, settings=settings, persona_id=selected.id)
+    # The bars start where the customer starts: the persona's baseline or the scenario's mood.
+    start = engine.start(chosen_scenario)
+    context |= {
         "selected": selected,
-        "character": engine.character if engine else None,
-        # The bars start where the customer starts: the persona's baseline or the scenario's mood.
-        "opening": engine.start(chosen_scenario) if engine else None,
-        "scenarios": list(builtin_scenarios().values()),
+        "best_fit": best_fit,
+        "customer_state": start,
+        "style": style_of(start, engine.character),
         "scenario": chosen_scenario,
-        "runs": service.scenario_runs(db_session=db_session, user_id=principal.user_id)[-5:],
+        "removed_scenario": None,
+        "conversation": None,
+        "read_only": False,
+        "card": None,
+        "suggestions": [],
     }
     return render(request, "chat/page.html", context, principal=principal)
+
+
+def _reopened(
+    db_session: Session, settings: Settings, principal: Principal, conversation_id: int
+) -> dict[str, Any]:
+    """A past conversation of the user's: its transcript, the customer's state, a run's card."""
+    conversation: ChatConversation = service.get_conversation(
+        db_session=db_session, conversation_id=conversation_id, user_id=principal.user_id
+    )
+    removed = None  # a custom scenario deleted since: the transcript still reads, read-only
+    try:
+        scenario = (
+            scenario_store.get_scenario(db_session=db_session, name=conversation.scenario)
+            if conversation.scenario
+            else None
+        )
+    except NotFound:
+        scenario, removed = None, history.title_of(conversation.scenario or "", {})
+    engine = service.build_engine(
+        db_session=db_session, settings=settings, persona_id=conversation.persona_id
+    )
+    last_reply = next(
+        (turn for turn in reversed(conversation.turns) if turn.role == service.PERSONA), None
+    )
+    run = conversation.scenario_run
+    state = ChatState.from_json(conversation.state)
+    return {
+        "selected": conversation.persona,
+        "best_fit": None,
+        "customer_state": state,
+        "style": style_of(state, engine.character),
+        "scenario": scenario,
+        "removed_scenario": removed,
+        "conversation": conversation,
+        "read_only": conversation.finished or removed is not None,
+        "card": history.run_score_card(run) if run is not None else None,
+        "suggestions": last_reply.suggestions if last_reply and not conversation.finished else [],
+    }
 
 
 @router.post("/chat/messages", response_class=HTMLResponse)
@@ -63,9 +171,9 @@ def send(
     principal: PageUser,
     db_session: SessionDep,
     settings: SettingsDep,
-    persona_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    persona_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     message: Annotated[MessageText, Form()],
-    conversation_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+    conversation_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     scenario: Annotated[str, Form(max_length=64, pattern=r"^[a-z0-9-]*$")] = "",
 ) -> HTMLResponse:
     """One exchange: both turns for the history, and the indicators, suggestions and score card."""
@@ -78,10 +186,58 @@ def send(
         conversation_id=conversation_id,
         scenario_name=(scenario or None) if conversation_id is None else None,
     )
-    context = {
+    context: dict[str, Any] = {
         "exchange": exchange,
         "message": message,
         "reply": exchange.reply,
         "model": settings.llm_model,  # named under a reply a language model wrote
     }
+    if exchange.score_card is not None:
+        context |= {"card": exchange.score_card, "runs": _recent_runs(db_session, principal)}
     return render(request, "chat/_exchange.html", context, principal=principal)
+
+
+@router.post("/chat/end", response_class=HTMLResponse)
+def end_run(
+    request: Request,
+    principal: PageUser,
+    db_session: SessionDep,
+    conversation_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+) -> HTMLResponse:
+    """End and score the scenario run now: the score card in place, the composer closed."""
+    card = service.end_scenario(
+        db_session=db_session, conversation_id=conversation_id, user_id=principal.user_id
+    )
+    context = {"card": card, "runs": _recent_runs(db_session, principal)}
+    return render(request, "chat/_run_over.html", context | {"oob": False}, principal=principal)
+
+
+@router.post("/chat/scenarios", response_class=HTMLResponse)
+def add_scenario(
+    request: Request,
+    principal: PageUser,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    document: Annotated[str, Form(max_length=64_000, pattern=TEXT_PATTERN)],
+) -> HTMLResponse:
+    """Store an analyst's scenario written as YAML; a fault is one line under the form."""
+    require(principal, Permission.MANAGE_SCENARIOS)
+    try:
+        scenario = parse_scenario(document, source="the scenario")
+        scenario_store.create_scenario(
+            db_session=db_session, scenario=scenario, user_id=principal.user_id
+        )
+    except (BadInput, Conflict) as error:
+        context: dict[str, Any] = {"error": error.message, "scenario": None, "persona": None}
+        return render(
+            request,
+            "chat/_scenario_saved.html",
+            context,
+            principal=principal,
+            status_code=error.status,
+        )
+    persona = service.best_fit_personas(
+        db_session=db_session, settings=settings, scenarios=[scenario]
+    ).get(scenario.name)
+    context = {"error": None, "scenario": scenario, "persona": persona}
+    return render(request, "chat/_scenario_saved.html", context, principal=principal)

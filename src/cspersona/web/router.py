@@ -3,7 +3,16 @@
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from cspersona.web import assets, chat, customers, login, overview, personas, risk
+from cspersona.web import (
+    assets,
+    chat,
+    chat_history,
+    customers,
+    login,
+    overview,
+    personas,
+    risk,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(assets.router)
@@ -13,6 +22,7 @@ router.include_router(overview.router)
 router.include_router(personas.router)
 router.include_router(risk.router)
 router.include_router(chat.router)
+router.include_router(chat_history.router)
 
 
 @router.get("/")
