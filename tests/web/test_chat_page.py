@@ -337,6 +337,9 @@ def test_end_and_score_shows_the_card_in_place_and_lists_the_run_as_ended_early(
     assert '<section id="score-card" class="score-card" aria-label="Score card">' in ended.text
     assert '<dd data-testid="outcome">ended early</dd>' in ended.text
     assert '<dd data-testid="card-persona">Budget Keepers</dd>' in ended.text
+    assert '<dd data-testid="stance">unconvinced</dd>' in ended.text  # a vague first turn
+    assert "<h3>Left unanswered</h3>" in ended.text  # the objection raised on the first turn
+    assert "was never answered: " in ended.text
     assert '<fieldset id="composer" hx-swap-oob="true" disabled>' in ended.text
     assert re.search(
         r"Renewal negotiation</a> with Budget Keepers: [\d.]+/100, ended early", ended.text
@@ -513,7 +516,7 @@ def test_a_csm_keeps_or_changes_the_best_fit_ends_early_and_finds_the_run_in_the
     expect(page.get_by_role("button", name="Send")).to_be_disabled()
     expect(page.get_by_role("button", name="End and score")).to_have_count(0)
     expect(page.locator(".suggestion")).to_have_count(0)  # nothing more to ask
-    score = card.get_by_role("heading").inner_text().removeprefix("Score card: ")
+    score = card.get_by_role("heading", level=2).inner_text().removeprefix("Score card: ")
     expect(page.locator(".runs li").first).to_have_text(
         f"Feature upsell with Budget Keepers: {score}, ended early"
     )

@@ -124,13 +124,21 @@ def _converse(
 def _print_card(scenario: Scenario, card: ScoreCard) -> None:
     console.print(
         f"\n[bold]{scenario.title}[/bold] with {card.persona_name}: "
-        f"{card.outcome.replace('_', ' ')} · score {card.score}/100 · "
+        f"{card.outcome.replace('_', ' ')}, the customer ends {card.stance} · "
+        f"score {card.score}/100 · "
         f"goal reached {'yes' if card.goal_reached else 'no'} · turns {card.turns_used}/"
         f"{card.turn_limit} · empathy {card.empathy:.2f} · clarity {card.clarity:.2f} · "
         f"objections {card.objections_handled}/{card.objections_total}"
     )
-    for line in card.feedback:
-        console.print(f"- {line}", highlight=False)
+    for heading, lines in (
+        ("What moved them", card.turning_points),
+        ("Left unanswered", card.unanswered),
+        ("Coaching", card.feedback),
+    ):
+        if lines:
+            console.print(f"{heading}:", highlight=False)
+        for line in lines:
+            console.print(f"- {line}", highlight=False)
 
 
 def _script(path: Path | None) -> list[str] | None:
