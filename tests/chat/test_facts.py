@@ -79,3 +79,6 @@ def test_the_customers_own_team_and_deadline_are_facts_too() -> None:
         {},
     )
     assert [m.key for m in mentions("Our renewal is due on March 3.")] == ["renewal_date"]
+    assert [m.value for m in mentions("Main contract renews June 8; the add-on in April.")] == [
+        "June 8"
+    ]

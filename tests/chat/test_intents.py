@@ -1,6 +1,9 @@
 """CSM message intents: a table of messages and the moves they make."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from cspersona.chat.intents import Intent, classify
 
@@ -57,3 +60,24 @@ def test_a_concrete_timeline_and_mechanism_outweigh_a_hedge() -> None:
 
     assert Intent.VAGUE not in intents
     assert {Intent.TECHNICAL, Intent.TIMELINE} <= intents
+
+
+PARAPHRASES = yaml.safe_load(
+    (Path(__file__).parent / "data" / "intent_paraphrases.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize(
+    ("move", "message"),
+    [(move, message) for move, messages in PARAPHRASES.items() for message in messages],
+)
+def test_each_move_is_recognised_in_other_words(move: str, message: str) -> None:
+    assert Intent(move) in classify(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Thanks for making time today.", "Let me share my screen.", "We had a good quarter together."],
+)
+def test_an_ordinary_statement_makes_no_move(message: str) -> None:
+    assert classify(message) == frozenset()

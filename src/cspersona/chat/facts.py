@@ -54,9 +54,7 @@ FACTS: dict[str, re.Pattern[str]] = {
         rf"(?P<value>\d+|{_SMALL_NUMBERS})(?=\s+(?:\w+\s+)?(?:outages|incidents)\b)",
         re.IGNORECASE,
     ),
-    "renewal_date": re.compile(
-        rf"renew\w*\s+(?:\w+\s+){{0,3}}?(?:on|by|due|is)\s+(?P<value>{_DATE})", re.IGNORECASE
-    ),
+    "renewal_date": re.compile(rf"renew\w*\D{{0,30}}?\b(?P<value>{_DATE})", re.IGNORECASE),
     "deadline": re.compile(rf"\b(?:by|before)\s+(?P<value>{_DATE})", re.IGNORECASE),
     "own_team": re.compile(
         r"\b(?:i manage|i lead|i run|on behalf of|i'?m (?:in|on|with)|i work (?:in|on|with)) "
