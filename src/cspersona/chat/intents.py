@@ -39,7 +39,8 @@ CUES: dict[Intent, re.Pattern[str]] = {
         r"\bi know (this|that|it) (has|is|was|must)\b|\bi hear (how|what|that|your)\b",
         r"\bthanks for (being patient|your patience|bearing with)",
         r"\bi can only imagine\b|\bmust have been (a |an )?(\w+ )?(painful|hard|tough|difficult|"
-        r"stressful|rough|frustrating)\b|\bhow (stressful|painful|frustrating|hard) (this|that|it)\b",
+        r"stressful|rough|frustrating)\b",
+        r"\bhow (stressful|painful|frustrating|hard) (this|that|it)\b",
     ),
     Intent.APOLOGY: _cues(
         r"\b(i'?m|we'?re|we are|i am) (so |very |really )?sorry\b",
@@ -58,7 +59,8 @@ CUES: dict[Intent, re.Pattern[str]] = {
         r"\b(waive|lock in|price lock|freeze the price|free of charge|at no (extra )?cost)",
         r"\b(extra|additional|free) (seats?|months?|licen[cs]es?)",
         r"\b(reduce|lower) (the |your )?(price|cost|rate)",
-        r"\b(knock|take|shave) .{0,20}\boff\b|\b(months?|weeks?) (for )?free\b|\bfree (month|trial)",
+        r"\b(knock|take|shave) .{0,20}\boff\b|\b(months?|weeks?) (for )?free\b",
+        r"\bfree (month|trial)",
         r"\b(waiv|match(ing)? (part|the|their))|\bkeep your (current )?(rate|price)\b",
         r"\bcredit (your|the) account\b|\bno charge\b|\bat cost\b",
     ),
