@@ -18,12 +18,12 @@ to build the engine). Per reply it counts:
 - ``fidelity_holdout``: the share of replies the held-out classifier attributes to the persona.
 
 One JSON line per seed, then a summary line with the minimum or maximum over seeds (never the
-best seed alone). ``--split dev`` reads the script lines open to engine work; ``test`` the lines
-read once for the first engine version; the default ``test2`` lines written after it, read once
-for the second.
+best seed alone). ``--split dev`` reads the script lines open to engine work; ``test``,
+``test2`` and the default ``test3`` the lines written before each engine version was scored,
+each read once for that version.
 
     .venv/bin/python benchmarks/bench_chat_believability.py [--seeds 4711 9931] [--scale 0.3]
-        [--scripts 8] [--split test2] [--show 3]
+        [--scripts 8] [--split test3] [--show 3]
 """
 
 import argparse
@@ -331,7 +331,7 @@ def main() -> None:
     parser.add_argument(
         "--scripts", type=int, default=8, help="conversations per persona and context"
     )
-    parser.add_argument("--split", choices=("dev", "test", "test2"), default="test2")
+    parser.add_argument("--split", choices=("dev", "test", "test2", "test3"), default="test3")
     parser.add_argument("--show", type=int, default=3, help="examples of each fault to print")
     parser.add_argument("--keep", help="folder to keep built worlds in and reuse them from")
     parser.add_argument(
