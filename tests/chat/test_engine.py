@@ -257,3 +257,14 @@ def test_the_customer_introduces_themselves_only_when_the_conversation_begins() 
     replies = conversation(engine(texts * 2), ("Tell me about the invoice and the budget.",) * 3)
 
     assert not any("I manage our" in reply for reply in replies[1:])
+
+
+def test_two_reactions_in_one_reply_do_not_open_alike() -> None:
+    speaker = engine(PRICE_MESSAGES)
+    state = speaker.start()
+    for _ in range(6):
+        reply = speaker.respond(state, "I'll get you an answer from the product team by Friday.")
+        state = reply.state
+        openings = [" ".join(s.lower().split()[:2]) for s in sentences_of(reply.text)]
+
+        assert len(openings) == len(set(openings)), reply.text

@@ -129,3 +129,9 @@ def test_the_most_typical_sentences_count_as_typical_when_siblings_sound_alike()
 
     assert 0 < sum(typical) < len(index)
     assert SnippetIndex(own, list(range(8))).typical(0)  # no siblings: nothing to tell it from
+
+
+def test_a_line_speaking_to_someone_by_name_is_not_quoted() -> None:
+    assert sentences(
+        "noted, mitchell, we'll go with that. Noted, Ethan, thanks. The export is slow today."
+    ) == ["The export is slow today."]

@@ -23,7 +23,7 @@ from cspersona.chat.voice import Voice, default_voice
 from cspersona.llm.client import LLMClient
 from cspersona.llm.prompt import Prompt, Turn
 from cspersona.llm.providers import ProviderError
-from cspersona.nlp.similarity import repeats
+from cspersona.nlp.similarity import normalised, repeats
 
 # Below this TF-IDF similarity a sentence is not about what the CSM said.
 MIN_RELEVANCE = 0.12
@@ -43,7 +43,8 @@ FEWEST_QUOTES = 3
 # A sentence reporting a problem fixed belongs to the thread where the fix happened.
 _RESOLVED = re.compile(
     r"\b(sorted|fixed|resolved|back to normal|works now|working again|fine now|rock solid|"
-    r"much appreciated|nice work|great work)\b",
+    r"much appreciated|nice work|great work|looks (right|good|fine|correct) now|"
+    r"works as expected|did the trick)\b",
     re.IGNORECASE,
 )
 # A customer saying who they are, which belongs to the start of a conversation.
@@ -242,9 +243,11 @@ class OfflineEngine:
             if moves == ["neutral"]:
                 moves, warmth = [], []  # the opener is the whole reaction to a greeting
         for move, warms in zip(moves, warmth, strict=True):
-            draft.add(
-                self.voice.reaction(move, warm=warms, register=register, rng=rng, avoid=draft.said)
+            reaction = self.voice.reaction(
+                move, warm=warms, register=register, rng=rng, avoid=draft.said
             )
+            if not draft.opens_like(reaction):  # "Thank you ... Thank you ..." reads as a stutter
+                draft.add(reaction)
         for key in asked(message):
             if key in draft.facts:
                 line = self.voice.pick(self.voice.fact_lines[key], register, rng, avoid=draft.said)
@@ -333,6 +336,11 @@ class _Draft:
     snippets: list[Snippet] = field(default_factory=list)
     asked: bool = False
     stated_here: set[str] = field(default_factory=set)
+
+    def opens_like(self, sentence: str) -> bool:
+        """Whether ``sentence`` opens with the same two words as a sentence of this reply."""
+        opening = normalised(sentence).split()[:2]
+        return bool(opening) and any(normalised(p).split()[:2] == opening for p in self.parts)
 
     def restates(self, sentence: str) -> bool:
         """Whether ``sentence`` states a fact this reply already stated."""

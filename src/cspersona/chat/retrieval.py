@@ -40,7 +40,11 @@ _BOUND_TO_MESSAGE = re.compile(
 _DOUBLED_WORD = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)
 # A sentence speaking to someone by name ("Noted, Ethan, we'll go with that") was said to the
 # agent of that thread, not to the CSM in this chat.
-_VOCATIVE = re.compile(r"^[\w' ]{1,24}, [A-Z][a-z]+[,:!]|, [A-Z][a-z]+[.!]$")
+_VOCATIVE = re.compile(
+    r"^[\w' ]{1,24}, [A-Z][a-z]+[,:!]|, [A-Z][a-z]+[.!]$|"
+    r"^(noted|thanks|thank you|ok|okay|sure|hi|hello|cheers|great|perfect), [a-z]+[,:!]",
+    re.IGNORECASE,
+)
 # What redaction leaves in place of a person, an address or a number: never said in a chat.
 PLACEHOLDER = re.compile(r"\[(name|email|phone|address|url|id|[a-z_]+)\]|<[A-Z_]+>")
 MIN_WORDS, MAX_WORDS = 4, 45
