@@ -53,6 +53,18 @@ TECH_MESSAGES = (
     "token refresh on the oauth flow times out, we retry with backoff but it never recovers.",
 )
 
+
+# A custom scenario as an analyst writes it, for the CLI, API and page tests.
+PRICE_RISE_SCENARIO = """name: price-rise
+title: Price rise
+customer_kind: a long-standing customer surprised by a price rise
+persona_traits: {price_sensitivity: 1.0}
+situation: Prices go up 8% at the next renewal.
+csm_goal: Keep the customer without a discount above 5%.
+opening: Why is our price going up 8%?
+turn_limit: 3
+"""
+
 # The character of a price-sensitive, formal, impatient persona, for prompt and judge tests.
 PRICE_CHARACTER = Character(
     persona_id=1,

@@ -15,6 +15,7 @@ from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory
 from tests.chat.conftest import (
     PRICE_MESSAGES,
+    PRICE_RISE_SCENARIO,
     TECH_MESSAGES,
     add_persona,
     assert_speaks,
@@ -179,20 +180,9 @@ def test_a_chosen_persona_is_named_as_chosen(database: str, tmp_path: Path) -> N
     assert "You are talking to Budget Keepers, the persona you chose." in said(run)
 
 
-CUSTOM = """name: price-rise
-title: Price rise
-customer_kind: a long-standing customer surprised by a price rise
-persona_traits: {price_sensitivity: 1.0}
-situation: Prices go up 8% at the next renewal.
-csm_goal: Keep the customer without a discount above 5%.
-opening: Why is our price going up 8%?
-turn_limit: 2
-"""
-
-
 def test_scenarios_add_stores_one_that_lists_and_runs(database: str, tmp_path: Path) -> None:
     path = tmp_path / "price-rise.yaml"
-    path.write_text(CUSTOM)
+    path.write_text(PRICE_RISE_SCENARIO)
     script = tmp_path / "moves.txt"
     script.write_text("I understand the surprise.\n")
 
@@ -217,8 +207,14 @@ def test_scenarios_add_stores_one_that_lists_and_runs(database: str, tmp_path: P
     ("content", "message"),
     [
         ("name: [unclosed", "is not valid YAML (line 1)"),
-        (CUSTOM.replace("customer_kind", "persona_label"), "customer_kind: Field required"),
-        (CUSTOM.replace("name: price-rise", "name: onboarding"), "'onboarding' is built in"),
+        (
+            PRICE_RISE_SCENARIO.replace("customer_kind", "persona_label"),
+            "customer_kind: Field required",
+        ),
+        (
+            PRICE_RISE_SCENARIO.replace("name: price-rise", "name: onboarding"),
+            "'onboarding' is built in",
+        ),
     ],
 )
 def test_scenarios_add_refuses_a_faulty_file_in_one_line(

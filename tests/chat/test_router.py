@@ -23,6 +23,7 @@ from cspersona.personas.models import Persona
 from tests.chat.conftest import (
     LOCAL_PERSONA_NARRATIVE,
     PRICE_MESSAGES,
+    PRICE_RISE_SCENARIO,
     TECH_MESSAGES,
     LocalModelChat,
     assert_speaks,
@@ -511,18 +512,6 @@ def test_a_finished_run_reopens_with_its_score_card_and_takes_no_more_messages(
     assert more.status_code == 409
 
 
-SCENARIO_YAML = """
-name: price-rise
-title: Price rise
-customer_kind: a long-standing customer surprised by a price rise
-persona_traits: {price_sensitivity: 1.0}
-situation: Prices go up 8% at the next renewal.
-csm_goal: Keep the customer without a discount above 5%.
-opening: Why is our price going up 8%?
-turn_limit: 3
-"""
-
-
 def test_an_analyst_adds_a_custom_scenario_in_yaml_and_anyone_practises_it(
     analyst_client: TestClient,
     csm_client: TestClient,
@@ -531,7 +520,7 @@ def test_an_analyst_adds_a_custom_scenario_in_yaml_and_anyone_practises_it(
 ) -> None:
     created = analyst_client.post(
         "/api/chat/scenarios",
-        content=SCENARIO_YAML,
+        content=PRICE_RISE_SCENARIO,
         headers={"Content-Type": "application/yaml"},
     )
     listed = {item["name"]: item for item in csm_client.get("/api/chat/scenarios").json()}
@@ -551,7 +540,7 @@ def test_an_analyst_adds_a_custom_scenario_in_yaml_and_anyone_practises_it(
 def test_a_custom_scenario_may_come_as_json_and_be_deleted(
     analyst_client: TestClient, client: TestClient
 ) -> None:
-    document = yaml.safe_load(SCENARIO_YAML)
+    document = yaml.safe_load(PRICE_RISE_SCENARIO)
 
     created = analyst_client.post("/api/chat/scenarios", json=document)
     deleted = analyst_client.delete("/api/chat/scenarios/price-rise")
@@ -572,13 +561,13 @@ def test_a_custom_scenario_may_come_as_json_and_be_deleted(
         ("[1, 2]", "application/json", 400, "must be a JSON object"),
         ("", "application/yaml", 400, "the request has no scenario"),
         (
-            SCENARIO_YAML.replace("title: Price rise\n", ""),
+            PRICE_RISE_SCENARIO.replace("title: Price rise\n", ""),
             "application/yaml",
             422,
             "scenario: title: Field required",
         ),
         (
-            SCENARIO_YAML.replace("name: price-rise", "name: onboarding"),
+            PRICE_RISE_SCENARIO.replace("name: price-rise", "name: onboarding"),
             "text/plain",
             409,
             "'onboarding' is built in; give yours another name",
@@ -599,8 +588,10 @@ def test_a_faulty_custom_scenario_is_refused_in_one_line(
 
 def test_a_second_scenario_of_the_same_name_is_a_conflict(analyst_client: TestClient) -> None:
     headers = {"Content-Type": "application/yaml"}
-    first = analyst_client.post("/api/chat/scenarios", content=SCENARIO_YAML, headers=headers)
-    second = analyst_client.post("/api/chat/scenarios", content=SCENARIO_YAML, headers=headers)
+    first = analyst_client.post("/api/chat/scenarios", content=PRICE_RISE_SCENARIO, headers=headers)
+    second = analyst_client.post(
+        "/api/chat/scenarios", content=PRICE_RISE_SCENARIO, headers=headers
+    )
 
     assert (first.status_code, second.status_code) == (201, 409)
     assert "already exists" in second.json()["detail"]
@@ -612,11 +603,11 @@ def test_a_csm_or_viewer_may_not_add_or_delete_scenarios(
 ) -> None:
     other = client_for(role, csm_owner="Dana Scully" if role is Role.CSM else None)
     headers = {"Content-Type": "application/yaml"}
-    analyst_client.post("/api/chat/scenarios", content=SCENARIO_YAML, headers=headers)
+    analyst_client.post("/api/chat/scenarios", content=PRICE_RISE_SCENARIO, headers=headers)
 
     added = other.post(
         "/api/chat/scenarios",
-        content=SCENARIO_YAML.replace("price-rise", "my-own"),
+        content=PRICE_RISE_SCENARIO.replace("price-rise", "my-own"),
         headers=headers,
     )
     deleted = other.delete("/api/chat/scenarios/price-rise")

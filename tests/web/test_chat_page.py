@@ -21,6 +21,7 @@ from cspersona.personas.models import Persona
 from cspersona.web import chat
 from tests.chat.conftest import (
     PRICE_MESSAGES,
+    PRICE_RISE_SCENARIO,
     TECH_MESSAGES,
     LocalModelChat,
     add_persona,
@@ -383,7 +384,7 @@ def test_a_run_of_a_since_removed_scenario_reopens_read_only(
     browser_for: BrowserFor, personas: tuple[Persona, Persona], db_session: Session
 ) -> None:
     scenario_store.create_scenario(
-        db_session=db_session, scenario=parse_scenario(SCENARIO_YAML), user_id=None
+        db_session=db_session, scenario=parse_scenario(PRICE_RISE_SCENARIO), user_id=None
     )
     csm = browser_for(Role.CSM)
     conversation_id = start_conversation(csm, personas[0], "Hello.", scenario="price-rise")
@@ -419,21 +420,11 @@ def test_only_analysts_and_admins_see_the_new_scenario_form(
     assert "New scenario" not in browser_for(Role.CSM).get("/chat").text
 
 
-SCENARIO_YAML = """name: price-rise
-title: Price rise
-customer_kind: a long-standing customer surprised by a price rise
-persona_traits: {price_sensitivity: 1.0}
-situation: Prices go up 8% at the next renewal.
-csm_goal: Keep the customer without a discount above 5%.
-opening: Why is our price going up 8%?
-"""
-
-
 def test_an_analyst_saves_a_scenario_from_the_page_and_a_csm_practises_it(
     browser_for: BrowserFor, personas: tuple[Persona, Persona]
 ) -> None:
     saved = browser_for(Role.ANALYST).post(
-        "/chat/scenarios", data={"document": SCENARIO_YAML}, headers={"HX-Request": "true"}
+        "/chat/scenarios", data={"document": PRICE_RISE_SCENARIO}, headers={"HX-Request": "true"}
     )
     csm_page = browser_for(Role.CSM).get("/chat", params={"scenario": "price-rise"}).text
 
@@ -449,8 +440,8 @@ def test_an_analyst_saves_a_scenario_from_the_page_and_a_csm_practises_it(
     ("document", "status", "message"),
     [
         ("name: [unclosed", 400, "the scenario is not valid YAML (line 1)"),
-        (SCENARIO_YAML.replace("title: Price rise\n", ""), 422, "title: Field required"),
-        (SCENARIO_YAML.replace("price-rise", "onboarding"), 409, "is built in"),
+        (PRICE_RISE_SCENARIO.replace("title: Price rise\n", ""), 422, "title: Field required"),
+        (PRICE_RISE_SCENARIO.replace("price-rise", "onboarding"), 409, "is built in"),
     ],
     ids=["not YAML", "missing title", "built-in name"],
 )
@@ -467,7 +458,7 @@ def test_a_faulty_scenario_from_the_page_is_one_line_under_the_form(
 
 
 def test_a_csm_may_not_save_a_scenario_from_the_page(browser_for: BrowserFor) -> None:
-    response = browser_for(Role.CSM).post("/chat/scenarios", data={"document": SCENARIO_YAML})
+    response = browser_for(Role.CSM).post("/chat/scenarios", data={"document": PRICE_RISE_SCENARIO})
 
     assert response.status_code == 403
     assert "role csm may not manage scenarios" in response.text
@@ -560,12 +551,12 @@ def test_an_analyst_adds_a_scenario_from_the_page(
     box = page.get_by_label("Scenario in YAML")
     expect(box).to_have_attribute("placeholder", re.compile("name: price-rise"))
 
-    box.fill(SCENARIO_YAML.replace("title: Price rise\n", ""))
+    box.fill(PRICE_RISE_SCENARIO.replace("title: Price rise\n", ""))
     page.get_by_role("button", name="Save scenario").click()
     expect(page.get_by_test_id("scenario-error")).to_have_text(
         "the scenario: title: Field required"
     )
-    box.fill(SCENARIO_YAML.replace("price-rise", "price-rise-browser"))
+    box.fill(PRICE_RISE_SCENARIO.replace("price-rise", "price-rise-browser"))
     page.get_by_role("button", name="Save scenario").click()
     expect(page.get_by_test_id("scenario-saved")).to_contain_text(
         "Saved Price rise with a long-standing customer surprised by a price rise; "
