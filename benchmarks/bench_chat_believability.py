@@ -23,7 +23,7 @@ best seed alone). ``--split dev`` reads the script lines open to engine work; ``
 each read once for that version.
 
     .venv/bin/python benchmarks/bench_chat_believability.py [--seeds 4711 9931] [--scale 0.3]
-        [--scripts 8] [--split test3] [--show 3]
+        [--scripts 10] [--split test3] [--show 3]
 """
 
 import argparse
@@ -329,7 +329,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[4711, 9931])
     parser.add_argument("--scale", type=float, default=0.3)
     parser.add_argument(
-        "--scripts", type=int, default=8, help="conversations per persona and context"
+        "--scripts",
+        type=int,
+        default=10,
+        help="conversations per persona and context (10: 200 with four personas)",
     )
     parser.add_argument("--split", choices=("dev", "test", "test2", "test3"), default="test3")
     parser.add_argument("--show", type=int, default=3, help="examples of each fault to print")

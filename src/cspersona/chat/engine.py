@@ -302,27 +302,32 @@ class OfflineEngine:
         lowest = -MOOD_MARGIN if pleased else -1.0
         highest = MOOD_MARGIN if not pleased else 1.0
         added = 0
-        for position, snippet in enumerate(candidates):
-            if not self.index.typical(snippet.index):
-                continue  # a sentence any customer could have written does not sound like this one
-            if not lowest <= self.index.polarity[snippet.index] <= highest:
-                continue  # a pleased customer does not complain, an unhappy one does not gush
-            if snippet.text.endswith("?") and (
-                question_asked
-                or draft.asked
-                or position >= relevant
-                or snippet.score < 2 * MIN_RELEVANCE
-            ):
-                continue  # answer the CSM first; ask at most one question, and only on topic
-            if classify(snippet.text) & _REQUESTS & set(moves):
-                continue  # do not ask for an escalation, a date or a discount already given
-            if _RESOLVED.search(snippet.text):
-                continue  # "sorted, thanks" closed another thread; here it would contradict
-            if state.turn > 1 and _INTRODUCTION.search(snippet.text):
-                continue  # the customer introduced themselves when the conversation began
-            if draft.add(snippet.text, snippet=snippet):
-                added += 1
-            if added == count or (added >= FEWEST_QUOTES and position >= on_subject):
+        # A second pass lets in sentences any customer could have written, so that a reply is
+        # never a bare "right." when everything typical of the persona here has been said.
+        for typical_only in (True, False):
+            for position, snippet in enumerate(candidates):
+                if typical_only and not self.index.typical(snippet.index):
+                    continue  # a sentence any customer could have written is not this persona
+                if not lowest <= self.index.polarity[snippet.index] <= highest:
+                    continue  # a pleased customer does not complain, an unhappy one does not gush
+                if snippet.text.endswith("?") and (
+                    question_asked
+                    or draft.asked
+                    or position >= relevant
+                    or snippet.score < 2 * MIN_RELEVANCE
+                ):
+                    continue  # answer the CSM first; ask at most one question, and only on topic
+                if classify(snippet.text) & _REQUESTS & set(moves):
+                    continue  # do not ask for an escalation, a date or a discount already given
+                if _RESOLVED.search(snippet.text):
+                    continue  # "sorted, thanks" closed another thread; here it contradicts
+                if state.turn > 1 and _INTRODUCTION.search(snippet.text):
+                    continue  # the customer introduced themselves when the conversation began
+                if draft.add(snippet.text, snippet=snippet):
+                    added += 1
+                if added == count or (added >= FEWEST_QUOTES and position >= on_subject):
+                    return
+            if added:
                 return
 
 

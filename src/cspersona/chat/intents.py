@@ -130,7 +130,9 @@ CUES: dict[Intent, re.Pattern[str]] = {
         r"nothing (i|we) can do|not much (i|we) can do|keep you posted|leave it with (us|me)|"
         r"when we can\b|we'?ll try\b|no promises|wait and see|revert (to you|when)|"
         r"doing (our|my) best|can'?t say (for sure|yet|right now)|being looked at|"
-        r"see what (can be|we can|i can) do|improve over time|get back to you(?! (on|by|before|"
+        r"see what (can be|we can|i can) do|improve over time|figuring (it|this|that) out|"
+        r"still (working|looking) (on|at|into)|keeping an eye on|"
+        r"get back to you(?! (on|by|before|"
         r"tomorrow|within|today|first|monday|tuesday|wednesday|thursday|friday)))",
     ),
     Intent.PROMPT_INJECTION: _cues(
