@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.auth.models import Role
-from cspersona.chat import service
+from cspersona.chat import service, streaming
 from cspersona.chat.models import ScenarioRun
 from cspersona.chat.retrieval import sentences
 from cspersona.config import Settings
@@ -413,6 +413,30 @@ def test_a_local_model_reply_streams_as_server_sent_events(
     assert (final["reply"], final["engine"]) == ("".join(pieces), "local")
     stored = api.get(f"/api/chat/conversations/{final['conversation_id']}").json()
     assert stored["turns"][-1]["text"] == "".join(pieces)
+
+
+def test_a_streamed_reply_the_model_could_not_write_says_the_offline_engine_answered(
+    local_chat: LocalModelChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def timing_out(settings: Settings, *, db_session: Session) -> LLMClient:
+        provider = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
+        return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)
+
+    monkeypatch.setattr(streaming, "client_from_settings", timing_out)
+
+    response = local_chat.api().post(
+        f"/api/chat/{local_chat.persona_id}",
+        params={"stream": True},
+        json={"message": "Are you still there?"},
+    )
+
+    events = [block for block in response.text.split("\n\n") if block]
+    final = json.loads(events[-1].split("data: ", 1)[1])
+    assert events[0].split("data: ", 1)[1] == final["reply"]  # the offline text, in one piece
+    assert (final["engine"], final["fallback_reason"]) == (
+        "offline",
+        "the model did not answer in time",
+    )
 
 
 def _talk(client: TestClient, persona: Persona, *messages: str, **start: object) -> dict[str, Any]:

@@ -1,22 +1,25 @@
 """The chat page: pickers, exchanges, "End and score", reopening, custom scenarios."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
+from markupsafe import escape
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
 from cspersona.api.app import create_app
 from cspersona.auth.models import Role
-from cspersona.chat import scenario_store, service
+from cspersona.chat import scenario_store, service, streaming
 from cspersona.chat.scenarios import parse_scenario
 from cspersona.config import Settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.llm.client import LLMClient
-from cspersona.llm.providers import ProviderTimeout
+from cspersona.llm.prompt import Prompt, Usage
+from cspersona.llm.providers import ProviderError, ProviderTimeout
 from cspersona.personas.models import Persona
 from cspersona.web import chat
 from tests.chat.conftest import (
@@ -282,7 +285,162 @@ def local_chat_server(
         yield chat, url
 
 
-def test_a_local_models_reply_appears_on_the_page_with_its_name(
+def page_client(chat: LocalModelChat, key: str) -> TestClient:
+    """A client of the local model's app logged in to the pages with ``key``."""
+    client = TestClient(chat.app, base_url="https://testserver", follow_redirects=False)
+    assert client.post("/login", data={"api_key": key}).status_code == 303
+    return client
+
+
+def events_of(response: Response) -> list[tuple[str, str]]:
+    """The server-sent events of a response: each one's name and data."""
+    events = []
+    for block in filter(None, response.text.split("\n\n")):
+        name, *data = block.split("\n")
+        events.append((name.removeprefix("event: "), "\n".join(line[6:] for line in data)))
+    return events
+
+
+def stored_reply(chat: LocalModelChat, exchange_html: str) -> str:
+    """The persona's last turn as the database holds it, for the exchange's conversation."""
+    conversation_id = re.findall(r'id="conversation-id" value="(\d+)"', exchange_html)[0]
+    conversation = chat.api().get(f"/api/chat/conversations/{conversation_id}").json()
+    return str(conversation["turns"][-1]["text"])
+
+
+PIECES = ["A discount", " is nice, but", " nobody has called."]  # llama.cpp's recorded stream
+
+
+def test_the_stream_route_sends_the_models_pieces_then_the_exchange_as_stored(
+    local_chat_server: tuple[LocalModelChat, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat, _ = local_chat_server
+    monkeypatch.setattr(chat.app.state.settings, "llm_model", "local-model")
+    chat.model_server.play("llamacpp-stream")
+    form = {"persona_id": chat.persona_id, "message": "Shall we talk about your seats?"}
+
+    response = page_client(chat, chat.csm_key).post("/chat/messages/stream", data=form)
+
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = events_of(response)
+    assert [name for name, _ in events] == ["token", "token", "token", "exchange"]
+    assert [data for _, data in events[:3]] == [
+        "A discount",
+        " is nice, but",
+        " nobody has called.",
+    ]
+    exchange = events[-1][1]
+    assert exchange.count('class="turn') == 2
+    assert "<p>Shall we talk about your seats?</p>" in exchange
+    assert "<p>A discount is nice, but nobody has called.</p>" in exchange
+    assert "Written by local-model on your local model server" in exchange
+    assert 'id="indicators"' in exchange and exchange.count('class="suggestion"') == 3
+    assert stored_reply(chat, exchange) == "A discount is nice, but nobody has called."
+
+
+def test_another_users_conversation_is_not_continued_through_the_stream_route(
+    local_chat_server: tuple[LocalModelChat, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat, _ = local_chat_server
+    monkeypatch.setattr(chat.app.state.settings, "llm_model", "local-model")
+    chat.model_server.play("llamacpp-stream")
+    form = {"persona_id": chat.persona_id, "message": "Our private talk about seats."}
+    mine = events_of(page_client(chat, chat.csm_key).post("/chat/messages/stream", data=form))
+    conversation_id = re.findall(r'id="conversation-id" value="(\d+)"', mine[-1][1])[0]
+    with session_scope(make_session_factory(chat.engine)) as db_session:
+        other_key = add_user_with_key(
+            db_session, secret_key=chat.app.state.settings.secret_key, role=Role.CSM
+        )
+    asked = len(chat.model_server.requests)
+
+    refused = page_client(chat, other_key).post(
+        "/chat/messages/stream",
+        data={**form, "message": "Let me in.", "conversation_id": conversation_id},
+    )
+
+    assert refused.status_code == 404
+    assert "event:" not in refused.text and "seats" not in refused.text
+    assert len(chat.model_server.requests) == asked  # the model was never asked
+
+
+class BreakingProvider(ScriptedProvider):
+    """Starts its answer, then fails: a model server that stopped mid-reply."""
+
+    def stream(self, prompt: Prompt) -> Iterator[str | Usage]:
+        yield "A discount"
+        raise ProviderError("the local model server stopped answering")
+
+
+def scripted(provider: ScriptedProvider) -> Callable[..., LLMClient]:
+    """A stand-in for ``client_from_settings`` whose client asks ``provider``."""
+
+    def client(settings: Settings, *, db_session: Session) -> LLMClient:
+        return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)
+
+    return client
+
+
+FALLBACK_LINE = "The language model did not answer, so the built-in engine replied."
+
+
+def test_a_model_that_fails_before_any_text_streams_the_built_in_reply_and_says_so(
+    local_chat_server: tuple[LocalModelChat, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat, _ = local_chat_server
+    timeouts = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
+    monkeypatch.setattr(streaming, "client_from_settings", scripted(timeouts))
+    form = {"persona_id": chat.persona_id, "message": "Hello, anyone there?"}
+
+    events = events_of(page_client(chat, chat.csm_key).post("/chat/messages/stream", data=form))
+
+    assert [name for name, _ in events] == ["token", "exchange"]
+    exchange = events[-1][1]
+    assert FALLBACK_LINE in exchange
+    assert f"<p>{escape(events[0][1])}</p>" in exchange
+    assert stored_reply(chat, exchange) == events[0][1]
+
+
+@pytest.mark.parametrize("fallback", ["offline", "none"])
+def test_a_model_that_stops_mid_reply_leaves_the_built_in_reply_or_an_error(
+    local_chat_server: tuple[LocalModelChat, str],
+    monkeypatch: pytest.MonkeyPatch,
+    fallback: str,
+) -> None:
+    chat, _ = local_chat_server
+    monkeypatch.setattr(chat.app.state.settings, "llm_fallback", fallback)
+    monkeypatch.setattr(streaming, "client_from_settings", scripted(BreakingProvider("")))
+    form = {"persona_id": chat.persona_id, "message": f"Tell me more ({fallback})."}
+
+    events = events_of(page_client(chat, chat.csm_key).post("/chat/messages/stream", data=form))
+
+    assert events[0] == ("token", "A discount")
+    if fallback == "none":
+        assert events[1:] == [("error", "the local model server stopped answering")]
+        return
+    exchange = events[1][1]
+    assert FALLBACK_LINE in exchange
+    assert f"<p>{escape(stored_reply(chat, exchange))}</p>" in exchange  # what the chat holds
+
+
+# Records each text of the persona's turn as it streams in, and whether Send was disabled then.
+RECORD_STREAMED_TEXT = """
+window.streamed = [];
+window.sendDisabled = [];
+new MutationObserver((records) => {
+  for (const record of records) {
+    if (record.target instanceof Element && record.target.closest(".turn.writing")) {
+      for (const node of record.addedNodes) {
+        window.streamed.push(node.textContent);
+        window.sendDisabled.push(document.querySelector("#chat-form [type=submit]").disabled);
+      }
+    }
+  }
+}).observe(document, {childList: true, subtree: true});
+localStorage.setItem("cspersona.speakReplies", "on");
+"""
+
+
+def test_a_local_models_reply_streams_into_the_page_with_its_name(
     page: Page,
     local_chat_server: tuple[LocalModelChat, str],
     console: ConsoleWatch,
@@ -290,23 +448,57 @@ def test_a_local_models_reply_appears_on_the_page_with_its_name(
 ) -> None:
     chat, url = local_chat_server
     monkeypatch.setattr(chat.app.state.settings, "llm_model", "local-model")
-    chat.model_server.play("llamacpp-completion")
+    page.add_init_script(RECORD_STREAMED_TEXT)
+    page.add_init_script(RECORD_UTTERANCES)
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(f"{request.method} {request.url}"))
+    page.set_viewport_size(WIDE)
     page.goto(url + "/chat")
     page.get_by_label("API key").fill(chat.csm_key)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Scenario").select_option("renewal-negotiation")
+    page.get_by_role("button", name="Start").click()
+    message = page.get_by_label("Message")
 
-    page.get_by_label("Message").fill("I can offer a 10% discount on the renewal.")
+    # The network fails: a short message in the conversation, the message kept to send again.
+    console.expect("net::ERR_FAILED")
+    page.route("**/chat/messages/stream", lambda route: route.abort())
+    message.fill("I can offer a 10% discount on the renewal.")
     page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert")).to_have_text("The reply could not be loaded; try again.")
+    expect(page.get_by_test_id("persona-turn")).to_have_count(1)  # the scenario's opening
+    expect(message).to_have_value("I can offer a 10% discount on the renewal.")
+    screenshot(page, "chat-stream-failed")
+    page.unroute("**/chat/messages/stream")
 
+    chat.model_server.play("llamacpp-stream")
+    page.get_by_role("button", name="Send").click()
     reply = page.get_by_test_id("persona-turn").last
-    expect(reply).to_contain_text(
-        "A discount is nice, but our renewal is in six weeks and nobody has called."
-    )
+    expect(reply).to_contain_text("A discount is nice, but nobody has called.")
     expect(page.get_by_test_id("written-by")).to_have_text(
         "Written by local-model on your local model server"
     )
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(message).to_have_value("")
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()
+    assert page.evaluate("window.streamed") == [
+        "A discount",
+        "A discount is nice, but",
+        "A discount is nice, but nobody has called.",
+    ]
+    assert page.evaluate("window.sendDisabled") == [True, True, True]
+    assert posted.count(f"POST {url}/chat/messages/stream") == 2  # the failed try, then this
+    assert f"POST {url}/chat/messages" not in posted
+    assert [spoken["text"] for spoken in page.evaluate("window.utterances")] == [
+        "A discount is nice, but nobody has called."
+    ]
     assert "Budget Keepers" in chat.model_server.requests[-1]["messages"][0]["content"]
-    screenshot(page, "chat-local-model")
+    screenshot(page, "chat-local-model-streamed")
+
+    # The exchange's out-of-band parts were swapped in and work: "End and score" scores the run.
+    page.get_by_role("button", name="End and score").click()
+    expect(page.get_by_test_id("outcome")).to_have_text("ended early")
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
 
 
 def test_end_and_score_shows_the_card_in_place_and_lists_the_run_as_ended_early(

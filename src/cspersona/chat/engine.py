@@ -9,7 +9,7 @@ engine still tracks state, suggestions and objections.
 import hashlib
 import random
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from cspersona.chat.character import Character
@@ -425,20 +425,25 @@ class LLMEngine:
 
     def stream(
         self, reply: Reply, message: str, history: Sequence[Turn], scenario: Scenario | None
-    ) -> Iterator[str]:
-        """The provider's text in pieces; on a failure before any text, the offline text."""
+    ) -> Generator[str, None, str | None]:
+        """The provider's text in pieces; on a failure before any text, the offline text.
+
+        The generator returns why the offline text streamed instead (``yield from`` receives
+        it; None when the provider wrote), as :meth:`write` sets ``fallback_reason``.
+        """
         pieces = self.client.stream(self.prompt(reply, message, history, scenario))
         try:
             first = next(pieces, "")
             if not first:
                 raise self._no_text()
-        except ProviderError:
+        except ProviderError as error:
             if not self.fallback:
                 raise
             yield reply.text
-            return
+            return error.message
         yield first
         yield from pieces
+        return None
 
     def _no_text(self) -> ProviderError:
         """An empty answer (a reasoning model that spent its tokens thinking) is a failure."""

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from cspersona.auth.deps import Reader
-from cspersona.chat import audio, history, scenario_store, service
-from cspersona.chat.engine import LLMEngine
+from cspersona.chat import audio, history, service
 from cspersona.chat.scenario_router import router as scenario_router
 from cspersona.chat.schemas import (
     ChatReply,
@@ -19,13 +18,12 @@ from cspersona.chat.schemas import (
     ScenarioRunRead,
 )
 from cspersona.chat.scorecard import ScoreCard
-from cspersona.db.engine import session_scope
+from cspersona.chat.streaming import ReplyStream
 from cspersona.exceptions import CsPersonaError
 from cspersona.http.deps import MAX_ID, IdPath, SessionDep, SettingsDep
 from cspersona.http.errors import error_responses
+from cspersona.http.events import event_stream, server_sent_event
 from cspersona.http.pagination import PageParams, page_params
-from cspersona.llm.factory import client_from_settings
-from cspersona.llm.prompt import Turn
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 # First, so that ``POST /chat/scenarios`` is not read as a message to a persona called "scenarios".
@@ -62,11 +60,6 @@ def _reply(exchange: service.Exchange) -> ChatReply:
     )
 
 
-def _event(name: str, data: str) -> str:
-    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
-    return f"event: {name}\n{lines}\n"
-
-
 @router.post(
     "/{persona_id}",
     response_model=ChatReply,
@@ -90,7 +83,6 @@ def chat(
     ``token`` events with pieces of text, then one ``reply`` event with the whole answer.
     """
     streaming = stream or "text/event-stream" in request.headers.get("accept", "")
-    llm_streams = streaming and settings.llm_provider != "offline"
     exchange = service.send_message(
         db_session=db_session,
         settings=settings,
@@ -100,67 +92,38 @@ def chat(
         conversation_id=body.conversation_id,
         scenario_name=body.scenario,
         seed=body.seed,
-        write_text=not llm_streams,
+        write_text=not streaming,
     )
     if not streaming:
         return _reply(exchange)
-    if not llm_streams:
-        pieces: Iterator[str] = service.stream_text(exchange.reply.text)
-        return StreamingResponse(
-            _events(pieces, _reply(exchange), lambda text: None), media_type="text/event-stream"
-        )
-    history = tuple(
-        Turn("user" if turn.role == service.CSM else "assistant", turn.text)
-        for turn in exchange.conversation.turns[:-2]
+    pieces = ReplyStream(
+        db_session=db_session,
+        settings=settings,
+        writer_factory=request.app.state.writer_factory,
+        exchange=exchange,
+        message=body.message,
     )
-    scenario = (
-        scenario_store.get_scenario(db_session=db_session, name=exchange.conversation.scenario)
-        if exchange.conversation.scenario
-        else None
-    )
-    writer_factory = request.app.state.writer_factory
-    turn_id = exchange.conversation.turns[-1].id
-    offline = service.build_engine(db_session=db_session, settings=settings, persona_id=persona_id)
-
-    # The stream runs after the request's unit of work committed (the exchange is stored by
-    # then), so what it writes, the call log and the streamed text, are units of work of their own.
-    def llm_pieces() -> Iterator[str]:
-        with session_scope(writer_factory) as session:
-            client = client_from_settings(settings, db_session=session)
-            if client is None:  # the provider setting cannot change while the app runs
-                yield exchange.reply.text
-                return
-            llm = LLMEngine(
-                offline,
-                client,
-                fallback=settings.llm_fallback == "offline",
-                token_budget=settings.chat_prompt_token_budget,
-            )
-            yield from llm.stream(exchange.reply, body.message, history, scenario)
-
-    def store(text: str) -> None:
-        with session_scope(writer_factory) as session:
-            service.replace_turn_text(db_session=session, turn_id=turn_id, text=text)
-
     # Everything the events need is read now: the stream never touches the request's session.
-    return StreamingResponse(
-        _events(llm_pieces(), _reply(exchange), store), media_type="text/event-stream"
-    )
+    return event_stream(_events(pieces, _reply(exchange)))
 
 
-def _events(pieces: Iterator[str], final: ChatReply, store: service.TextStore) -> Iterator[str]:
+def _events(pieces: ReplyStream, draft: ChatReply) -> Iterator[str]:
     """``token`` events, then the whole ``reply``; a provider failure becomes an ``error`` event."""
-    parts: list[str] = []
     try:
         for piece in pieces:
-            parts.append(piece)
-            yield _event("token", piece)
+            yield server_sent_event("token", piece)
     except CsPersonaError as error:
-        yield _event("error", json.dumps({"detail": error.message}))
+        yield server_sent_event("error", json.dumps({"detail": error.message}))
         return
-    text = "".join(parts)
-    store(text)
-    yield _event("reply", final.model_copy(update={"reply": text}).model_dump_json())
+    streamed = pieces.exchange
+    final = draft.model_copy(
+        update={
+            "reply": streamed.reply.text,
+            "engine": streamed.engine,
+            "fallback_reason": streamed.reply.fallback_reason,
+        }
+    )
+    yield server_sent_event("reply", final.model_dump_json())
 
 
 @router.get("/conversations", response_model=ConversationPage)

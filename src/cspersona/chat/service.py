@@ -1,7 +1,7 @@
 """Chat operations on a session: talk to a persona, keep the history, run practice scenarios."""
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -357,16 +357,6 @@ def end_scenario(*, db_session: Session, conversation_id: int, user_id: int | No
     card = finish_scenario(conversation, scenario)
     db_session.flush()
     return card
-
-
-def stream_text(text: str) -> Iterator[str]:
-    """A finished text in word-sized pieces, for streaming the offline engine's reply."""
-    words = text.split(" ")
-    for position, word in enumerate(words):
-        yield word if position == len(words) - 1 else word + " "
-
-
-TextStore = Callable[[str], None]
 
 
 def replace_turn_text(*, db_session: Session, turn_id: int, text: str) -> None:

@@ -2,13 +2,16 @@
 
 A scenario starts with its best-fitting persona unless the CSM picks another; a past
 conversation reopens from the history (``?conversation=ID``) and continues if it is not over.
-Analysts add custom scenarios here too.
+A reply a language model writes streams into the page as server-sent events. Analysts add custom
+scenarios here too.
 """
 
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from cspersona.auth.policy import Permission, Principal, require
@@ -17,12 +20,14 @@ from cspersona.chat.models import ChatConversation
 from cspersona.chat.scenarios import Scenario, parse_scenario
 from cspersona.chat.schemas import MessageText, ScenarioRunRead
 from cspersona.chat.state import ChatState, style_of
+from cspersona.chat.streaming import OFFLINE, ReplyStream
 from cspersona.config import Settings
-from cspersona.exceptions import BadInput, Conflict, NotFound
+from cspersona.exceptions import BadInput, Conflict, CsPersonaError, NotFound
 from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep, SettingsDep
+from cspersona.http.events import event_stream, server_sent_event
 from cspersona.personas.models import Persona
 from cspersona.web.deps import PageUser
-from cspersona.web.templating import render
+from cspersona.web.templating import render, render_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,6 +87,7 @@ def _page_context(db_session: Session, settings: Settings, principal: Principal)
         ),
         "runs": _recent_runs(db_session, principal),
         "can_add_scenarios": principal.can(Permission.MANAGE_SCENARIOS),
+        "stream": settings.llm_provider != OFFLINE,  # a model's reply streams into the page
         "scenario_example": SCENARIO_EXAMPLE,
     }
 
@@ -165,27 +171,58 @@ def _reopened(
     }
 
 
-@router.post("/chat/messages", response_class=HTMLResponse)
-def send(
-    request: Request,
-    principal: PageUser,
-    db_session: SessionDep,
-    settings: SettingsDep,
+@dataclass(frozen=True)
+class MessageForm:
+    """What the chat form sends: the message, to whom, in which conversation or scenario."""
+
+    persona_id: int
+    message: str
+    conversation_id: int | None
+    scenario: str
+
+
+def message_form(
     persona_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     message: Annotated[MessageText, Form()],
     conversation_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     scenario: Annotated[str, Form(max_length=64, pattern=r"^[a-z0-9-]*$")] = "",
-) -> HTMLResponse:
-    """One exchange: both turns for the history, and the indicators, suggestions and score card."""
-    exchange = service.send_message(
+) -> MessageForm:
+    """The chat form's fields, checked, for both ways of sending a message."""
+    return MessageForm(persona_id, message, conversation_id, scenario)
+
+
+MessageFormDep = Annotated[MessageForm, Depends(message_form)]
+
+
+def _send(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal,
+    form: MessageForm,
+    *,
+    write_text: bool,
+) -> service.Exchange:
+    """Store the exchange; a scenario is named only by the message that starts its run."""
+    return service.send_message(
         db_session=db_session,
         settings=settings,
-        persona_id=persona_id,
-        message=message,
+        persona_id=form.persona_id,
+        message=form.message,
         user_id=principal.user_id,
-        conversation_id=conversation_id,
-        scenario_name=(scenario or None) if conversation_id is None else None,
+        conversation_id=form.conversation_id,
+        scenario_name=(form.scenario or None) if form.conversation_id is None else None,
+        write_text=write_text,
     )
+
+
+def _exchange_context(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal,
+    exchange: service.Exchange,
+    message: str,
+) -> dict[str, Any]:
+    """What ``chat/_exchange.html`` shows of an exchange, and of the run it may have ended."""
     context: dict[str, Any] = {
         "exchange": exchange,
         "message": message,
@@ -194,7 +231,78 @@ def send(
     }
     if exchange.score_card is not None:
         context |= {"card": exchange.score_card, "runs": _recent_runs(db_session, principal)}
+    return context
+
+
+@router.post("/chat/messages", response_class=HTMLResponse)
+def send(
+    request: Request,
+    principal: PageUser,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    form: MessageFormDep,
+) -> HTMLResponse:
+    """One exchange: both turns for the history, and the indicators, suggestions and score card."""
+    exchange = _send(db_session, settings, principal, form, write_text=True)
+    context = _exchange_context(db_session, settings, principal, exchange, form.message)
     return render(request, "chat/_exchange.html", context, principal=principal)
+
+
+@router.post("/chat/messages/stream")
+def send_streamed(
+    request: Request,
+    principal: PageUser,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    form: MessageFormDep,
+) -> StreamingResponse:
+    """One exchange as server-sent events, for a reply a language model writes.
+
+    ``token`` events carry the reply's pieces as the model writes them; then one ``exchange``
+    event carries the HTML ``POST /chat/messages`` answers, with the text as streamed and stored.
+    """
+    exchange = _send(db_session, settings, principal, form, write_text=False)
+    pieces = ReplyStream(
+        db_session=db_session,
+        settings=settings,
+        writer_factory=request.app.state.writer_factory,
+        exchange=exchange,
+        message=form.message,
+    )
+    # Read now: the events are sent after the request's session closed. The template reads only
+    # columns the exchange's objects have loaded.
+    context = _exchange_context(db_session, settings, principal, exchange, form.message)
+    fallback = settings.llm_fallback == "offline"
+    return event_stream(_exchange_events(request, principal, pieces, context, fallback=fallback))
+
+
+def _exchange_events(
+    request: Request,
+    principal: Principal,
+    pieces: ReplyStream,
+    context: dict[str, Any],
+    *,
+    fallback: bool,
+) -> Iterator[str]:
+    """``token`` events, then the ``exchange``; a provider failure mid-stream has two endings.
+
+    With the offline fallback, the stored offline draft is shown as the built-in engine's reply
+    (what the conversation holds); without it, an ``error`` event says why.
+    """
+    try:
+        for piece in pieces:
+            yield server_sent_event("token", piece)
+        exchange = pieces.exchange
+    except CsPersonaError as error:
+        if not fallback:
+            yield server_sent_event("error", error.message)
+            return
+        draft = pieces.exchange
+        reply = replace(draft.reply, fallback_reason=error.message)
+        exchange = replace(draft, reply=reply, engine=OFFLINE)
+    context = context | {"exchange": exchange, "reply": exchange.reply}
+    html = render_text(request, "chat/_exchange.html", context, principal=principal)
+    yield server_sent_event("exchange", html)
 
 
 @router.post("/chat/end", response_class=HTMLResponse)

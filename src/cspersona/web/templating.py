@@ -114,3 +114,11 @@ def render(
         headers=PAGE_HEADERS,
     )
     return response
+
+
+def render_text(
+    request: Request, template: str, context: Mapping[str, Any], *, principal: Principal | None
+) -> str:
+    """``template`` rendered as :func:`render` would, as text: a fragment sent inside an event."""
+    layout = {"request": request, "principal": principal, "current_path": request.url.path}
+    return templates.get_template(template).render({**layout, **context})
