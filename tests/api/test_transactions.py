@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from cspersona.auth.keys import key_digest
 from cspersona.auth.models import ApiKey, Role, User
-from cspersona.chat import router as chat_router
 from cspersona.chat import service as chat_service
+from cspersona.chat import streaming as chat_streaming
 from cspersona.chat.models import ChatConversation, ScenarioRun
 from cspersona.config import Settings
 from cspersona.customers.models import Customer
@@ -227,7 +227,7 @@ def test_a_streamed_llm_reply_and_its_call_log_are_stored(
 
     monkeypatch.setattr(committed_app.state.settings, "llm_provider", "openai")
     monkeypatch.setattr(chat_service, "client_from_settings", scripted)
-    monkeypatch.setattr(chat_router, "client_from_settings", scripted)
+    monkeypatch.setattr(chat_streaming, "client_from_settings", scripted)
     viewer = committed_client_for(Role.VIEWER)
 
     response = viewer.post(
