@@ -42,3 +42,27 @@ def test_saying_the_same_does_not_depend_on_which_sentence_comes_first() -> None
     second = "same result with a scheduled digest from ai assistant after trying your suggestion."
 
     assert says_the_same(first, second) and says_the_same(second, first)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "We already tried that before contacting you about the seat count.",
+            "We already tried that before contacting you about the competitor's price.",
+        ),
+        (
+            "We were tpld we need a more expensive plan to keep using Scheduled Reports.",
+            "We were told we need a more expensive plan to keep using dashboard.",
+        ),
+    ],
+)
+def test_one_template_said_twice_is_a_repeat(first: str, second: str) -> None:
+    assert says_the_same(first, second)
+
+
+def test_sentences_on_different_subjects_are_not_repeats() -> None:
+    assert not says_the_same(
+        "The export is slow every morning for our team.",
+        "The invoice total does not match the quote we signed.",
+    )

@@ -8,6 +8,10 @@ from functools import lru_cache
 # Sentences this similar (after lower-casing and dropping punctuation) say the same thing again,
 # a typo or a different number aside: "We're payng for..." repeats "We're paying for...".
 NEAR_REPEAT = 0.85
+# Sentences opening with the same this many words are one template said twice.
+SAME_OPENING = 6
+# Sentences sharing this share of their words, in order, say the same thing.
+SAME_WORDS = 0.8
 # Sentences of at least this many words that differ in one word only say the same thing.
 ONE_WORD_APART = 5
 # Below this share of words in common, two sentences cannot be that similar letter by letter.
@@ -35,7 +39,8 @@ def says_the_same(first: str, second: str) -> bool:
     characters is the slow part, and a chat compares each new sentence with all said before.
     """
     one, other = normalised(first), normalised(second)
-    if one == other or _one_word_apart(one.split(), other.split()):
+    words, others = one.split(), other.split()
+    if one == other or _one_word_apart(words, others) or _same_template(words, others):
         return True
     some, others = _words(one), _words(other)
     if len(some & others) < SHARED_WORDS * max(len(some), len(others)):
@@ -45,6 +50,19 @@ def says_the_same(first: str, second: str) -> bool:
         max(SequenceMatcher(None, one, other).ratio(), SequenceMatcher(None, other, one).ratio())
         >= NEAR_REPEAT
     )
+
+
+def _same_template(words: list[str], others: list[str]) -> bool:
+    """The same long opening, or the same words but for a typo and a short stretch.
+
+    "We already tried that before contacting you about the invoice" says again "... about the
+    seat count"; "We were tpld we need a bigger plan for reports" says again "We were told we
+    need a bigger plan for dashboards".
+    """
+    if words[:SAME_OPENING] == others[:SAME_OPENING] and len(words) >= SAME_OPENING:
+        return True
+    matcher = SequenceMatcher(None, words, others, autojunk=False)
+    return min(len(words), len(others)) >= ONE_WORD_APART and matcher.ratio() >= SAME_WORDS
 
 
 def _one_word_apart(words: list[str], others: list[str]) -> bool:
