@@ -4,6 +4,7 @@ Templates draw one with the ``chart`` macro in ``macros.html``; ``static/charts.
 chart on load and after each HTMX swap with the locally served Plotly bundle.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from cspersona.chat.schemas import ScenarioRunRead
@@ -195,10 +196,25 @@ def timeline_figure(entries: list[TimelineEntry]) -> dict[str, Any]:
 
 
 def scores_figure(runs: list[ScenarioRunRead]) -> dict[str, Any]:
-    """A user's practice scores over time, one line per scenario."""
+    """A user's practice scores over time, one line per scenario.
+
+    The time axis shows days, a day either side of the runs, so runs played on one day do not
+    spread over an axis of milliseconds.
+    """
     scenarios: dict[str, list[ScenarioRunRead]] = {}
     for run in runs:
         scenarios.setdefault(run.scenario_title, []).append(run)
+    days = [run.created_at.date() for run in runs]
+    span = (
+        {
+            "range": [
+                (min(days) - timedelta(days=1)).isoformat(),
+                (max(days) + timedelta(days=1)).isoformat(),
+            ]
+        }
+        if days
+        else {}
+    )
     return {
         "data": [
             {
@@ -214,6 +230,7 @@ def scores_figure(runs: list[ScenarioRunRead]) -> dict[str, Any]:
         ],
         "layout": {
             **BASE_LAYOUT,
+            "xaxis": {"type": "date", "tickformat": "%b %d", **span},
             "yaxis": {"title": {"text": "score out of 100"}, "range": [0, 100]},
         },
     }
