@@ -31,38 +31,33 @@ def normalised(sentence: str) -> str:
 
 
 def says_the_same(first: str, second: str) -> bool:
-    """Whether two sentences are the same but for a typo, a number, one word or punctuation.
+    """Whether two sentences say the same but for a typo, a number, a word or punctuation.
 
-    "Others in my marketing team see it too" says again "Others in my sales team see it too".
+    "Others in my marketing team see it too" says again "Others in my sales team see it too",
+    and one template said twice is a repeat too: "We already tried that before contacting you
+    about the invoice" and "... about the seat count".
 
     Sentences sharing less than half their words are told apart word by word first: comparing
     characters is the slow part, and a chat compares each new sentence with all said before.
     """
     one, other = normalised(first), normalised(second)
-    words, others = one.split(), other.split()
-    if one == other or _one_word_apart(words, others) or _same_template(words, others):
+    tokens, other_tokens = one.split(), other.split()
+    if one == other or _one_word_apart(tokens, other_tokens):
         return True
-    some, others = _words(one), _words(other)
-    if len(some & others) < SHARED_WORDS * max(len(some), len(others)):
+    if len(tokens) >= SAME_OPENING and tokens[:SAME_OPENING] == other_tokens[:SAME_OPENING]:
+        return True  # one template said twice: "We already tried that before contacting you..."
+    some, theirs = _words(one), _words(other)
+    if len(some & theirs) < SHARED_WORDS * max(len(some), len(theirs)):
         return False
+    if min(len(tokens), len(other_tokens)) >= ONE_WORD_APART and (
+        SequenceMatcher(None, tokens, other_tokens, autojunk=False).ratio() >= SAME_WORDS
+    ):
+        return True  # the same words in order but for a typo and a short stretch
     # difflib's ratio depends on the order of its arguments; either order saying so is enough.
     return (
         max(SequenceMatcher(None, one, other).ratio(), SequenceMatcher(None, other, one).ratio())
         >= NEAR_REPEAT
     )
-
-
-def _same_template(words: list[str], others: list[str]) -> bool:
-    """The same long opening, or the same words but for a typo and a short stretch.
-
-    "We already tried that before contacting you about the invoice" says again "... about the
-    seat count"; "We were tpld we need a bigger plan for reports" says again "We were told we
-    need a bigger plan for dashboards".
-    """
-    if words[:SAME_OPENING] == others[:SAME_OPENING] and len(words) >= SAME_OPENING:
-        return True
-    matcher = SequenceMatcher(None, words, others, autojunk=False)
-    return min(len(words), len(others)) >= ONE_WORD_APART and matcher.ratio() >= SAME_WORDS
 
 
 def _one_word_apart(words: list[str], others: list[str]) -> bool:
