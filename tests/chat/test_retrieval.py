@@ -135,3 +135,10 @@ def test_a_line_speaking_to_someone_by_name_is_not_quoted() -> None:
     assert sentences(
         "noted, mitchell, we'll go with that. Noted, Ethan, thanks. The export is slow today."
     ) == ["The export is slow today."]
+
+
+def test_a_reply_to_advice_from_another_thread_is_not_quoted() -> None:
+    assert sentences(
+        "We tried that, but the export is still slow. I did what you suggested. "
+        "No change, and we're losing patience. The export is slow every morning."
+    ) == ["The export is slow every morning."]

@@ -79,10 +79,18 @@ def sentences(text: str) -> list[str]:
             and not _VOCATIVE.search(part.strip())
             and not _DOUBLED_WORD.search(part)
             and not _ANSWER_TO_VENDOR.match(part.strip())
+            and not _AFTER_ADVICE.search(part)
         )
     return kept
 
 
+# A reply to advice given earlier in that thread ("We tried that, but...", "I did what you
+# suggested") presupposes advice this chat never gave.
+_AFTER_ADVICE = re.compile(
+    r"\b(we|i) (already )?tried that\b|\bwhat you suggested\b|\byour suggestion\b|"
+    r"\bthat (didn'?t|did not) (help|change|work)|^no change\b|\bsame advice\b",
+    re.IGNORECASE,
+)
 # An answer to a question the vendor asked in that thread ("no, that covers the export") means
 # nothing without the question.
 _ANSWER_TO_VENDOR = re.compile(
