@@ -142,3 +142,10 @@ def test_a_reply_to_advice_from_another_thread_is_not_quoted() -> None:
         "We tried that, but the export is still slow. I did what you suggested. "
         "No change, and we're losing patience. The export is slow every morning."
     ) == ["The export is slow every morning."]
+
+
+def test_a_line_announcing_a_question_from_its_own_message_is_not_quoted() -> None:
+    assert sentences(
+        "Before our next invoice, one question. I hope this is the right place to ask. "
+        "Perfect, thanks for the quick help with the export! The export is slow every morning."
+    ) == ["The export is slow every morning."]

@@ -88,7 +88,10 @@ def sentences(text: str) -> list[str]:
 # suggested") presupposes advice this chat never gave.
 _AFTER_ADVICE = re.compile(
     r"\b(we|i) (already )?tried that\b|\bwhat you suggested\b|\byour suggestion\b|"
-    r"\bthat (didn'?t|did not) (help|change|work)|^no change\b|\bsame advice\b",
+    r"\bthat (didn'?t|did not) (help|change|work)|^no change\b|\bsame advice\b|"
+    r"\bthanks for the (quick )?help\b|"
+    # or announces a question that followed it in that message
+    r"\b(one|a|quick) question[.:!]?$|\bright place to ask\b|\bi have a question\b",
     re.IGNORECASE,
 )
 # An answer to a question the vendor asked in that thread ("no, that covers the export") means
