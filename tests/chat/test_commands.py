@@ -84,6 +84,27 @@ def test_speak_writes_the_newest_reply_as_wav(database: str, tmp_path: Path) -> 
     assert_speaks(out.read_bytes(), newest)
 
 
+@needs_espeak
+def test_a_practice_run_speaks_its_replies_too(database: str, tmp_path: Path) -> None:
+    out = tmp_path / "reply.wav"
+    script = tmp_path / "moves.txt"
+    script.write_text("I understand the price is hard to justify right now.\n")
+
+    result = runner.invoke(
+        app,
+        ["scenarios", "run", "renewal-negotiation", "--script", str(script), "--speak", str(out)],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output.count(f"reply spoken to {out}") == 1
+    with make_session_factory(make_engine(database))() as session:
+        reply = session.scalars(
+            select(ChatTurn.text).where(ChatTurn.role == "persona").order_by(ChatTurn.id.desc())
+        ).first()
+    assert reply is not None
+    assert_speaks(out.read_bytes(), reply)
+
+
 def test_speak_without_espeak_is_one_line_naming_the_package(
     database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

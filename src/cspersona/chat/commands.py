@@ -150,25 +150,32 @@ def _script(path: Path | None) -> list[str] | None:
         raise BadInput(f"cannot read {path}: {error.strerror}") from error
 
 
+SPEAK_HELP = "Write each reply to this WAV file, spoken by espeak-ng in the persona's voice."
+
+
+def _check_speak_target(speak: Path | None) -> None:
+    """Refuse a --speak target before the chat starts, not after the first reply."""
+    if speak is None:
+        return
+    audio.require_espeak("--speak")
+    if speak.is_dir():
+        raise BadInput(f"--speak {speak} is a folder: give a file name such as reply.wav")
+    if not speak.parent.is_dir():
+        raise BadInput(f"--speak {speak}: the folder {speak.parent} does not exist")
+
+
 @chat_app.command("talk")
 def talk(
     persona: str = typer.Argument(..., help="Persona id or name."),
     seed: int = typer.Option(0, help="Seed of the conversation: the same seed, the same replies."),
     script: Path | None = typer.Option(None, help="Read the CSM's messages from this file."),
-    speak: Path | None = typer.Option(
-        None, help="Write each reply to this WAV file, spoken by espeak-ng in the persona's voice."
-    ),
+    speak: Path | None = typer.Option(None, help=SPEAK_HELP),
 ) -> None:
     """Chat with a persona in the terminal (also: cspersona chat PERSONA); /quit ends.
 
     Example: cspersona chat "Cost-Conscious Carlos" --seed 3 --speak reply.wav
     """
-    if speak is not None:
-        audio.require_espeak("--speak")  # before the chat starts, not after the first reply
-        if speak.is_dir():
-            raise BadInput(f"--speak {speak} is a folder: give a file name such as reply.wav")
-        if not speak.parent.is_dir():
-            raise BadInput(f"--speak {speak}: the folder {speak.parent} does not exist")
+    _check_speak_target(speak)
     with database_session() as db_session:
         chosen = resolve_persona(db_session, persona)
         console.print(f"Talking to persona {chosen.id} {chosen.name}. /quit ends.")
@@ -262,13 +269,15 @@ def run_scenario(
     persona: str | None = typer.Option(None, help="Persona id or name; default: best fit."),
     seed: int = typer.Option(0, help="Seed of the conversation."),
     script: Path | None = typer.Option(None, help="Read the CSM's messages from this file."),
+    speak: Path | None = typer.Option(None, help=SPEAK_HELP),
 ) -> None:
     """Practise a scenario in the terminal and get a score card with coaching; /end stops early.
 
-    Example: cspersona scenarios run renewal-negotiation
+    Example: cspersona scenarios run renewal-negotiation --speak reply.wav
     """
     from cspersona.chat import scenario_store, service
 
+    _check_speak_target(speak)
     settings = get_settings()
     with database_session() as db_session:
         if name.endswith((".yaml", ".yml")):  # a run is stored, and so must its scenario be
@@ -288,7 +297,7 @@ def run_scenario(
         console.print(f"Your goal: {scenario.csm_goal}", highlight=False)
         console.print(f"You are talking to {chosen.name}, {why}.", highlight=False)
         console.print(f"[bold cyan]persona>[/bold cyan] {scenario.opening}", highlight=False)
-        card = _converse(db_session, chosen.id, scenario, seed, _script(script))
+        card = _converse(db_session, chosen.id, scenario, seed, _script(script), speak)
     if card is None:
         console.print("No turns were played.")
         return
