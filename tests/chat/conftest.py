@@ -18,14 +18,17 @@ from cspersona.api.app import create_app
 from cspersona.auth.models import Role
 from cspersona.chat import service
 from cspersona.chat.character import Character
-from cspersona.config import load_settings
+from cspersona.config import Settings, load_settings
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.llm.client import LLMClient
+from cspersona.llm.providers import ProviderTimeout
 from cspersona.personas.models import Persona, PersonaMapping
 from tests.conftest import add_user_with_key, bearer
 from tests.factories import START, add_customer
 from tests.llm.local_server import RecordedServer, recorded_server
+from tests.llm.test_client import ScriptedProvider
 
 needs_espeak = pytest.mark.skipif(
     shutil.which("espeak-ng") is None,
@@ -198,3 +201,9 @@ def local_model_chat(folder: Path) -> Iterator[LocalModelChat]:
             app.state.job_runner.shutdown()
             engine.dispose()
         assert model_server.mismatches == []
+
+
+def timing_out_client(settings: Settings, *, db_session: Session) -> LLMClient:
+    """An LLM client whose model never answers in time, in place of ``client_from_settings``."""
+    provider = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
+    return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)

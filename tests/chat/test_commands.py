@@ -64,6 +64,16 @@ def test_an_unknown_persona_is_one_line(database: str) -> None:
     )
 
 
+def newest_reply(database: str) -> str:
+    """The text of the newest persona turn stored in ``database``."""
+    with make_session_factory(make_engine(database))() as session:
+        newest = session.scalars(
+            select(ChatTurn.text).where(ChatTurn.role == "persona").order_by(ChatTurn.id.desc())
+        ).first()
+    assert newest is not None
+    return newest
+
+
 @needs_espeak
 def test_speak_writes_the_newest_reply_as_wav(database: str, tmp_path: Path) -> None:
     out = tmp_path / "reply.wav"
@@ -76,12 +86,7 @@ def test_speak_writes_the_newest_reply_as_wav(database: str, tmp_path: Path) -> 
 
     assert result.exit_code == 0, result.output
     assert result.output.count(f"reply spoken to {out}") == 2
-    with make_session_factory(make_engine(database))() as session:
-        newest = session.scalars(
-            select(ChatTurn.text).where(ChatTurn.role == "persona").order_by(ChatTurn.id.desc())
-        ).first()
-    assert newest is not None
-    assert_speaks(out.read_bytes(), newest)
+    assert_speaks(out.read_bytes(), newest_reply(database))
 
 
 @needs_espeak
@@ -97,12 +102,7 @@ def test_a_practice_run_speaks_its_replies_too(database: str, tmp_path: Path) ->
 
     assert result.exit_code == 0, result.output
     assert result.output.count(f"reply spoken to {out}") == 1
-    with make_session_factory(make_engine(database))() as session:
-        reply = session.scalars(
-            select(ChatTurn.text).where(ChatTurn.role == "persona").order_by(ChatTurn.id.desc())
-        ).first()
-    assert reply is not None
-    assert_speaks(out.read_bytes(), reply)
+    assert_speaks(out.read_bytes(), newest_reply(database))
 
 
 def test_speak_without_espeak_is_one_line_naming_the_package(

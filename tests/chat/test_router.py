@@ -29,6 +29,7 @@ from tests.chat.conftest import (
     assert_speaks,
     local_model_chat,
     needs_espeak,
+    timing_out_client,
 )
 from tests.llm.test_client import ScriptedProvider
 
@@ -418,11 +419,7 @@ def test_a_local_model_reply_streams_as_server_sent_events(
 def test_a_streamed_reply_the_model_could_not_write_says_the_offline_engine_answered(
     local_chat: LocalModelChat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def timing_out(settings: Settings, *, db_session: Session) -> LLMClient:
-        provider = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
-        return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)
-
-    monkeypatch.setattr(streaming, "client_from_settings", timing_out)
+    monkeypatch.setattr(streaming, "client_from_settings", timing_out_client)
 
     response = local_chat.api().post(
         f"/api/chat/{local_chat.persona_id}",

@@ -9,12 +9,8 @@ from sqlalchemy.orm import Session
 from cspersona.chat import service, streaming
 from cspersona.chat.models import ChatTurn
 from cspersona.chat.streaming import ReplyStream
-from cspersona.config import Settings
 from cspersona.db.engine import session_scope
-from cspersona.llm.client import LLMClient
-from cspersona.llm.providers import ProviderTimeout
-from tests.chat.conftest import LocalModelChat, local_model_chat
-from tests.llm.test_client import ScriptedProvider
+from tests.chat.conftest import LocalModelChat, local_model_chat, timing_out_client
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +73,7 @@ def test_the_models_pieces_stream_and_their_text_is_stored(llama_cpp: LocalModel
 def test_a_model_that_fails_before_any_text_streams_the_offline_text_and_says_so(
     local_chat: LocalModelChat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def timing_out(settings: Settings, *, db_session: Session) -> LLMClient:
-        provider = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
-        return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)
-
-    monkeypatch.setattr(streaming, "client_from_settings", timing_out)
+    monkeypatch.setattr(streaming, "client_from_settings", timing_out_client)
 
     with stored_exchange(local_chat, "Is anyone there?") as pieces:
         draft = pieces.exchange.reply.text

@@ -29,6 +29,7 @@ from tests.chat.conftest import (
     LocalModelChat,
     add_persona,
     local_model_chat,
+    timing_out_client,
 )
 from tests.conftest import add_user_with_key
 from tests.llm.test_client import ScriptedProvider
@@ -122,11 +123,7 @@ def test_a_reply_the_model_could_not_write_says_the_built_in_engine_answered(
     personas: tuple[Persona, Persona],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def timing_out(settings: Settings, *, db_session: Session) -> LLMClient:
-        provider = ScriptedProvider(*[ProviderTimeout("the model did not answer in time")] * 3)
-        return LLMClient(provider, db_session=db_session, redact=str, sleep=lambda _: None)
-
-    monkeypatch.setattr(service, "client_from_settings", timing_out)
+    monkeypatch.setattr(service, "client_from_settings", timing_out_client)
 
     response = browser_for(Role.CSM).post(
         "/chat/messages", data={"persona_id": personas[0].id, "message": "Any news?"}
