@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings, load_settings
-from cspersona.conversations.models import Interaction, Message
+from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
 from cspersona.customers.models import Contact, Customer, NpsResponse, UsageDaily
 from cspersona.exceptions import BadInput
 from cspersona.ingest import service
@@ -428,6 +428,11 @@ def test_transcripts_and_text_files_need_and_use_a_customer(db_session: Session)
     assert entities(result)["messages"]["loaded"] == 3 + 3 + 4 + 1
     authors = set(db_session.scalars(select(Message.author_id)))
     assert "Hope Bishop" not in authors and "Agent" in authors
+    interview = db_session.scalars(
+        select(Interaction).where(Interaction.subject == "interview-2025-04-01")
+    ).one()
+    assert interview.type is InteractionType.INTERVIEW
+    assert [m.author_role for m in interview.messages].count(AuthorRole.CUSTOMER) == 2
     with pytest.raises(BadInput, match="pass --customer EXTERNAL_ID"):
         run(db_session, files[0])
 

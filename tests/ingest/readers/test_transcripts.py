@@ -67,6 +67,22 @@ def test_speaker_lines_with_stamps_and_continuation_lines() -> None:
     assert messages[3]["sent_at"] == "2025-04-01T00:01:10"
 
 
+def test_a_transcript_named_or_voiced_as_an_interview_is_an_interview(tmp_path: Path) -> None:
+    named, _ = read(SpeakerTranscriptReader(), SAMPLES / "interview-2025-04-01.txt")
+    path = tmp_path / "research-2025-05-02.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>What slows you down?\n\n"
+        "00:00:05.000 --> 00:00:09.000\n<v Ola Berg>Exports. They time out every Friday.\n",
+        encoding="utf-8",
+    )
+    voiced, messages = read(WebVttReader(), path)
+    call, _ = read(WebVttReader(), SAMPLES / "call-2025-03-04T1015.vtt")
+
+    assert named["type"] == voiced["type"] == "interview"
+    assert [m["author_role"] for m in messages] == ["csm", "customer"]
+    assert call["type"] == "call"
+
+
 def test_agents_named_by_the_user_are_the_vendor_side() -> None:
     options = ReadOptions(customer="cus_001", agents=frozenset({"priya raman"}))
 

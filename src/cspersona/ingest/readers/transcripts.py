@@ -1,4 +1,4 @@
-"""One conversation per file: plain text, call transcripts (WebVTT, SRT, "Speaker: text").
+"""One conversation per file: plain text, call and interview transcripts (WebVTT, SRT, lines).
 
 These files do not name their customer, so the import needs ``--customer``. The conversation's
 start is a date in the file name (``2025-03-04-call.vtt``, ``call_2025-03-04T1015.txt``) or
@@ -6,6 +6,8 @@ else the file's modification time; cue offsets are added to it. Speakers are map
 names given with ``--agent`` and labels such as "Agent" or "Support" are the vendor's side,
 "CSM" or "Account manager" the customer success manager, "Customer" or "Client" the customer;
 otherwise whoever speaks first is taken for the vendor (support calls open with the agent).
+A transcript is a customer research interview (type ``interview``) when its file name or a
+speaker label says "interview", "moderator" or "participant"; otherwise it is a call.
 """
 
 import hashlib
@@ -45,6 +47,8 @@ AGENT_WORDS = (
 )
 CSM_WORDS = ("csm", "account manager", "success manager", "interviewer", "moderator")
 CUSTOMER_WORDS = ("customer", "client", "caller", "user", "guest", "participant", "interviewee")
+# A transcript is a research interview when its file name or a speaker label says so.
+INTERVIEW_WORDS = ("interview", "moderator", "participant")
 MIN_SPEAKER_SHARE = 0.3
 
 
@@ -183,6 +187,10 @@ class ConversationFileReader(Reader):
     def turns(self, text: str) -> list[Turn]:
         """The conversation's turns in order."""
 
+    def conversation_type(self, path: Path, speakers: list[str]) -> str:
+        """The interaction type of this file: the reader's own."""
+        return self.interaction_type
+
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         """One interaction and its messages."""
         if not options.customer:
@@ -200,7 +208,7 @@ class ConversationFileReader(Reader):
         interaction: dict[str, Any] = {
             "external_id": conversation_id,
             "customer_external_id": options.customer,
-            "type": self.interaction_type,
+            "type": self.conversation_type(path, speakers),
             "channel": self.name,
             "subject": path.stem,
             "started_at": start.isoformat(),
@@ -237,7 +245,7 @@ class TextReader(ConversationFileReader):
 
 
 class SpeakerTranscriptReader(ConversationFileReader):
-    """A call transcript of "Speaker: text" lines, with optional [hh:mm:ss] stamps."""
+    """A call or interview transcript of "Speaker: text" lines, with optional [hh:mm:ss] stamps."""
 
     name = "transcript"
     label = "transcript"
@@ -246,6 +254,13 @@ class SpeakerTranscriptReader(ConversationFileReader):
     def turns(self, text: str) -> list[Turn]:
         """The speaker lines."""
         return speaker_turns(text)
+
+    def conversation_type(self, path: Path, speakers: list[str]) -> str:
+        """``interview`` when the file name or a speaker label says so, else a call."""
+        labels = [path.stem, *speakers]
+        if any(word in label.lower() for label in labels for word in INTERVIEW_WORDS):
+            return "interview"
+        return self.interaction_type
 
 
 class WebVttReader(SpeakerTranscriptReader):
