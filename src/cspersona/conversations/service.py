@@ -7,6 +7,15 @@ from sqlalchemy.orm import Session
 
 from cspersona.conversations.models import Interaction, Message
 from cspersona.conversations.schemas import InteractionRead, MonthlyActivity
+from cspersona.exceptions import NotFound
+
+
+def get_for_customer(*, db_session: Session, customer_id: int, interaction_id: int) -> Interaction:
+    """One of the customer's conversations with its messages, or :class:`NotFound`."""
+    interaction = db_session.get(Interaction, interaction_id)
+    if interaction is None or interaction.customer_id != customer_id:
+        raise NotFound(f"customer {customer_id} has no conversation {interaction_id}")
+    return interaction
 
 
 def get_all_for_customer(

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
-from cspersona.conversations.hygiene import without_greeting
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.customers.models import Customer
 from cspersona.db.documents import json_ready
@@ -25,8 +24,10 @@ from cspersona.personas.assignment import (
     latest_assignments,
     record_assignments,
 )
+from cspersona.personas.citations import Citer, cite_profile
 from cspersona.personas.clustering import PersonaModel
 from cspersona.personas.features import persona_features
+from cspersona.personas.fidelity import BOOK, persona_fidelity
 from cspersona.personas.matching import match_centroids
 from cspersona.personas.misfits import dense_misfit_groups
 from cspersona.personas.models import Persona
@@ -39,7 +40,9 @@ from cspersona.personas.profile_schema import (
     Quote,
     RiskFactors,
 )
+from cspersona.personas.quotes import quote, spoken
 from cspersona.personas.schemas import BuildFigures
+from cspersona.personas.voc import load_voice
 from cspersona.personas.voice import reduced_voice
 from cspersona.pii.anonymizer import PiiRedactor
 from cspersona.registry import service as registry
@@ -108,9 +111,8 @@ def _quotes(db_session: Session, customer_ids: list[int], redactor: PiiRedactor)
             .order_by(Message.sent_at.desc())
             .limit(1)
         )
-        own = " ".join(without_greeting(text or "").split())
-        if len(own) >= shortest:
-            quotes.append(Quote(text=redactor.redact(own)))
+        if len(spoken(text or "")) >= shortest:
+            quotes.append(Quote(text=quote(text or "", redactor, longest)))
         if len(quotes) == QUOTES_PER_PERSONA:
             break
     return quotes
@@ -149,17 +151,17 @@ def _profile(
     return profile
 
 
-def _typical_customers(
+def _by_typicality(
     customer_ids: list[int],
     reduced: np.ndarray,
     labels: np.ndarray,
     centroid: np.ndarray,
     label: int,
 ) -> list[int]:
-    """The persona's customers nearest its centroid, nearest first."""
+    """The persona's customers, nearest its centroid first."""
     rows = np.flatnonzero(labels == label)
     distance = ((reduced[rows] - centroid) ** 2).sum(axis=1)
-    return [customer_ids[row] for row in rows[np.argsort(distance)][: QUOTES_PER_PERSONA * 4]]
+    return [customer_ids[row] for row in rows[np.argsort(distance, kind="stable")]]
 
 
 def _store_persona(
@@ -270,13 +272,19 @@ def build_personas(
         or 0
     ) + 1
     standardised = (frame - frame.mean()) / frame.std(ddof=0).replace(0.0, np.nan)
+    report(0.65, "checking personas against what customers said")
+    said = load_voice(db_session=db_session, as_of=as_of)
+    fidelity = persona_fidelity(said, pd.Series(labels, index=customer_ids))
     persona_rows: list[Persona] = []
     for label in range(estimator.n_personas_):
         members = labels == label
-        typical = _typical_customers(
+        ordered = _by_typicality(
             customer_ids, reduced, labels, estimator.cluster_centers_[label], label
         )
+        typical = ordered[: QUOTES_PER_PERSONA * 4]
         profile = _profile(frame, facts, members, typical, taken_names, db_session, redactor)
+        profile.fidelity = fidelity[label]
+        cite_profile(profile, Citer(said.messages, ordered, redactor))
         persona = _store_persona(db_session, continued.get(label), profile, version)
         persona.centroid = [json_ready(standardised[members].mean().to_dict())]
         taken_names.add(persona.name)
@@ -322,6 +330,7 @@ def build_personas(
                 "validation": estimator.validation_,
                 "misfits": int(misfit.sum()),
                 "suggested_personas": suggestions,
+                "fidelity": fidelity[BOOK].model_dump(),
             }
         ),
     )

@@ -19,6 +19,22 @@ class ProfileDocument(BaseModel):
         return self.model_dump(mode="json", exclude_unset=True)
 
 
+class Citation(BaseModel):
+    """A member's message that backs a claim: where it is, and its cleaned, anonymised words."""
+
+    message_id: int
+    interaction_id: int
+    customer_id: int
+    interaction_type: str
+    quote: str
+
+
+class Cited(BaseModel):
+    """A claim of the profile with the members' messages that support it (none: no evidence)."""
+
+    citations: list[Citation] = []
+
+
 class SignalEvidence(BaseModel):
     """How one feature sets a persona apart: its mean there and in the book, and the z-score."""
 
@@ -45,7 +61,7 @@ class AxisScore(BaseModel):
     evidence: list[AxisEvidence] = []
 
 
-class ProfileDimension(AxisScore):
+class ProfileDimension(AxisScore, Cited):
     """A dimension such as technical level: its title, the pole the persona leans to, its score."""
 
     title: str
@@ -74,13 +90,13 @@ class Naming(BaseModel):
     because: SignalEvidence | None
 
 
-class Trigger(SignalEvidence):
+class Trigger(SignalEvidence, Cited):
     """A negative emotion over-represented in the persona's messages."""
 
     emotion: str
 
 
-class TopicShare(SignalEvidence):
+class TopicShare(SignalEvidence, Cited):
     """A topic the persona raises, with its share there and in the book."""
 
     topic: str
@@ -90,7 +106,7 @@ class PainPoint(TopicShare):
     """A topic raised clearly more often than by the book."""
 
 
-class SuccessMetric(SignalEvidence):
+class SuccessMetric(SignalEvidence, Cited):
     """What success means to the persona, from the feature that suggests it."""
 
     metric: str
@@ -118,6 +134,35 @@ class Quote(BaseModel):
     text: str
 
 
+class NarrativeClaim(Cited):
+    """A statement of the template narrative and the messages behind it."""
+
+    statement: str
+
+
+class TargetFidelity(BaseModel):
+    """How well the persona, the book and the member's own past predict one held-out answer.
+
+    ``target`` is ``nps`` (NPS group), ``topic`` (top topic) or ``sentiment`` (mood); accuracies
+    are shares of the ``members`` scored, None when no member could be.
+    """
+
+    target: str
+    members: int
+    persona_accuracy: float | None
+    book_accuracy: float | None
+    self_accuracy: float | None
+    normalised: float | None = Field(description="Persona accuracy over the member's own.")
+
+
+class PersonaFidelity(BaseModel):
+    """Voice-of-customer fidelity (``personas.fidelity``): per target, and their mean normalised."""
+
+    members_with_history: int
+    normalised: float | None
+    targets: list[TargetFidelity]
+
+
 class PersonaProfile(ProfileDocument):
     """A persona's whole profile, as stored in ``personas.traits``."""
 
@@ -137,6 +182,8 @@ class PersonaProfile(ProfileDocument):
     quotes: list[Quote] = []
     narrative: str | None = None
     narrative_by: str | None = None
+    narrative_claims: list[NarrativeClaim] = []
+    fidelity: PersonaFidelity | None = None
 
 
 class CommunicationStyle(ProfileDocument):

@@ -20,6 +20,7 @@ from cspersona.personas.features import said
 from cspersona.personas.profile_schema import (
     AxisEvidence,
     AxisScore,
+    Cited,
     MbtiAxis,
     MbtiProfile,
     Naming,
@@ -244,29 +245,53 @@ def build_profile(
     )
 
 
-def narrative(profile: PersonaProfile) -> str:
-    """A paragraph a CSM can read, filled from the profile (offline, from templates)."""
+Sentence = tuple[str, list[Cited] | None]
+
+
+def narrative_sentences(profile: PersonaProfile) -> list[Sentence]:
+    """The template narrative's sentences, each with the claims it states (None: a plain count)."""
     dims = profile.dimensions
     topics = ", ".join(item.topic for item in profile.top_topics[:3]) or "no single topic"
     pains = ", ".join(item.topic for item in profile.pain_points[:2])
     triggers = ", ".join(item.emotion for item in profile.triggers[:2])
     metrics = "; ".join(item.metric for item in profile.success_metrics[:2])
     share = profile.share
-    sentences = [
-        f"{profile.name} stands for {profile.customers} customers"
-        + (f" ({share.customers:.0%} of the book, {share.arr:.0%} of ARR)." if share else "."),
-        f"Their communication is {dims['formality'].value} and "
-        f"{dims['technical_level'].value}; decisions are {dims['decision_making'].value}, "
-        f"and they lean {dims['risk_tolerance'].value} on new features.",
-        f"They prefer {dims['support_preference'].value} support and mostly talk about {topics}.",
+    style = ("formality", "technical_level", "decision_making", "risk_tolerance")
+    sentences: list[Sentence] = [
+        (
+            f"{profile.name} stands for {profile.customers} customers"
+            + (f" ({share.customers:.0%} of the book, {share.arr:.0%} of ARR)." if share else "."),
+            None,
+        ),
+        (
+            f"Their communication is {dims['formality'].value} and "
+            f"{dims['technical_level'].value}; decisions are {dims['decision_making'].value}, "
+            f"and they lean {dims['risk_tolerance'].value} on new features.",
+            [dims[key] for key in style],
+        ),
+        (
+            f"They prefer {dims['support_preference'].value} support and mostly talk about "
+            f"{topics}.",
+            [*profile.top_topics[:3], dims["support_preference"]],
+        ),
     ]
     if pains or triggers:
         sentences.append(
-            "Watch for "
-            + " and ".join(part for part in (pains, triggers and f"signs of {triggers}") if part)
-            + "."
+            (
+                "Watch for "
+                + " and ".join(
+                    part for part in (pains, triggers and f"signs of {triggers}") if part
+                )
+                + ".",
+                [*profile.pain_points[:2], *profile.triggers[:2]],
+            )
         )
     if metrics:
-        sentences.append(f"Success for them means {metrics}.")
-    sentences.append(f"MBTI-style, they read as {profile.mbti.type}.")
-    return " ".join(sentences)
+        sentences.append((f"Success for them means {metrics}.", list(profile.success_metrics[:2])))
+    sentences.append((f"MBTI-style, they read as {profile.mbti.type}.", []))
+    return sentences
+
+
+def narrative(profile: PersonaProfile) -> str:
+    """A paragraph a CSM can read, filled from the profile (offline, from templates)."""
+    return " ".join(text for text, _ in narrative_sentences(profile))

@@ -127,6 +127,22 @@ def customer_interactions(
     return render(request, "customers/_interaction_rows.html", context, principal=principal)
 
 
+@router.get("/customers/{customer_id}/conversations/{interaction_id}", response_class=HTMLResponse)
+def conversation_page(
+    request: Request,
+    customer: PageCustomer,
+    principal: PageUser,
+    db_session: SessionDep,
+    interaction_id: int,
+) -> HTMLResponse:
+    """One conversation's messages in order; a persona claim links to the message it quotes."""
+    interaction = conversations_service.get_for_customer(
+        db_session=db_session, customer_id=customer.id, interaction_id=interaction_id
+    )
+    context = {"customer": customer, "interaction": interaction}
+    return render(request, "customers/conversation.html", context, principal=principal)
+
+
 @router.get("/customers/{customer_id}/signals", response_class=HTMLResponse)
 def customer_signals(
     request: Request, customer: PageCustomer, principal: PageUser, db_session: SessionDep

@@ -5,8 +5,15 @@ factors have sections of their own, so the profile section leaves them out.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from cspersona.personas.profile_schema import CommunicationStyle, PersonaProfile, RiskFactors
+from cspersona.personas.profile_schema import (
+    Citation,
+    CommunicationStyle,
+    PersonaFidelity,
+    PersonaProfile,
+    RiskFactors,
+)
 
 Fact = tuple[str, str]
 LIST_ITEMS = 4
@@ -59,3 +66,98 @@ def risk_facts(risks: RiskFactors) -> list[Fact]:
     if risks.pain_points is not None:
         lines.append(("Pain points", names(item.topic for item in risks.pain_points)))
     return lines
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement of the profile and the member messages quoted for it (none: no evidence)."""
+
+    statement: str
+    citations: list[Citation]
+
+
+ClaimGroup = tuple[str, list[Claim]]
+
+
+def claim_groups(profile: PersonaProfile) -> list[ClaimGroup]:
+    """The profile's claims by kind, each with its quotes; empty for a profile built before."""
+    if not profile.narrative_claims:
+        return []
+    groups: list[ClaimGroup] = [
+        (
+            "Pain points",
+            [
+                Claim(
+                    f"They raise {item.topic} more than most customers ({item.persona_mean:.0%} "
+                    f"of their messages, {item.book_mean:.0%} across the book)",
+                    item.citations,
+                )
+                for item in profile.pain_points
+            ],
+        ),
+        (
+            "Emotional triggers",
+            [
+                Claim(f"They show {item.emotion} more than most customers", item.citations)
+                for item in profile.triggers
+            ],
+        ),
+        (
+            "Success metrics",
+            [
+                Claim(f"Success means {item.metric}", item.citations)
+                for item in profile.success_metrics
+            ],
+        ),
+        (
+            "Communication style",
+            [
+                Claim(f"{item.title}: {item.value}", item.citations)
+                for key, item in profile.dimensions.items()
+                if key in CommunicationStyle.model_fields
+            ],
+        ),
+        (
+            "The narrative",
+            [Claim(item.statement, item.citations) for item in profile.narrative_claims],
+        ),
+    ]
+    return [(title, claims) for title, claims in groups if claims]
+
+
+TARGET_WORDS = {
+    "nps": "NPS group (promoter, passive or detractor)",
+    "topic": "The topic they wrote about most",
+    "sentiment": "Mood of their messages (positive, neutral or negative)",
+}
+
+
+@dataclass(frozen=True)
+class FidelityRow:
+    """One held-out answer: how often the persona, the book and the member's past got it right."""
+
+    target: str
+    persona: str
+    book: str
+    own: str
+    normalised: str
+    members: int
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def fidelity_rows(fidelity: PersonaFidelity) -> list[FidelityRow]:
+    """The fidelity table, one row per held-out answer."""
+    return [
+        FidelityRow(
+            target=TARGET_WORDS.get(item.target, item.target),
+            persona=_share(item.persona_accuracy),
+            book=_share(item.book_accuracy),
+            own=_share(item.self_accuracy),
+            normalised=_share(item.normalised),
+            members=item.members,
+        )
+        for item in fidelity.targets
+    ]

@@ -48,6 +48,11 @@ def persona_page(
         "member_total": total,
         "data_as_of": data_as_of(db_session),
         "stored_quotes": stored_quotes,
+        "claims": persona_profile.claim_groups(profile),
+        "fidelity": profile.fidelity,
+        "fidelity_rows": persona_profile.fidelity_rows(profile.fidelity)
+        if profile.fidelity
+        else [],
         "quotes": []
         if stored_quotes
         else service.persona_quotes(
