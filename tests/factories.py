@@ -435,3 +435,48 @@ def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[st
         )
         analyse(db_session, interaction, sentiment, exports)
     return personas
+
+
+def add_voice_checks(db_session: Session, persona: Persona, customer: Customer) -> Message:
+    """Give ``persona`` what a build checks against what customers say: fidelity and citations.
+
+    An interview of ``customer`` backs the persona's pain point; its success metric cites nothing.
+    """
+    interview = add_interaction(
+        db_session, customer, kind=InteractionType.INTERVIEW, subject="Research interview"
+    )
+    quoted = interview.messages[0]
+    quoted.text = "Exporting every report by hand costs us a day each month."
+    db_session.flush()
+    citation = {
+        "message_id": quoted.id,
+        "interaction_id": interview.id,
+        "customer_id": customer.id,
+        "interaction_type": "interview",
+        "quote": quoted.body,
+    }
+    target = {"members": 2, "persona_accuracy": 0.5, "book_accuracy": 0.25}
+    persona.traits = persona.traits | {
+        "pain_points": [
+            {"topic": "exports", "citations": [citation]} | _evidence("topic_share_9", 1.5)
+        ],
+        "success_metrics": [
+            {"metric": "reports their leadership reads every week", "citations": []}
+            | _evidence("feature_share_reports", 0.9)
+        ],
+        "narrative_claims": [
+            {"statement": "They mostly talk about exports.", "citations": [citation]},
+            {"statement": "MBTI-style, they read as ENTJ.", "citations": []},
+        ],
+        "fidelity": {
+            "members_with_history": 2,
+            "normalised": 0.8,
+            "targets": [
+                target | {"target": "nps", "self_accuracy": 0.5, "normalised": 1.0},
+                target | {"target": "topic", "self_accuracy": 1.0, "normalised": 0.5},
+                target | {"target": "sentiment", "self_accuracy": 0.5, "normalised": 1.0},
+            ],
+        },
+    }
+    db_session.flush()
+    return quoted

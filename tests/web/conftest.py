@@ -29,6 +29,7 @@ from tests.factories import (
     add_interaction,
     add_nps,
     add_stage_results,
+    add_voice_checks,
 )
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, ConsoleWatch, serve_in_thread
 
@@ -81,7 +82,8 @@ class LiveServer:
 def _seed(db_session: Session) -> None:
     """Five named customers of two CSMs with stage results, thirty more, and one busy customer."""
     book = add_book(db_session)
-    add_stage_results(db_session, book)
+    personas = add_stage_results(db_session, book)
+    add_voice_checks(db_session, personas["Power Users"], book["Delta Freight"])
     acme = book["Acme Analytics"]
     add_contacts(db_session, acme, 4)
     add_nps(db_session, acme, 9, 8, 6)

@@ -242,9 +242,29 @@ def test_the_persona_page_shows_its_voice_and_members(
     page.get_by_role("link", name="Power Users").click()
     expect(page.get_by_role("heading", name="Power Users", exact=True)).to_be_visible()
     expect(page.locator(".narrative")).to_contain_text("Analysts who live in the product")
-    expect(page.locator(".quote")).to_have_count(1)
+    expect(page.locator("section[aria-labelledby=quotes-heading] .quote")).to_have_count(1)
     expect(page.locator("#member-table tbody tr")).to_have_count(2)
     screenshot(page, "persona")
+
+
+def test_a_persona_claim_shows_its_quote_and_opens_the_conversation(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.VIEWER, path="/personas")
+    page.get_by_role("link", name="Power Users").click()
+
+    expect(page.locator("#fidelity-table tbody tr")).to_have_count(3)
+    expect(page.get_by_test_id("fidelity-summary")).to_contain_text("80% as often")
+    page.get_by_text("How this was computed").click()
+    expect(page.get_by_text("the most common answer among the other members")).to_be_visible()
+    claims = page.locator(".claim")
+    expect(claims.first).to_contain_text("Exporting every report by hand")
+    expect(page.locator(".no-evidence")).to_have_count(2)
+    screenshot(page, "persona-claims")
+    claims.first.get_by_role("link", name="open the conversation").click()
+
+    expect(page.get_by_role("heading", name="Research interview")).to_be_visible()
+    expect(page.locator(".turn:target")).to_contain_text("Exporting every report by hand")
 
 
 def test_the_risk_table_sorts_and_filters(

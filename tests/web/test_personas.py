@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.auth.models import Role
 from tests.conftest import CSM_OWNER
-from tests.factories import add_book, add_stage_results
+from tests.factories import add_book, add_stage_results, add_voice_checks
 from tests.web.test_overview import figures
 
 BrowserFor = Callable[..., TestClient]
@@ -73,3 +73,36 @@ def test_an_unknown_persona_is_a_404_page_and_no_personas_an_empty_map(
     assert missing.status_code == 404
     assert "persona 999999 does not exist" in missing.text
     assert 'data-testid="empty-state"' in empty
+
+
+def test_the_persona_page_shows_fidelity_and_the_messages_behind_each_claim(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    power = add_stage_results(db_session, book)["Power Users"]
+    quoted = add_voice_checks(db_session, power, book["Acme Analytics"])
+    link = f"/customers/{book['Acme Analytics'].id}/conversations/{quoted.interaction_id}"
+
+    page = browser_for(Role.VIEWER).get(f"/personas/{power.id}").text
+    conversation = browser_for(Role.VIEWER).get(link).text
+    elsewhere = browser_for(Role.CSM, csm_owner="Fox Mulder").get(link)
+
+    assert "this persona is right 80% as often as each member's own history" in page
+    assert "2 members had enough history to check" in page
+    assert "<td>The topic they wrote about most</td>" in page and "How this was computed" in page
+    assert "They raise exports more than most customers (30% of their messages" in page
+    assert page.count("Exporting every report by hand costs us a day each month.") == 2
+    assert f'href="{link}#message-{quoted.id}"' in page
+    assert page.count("No direct evidence in what members wrote.") == 2  # metric, MBTI
+    assert f'id="message-{quoted.id}"' in conversation and "Research interview" in conversation
+    assert elsewhere.status_code == 404, "a CSM opens only their own customers' conversations"
+
+
+def test_a_persona_built_before_the_checks_says_so(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    skeptics = add_stage_results(db_session, add_book(db_session))["Budget Skeptics"]
+
+    page = browser_for(Role.VIEWER).get(f"/personas/{skeptics.id}").text
+
+    assert "Not checked yet" in page and "behind each claim" not in page

@@ -50,6 +50,7 @@ def persona_page(
         "stored_quotes": stored_quotes,
         "claims": persona_profile.claim_groups(profile),
         "fidelity": profile.fidelity,
+        "profile_customers": profile.customers,
         "fidelity_rows": persona_profile.fidelity_rows(profile.fidelity)
         if profile.fidelity
         else [],
