@@ -10,7 +10,7 @@ from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.personas.clustering import CLUSTERERS
-from tests.factories import add_book, add_persona
+from tests.factories import add_book, add_persona, add_voice_checks
 
 runner = CliRunner()
 
@@ -36,6 +36,24 @@ def test_list_and_show(persona_id: int) -> None:
     assert json.loads(listed.stdout)["name"] == "Cost-Conscious Carlos"
     assert json.loads(shown.stdout)["profile"]["share"]["arr"] == 0.4
     assert "watches every invoice" in page.stdout
+    assert "Checked against what customers say: not yet" in page.stdout
+
+
+def test_show_says_how_the_persona_did_against_what_customers_said() -> None:
+    engine = make_engine(get_settings().sqlalchemy_url)
+    migrate.upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        book = add_book(session)
+        persona = add_persona(session, list(book.values()))
+        add_voice_checks(session, persona, book["Delta Freight"])
+        identifier = persona.id
+    engine.dispose()
+
+    page = runner.invoke(app, ["personas", "show", str(identifier)])
+    text = " ".join(page.stdout.split())
+
+    assert "(2 members with enough history): right 80% as often as each member's own" in text
+    assert "top topic: persona 50%, whole book 25%, own history 100% (2 members)" in text
 
 
 def test_show_with_an_industry_overlay(persona_id: int) -> None:

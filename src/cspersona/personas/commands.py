@@ -14,6 +14,7 @@ from cspersona.console.output import console, print_rows
 from cspersona.spreadsheets import write_csv
 
 if TYPE_CHECKING:
+    from cspersona.personas.profile_schema import PersonaFidelity
     from cspersona.personas.schemas import PersonaSummary
 
 # The persona service and model load pandas and scikit-learn: commands import them when they
@@ -112,12 +113,37 @@ def list_personas(
     print_rows(rows, as_json=as_json, columns=columns)
 
 
+TARGET_WORDS = {"nps": "NPS group", "topic": "top topic", "sentiment": "mood"}
+
+
+def _print_fidelity(fidelity: "PersonaFidelity | None") -> None:
+    """Voice-of-customer fidelity in words: persona against the book and the members' own past."""
+    if fidelity is None or not fidelity.members_with_history:
+        console.print("Checked against what customers say: not yet (rebuild the personas)")
+        return
+    console.print(
+        f"Checked against what customers say ({fidelity.members_with_history} members with "
+        f"enough history): right {_percent(fidelity.normalised) or 'an unknown share'} as often "
+        "as each member's own history"
+    )
+    for item in fidelity.targets:
+        console.print(
+            f"  {TARGET_WORDS.get(item.target, item.target)}: persona "
+            f"{_percent(item.persona_accuracy) or '-'}, whole book "
+            f"{_percent(item.book_accuracy) or '-'}, own history "
+            f"{_percent(item.self_accuracy) or '-'} ({item.members} members)"
+        )
+
+
 def _print_profile(summary: "PersonaSummary", traits: dict[str, object]) -> None:
     """The human-readable persona page."""
+    from cspersona.personas.profile_schema import PersonaProfile
+
     console.print(f"[bold]{summary.name}[/bold] (persona {summary.id}, v{summary.version})")
     console.print(summary.narrative or "")
     agreement = _percent(summary.agreement_rate) or "no feedback yet"
     console.print(f"CSM agreement: {agreement} ({summary.feedback_count} verdicts)")
+    _print_fidelity(PersonaProfile.model_validate(traits).fidelity)
     for key in ("dimensions", "mbti", "top_topics", "pain_points", "triggers", "success_metrics"):
         console.print(f"[bold]{key.replace('_', ' ')}[/bold]: {json.dumps(traits.get(key))}")
     for key in ("vocabulary", "timing"):
