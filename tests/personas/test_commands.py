@@ -52,7 +52,7 @@ def test_show_says_how_the_persona_did_against_what_customers_said() -> None:
     page = runner.invoke(app, ["personas", "show", str(identifier)])
     text = " ".join(page.stdout.split())
 
-    assert "(2 members with enough history): right 80% as often as each member's own" in text
+    assert "(2 members with enough history): predicted what they said next 80% as well" in text
     assert "top topic: persona 50%, whole book 25%, own history 100% (2 members)" in text
 
 

@@ -254,7 +254,7 @@ def test_a_persona_claim_shows_its_quote_and_opens_the_conversation(
     page.get_by_role("link", name="Power Users").click()
 
     expect(page.locator("#fidelity-table tbody tr")).to_have_count(3)
-    expect(page.get_by_test_id("fidelity-summary")).to_contain_text("80% as often")
+    expect(page.get_by_test_id("fidelity-summary")).to_contain_text("80% as well as")
     page.get_by_text("How this was computed").click()
     expect(page.get_by_text("the most common answer among the other members")).to_be_visible()
     claims = page.locator(".claim")

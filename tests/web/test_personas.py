@@ -87,7 +87,7 @@ def test_the_persona_page_shows_fidelity_and_the_messages_behind_each_claim(
     conversation = browser_for(Role.VIEWER).get(link).text
     elsewhere = browser_for(Role.CSM, csm_owner="Fox Mulder").get(link)
 
-    assert "this persona is right 80% as often as each member's own history" in page
+    assert "predicted what its members said next 80% as well as their own history did" in page
     assert "2 members had enough history to check" in page
     assert "<td>The topic they wrote about most</td>" in page and "How this was computed" in page
     assert "They raise exports more than most customers (30% of their messages" in page

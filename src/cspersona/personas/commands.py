@@ -123,8 +123,8 @@ def _print_fidelity(fidelity: "PersonaFidelity | None") -> None:
         return
     console.print(
         f"Checked against what customers say ({fidelity.members_with_history} members with "
-        f"enough history): right {_percent(fidelity.normalised) or 'an unknown share'} as often "
-        "as each member's own history"
+        f"enough history): predicted what they said next "
+        f"{_percent(fidelity.normalised) or 'an unknown share of'} as well as their own history"
     )
     for item in fidelity.targets:
         console.print(
