@@ -54,8 +54,8 @@ from cspersona.db.engine import make_engine, make_session_factory
 from cspersona.llm.client import LLMClient
 from cspersona.llm.factory import client_from_settings
 from cspersona.nlp.similarity import says_the_same, sentences_of
+from cspersona.nlp.text_checks import text_problems
 from cspersona.personas.models import Persona
-from cspersona.reports.text_checks import text_problems
 from user_path import load_world
 
 SCRIPTS = Path(__file__).parent / "data" / "chat_scripts.yaml"

@@ -5,7 +5,7 @@ included: the user's path), runs the pipeline, then reads through the API as an 
 names, narratives, quotes, topics, pain points, triggers and success metrics; churn drivers and
 intervention reasons; expansion drivers and timing; and persona chat replies and suggestions
 (five turns with every persona). A text is clean when it has none of the problems
-:mod:`cspersona.reports.text_checks` looks for (redaction tokens, raw identifiers, topic numbers,
+:mod:`cspersona.nlp.text_checks` looks for (redaction tokens, raw identifiers, topic numbers,
 contact details, nested brackets, doubled words, sentences said twice). Prints one JSON line
 per kind of text and one in all.
 
@@ -28,7 +28,7 @@ from cspersona.api.app import create_app
 from cspersona.auth import service as auth_service
 from cspersona.config import Settings
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
-from cspersona.reports.text_checks import text_problems
+from cspersona.nlp.text_checks import text_problems
 from user_path import load_world
 
 CSM_TURNS = (

@@ -10,7 +10,7 @@ loopback port, and writes into ``<out>``:
 - ``digest.txt``: every persona's name, narrative, profile, quotes and top topics; the 20
   riskiest customers with drivers and interventions; the 10 likeliest expansions; and 20
   persona chat replies (four conversations of five turns); and, last, every line the text
-  checks (:mod:`cspersona.reports.text_checks`) find fault with.
+  checks (:mod:`cspersona.nlp.text_checks`) find fault with.
 
 Needs the dev install (Playwright) and Debian's chromium. Run it as ``make review``.
 
@@ -235,7 +235,7 @@ def digest(base: str, key: str) -> str:
 
 def flagged(lines: list[str]) -> list[str]:
     """A closing section listing every line the text checks find fault with (none, ideally)."""
-    from cspersona.reports.text_checks import text_problems
+    from cspersona.nlp.text_checks import text_problems
 
     faults = [
         f"- {', '.join(found)}: {line.strip()[:160]}"

@@ -3,7 +3,7 @@
 The world is generated, written to files, imported through ingestion (PII anonymisation
 included) and analysed by every pipeline stage, exactly as ``cspersona demo`` does, on a seed the
 demo does not use. Then every dashboard page is rendered and every prose field of the API read
-(persona chat replies included), and each text is checked by :mod:`cspersona.reports.text_checks`.
+(persona chat replies included), and each text is checked by :mod:`cspersona.nlp.text_checks`.
 """
 
 from collections.abc import Iterator
@@ -21,7 +21,7 @@ from cspersona.config import Settings, load_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.demo import stages as demo
-from cspersona.reports.text_checks import text_problems
+from cspersona.nlp.text_checks import text_problems
 
 WORLD_SEED = 5
 WORLD_SCALE = 0.3

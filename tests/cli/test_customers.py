@@ -3,7 +3,7 @@ import json
 from typer.testing import CliRunner
 
 from cspersona.cli import app
-from cspersona.reports.text_checks import RAW_IDENTIFIER
+from cspersona.nlp.text_checks import RAW_IDENTIFIER
 from tests.conftest import AnalysedWorld
 
 runner = CliRunner()

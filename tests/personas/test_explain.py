@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
+from cspersona.nlp.text_checks import text_problems
 from cspersona.personas.explain import explain
 from cspersona.personas.models import Persona, PersonaMapping
-from cspersona.reports.text_checks import text_problems
 from tests.personas.conftest import Built
 
 

@@ -4,7 +4,9 @@ A claim rests on a feature (a topic's share, an emotion, a mood, formal or techn
 each member message gets a strength for it (in that topic; how strongly it shows the emotion;
 how negative it is; how many formal, casual or technical words per word). Interviews come first
 among the messages that back a claim, then the strongest, then those of the members nearest the
-persona's centre, one message per member while others are left. A claim no message backs keeps
+persona's centre, one message per member while others are left; a quote a reader would stumble
+on (an id such as ``req_42``, a doubled word: :mod:`cspersona.nlp.text_checks`) is passed over.
+A claim no message backs keeps
 an empty list, which the persona page shows as "no direct evidence".
 """
 
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cspersona.conversations.models import InteractionType
+from cspersona.nlp.text_checks import text_problems
 from cspersona.personas.profile_schema import (
     Citation,
     Cited,
@@ -95,8 +98,14 @@ class Citer:
         )
         first_per_member = backing.drop_duplicates("customer_id")
         chosen = pd.concat([first_per_member, backing.drop(first_per_member.index)])
-        rows = chosen.head(CITATIONS_PER_CLAIM).to_dict("records")
-        return [self._citation(row) for row in rows]
+        citations: list[Citation] = []
+        for row in chosen.head(CITATIONS_PER_CLAIM * 10).to_dict("records"):
+            citation = self._citation(row)
+            if not text_problems(citation.quote):
+                citations.append(citation)
+            if len(citations) == CITATIONS_PER_CLAIM:
+                break
+        return citations
 
     def _citation(self, row: dict[Hashable, Any]) -> Citation:
         """One chosen message as a citation with its quote."""

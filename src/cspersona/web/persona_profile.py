@@ -152,7 +152,7 @@ def fidelity_rows(fidelity: PersonaFidelity) -> list[FidelityRow]:
     """The fidelity table, one row per held-out answer."""
     return [
         FidelityRow(
-            target=TARGET_WORDS.get(item.target, item.target),
+            target=TARGET_WORDS[item.target],
             persona=_share(item.persona_accuracy),
             book=_share(item.book_accuracy),
             own=_share(item.self_accuracy),

@@ -1,6 +1,6 @@
 import pytest
 
-from cspersona.reports.text_checks import text_problems
+from cspersona.nlp.text_checks import text_problems
 
 
 @pytest.mark.parametrize(
