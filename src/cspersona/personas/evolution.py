@@ -193,28 +193,29 @@ def update_outlooks(*, db_session: Session, settings: Settings) -> OutlookSummar
     registered, artifact = latest_artifact(db_session=db_session, settings=settings)
     reader = ViewReader(db_session=db_session, artifact=artifact, as_of=settings.as_of)
     model = fit_outlook(reader, reader.now)
-    forecast = model.predict(reader.views(reader.now))
+    views = reader.views(reader.now)
+    forecast = model.predict(views)
+    chances = forecast.to_numpy()
     db_session.execute(delete(PersonaOutlook))
-    predicted_at = settings.as_of or utc_now()
+    predicted_at = (settings.as_of or utc_now()).astimezone(UTC)
     db_session.add_all(
         PersonaOutlook(
-            customer_id=int(customer_id),
-            persona_id=int(persona_id),
-            probability=round(float(probability), 4),
+            customer_id=customer_id,
+            persona_id=persona_id,
+            probability=round(float(chance), 4),
             horizon_days=HORIZON_DAYS,
             learned=model.learned,
             model_version=registered.tag,
-            predicted_at=predicted_at.astimezone(UTC),
+            predicted_at=predicted_at,
         )
-        for customer_id, row in forecast.iterrows()
-        for persona_id, probability in row.items()
+        for customer_id, row in zip(forecast.index.astype(int).tolist(), chances, strict=True)
+        for persona_id, chance in zip(model.persona_ids, row, strict=True)
     )
     db_session.flush()
-    current = reader.views(reader.now).lifetime.idxmax(axis=1)
-    staying = [forecast.at[customer, persona] for customer, persona in current.items()]
+    staying = chances[np.arange(len(chances)), views.lifetime.to_numpy().argmax(axis=1)]
     return OutlookSummary(
         customers=len(forecast),
         examples=model.examples,
         learned=model.learned,
-        likely_to_move=int(sum(chance < LIKELY for chance in staying)),
+        likely_to_move=int((staying < LIKELY).sum()),
     )
