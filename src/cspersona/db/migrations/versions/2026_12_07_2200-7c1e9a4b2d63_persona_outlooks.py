@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("persona_id", sa.Integer(), nullable=False),
-        sa.Column("probability", sa.Float(), nullable=False),
+        sa.Column("probability", sa.Double(), nullable=False),
         sa.Column("horizon_days", sa.Integer(), nullable=False),
         sa.Column("learned", sa.Boolean(), nullable=False),
         sa.Column("model_version", sa.String(length=64), nullable=False),
