@@ -28,13 +28,20 @@ def load_world(
     scale: float,
     secret_key: str,
     stages: Sequence[tuple[str, Stage]] | None = None,
+    drift_share: float = 0.0,
 ) -> Settings:
     """Generate, ingest and run ``stages`` (default: all); the settings that reach the database.
 
-    The dataset folder, truth included, stays at ``folder / WORLD_FOLDER``.
+    The dataset folder, truth included, stays at ``folder / WORLD_FOLDER``; ``drift_share`` plants
+    changes of habits (``cspersona generate --drift``).
     """
     settings = load_settings(data_dir=folder / "data", secret_key=secret_key)
-    world = World(seed=seed, scale=scale, catalogue=load_catalogue(settings.catalogue_path))
+    world = World(
+        seed=seed,
+        scale=scale,
+        catalogue=load_catalogue(settings.catalogue_path),
+        drift_share=drift_share,
+    )
     with FileSink(folder / WORLD_FOLDER, file_format="jsonl", overwrite=True, world=world) as sink:
         generate(world=world, sinks=[sink])
     engine = make_engine(settings.sqlalchemy_url)

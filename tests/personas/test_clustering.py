@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.cluster import AgglomerativeClustering
@@ -157,3 +158,15 @@ def test_confidence_is_no_surer_than_refits_are(spread: float) -> None:
     never_moved = float(np.mean(model.agreement_ == 1))
     assert float(np.mean(confidence >= 0.99)) <= never_moved
     assert np.corrcoef(confidence, model.agreement_)[0, 1] > 0.4
+
+
+def test_a_customer_missing_a_value_every_training_customer_had_is_still_placed() -> None:
+    rng = np.random.default_rng(3)
+    book = pd.DataFrame(
+        np.vstack([rng.normal(0, 1, (20, 3)), rng.normal(5, 1, (20, 3))]),
+        columns=["a", "b", "c"],
+    )
+    model = PersonaModel(n_personas=2, random_state=0).fit(book)
+    newcomer = pd.DataFrame([[5.0, np.nan, 5.0]], columns=["a", "b", "c"])
+
+    assert model.predict(newcomer)[0] == model.predict(book.iloc[[25]])[0]

@@ -2,6 +2,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from cspersona.db.types import utc_now
+from cspersona.personas.models import PersonaOutlook
 from tests.conftest import CSM_OWNER
 from tests.factories import add_book, add_persona, map_customer
 
@@ -68,6 +69,35 @@ def test_a_customer_persona_comes_with_confidence_position_and_history(
     assert (body["map_x"], body["map_y"]) == (0.5, -1.0)
     assert [snapshot["persona_id"] for snapshot in body["history"]] == [persona.id]
     assert body["switches"] == []
+    assert body["outlook"] == []
+
+
+def test_a_customer_persona_comes_with_its_90_day_outlook_likeliest_first(
+    db_session: Session, client: TestClient
+) -> None:
+    customer = add_book(db_session)["Acme Analytics"]
+    stays = add_persona(db_session, [customer])
+    other = add_persona(db_session, [], name="Technical Tom")
+    for persona, chance in ((stays, 0.25), (other, 0.75)):
+        db_session.add(
+            PersonaOutlook(
+                customer_id=customer.id,
+                persona_id=persona.id,
+                probability=chance,
+                horizon_days=90,
+                learned=False,
+                model_version="persona-v1",
+            )
+        )
+    db_session.flush()
+
+    outlook = client.get(f"/api/customers/{customer.id}/persona").json()["outlook"]
+
+    assert [(entry["persona_name"], entry["probability"]) for entry in outlook] == [
+        ("Technical Tom", 0.75),
+        ("Cost-Conscious Carlos", 0.25),
+    ]
+    assert all(entry["horizon_days"] == 90 and not entry["learned"] for entry in outlook)
 
 
 def test_before_the_first_build_there_is_no_persona(

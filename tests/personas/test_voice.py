@@ -5,6 +5,7 @@ from cspersona.personas.voice import (
     VECTOR_PREFIX,
     VOICE_DIMENSIONS,
     VoiceBasis,
+    encode_messages,
     reduced_voice,
     voice_vectors,
 )
@@ -14,7 +15,9 @@ TECHNICAL = "The export endpoint returns HTTP 500 with a JSON payload, see the r
 
 
 def _messages(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["customer_id", "author_role", "body"])
+    """Messages as the history reads them, numbered from 1."""
+    frame = pd.DataFrame(rows, columns=["customer_id", "author_role", "body"])
+    return frame.assign(message_id=range(1, len(frame) + 1))
 
 
 def test_a_customers_voice_vector_is_the_mean_of_their_own_messages_only() -> None:
@@ -77,3 +80,12 @@ def test_a_customer_without_messages_has_no_voice_and_a_book_without_any_no_basi
     assert basis.reduce(book).filter(like="voice_").iloc[0].isna().all()
     assert VoiceBasis.fit(book[["nps_mean"]]) is None
     assert voice_vectors(_messages([(1, "csm", "Hello")])).empty
+
+
+def test_messages_encoded_once_give_every_cut_the_same_voice() -> None:
+    messages = _messages([(1, "customer", WARM), (1, "customer", TECHNICAL), (2, "customer", WARM)])
+    encoded = encode_messages(messages)
+    first_two = messages.iloc[:2]
+
+    assert np.allclose(voice_vectors(first_two, encoded), voice_vectors(first_two))
+    assert list(voice_vectors(first_two, encoded).index) == [1]

@@ -34,6 +34,7 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
             "topics",
             "analytics",
             "personas",
+            "outlook",
             "churn",
         ]
     )

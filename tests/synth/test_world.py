@@ -167,3 +167,42 @@ def test_companies_have_firmographics_and_contacts_have_pii(bundles: list[Custom
 def test_bad_seed_or_scale_is_refused(seed: int, scale: float, message: str) -> None:
     with pytest.raises(BadInput, match=message):
         World(seed=seed, scale=scale, catalogue=load_catalogue())
+
+
+def test_no_drift_leaves_the_world_as_it_was(bundles: list[CustomerBundle]) -> None:
+    assert all(
+        row["drifted_on"] is None and row["drifted_to"] is None
+        for bundle in bundles
+        for row in bundle.truth["customers"]
+    )
+
+
+def test_drifted_customers_change_only_from_the_drift_day(small_world: World) -> None:
+    drifting = World(
+        seed=small_world.seed,
+        scale=small_world.scale,
+        catalogue=small_world.catalogue,
+        drift_share=0.5,
+    )
+    moved = 0
+    for planned in drifting.plan()[:30]:
+        before, after = small_world.build(planned), drifting.build(planned)
+        truth = after.truth["customers"][0]
+        if truth["drifted_on"] is None:
+            assert after.data["interactions"] == before.data["interactions"]
+            continue
+        moved += 1
+        assert truth["drifted_to"] != planned.archetype.key
+        day = truth["drifted_on"]
+        earlier = [row for row in after.data["interactions"] if row["started_at"].date() < day]
+        assert earlier == [
+            row for row in before.data["interactions"] if row["started_at"].date() < day
+        ]
+        assert after.data["usage_daily"] == before.data["usage_daily"]
+        assert after.data["interactions"] != before.data["interactions"]
+    assert 5 <= moved <= 25
+
+
+def test_a_drift_share_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(BadInput, match="--drift must be between 0 and 1"):
+        World(seed=1, scale=1.0, catalogue=load_catalogue(), drift_share=1.5)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from cspersona.auth.models import Role
 from cspersona.auth.sessions import COOKIE_NAME
 from cspersona.customers.models import LifecycleEvent, LifecycleKind
+from cspersona.personas.models import PersonaOutlook
 from tests.conftest import CSM_OWNER, add_user_with_key
 from tests.factories import (
     add_book,
@@ -288,3 +289,33 @@ def test_an_unscored_customer_is_not_told_to_run_the_pipeline_once_it_ran(
     page = browser_for(Role.VIEWER).get(f"/customers/{newcomer.id}").text
 
     assert "Not scored: the churn model scores active customers" in page
+
+
+def test_the_customer_page_says_where_the_persona_is_heading(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    personas = add_stage_results(db_session, book)
+    acme = book["Acme Analytics"]
+    for name, chance in (("Power Users", 0.3), ("Budget Skeptics", 0.65)):
+        db_session.add(
+            PersonaOutlook(
+                customer_id=acme.id,
+                persona_id=personas[name].id,
+                probability=chance,
+                horizon_days=90,
+                learned=True,
+                model_version="persona-v2",
+            )
+        )
+    db_session.flush()
+
+    page = browser_for(Role.VIEWER).get(f"/customers/{acme.id}").text
+    birch = browser_for(Role.VIEWER).get(f"/customers/{book['Birch Health'].id}").text
+
+    outlook = " ".join(page[page.index('data-testid="persona-outlook"') :].split())
+    assert "In 90 days" in page
+    assert "Likely to become" in outlook and "Budget Skeptics</a> (65%), moving on from" in outlook
+    assert "Next likeliest:" in outlook and "Power Users</a> (30%)" in outlook
+    assert "comparing how each behaved in their last 90 days with their whole history" in page
+    assert 'data-testid="persona-outlook"' not in birch

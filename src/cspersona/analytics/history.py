@@ -10,7 +10,7 @@ of its cutoffs.
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -153,6 +153,24 @@ class Records:
             dynamics=_dynamics_as_of(
                 _rows(self.dynamics, self.dynamics["started_at"] < moment), as_of
             ),
+        )
+
+    def since(self, start: datetime) -> "Records":
+        """The rows from ``start`` on, so that :meth:`before` gives one recent window's history.
+
+        A conversation that began before ``start`` keeps only its later messages.
+        """
+        moment = _moment(start)
+        in_time = self.usage["day"] >= pd.Timestamp(usage_cutoff(start), tz=UTC)
+        return replace(
+            self,
+            interactions=_rows(self.interactions, self.interactions["started_at"] >= moment),
+            messages=_rows(self.messages, self.messages["sent_at"] >= moment),
+            nps=_rows(self.nps, self.nps["answered_at"] >= moment),
+            usage=_rows(self.usage, in_time),
+            feature_use=_rows(self.feature_use, in_time),
+            lifecycle=_rows(self.lifecycle, self.lifecycle["at"] >= moment),
+            dynamics=_rows(self.dynamics, self.dynamics["started_at"] >= moment),
         )
 
     def everything(self, reference: pd.Timestamp) -> History:

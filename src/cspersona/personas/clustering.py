@@ -200,8 +200,10 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             [("impute", SimpleImputer(strategy="median")), ("scale", scaler), ("clip", clipper)]
         )
         # Indicators stay 0/1: scaled, a rarely missing feature's indicator would reach +-3 and
-        # outweigh every real feature.
-        features = FeatureUnion([("values", values), ("missing", MissingIndicator())])
+        # outweigh every real feature. A customer placed later may lack a value every training
+        # customer had: the median stands in for it, with no indicator the model never learned.
+        indicator = MissingIndicator(error_on_new=False)
+        features = FeatureUnion([("values", values), ("missing", indicator)])
         return Pipeline([("features", features), ("reduce", reducer)])
 
     def _candidate_ks(self, n_samples: int) -> list[int]:

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.features import feature_matrix
-from cspersona.analytics.history import load_history
+from cspersona.analytics.history import History, load_history
 from cspersona.nlp.models import Topic
 from cspersona.personas.voice import VOICE_PREFIX, voice_vectors
 
@@ -74,6 +74,16 @@ def said(features: Iterable[str]) -> list[str]:
 def persona_features(*, db_session: Session, as_of: datetime | None = None) -> pd.DataFrame:
     """Behavioural and voice features of every customer with data before ``as_of``, topics named."""
     history = load_history(db_session=db_session, as_of=as_of)
+    return features_of(history, topic_names(db_session=db_session))
+
+
+def features_of(
+    history: History, names: dict[int, str], encoded: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Behavioural and voice features of every customer in ``history``, topics called ``names``.
+
+    ``encoded``: the messages' static vectors, when already encoded (``voice.encode_messages``).
+    """
     frame = behaviour_columns(feature_matrix(history))
-    frame = frame.join(voice_vectors(history.messages), how="left")
-    return name_topic_columns(frame, topic_names(db_session=db_session))
+    frame = frame.join(voice_vectors(history.messages, encoded), how="left")
+    return name_topic_columns(frame, names)

@@ -117,3 +117,26 @@ class PersonaFeedback(CreatedAtMixin, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     agree: Mapped[bool]
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class PersonaOutlook(Base):
+    """A customer's predicted chance of being in one persona ``horizon_days`` from now.
+
+    One row per customer and persona, replaced by each forecast (``personas.evolution``);
+    ``learned`` is false where the book had too little history and the "no change" forecast
+    was used.
+    """
+
+    __tablename__ = "persona_outlooks"
+    __table_args__ = (UniqueConstraint("customer_id", "persona_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    probability: Mapped[float]
+    horizon_days: Mapped[int]
+    learned: Mapped[bool]
+    model_version: Mapped[str] = mapped_column(String(64))
+    predicted_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -77,7 +77,7 @@ def read_persona(
 def read_customer_persona(
     customer: AuthorizedCustomer, db_session: SessionDep
 ) -> CustomerPersonaRead:
-    """A customer's persona, confidence, misfit flag, map position, history and switches."""
+    """A customer's persona, confidence, misfit flag, map position, history, switches, outlook."""
     mapping = service.current_mapping(db_session=db_session, customer_id=customer.id)
     return CustomerPersonaRead(
         customer_id=customer.id,
@@ -96,6 +96,7 @@ def read_customer_persona(
             SwitchRead.model_validate(switch)
             for switch in service.switches(db_session=db_session, customer_id=customer.id)
         ],
+        outlook=service.outlook(db_session=db_session, customer_id=customer.id),
     )
 
 

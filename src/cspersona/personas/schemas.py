@@ -64,6 +64,19 @@ class SwitchRead(BaseModel):
     changes: list[dict[str, Any]]
 
 
+class OutlookRead(BaseModel):
+    """The predicted chance that a customer is in one persona ``horizon_days`` from now."""
+
+    persona_id: int
+    persona_name: str
+    probability: float
+    horizon_days: int
+    learned: bool = Field(
+        description="False where the book had too little history to learn from, so the "
+        "forecast is 'no change': the current persona at the book's stay rate."
+    )
+
+
 class CustomerPersonaRead(BaseModel):
     """A customer's current persona, how well they fit it, their map position and history."""
 
@@ -79,6 +92,10 @@ class CustomerPersonaRead(BaseModel):
     map_y: float | None
     history: list[SnapshotRead]
     switches: list[SwitchRead]
+    outlook: list[OutlookRead] = Field(
+        description="Each persona's chance of being this customer's in 90 days, likeliest "
+        "first (empty before the pipeline's outlook stage has run)."
+    )
 
 
 class FeedbackCreate(BaseModel):

@@ -11,10 +11,11 @@ from cspersona.personas.models import (
     Persona,
     PersonaFeedback,
     PersonaMapping,
+    PersonaOutlook,
     PersonaSnapshot,
     PersonaSwitch,
 )
-from cspersona.personas.schemas import PersonaSummary
+from cspersona.personas.schemas import OutlookRead, PersonaSummary
 
 
 def get(*, db_session: Session, persona_id: int) -> Persona:
@@ -83,6 +84,23 @@ def switches(*, db_session: Session, customer_id: int | None = None) -> list[Per
     if customer_id is not None:
         query = query.where(PersonaSwitch.customer_id == customer_id)
     return list(db_session.scalars(query))
+
+
+def outlook(*, db_session: Session, customer_id: int) -> list[OutlookRead]:
+    """The customer's latest 90-day persona forecast, likeliest persona first."""
+    rows = db_session.execute(
+        select(
+            PersonaOutlook.persona_id,
+            Persona.name.label("persona_name"),
+            PersonaOutlook.probability,
+            PersonaOutlook.horizon_days,
+            PersonaOutlook.learned,
+        )
+        .join(Persona, Persona.id == PersonaOutlook.persona_id)
+        .where(PersonaOutlook.customer_id == customer_id)
+        .order_by(PersonaOutlook.probability.desc(), Persona.name)
+    ).mappings()
+    return [OutlookRead.model_validate(dict(row)) for row in rows]
 
 
 def export_rows(*, db_session: Session) -> list[dict[str, Any]]:

@@ -28,18 +28,31 @@ VECTOR_PREFIX = "voice_vector_"
 VOICE_DIMENSIONS = 8
 
 
-def voice_vectors(messages: pd.DataFrame) -> pd.DataFrame:
-    """Per customer, the mean static vector of their own message bodies (``voice_vector_*``)."""
+def encode_messages(messages: pd.DataFrame) -> pd.DataFrame:
+    """Each customer message's static vector, indexed by message id, with its ``customer_id``.
+
+    Encoded once, a book's messages serve every cut of its history (:func:`voice_vectors`).
+    """
     own = messages[messages["author_role"] == "customer"]
-    if own.empty:
-        return pd.DataFrame(index=pd.Index([], name="customer_id"))
     vectors = load_static_vectors().encode(own["body"].fillna("").astype(str).tolist())
     frame = pd.DataFrame(
-        vectors,
-        index=pd.Index(own["customer_id"].to_numpy(), name="customer_id"),
+        vectors.reshape(len(own), -1),
+        index=pd.Index(own["message_id"].to_numpy(), name="message_id"),
         columns=[f"{VECTOR_PREFIX}{number}" for number in range(vectors.shape[1])],
     )
-    return frame.groupby(level="customer_id").mean()
+    return frame.assign(customer_id=own["customer_id"].to_numpy())
+
+
+def voice_vectors(messages: pd.DataFrame, encoded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per customer, the mean static vector of their own message bodies (``voice_vector_*``).
+
+    ``encoded`` (:func:`encode_messages` of these messages or more) saves encoding them again.
+    """
+    own = messages.loc[messages["author_role"] == "customer", "message_id"]
+    if own.empty:
+        return pd.DataFrame(index=pd.Index([], name="customer_id"))
+    vectors = encode_messages(messages) if encoded is None else encoded.loc[own.to_numpy()]
+    return vectors.groupby("customer_id").mean().rename_axis("customer_id")
 
 
 def _vector_columns(frame: pd.DataFrame) -> list[str]:

@@ -2,7 +2,8 @@
 
 A stage is a function ``(db_session, settings, progress) -> StageResult``; ``progress`` is called
 with ``(done, total)``. :data:`STAGES` lists every stage in the order they must run (NLP, topics,
-analytics, personas, churn); callers that need more, like the demo, build their own list around it.
+analytics, personas, persona outlook, churn); callers that need more, like the demo, build their
+own list around it.
 ``settings.as_of``, when set, tells stages that compute snapshots to use only data before it.
 """
 
@@ -16,9 +17,10 @@ from sqlalchemy.orm import Session
 from cspersona.analytics import service as analytics
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Message
-from cspersona.exceptions import BadInput
+from cspersona.exceptions import BadInput, NotFound
 from cspersona.nlp import service as nlp
 from cspersona.nlp.models import MessageAnalysis
+from cspersona.personas import evolution
 from cspersona.personas.build import update_personas
 from cspersona.predict import scoring
 
@@ -113,6 +115,20 @@ def persona_assignment(
     )
 
 
+def persona_outlook(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Forecast each customer's persona in 90 days, learned from the book's own past."""
+    started = time.perf_counter()
+    try:
+        summary = evolution.update_outlooks(db_session=db_session, settings=settings)
+    except NotFound:  # the book was too small for personas: nothing to forecast
+        return StageResult("outlook", 0, time.perf_counter() - started, "skipped: no personas")
+    if progress is not None:
+        progress(summary.customers, summary.customers)
+    return StageResult("outlook", summary.customers, time.perf_counter() - started, str(summary))
+
+
 def churn_scores(
     db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
@@ -137,6 +153,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("topics", topic_discovery),
     ("analytics", conversation_dynamics),
     ("personas", persona_assignment),
+    ("outlook", persona_outlook),
     ("churn", churn_scores),
 ]
 

@@ -43,6 +43,11 @@ def generate_command(
         False, "--overwrite", help="Replace a dataset that --out already holds."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    drift: float = typer.Option(
+        0.0,
+        help="Share of customers (0-1) who change habits once, as if a new champion took over; "
+        "truth/customers.jsonl records when and to which archetype.",
+    ),
 ) -> None:
     """Generate a synthetic B2B SaaS customer world with its ground truth.
 
@@ -59,7 +64,7 @@ def generate_command(
         raise BadInput(f"--format must be jsonl or csv, not {file_format!r}")
     fmt: Literal["jsonl", "csv"] = "csv" if file_format == "csv" else "jsonl"
     folder = out if out is not None or into_db else get_settings().data_dir / "world"
-    world = _world(seed, scale)
+    world = _world(seed, scale, drift)
     started = time.perf_counter()
     with ExitStack() as stack:
         sinks: list[Sink] = []
@@ -94,11 +99,12 @@ def generate_command(
     _print_summary(summary, folder=folder, into_db=into_db, seconds=seconds)
 
 
-def _world(seed: int, scale: float) -> "World":
+def _world(seed: int, scale: float, drift: float) -> "World":
     from cspersona.catalogue.models import load_catalogue
     from cspersona.synth.world import World
 
-    return World(seed=seed, scale=scale, catalogue=load_catalogue(get_settings().catalogue_path))
+    catalogue = load_catalogue(get_settings().catalogue_path)
+    return World(seed=seed, scale=scale, catalogue=catalogue, drift_share=drift)
 
 
 def _run(world: "World", sinks: "list[Sink]") -> "GenerationSummary":

@@ -7,7 +7,7 @@ the window ends: a thread cut off there stays open.
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -34,6 +34,14 @@ GROUP_ADDRESSEES = ("team", "Support", "all")
 
 
 @dataclass(frozen=True)
+class Drift:
+    """A planted change of habits: from ``on``, the customer writes with ``traits``."""
+
+    on: date
+    traits: CustomerTraits
+
+
+@dataclass(frozen=True)
 class Customer:
     """Everything about one customer that its conversations depend on."""
 
@@ -43,6 +51,13 @@ class Customer:
     life: Life
     agents: tuple[Person, ...]
     cutoff: datetime
+    drift: Drift | None = None
+
+    def on(self, day: date) -> "Customer":
+        """The customer as they were on ``day``: with the drifted traits from the drift's day."""
+        if self.drift is None or day < self.drift.on:
+            return self
+        return replace(self, traits=self.drift.traits)
 
 
 @dataclass
@@ -103,7 +118,7 @@ class ConversationWriter:
         for moment, kind in sorted(starts):
             numbers[kind] += 1
             external_id = ids.interaction_id(kind, customer.index, numbers[kind])
-            self._conversation(customer, kind, external_id, moment, rng, rows)
+            self._conversation(customer.on(moment.date()), kind, external_id, moment, rng, rows)
         return rows
 
     def _conversation(

@@ -24,6 +24,7 @@ class Stream(IntEnum):
     STAFF = 8
     PEOPLE = 9
     SIGNATURES = 10
+    DRIFT = 11
 
 
 def _sequence(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:

@@ -59,6 +59,8 @@ TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
     "customers": (
         "external_id",
         "archetype",
+        "drifted_on",
+        "drifted_to",
         "churned_at",
         "expansion_dates",
         "champion_left_at",

@@ -19,7 +19,7 @@ from cspersona.catalogue.models import Catalogue
 from cspersona.customers.models import LifecycleKind
 from cspersona.exceptions import BadInput
 from cspersona.synth.composer import Composer
-from cspersona.synth.conversations import ConversationWriter, Customer
+from cspersona.synth.conversations import ConversationWriter, Customer, Drift
 from cspersona.synth.grammar import Grammar, load_grammar
 from cspersona.synth.labels import ConversationKind
 from cspersona.synth.life import Contract, ContractEvent, Life, next_anniversary, simulate_life
@@ -40,6 +40,9 @@ from cspersona.synth.usage import usage_rows
 
 MAX_SCALE = 1000.0
 LANGUAGE = "en"
+# A planted drift falls between this many days after the customer's first day and this many
+# days before their last, so both habits leave a record.
+DRIFT_MARGIN_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -81,13 +84,21 @@ class World:
         spec: WorldSpec | None = None,
         archetypes: tuple[Archetype, ...] | None = None,
         grammar: Grammar | None = None,
+        drift_share: float = 0.0,
     ) -> None:
-        """Check the inputs and prepare what every customer shares (staff, phrase banks)."""
+        """Check the inputs and prepare what every customer shares (staff, phrase banks).
+
+        ``drift_share`` of the customers change habits once (see :meth:`_drift`); 0 plants none
+        and leaves every other draw, so the world's bytes, as they were.
+        """
         if seed < 0:
             raise BadInput(f"--seed must be 0 or more, not {seed}")
         if not 0 < scale <= MAX_SCALE:
             raise BadInput(f"--scale must be above 0 and at most {MAX_SCALE:g}, not {scale:g}")
+        if not 0 <= drift_share <= 1:
+            raise BadInput(f"--drift must be between 0 and 1, not {drift_share:g}")
         self.seed, self.scale, self.catalogue = seed, scale, catalogue
+        self.drift_share = drift_share
         self.spec = spec or load_world()
         self.archetypes = archetypes or load_archetypes()
         self.grammar = grammar or load_grammar()
@@ -192,7 +203,8 @@ class World:
         cutoff = life.churned_at or datetime.combine(
             self.window_end + timedelta(days=1), time(0), tzinfo=UTC
         )
-        customer = Customer(index, traits, company, life, self.staff.agents, cutoff)
+        drift = self._drift(index, archetype, life)
+        customer = Customer(index, traits, company, life, self.staff.agents, cutoff, drift)
         conversations = self.writer.write(
             customer, planned.counts, python_rng(self.seed, Stream.CONVERSATIONS, index)
         )
@@ -243,12 +255,38 @@ class World:
                 ],
             },
             truth={
-                "customers": [self._truth_row(company.external_id, archetype, traits, life)],
+                "customers": [self._truth_row(company.external_id, archetype, traits, life, drift)],
                 "interactions": conversations.truth_interactions,
                 "messages": conversations.truth_messages,
                 "nps_responses": nps_truth,
             },
         )
+
+    def _drift(self, index: int, archetype: Archetype, life: Life) -> Drift | None:
+        """A planted change of habits, for ``drift_share`` of the customers, or None.
+
+        It stands for a new champion, or a team grown into another way of working: from a day
+        drawn uniformly inside the customer's observed life (at least ``DRIFT_MARGIN_DAYS`` from
+        either end), they write, choose channels and topics like a customer of another archetype,
+        drawn uniformly. Usage, NPS and the contract keep the first archetype's course.
+        """
+        if not self.drift_share:
+            return None
+        rng = numpy_rng(self.seed, Stream.DRIFT, index)
+        latest = life.active_days - DRIFT_MARGIN_DAYS
+        if rng.random() >= self.drift_share or latest <= DRIFT_MARGIN_DAYS:
+            return None
+        others = [other for other in self.archetypes if other.key != archetype.key]
+        later = others[int(rng.integers(len(others)))]
+        traits = sample_traits(
+            later,
+            self.catalogue.feature_keys,
+            rng,
+            mix_concentration=self.spec.mix_concentration,
+            volume_shape=self.spec.volume_shape,
+        )
+        day = life.start + timedelta(days=int(rng.integers(DRIFT_MARGIN_DAYS, latest)))
+        return Drift(day, traits)
 
     def _value(self, contract: Contract) -> float:
         return contract.annual_value(self.spec.company.seat_price_range, len(self.catalogue.plans))
@@ -292,11 +330,18 @@ class World:
         }
 
     def _truth_row(
-        self, external_id: str, archetype: Archetype, traits: CustomerTraits, life: Life
+        self,
+        external_id: str,
+        archetype: Archetype,
+        traits: CustomerTraits,
+        life: Life,
+        drift: Drift | None,
     ) -> dict[str, Any]:
         return {
             "external_id": external_id,
             "archetype": archetype.key,
+            "drifted_on": drift.on if drift else None,
+            "drifted_to": drift.traits.archetype if drift else None,
             "churned_at": life.churned_at,
             "expansion_dates": [
                 event.at for event in life.events if event.kind is LifecycleKind.EXPANDED

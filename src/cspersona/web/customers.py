@@ -12,6 +12,7 @@ from cspersona.customers.schemas import CustomerSort, CustomerStatus, SortOrder
 from cspersona.customers.status import statuses
 from cspersona.exceptions import NotFound
 from cspersona.http.deps import SessionDep
+from cspersona.personas import service as personas_service
 from cspersona.predict.tiers import RiskTier
 from cspersona.reports import customer_list as customer_rows
 from cspersona.reports import service as reports_service
@@ -97,6 +98,7 @@ def customer_page(
         if any(entry.sentiment_score is not None for entry in timeline)
         else None,
         "personas": reports_service.persona_history(db_session=db_session, customer_id=customer.id),
+        "outlook": personas_service.outlook(db_session=db_session, customer_id=customer.id),
         "scores": scores,
         # Only asked when this customer has no score: unscored, or the stage has not run yet?
         "churn_scored": bool(scores) or reports_service.has_churn_scores(db_session=db_session),
