@@ -14,8 +14,12 @@ import yaml
 from pydantic import BaseModel
 
 from cspersona.personas.profile_schema import PersonaProfile
+from cspersona.personas.profiles import rules as profile_rules
 
 TOPICS_SAID = 2
+# How much further towards a pole (in mean z) the new persona must sit, when neither persona
+# holds a clear pole, for its approach to change.
+SCORE_GAP = 0.3
 
 
 class TransitionStep(BaseModel):
@@ -45,34 +49,54 @@ def rules() -> dict[str, Any]:
 def _pole(profile: PersonaProfile, dimension: str) -> str | None:
     """The persona's clear pole on a dimension (None when it leans to neither)."""
     found = profile.dimensions.get(dimension)
-    return (
-        found.value
-        if found is not None and found.value in rules()["dimensions"][dimension]
-        else None
+    poles = rules()["dimensions"][dimension]
+    return found.value if found is not None and found.value in poles else None
+
+
+def _leaning(old: PersonaProfile, new: PersonaProfile, dimension: str) -> str | None:
+    """The pole the new persona sits clearly nearer than the old one, though neither holds it."""
+    old_score, new_score = (
+        profile.dimensions[dimension].score if dimension in profile.dimensions else 0.0
+        for profile in (old, new)
+    )
+    if abs(new_score - old_score) < SCORE_GAP:
+        return None
+    poles = profile_rules()["dimensions"][dimension]
+    return str(poles["high"] if new_score > old_score else poles["low"])
+
+
+def _dimension_step(
+    old: PersonaProfile, new: PersonaProfile, dimension: str
+) -> TransitionStep | None:
+    """What to change on one dimension, if the new persona wants another approach on it."""
+    phrases = rules()["dimensions"][dimension]
+    was, now = _pole(old, dimension), _pole(new, dimension)
+    if was is not None and now is not None and was != now:
+        advice = f"move from {phrases[was]} to {phrases[now]}"
+    elif now is not None and was is None:
+        advice = f"lean on {phrases[now]}"
+    elif now is None and (leaning := _leaning(old, new, dimension)) is not None:
+        advice = f"lean more on {phrases[leaning]}"
+        now = f"more {leaning} than {old.name}"
+    else:
+        return None
+
+    def stance(profile: PersonaProfile) -> str:
+        found = profile.dimensions.get(dimension)
+        return found.value if found is not None else "no clear preference"
+
+    return TransitionStep(
+        aspect=phrases["aspect"],
+        was=f"{old.name}: {stance(old)}",
+        now=f"{new.name}: {now}",
+        advice=advice,
     )
 
 
 def _dimension_steps(old: PersonaProfile, new: PersonaProfile) -> list[TransitionStep]:
     """A step for every dimension on which the new persona wants another approach."""
-    steps = []
-    for dimension, phrases in rules()["dimensions"].items():
-        was, now = _pole(old, dimension), _pole(new, dimension)
-        if now is None or was == now:
-            continue
-        advice = (
-            f"move from {phrases[was]} to {phrases[now]}"
-            if was is not None
-            else f"lean on {phrases[now]}"
-        )
-        steps.append(
-            TransitionStep(
-                aspect=phrases["aspect"],
-                was=f"{old.name}: {was or 'no clear preference'}",
-                now=f"{new.name}: {now}",
-                advice=advice,
-            )
-        )
-    return steps
+    found = (_dimension_step(old, new, dimension) for dimension in rules()["dimensions"])
+    return [step for step in found if step is not None]
 
 
 def _topics(profile: PersonaProfile) -> list[str]:
