@@ -117,7 +117,7 @@ def _topic_step(old: PersonaProfile, new: PersonaProfile) -> TransitionStep | No
     former = " and ".join([topic for topic in old_topics if topic not in new_topics][:TOPICS_SAID])
     return TransitionStep(
         aspect="Topics",
-        was=f"{old.name}: {former or 'no topic of their own'}",
+        was=f"{old.name}: {former or 'no topic that stands out'}",
         now=f"{new.name}: {leading}",
         advice=f"lead with {leading}" + (f" rather than {former}" if former else ""),
     )
