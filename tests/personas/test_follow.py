@@ -49,7 +49,11 @@ def test_a_run_on_unchanged_data_places_everyone_again_and_says_nothing_moved(
         placed, detail = follow_customers(db_session=session, settings=settings, features=features)
 
         assert placed == active
-        assert detail.startswith(f"0 of {active} customers changed persona (0.0%); mean fit ")
+        assert detail.startswith(
+            f"0 of {len(features)} customers changed persona (0.0%); "
+            f"{active} active customers placed again; mean fit "
+        )
+        assert "persona centres moved at most 0.00 of a radius" in detail
         assert detail.endswith(
             "drift below the refit thresholds (10% changing persona, 0.35 of a radius, "
             "a fit drop of 0.10)"

@@ -1,6 +1,7 @@
 """How far the book has drifted from the stored persona model, and whether that calls for a refit.
 
-Measured on every pipeline run from the run's placement, against three documented thresholds
+Measured on every pipeline run from the run's placement of every customer the model was fitted
+on (churned ones too: an unchanged book then measures no drift), against three thresholds
 (settings ``persona_refit_*``): the share of customers whose best persona changed, how far the
 customers a persona holds now sit from its stored centre (relative to its radius: the distance
 within which 95% of its members sat at the build), and the drop of the mean confidence since the
@@ -26,7 +27,6 @@ class Drift:
 
     compared: int
     best_changed: int
-    switched: int
     centroid_shift: float
     shifted: int | None
     fit_now: float
@@ -94,13 +94,11 @@ def measure_drift(
 ) -> Drift:
     """The drift of the customers in the aligned ``frame`` from the stored model."""
     shift, shifted = centroid_shift(artifact, frame, placement)
-    fit_now = artifact.model.confidence(frame)
     return Drift(
         compared=int(placement.known.sum()),
         best_changed=int(placement.best_changed.sum()),
-        switched=int(placement.switched.sum()),
         centroid_shift=round(shift, 3),
         shifted=shifted,
-        fit_now=float(fit_now.mean()) if len(fit_now) else 0.0,
+        fit_now=float(placement.confidence.mean()) if len(frame) else 0.0,
         fit_at_build=fit_at_build,
     )

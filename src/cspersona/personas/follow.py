@@ -39,21 +39,22 @@ def churned_customers(db_session: Session, as_of: datetime | None) -> set[int]:
     return set(db_session.scalars(statement))
 
 
-def _placed_detail(drift: Drift, placement: Placement, settings: Settings) -> str:
+def _placed_detail(drift: Drift, placed: Placement, settings: Settings) -> str:
     """The run's summary when the stored model still fits: what moved, and the thresholds."""
-    parts = [
+    changed = (
         f"{drift.best_changed} of {drift.compared} customers changed persona "
         f"({drift.changed_share:.1%})"
-    ]
-    held = drift.best_changed - drift.switched
-    if held:
-        parts[0] += (
-            f": {drift.switched} switched, {held} kept their persona within the switch margin "
-            f"({settings.persona_switch_margin:.2f})"
+    )
+    switched = int(placed.switched.sum())
+    if drift.best_changed > switched:
+        changed += (
+            f": {switched} switched, the rest stay within the switch margin "
+            f"({settings.persona_switch_margin:.2f}) or are no longer active"
         )
-    new = int((~placement.known).sum())
+    parts = [changed, f"{len(placed.customer_ids)} active customers placed again"]
+    new = int((~placed.known).sum())
     if new:
-        parts.append(f"{new} new customer{'s' if new != 1 else ''} placed")
+        parts[-1] += f", {new} of them new"
     fit = f"mean fit {drift.fit_now:.2f}"
     if drift.fit_at_build is not None:
         fit += f" ({drift.fit_at_build:.2f} at the build)"
@@ -79,7 +80,7 @@ def _refit_detail(reasons: list[str], result: BuildFigures) -> str:
 def follow_customers(
     *, db_session: Session, settings: Settings, features: pd.DataFrame | None = None
 ) -> tuple[int, str]:
-    """Place every active customer again, record what moved, refit when drift passes a threshold.
+    """Place every active customer again, record who moved, refit when drift passes a threshold.
 
     ``features`` is a precomputed matrix (None: computed from the database as of
     ``settings.as_of``). Returns the customers placed and the run's summary in words.
@@ -87,15 +88,17 @@ def follow_customers(
     registered, artifact = latest_artifact(db_session=db_session, settings=settings)
     if features is None:
         features = persona_features(db_session=db_session, as_of=settings.as_of)
-    churned = churned_customers(db_session, settings.as_of)
-    frame = artifact.aligned(features[~features.index.isin(churned)])
-    if frame.empty:
-        return 0, "no active customers to place"
+    # Drift is measured on every customer the model was fitted on (churned ones too), so that
+    # an unchanged book measures no drift; only active customers are placed again.
+    everyone = artifact.aligned(features)
+    if everyone.empty:
+        return 0, "no customers with data to place"
     placement = place(
-        artifact, frame, latest_assignments(db_session), settings.persona_switch_margin
+        artifact, everyone, latest_assignments(db_session), settings.persona_switch_margin
     )
     fit_at_build = (registered.metrics or {}).get("mean_confidence")
-    drift = measure_drift(artifact, frame, placement, fit_at_build)
+    drift = measure_drift(artifact, everyone, placement, fit_at_build)
+    active = ~everyone.index.isin(churned_customers(db_session, settings.as_of))
     names = {persona.id: persona.name for persona in db_session.scalars(select(Persona))}
     reasons = drift.refit_reasons(settings, names)
     if reasons:
@@ -109,15 +112,16 @@ def follow_customers(
             model=model,
         )
         return result.customers, _refit_detail(reasons, result)
+    placed = placement.subset(active)
     write_placement(
         db_session=db_session,
         artifact=artifact,
         model_tag=registered.tag,
-        frame=frame,
-        placement=placement,
+        frame=everyone[active],
+        placement=placed,
         taken_at=settings.as_of or utc_now(),
     )
-    return len(frame), _placed_detail(drift, placement, settings)
+    return len(placed.customer_ids), _placed_detail(drift, placed, settings)
 
 
 def update_personas(*, db_session: Session, settings: Settings) -> tuple[int, str]:

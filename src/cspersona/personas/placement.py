@@ -25,6 +25,16 @@ class Placement:
     placed: np.ndarray
     confidence: np.ndarray
 
+    def subset(self, rows: np.ndarray) -> "Placement":
+        """The placement of the customers selected by the boolean ``rows``."""
+        return Placement(
+            customer_ids=[c for c, kept in zip(self.customer_ids, rows, strict=True) if kept],
+            previous=self.previous[rows],
+            best=self.best[rows],
+            placed=self.placed[rows],
+            confidence=self.confidence[rows],
+        )
+
     @property
     def known(self) -> np.ndarray:
         """Customers who had a persona before this run."""
