@@ -46,10 +46,12 @@ def _placed_detail(drift: Drift, placed: Placement, settings: Settings) -> str:
         f"({drift.changed_share:.1%})"
     )
     switched = int(placed.switched.sum())
+    if drift.best_changed:
+        changed += f": {switched} switched"
     if drift.best_changed > switched:
         changed += (
-            f": {switched} switched, the rest stay within the switch margin "
-            f"({settings.persona_switch_margin:.2f}) or are no longer active"
+            f", the rest stay within the switch margin ({settings.persona_switch_margin:.2f}) "
+            "or are no longer active"
         )
     parts = [changed, f"{len(placed.customer_ids)} active customers placed again"]
     new = int((~placed.known).sum())
