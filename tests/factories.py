@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.glossary import describe_against
 from cspersona.auth.models import Role
 from cspersona.auth.policy import Principal
 from cspersona.conversations.models import AuthorRole, Interaction, InteractionType, Message
@@ -18,7 +19,8 @@ from cspersona.customers.models import (
     UsageDaily,
 )
 from cspersona.nlp.models import MessageAnalysis, Topic
-from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
+from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
+from cspersona.personas.transitions import transition_strategy
 from cspersona.predict.models import ChurnScore
 
 # Callers of service functions that take ``visible_to``: an admin, and the CSM of add_book's book.
@@ -342,6 +344,47 @@ def add_topic(db_session: Session, name: str, number: int = 0) -> Topic:
 def _evidence(feature: str, z: float) -> dict[str, Any]:
     """A profile entry's evidence as the persona build stores it."""
     return {"feature": feature, "persona_mean": 0.3, "book_mean": 0.1, "z": z}
+
+
+def add_switch(
+    db_session: Session,
+    customer: Customer,
+    old: Persona,
+    new: Persona,
+    *,
+    detected_at: datetime = START + timedelta(days=60),
+    negative_share: tuple[float, float, float] = (0.45, 0.1, 0.4),
+) -> PersonaSwitch:
+    """A switch from ``old`` to ``new`` as a pipeline run records it, with its strategy.
+
+    What changed is the customer's share of negative messages against both personas'.
+    """
+    value, old_typical, new_typical = negative_share
+    switch = PersonaSwitch(
+        customer_id=customer.id,
+        from_persona_id=old.id,
+        to_persona_id=new.id,
+        detected_at=detected_at,
+        model_version=f"persona-v{new.version}",
+        changes=[
+            {
+                "feature": "negative_share",
+                "customer_z": 1.8,
+                "old_persona_z": -0.6,
+                "new_persona_z": 1.5,
+                "phrase": describe_against(
+                    "negative_share", value, [(old.name, old_typical), (new.name, new_typical)]
+                ),
+            }
+        ],
+        strategy=transition_strategy(
+            old.profile.model_copy(update={"name": old.name}),
+            new.profile.model_copy(update={"name": new.name}),
+        ).model_dump(mode="json"),
+    )
+    db_session.add(switch)
+    db_session.flush()
+    return switch
 
 
 def add_stage_results(db_session: Session, book: dict[str, Customer]) -> dict[str, Persona]:

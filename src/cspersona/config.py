@@ -189,6 +189,33 @@ class Settings(BaseSettings):
         le=1,
         description="Share of scored customers in the elevated tier, after the high tier.",
     )
+    persona_switch_margin: float = Field(
+        default=0.10,
+        ge=0,
+        le=1,
+        description="How much more probable another persona must be than a customer's current "
+        "one before a pipeline run switches them (stops customers at a boundary flipping).",
+    )
+    persona_refit_switch_share: float = Field(
+        default=0.10,
+        gt=0,
+        le=1,
+        description="Share of customers whose best persona changed at which a pipeline run "
+        "refits the personas.",
+    )
+    persona_refit_centroid_shift: float = Field(
+        default=0.35,
+        gt=0,
+        description="How far a persona's members may drift from its stored centre, as a share "
+        "of its radius, before a pipeline run refits the personas.",
+    )
+    persona_refit_fit_drop: float = Field(
+        default=0.10,
+        gt=0,
+        le=1,
+        description="Drop in the customers' mean confidence since the build at which a pipeline "
+        "run refits the personas.",
+    )
     nlp_batch_size: int = Field(
         default=2000, ge=1, le=100_000, description="Messages analysed and stored per batch."
     )

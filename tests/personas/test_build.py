@@ -1,22 +1,18 @@
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from cspersona.config import load_settings
 from cspersona.exceptions import BadInput
 from cspersona.personas.artifact import latest_artifact
-from cspersona.personas.build import build_personas, update_personas
+from cspersona.personas.build import build_personas
 from cspersona.personas.explain import explain
 from cspersona.personas.features import persona_features
 from cspersona.personas.matching import matched_accuracy
 from cspersona.personas.models import Persona, PersonaMapping
 from cspersona.registry import service as registry
-from tests.factories import add_customer
 from tests.personas.conftest import Built, PersonaWorld
 
 
@@ -106,27 +102,6 @@ def test_too_few_customers_is_bad_input(
 
     with pytest.raises(BadInput, match="at least 10 customers"):
         build_personas(db_session=session, settings=settings, features=features)
-
-
-def test_the_pipeline_step_assigns_only_new_customers_once_personas_exist(built: Built) -> None:
-    session, settings, _ = built
-
-    processed, detail = update_personas(db_session=session, settings=settings)
-
-    assert (processed, detail) == (0, "assigned 0 new customers to the existing personas")
-
-
-def test_the_pipeline_step_skips_a_book_too_small_for_personas(
-    db_session: Session, tmp_path: Path
-) -> None:
-    add_customer(db_session, "Acme")
-
-    processed, detail = update_personas(
-        db_session=db_session, settings=load_settings(data_dir=tmp_path)
-    )
-
-    assert processed == 0
-    assert detail == "skipped: personas need at least 10 customers with data; found 1"
 
 
 def test_stored_profiles_round_trip_through_the_typed_documents(built: Built) -> None:

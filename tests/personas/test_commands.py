@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -10,7 +11,14 @@ from cspersona.config import get_settings
 from cspersona.db import migrate
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
 from cspersona.personas.clustering import CLUSTERERS
-from tests.factories import add_book, add_persona, add_voice_checks
+from tests.factories import (
+    START,
+    add_book,
+    add_persona,
+    add_stage_results,
+    add_switch,
+    add_voice_checks,
+)
 
 runner = CliRunner()
 
@@ -95,3 +103,47 @@ def test_build_help_names_every_clusterer() -> None:
     result = runner.invoke(app, ["personas", "build", "--help"], terminal_width=200)
 
     assert all(name in result.stdout for name in CLUSTERERS)
+
+
+@pytest.fixture
+def switched_book() -> None:
+    """A migrated database in the test's data folder where Acme and Delta switched persona."""
+    engine = make_engine(get_settings().sqlalchemy_url)
+    migrate.upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        book = add_book(session)
+        personas = add_stage_results(session, book)
+        skeptics, power = personas["Budget Skeptics"], personas["Power Users"]
+        add_switch(session, book["Acme Analytics"], skeptics, power)
+        add_switch(
+            session, book["Delta Freight"], power, skeptics, detected_at=START + timedelta(days=90)
+        )
+    engine.dispose()
+
+
+def test_switches_say_what_changed_and_what_to_do_now(switched_book: None) -> None:
+    printed = runner.invoke(app, ["personas", "switches"], terminal_width=200)
+    own = runner.invoke(app, ["personas", "switches", "--csm", "Dana Scully", "--json"])
+    later = runner.invoke(app, ["personas", "switches", "--since", "2025-03-15", "--json"])
+
+    assert printed.exit_code == own.exit_code == later.exit_code == 0, printed.output
+    said = " ".join(printed.stdout.split())  # as read, whatever the terminal's width
+    assert said.startswith(
+        "2025-04-06 Delta Freight (Fox Mulder): Power Users -> Budget Skeptics What changed: "
+        "- 45% of their messages negative; typically 10% for Power Users and 40% for Budget "
+        "Skeptics What to do now: "
+    )
+    assert "Acme Analytics (Dana Scully): Budget Skeptics -> Power Users" in said
+    assert [json.loads(line)["company_name"] for line in own.stdout.splitlines()] == [
+        "Acme Analytics"
+    ]
+    assert [json.loads(line)["company_name"] for line in later.stdout.splitlines()] == [
+        "Delta Freight"
+    ]
+
+
+def test_switches_refuse_a_malformed_date(switched_book: None) -> None:
+    refused = runner.invoke(app, ["personas", "switches", "--since", "last week"])
+
+    assert refused.exit_code == 2
+    assert "--since must be an ISO date" in refused.output

@@ -1,10 +1,19 @@
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from cspersona.db.types import utc_now
-from cspersona.personas.models import PersonaOutlook
+from cspersona.personas.models import PersonaOutlook, PersonaSwitch
 from tests.conftest import CSM_OWNER
-from tests.factories import add_book, add_persona, map_customer
+from tests.factories import (
+    START,
+    add_book,
+    add_persona,
+    add_stage_results,
+    add_switch,
+    map_customer,
+)
 
 
 def test_personas_are_listed_with_size_share_and_agreement(
@@ -141,3 +150,54 @@ def test_a_persona_can_be_read_with_an_industry_overlay(
     assert body["traits"]["focus"] == "compliance"
     assert body["traits"]["vocabulary"]["data export"] == "audit trail"
     assert unknown.status_code == 400
+
+
+def _switches_in_two_books(db_session: Session) -> dict[str, PersonaSwitch]:
+    """Acme (Dana Scully's) switched on day 60, Delta (Fox Mulder's) on day 90."""
+    book = add_book(db_session)
+    personas = add_stage_results(db_session, book)
+    skeptics, power = personas["Budget Skeptics"], personas["Power Users"]
+    return {
+        "Acme Analytics": add_switch(db_session, book["Acme Analytics"], skeptics, power),
+        "Delta Freight": add_switch(
+            db_session,
+            book["Delta Freight"],
+            power,
+            skeptics,
+            detected_at=START + timedelta(days=90),
+        ),
+    }
+
+
+def test_persona_switches_come_newest_first_with_what_changed_and_the_strategy(
+    db_session: Session, client: TestClient
+) -> None:
+    _switches_in_two_books(db_session)
+
+    listed = client.get("/api/personas/switches").json()
+    since = client.get("/api/personas/switches", params={"since": "2025-03-15"}).json()
+    first = client.get("/api/personas/switches", params={"limit": 1}).json()
+
+    assert [item["company_name"] for item in listed["items"]] == ["Delta Freight", "Acme Analytics"]
+    acme = listed["items"][1]
+    assert (acme["from_persona_name"], acme["to_persona_name"]) == (
+        "Budget Skeptics",
+        "Power Users",
+    )
+    assert acme["what_changed"] == [
+        "45% of their messages negative; typically 10% for Budget Skeptics and 40% for Power Users"
+    ]
+    assert acme["strategy"]["summary"].startswith("Was Budget Skeptics, now Power Users: ")
+    assert [item["company_name"] for item in since["items"]] == ["Delta Freight"]
+    assert (first["total"], len(first["items"])) == (2, 1)
+
+
+def test_a_csm_sees_only_their_own_books_switches(
+    db_session: Session, csm_client: TestClient
+) -> None:
+    _switches_in_two_books(db_session)
+
+    listed = csm_client.get("/api/personas/switches").json()
+
+    assert listed["total"] == 1
+    assert [item["csm_owner"] for item in listed["items"]] == [CSM_OWNER]

@@ -29,6 +29,7 @@ from tests.factories import (
     add_interaction,
     add_nps,
     add_stage_results,
+    add_switch,
     add_voice_checks,
 )
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, ConsoleWatch, serve_in_thread
@@ -80,10 +81,17 @@ class LiveServer:
 
 
 def _seed(db_session: Session) -> None:
-    """Five named customers of two CSMs with stage results, thirty more, and one busy customer."""
+    """Five named customers of two CSMs with stage results and switches, thirty more, one busy."""
     book = add_book(db_session)
     personas = add_stage_results(db_session, book)
     add_voice_checks(db_session, personas["Power Users"], book["Delta Freight"])
+    # One switch in each CSM's book: Dana Scully's Acme, Fox Mulder's Delta.
+    add_switch(
+        db_session, book["Acme Analytics"], personas["Budget Skeptics"], personas["Power Users"]
+    )
+    add_switch(
+        db_session, book["Delta Freight"], personas["Power Users"], personas["Budget Skeptics"]
+    )
     acme = book["Acme Analytics"]
     add_contacts(db_session, acme, 4)
     add_nps(db_session, acme, 9, 8, 6)

@@ -157,6 +157,7 @@ def test_pages_fit_a_tablet(page: Page, live_server: LiveServer, console: Consol
         ("/risk", "risk-tablet"),
         ("/customers", "customers-tablet"),
         ("/customers/1", "customer-tablet"),
+        ("/persona-changes", "persona-changes-tablet"),
     ):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
@@ -288,3 +289,40 @@ def test_the_risk_table_sorts_and_filters(
     expect(page).to_have_url(re.compile(r"horizon=30"))
     expect(page.locator("#risk-table tbody tr").first).to_contain_text("28%")
     screenshot(page, "risk-filtered")
+
+
+def test_a_csm_reads_their_books_persona_changes_and_the_customer_page_shows_them(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.CSM, path="/persona-changes")
+
+    changes = page.get_by_test_id("persona-change")
+    expect(changes).to_have_count(1)  # Acme's, not Fox Mulder's Delta Freight
+    expect(changes).to_contain_text("Acme Analytics: Budget Skeptics → Power Users")
+    expect(changes).to_contain_text(
+        "45% of their messages negative; typically 10% for Budget Skeptics and 40% for Power Users"
+    )
+    expect(changes.locator(".strategy li").first).to_contain_text("Evidence: Lean on numbers")
+    expect(page.get_by_role("link", name="Persona changes")).to_have_attribute(
+        "aria-current", "page"
+    )
+    screenshot(page, "persona-changes-csm")
+
+    changes.get_by_role("link", name="Acme Analytics").click()
+    section = page.locator("#persona-changes")
+    expect(section.get_by_role("heading", name="Persona changes")).to_be_visible()
+    expect(section.get_by_test_id("persona-change")).to_contain_text(
+        "Budget Skeptics → Power Users"
+    )
+    expect(section).to_contain_text("Power Users: data-driven")
+    section.scroll_into_view_if_needed()
+    screenshot(page, "customer-persona-changes")
+
+
+def test_an_analyst_sees_every_books_persona_changes(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.ANALYST, path="/persona-changes")
+
+    expect(page.get_by_test_id("persona-change")).to_have_count(2)
+    expect(page.get_by_test_id("persona-change").first).to_contain_text("Delta Freight")

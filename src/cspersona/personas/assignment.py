@@ -1,22 +1,19 @@
-"""Assigning customers to personas: mappings, snapshots, and switching alerts saying what moved."""
+"""Assigning customers to personas: mappings, snapshots, and switches saying what moved."""
 
 from datetime import datetime
-from typing import Any
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
 from cspersona.customers.models import Customer
-from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.personas.artifact import PersonaArtifact, latest_artifact
-from cspersona.personas.features import persona_features, said
-from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
-
-SWITCH_CHANGES = 5
+from cspersona.personas.features import persona_features
+from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
+from cspersona.personas.placement import Placement, place
+from cspersona.personas.switching import new_switch
 
 
 def latest_assignments(db_session: Session) -> dict[int, int]:
@@ -34,30 +31,68 @@ def latest_assignments(db_session: Session) -> dict[int, int]:
     return {int(customer_id): int(persona_id) for customer_id, persona_id in rows}
 
 
-def _switch_changes(
-    customer_z: pd.Series, old_centroid: pd.Series, new_centroid: pd.Series
-) -> list[dict[str, Any]]:
-    """What moved a customer: features where they now sit far from the old persona's mean."""
-    gap = (customer_z - old_centroid).abs().dropna().sort_values(ascending=False)
-    gap = gap[said(gap.index)]
-    return [
-        {
-            "feature": feature,
-            "customer_z": round(float(customer_z[feature]), 2),
-            "old_persona_z": round(float(old_centroid[feature]), 2),
-            "new_persona_z": round(float(new_centroid.get(feature, np.nan)), 2),
-        }
-        for feature in gap.index[:SWITCH_CHANGES]
-    ]
+def write_placement(
+    *,
+    db_session: Session,
+    artifact: PersonaArtifact,
+    model_tag: str,
+    frame: pd.DataFrame,
+    placement: Placement,
+    taken_at: datetime,
+) -> int:
+    """Map and snapshot every placed customer, and record a switch for each who moved.
 
-
-def _persona_centroids(db_session: Session, features: list[str]) -> dict[int, pd.Series]:
-    """Every persona's stored centroid (mean z-score per feature)."""
-    return {
-        persona.id: pd.Series(persona.centroid[0], dtype=float).reindex(features)
-        for persona in db_session.scalars(select(Persona))
-        if persona.centroid
-    }
+    A customer placed again by the same model gets a new mapping and loses the old one, deleted
+    after the insert so that ids keep rising and the current-persona read model sees the run.
+    Returns the number of switches.
+    """
+    model = artifact.model
+    coordinates = model.map_coordinates(frame)
+    replaced = select(PersonaMapping.id).where(
+        PersonaMapping.model_version == model_tag,
+        PersonaMapping.customer_id.in_(placement.customer_ids),
+    )
+    replaced_ids = list(db_session.scalars(replaced))
+    personas = {persona.id: persona for persona in db_session.scalars(select(Persona))}
+    for row, customer_id in enumerate(placement.customer_ids):
+        persona_id = int(placement.placed[row])
+        confidence = float(placement.confidence[row])
+        db_session.add(
+            PersonaMapping(
+                customer_id=customer_id,
+                persona_id=persona_id,
+                confidence_score=confidence,
+                assigned_at=taken_at,
+                model_version=model_tag,
+                misfit=confidence < model.misfit_threshold,
+                map_x=float(coordinates[row, 0]),
+                map_y=float(coordinates[row, 1]),
+            )
+        )
+        db_session.add(
+            PersonaSnapshot(
+                customer_id=customer_id,
+                persona_id=persona_id,
+                confidence=confidence,
+                taken_at=taken_at,
+                model_version=model_tag,
+            )
+        )
+        if placement.switched[row]:
+            db_session.add(
+                new_switch(
+                    artifact=artifact,
+                    customer_id=customer_id,
+                    customer=frame.iloc[row],
+                    old=personas[int(placement.previous[row])],
+                    new=personas[persona_id],
+                    model_tag=model_tag,
+                    detected_at=taken_at,
+                )
+            )
+    db_session.flush()
+    db_session.execute(delete(PersonaMapping).where(PersonaMapping.id.in_(replaced_ids)))
+    return int(placement.switched.sum())
 
 
 def record_assignments(
@@ -67,63 +102,21 @@ def record_assignments(
     model_tag: str,
     frame: pd.DataFrame,
     taken_at: datetime,
+    margin: float,
 ) -> int:
-    """Map, snapshot and (on a change of persona) alert for every customer in ``frame``.
+    """Place every customer in ``frame`` (keeping their persona within ``margin``) and write it.
 
-    Returns the number of switching alerts raised.
+    Returns the number of switches recorded.
     """
-    model = artifact.model
-    labels = model.predict(frame)
-    confidence = model.confidence(frame)
-    coordinates = model.map_coordinates(frame)
-    personas = artifact.persona_of(labels)
-    previous = latest_assignments(db_session)
-    standardised = artifact.standardised(frame)
-    centroids = _persona_centroids(db_session, artifact.features)
-    switches = 0
-    for row, customer_id in enumerate(frame.index.astype(int)):
-        persona_id = int(personas[row])
-        db_session.add(
-            PersonaMapping(
-                customer_id=customer_id,
-                persona_id=persona_id,
-                confidence_score=float(confidence[row]),
-                assigned_at=taken_at,
-                model_version=model_tag,
-                misfit=bool(confidence[row] < model.misfit_threshold),
-                map_x=float(coordinates[row, 0]),
-                map_y=float(coordinates[row, 1]),
-            )
-        )
-        db_session.add(
-            PersonaSnapshot(
-                customer_id=customer_id,
-                persona_id=persona_id,
-                confidence=float(confidence[row]),
-                taken_at=taken_at,
-                model_version=model_tag,
-            )
-        )
-        before = previous.get(customer_id)
-        if before is not None and before != persona_id:
-            switches += 1
-            changes = _switch_changes(
-                standardised.iloc[row],
-                centroids.get(before, pd.Series(dtype=float)),
-                centroids.get(persona_id, pd.Series(dtype=float)),
-            )
-            db_session.add(
-                PersonaSwitch(
-                    customer_id=customer_id,
-                    from_persona_id=before,
-                    to_persona_id=persona_id,
-                    detected_at=taken_at,
-                    model_version=model_tag,
-                    changes=json_ready(changes),
-                )
-            )
-    db_session.flush()
-    return switches
+    placement = place(artifact, frame, latest_assignments(db_session), margin)
+    return write_placement(
+        db_session=db_session,
+        artifact=artifact,
+        model_tag=model_tag,
+        frame=frame,
+        placement=placement,
+        taken_at=taken_at,
+    )
 
 
 def assign_new_customers(
@@ -146,7 +139,7 @@ def assign_new_customers(
     unassigned = db_session.scalar(
         select(func.count()).select_from(Customer).where(~assigned.exists())
     )
-    if not unassigned:  # the usual pipeline re-run: no features to compute, no messages to encode
+    if not unassigned:  # nothing new: no features to compute, no messages to encode
         return 0
     frame = persona_features(db_session=db_session, as_of=as_of) if features is None else features
     new = artifact.aligned(frame[~frame.index.isin(known)])
@@ -158,5 +151,6 @@ def assign_new_customers(
         model_tag=registered.tag,
         frame=new,
         taken_at=as_of or utc_now(),
+        margin=settings.persona_switch_margin,
     )
     return len(new)

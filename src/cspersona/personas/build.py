@@ -19,11 +19,7 @@ from cspersona.exceptions import BadInput
 from cspersona.llm.factory import client_from_settings
 from cspersona.personas import narratives, profiles
 from cspersona.personas.artifact import PERSONA_KIND, PersonaArtifact
-from cspersona.personas.assignment import (
-    assign_new_customers,
-    latest_assignments,
-    record_assignments,
-)
+from cspersona.personas.assignment import latest_assignments, write_placement
 from cspersona.personas.citations import Citer, cite_profile
 from cspersona.personas.clustering import PersonaModel
 from cspersona.personas.features import persona_features
@@ -32,6 +28,7 @@ from cspersona.personas.matching import match_centroids
 from cspersona.personas.misfits import dense_misfit_groups
 from cspersona.personas.models import Persona
 from cspersona.personas.overlays import industry_overlays
+from cspersona.personas.placement import place
 from cspersona.personas.profile_schema import (
     BookShare,
     CommunicationStyle,
@@ -305,6 +302,9 @@ def build_personas(
         persona_ids=[persona.id for persona in persona_rows],
         voice=voice,
     )
+    placement = place(
+        artifact, frame, latest_assignments(db_session), settings.persona_switch_margin
+    )
     report(0.8, "registering the model")
     registered = registry.register(
         db_session=db_session,
@@ -331,14 +331,17 @@ def build_personas(
                 "misfits": int(misfit.sum()),
                 "suggested_personas": suggestions,
                 "fidelity": fidelity[BOOK].model_dump(),
+                # The fit later runs are compared with (personas.drift).
+                "mean_confidence": float(placement.confidence.mean()),
             }
         ),
     )
-    switches = record_assignments(
+    switches = write_placement(
         db_session=db_session,
         artifact=artifact,
         model_tag=registered.tag,
         frame=frame,
+        placement=placement,
         taken_at=as_of or utc_now(),
     )
     report(1.0, f"{estimator.n_personas_} personas")
@@ -355,24 +358,3 @@ def build_personas(
         seconds=round(time.perf_counter() - started, 3),
         validation=json_ready(estimator.validation_),
     )
-
-
-def update_personas(*, db_session: Session, settings: Settings) -> tuple[int, str]:
-    """The pipeline's step: build on the first run, then assign new customers without refitting.
-
-    Returns the customers processed and a line of detail. A refit (``cspersona personas build``)
-    stays a deliberate act, since it can move customers between personas.
-    """
-    has_model = db_session.scalar(
-        select(func.count()).select_from(TrainedModel).where(TrainedModel.kind == PERSONA_KIND)
-    )
-    if has_model:
-        assigned = assign_new_customers(
-            db_session=db_session, settings=settings, as_of=settings.as_of
-        )
-        return assigned, f"assigned {assigned} new customers to the existing personas"
-    try:
-        result = build_personas(db_session=db_session, settings=settings, as_of=settings.as_of)
-    except BadInput as error:
-        return 0, f"skipped: {error.message}"
-    return result.customers, f"{result.model_version}: {result.k} personas"

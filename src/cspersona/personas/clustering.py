@@ -412,14 +412,21 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     def confidence(self, X: Any) -> np.ndarray:  # noqa: N803
         """How well each customer fits its persona, 0-1: posterior times typicality."""
-        probabilities = self.predict_proba(X)
-        personas = probabilities.argmax(axis=1)
+        return self.confidence_in(X, self.predict(X))
+
+    def confidence_in(self, X: Any, personas: np.ndarray) -> np.ndarray:  # noqa: N803
+        """How well each customer fits the given persona (a label per row), 0-1.
+
+        The persona kept for a customer near a boundary may not be their most probable one.
+        """
+        rows = np.arange(len(personas))
+        probabilities = self.predict_proba(X)[rows, personas]
         distance = np.sqrt(_squared_distances(self.reduce(X), self.cluster_centers_))[
-            np.arange(len(personas)), personas
+            rows, personas
         ]
         beyond = np.maximum(0.0, distance - self.typical_radius_[personas])
         typicality = np.exp(-beyond / self.radius_scale_)
-        return np.asarray(probabilities.max(axis=1) * typicality)
+        return np.asarray(probabilities * typicality)
 
     def is_misfit(self, X: Any) -> np.ndarray:  # noqa: N803
         """Whether each customer's confidence is below ``misfit_threshold``."""

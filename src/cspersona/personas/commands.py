@@ -1,4 +1,4 @@
-"""``cspersona personas``: build, list, show, export, explain and assign personas."""
+"""``cspersona personas``: build, list, show, export, explain, assign personas; their switches."""
 
 import json
 import sys
@@ -15,7 +15,7 @@ from cspersona.spreadsheets import write_csv
 
 if TYPE_CHECKING:
     from cspersona.personas.profile_schema import PersonaFidelity
-    from cspersona.personas.schemas import PersonaSummary
+    from cspersona.personas.schemas import PersonaSummary, SwitchEntry
 
 # The persona service and model load pandas and scikit-learn: commands import them when they
 # run, so that `cspersona --help` starts fast.
@@ -222,3 +222,57 @@ def explain(
         console.print("What it shares with the persona:")
         for reason in explanation.reasons:
             console.print(f"  - {reason.phrase}")
+
+
+def _print_switch(entry: "SwitchEntry") -> None:
+    """One switch as a CSM reads it: who moved where, what changed, what to do now."""
+    owner = f" ({entry.csm_owner})" if entry.csm_owner else ""
+    console.print(
+        f"[bold]{entry.detected_at:%Y-%m-%d}  {entry.company_name}[/bold]{owner}: "
+        f"{entry.from_persona_name} -> {entry.to_persona_name}",
+        highlight=False,
+    )
+    if entry.what_changed:
+        console.print("  What changed:", highlight=False)
+        for phrase in entry.what_changed:
+            console.print(f"    - {phrase}", highlight=False)
+    if entry.strategy is not None:
+        console.print("  What to do now:", highlight=False)
+        for step in entry.strategy.steps:
+            console.print(f"    - {step.aspect}: {step.advice}", highlight=False)
+        if not entry.strategy.steps:
+            console.print(f"    {entry.strategy.summary}", highlight=False)
+
+
+@app.command()
+def switches(
+    since: str | None = typer.Option(
+        None, help="Only switches detected on or after this ISO date or time (UTC if no zone)."
+    ),
+    csm: str | None = typer.Option(None, help="Only the customers of this CSM owner."),
+    limit: int = typer.Option(20, min=1, max=500, help="Most switches to print."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+) -> None:
+    """Customers who switched persona, newest first: what changed and what to do now.
+
+    Example: cspersona personas switches --since 2026-11-01 --csm "Dana Scully"
+    """
+    from cspersona.console.options import parse_as_of
+    from cspersona.personas.changes import persona_changes
+
+    moment = parse_as_of(since, option="--since")
+    with database_session() as db_session:
+        entries, total = persona_changes(
+            db_session=db_session, visible_to=None, csm_owner=csm, since=moment, limit=limit
+        )
+    if as_json:
+        for entry in entries:
+            typer.echo(entry.model_dump_json())
+        return
+    if not entries:
+        console.print("No persona switches" + (" since then." if since else " yet."))
+        return
+    for entry in entries:
+        _print_switch(entry)
+    if total > len(entries):
+        console.print(f"{total - len(entries)} more; raise --limit to see them.")

@@ -49,10 +49,13 @@ class Persona(CreatedAtMixin, Base):
 
 
 class PersonaMapping(Base):
-    """A customer's persona and how well it fits, as assigned by one model version."""
+    """A customer's persona and how well it fits, as last placed by one model version.
+
+    One row per customer and model version: a run that places the customer again writes a new
+    row, then deletes the old one (see ``personas.assignment.write_placement``).
+    """
 
     __tablename__ = "persona_mappings"
-    __table_args__ = (UniqueConstraint("customer_id", "model_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(
@@ -87,7 +90,12 @@ class PersonaSnapshot(Base):
 
 
 class PersonaSwitch(Base):
-    """A switching alert: a customer moved from one persona to another, and what changed most."""
+    """A switch: a customer moved from one persona to another, what changed, what to do now.
+
+    The record is the alert's source: no notification mechanism exists yet, and one added later
+    reads these rows. ``changes`` holds the features that moved, each with its ``phrase`` in
+    words; ``strategy`` the transition strategy (none on switches recorded before it existed).
+    """
 
     __tablename__ = "persona_switches"
 
@@ -100,6 +108,7 @@ class PersonaSwitch(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     model_version: Mapped[str] = mapped_column(String(64))
     changes: Mapped[list[Any]] = mapped_column(default=list)
+    strategy: Mapped[dict[str, Any] | None]
 
 
 class PersonaFeedback(CreatedAtMixin, Base):

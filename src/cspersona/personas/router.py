@@ -1,5 +1,6 @@
-"""``/api/personas`` and ``/api/customers/{id}/persona``: personas, a customer's, CSM feedback."""
+"""``/api/personas`` and ``/api/customers/{id}/persona``: personas, switches, feedback."""
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -12,6 +13,7 @@ from cspersona.http.errors import error_responses
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.jobs.router import add_job_route
 from cspersona.personas import current, service
+from cspersona.personas.changes import persona_changes
 from cspersona.personas.feedback import add_feedback
 from cspersona.personas.jobs import generate
 from cspersona.personas.overlays import apply_overlay
@@ -22,6 +24,7 @@ from cspersona.personas.schemas import (
     PersonaPage,
     PersonaRead,
     SnapshotRead,
+    SwitchPage,
     SwitchRead,
 )
 
@@ -46,6 +49,31 @@ def list_personas(
         if include_retired or persona.active
     ]
     return PersonaPage.of(personas[page.offset : page.offset + page.limit], len(personas), page)
+
+
+@router.get("/switches", response_model=SwitchPage)
+def list_switches(
+    principal: Reader,
+    db_session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    since: Annotated[
+        datetime | None,
+        Query(description="Only switches detected at or after this moment (ISO date or time)."),
+    ] = None,
+) -> SwitchPage:
+    """Persona switches in the caller's book, newest first: what changed and what to do now.
+
+    The source of switching alerts until a notification mechanism exists; a CSM sees only the
+    customers they own.
+    """
+    items, total = persona_changes(
+        db_session=db_session,
+        visible_to=principal,
+        since=since,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return SwitchPage.of(items, total, page)
 
 
 @router.get("/{persona_id}", response_model=PersonaRead, responses=error_responses(404))

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from cspersona.http.pagination import Page
+from cspersona.personas.transitions import TransitionStrategy
 
 
 class PersonaSummary(BaseModel):
@@ -53,15 +54,40 @@ class SnapshotRead(BaseModel):
 
 
 class SwitchRead(BaseModel):
-    """A switching alert: from which persona to which, when, and the features that moved most."""
+    """A switch: from which persona to which, when, what changed and what to do now."""
 
     model_config = ConfigDict(from_attributes=True)
 
     from_persona_id: int
     to_persona_id: int
-    detected_at: datetime
+    detected_at: datetime = Field(
+        description="When the run that placed the customer wrote it (the run date)."
+    )
     model_version: str
-    changes: list[dict[str, Any]]
+    changes: list[dict[str, Any]] = Field(
+        description="The features that moved the customer most: z-scores of the customer and "
+        "both personas, and `phrase`, the change in words."
+    )
+    strategy: TransitionStrategy | None = Field(
+        default=None,
+        description="What to do differently with the customer now, from both personas' "
+        "profiles; null on switches recorded before strategies existed.",
+    )
+
+
+class SwitchEntry(SwitchRead):
+    """A switch in the book-wide list of persona changes: the customer and both personas named."""
+
+    id: int
+    customer_id: int
+    company_name: str
+    csm_owner: str | None
+    from_persona_name: str
+    to_persona_name: str
+    what_changed: list[str] = Field(description="What changed, in words, most telling first.")
+
+
+SwitchPage = Page[SwitchEntry]
 
 
 class OutlookRead(BaseModel):

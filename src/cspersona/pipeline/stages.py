@@ -21,7 +21,7 @@ from cspersona.exceptions import BadInput, NotFound
 from cspersona.nlp import service as nlp
 from cspersona.nlp.models import MessageAnalysis
 from cspersona.personas import evolution
-from cspersona.personas.build import update_personas
+from cspersona.personas.follow import update_personas
 from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
@@ -102,7 +102,7 @@ def conversation_dynamics(
 def persona_assignment(
     db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
-    """Build personas on the first run; afterwards give only new customers a persona."""
+    """Build personas on the first run; afterwards place every active customer again (may refit)."""
     started = time.perf_counter()
     processed, detail = update_personas(db_session=db_session, settings=settings)
     if progress is not None and processed:

@@ -9,6 +9,7 @@ quotes) are cached per book in the same cache. One customer's own rows are read 
 import math
 from collections import Counter, defaultdict
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import ColumnElement, Select, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -308,7 +309,11 @@ def customer_scores(*, db_session: Session, customer_id: int) -> list[ChurnScore
 
 
 def persona_history(*, db_session: Session, customer_id: int) -> list[PersonaAssignment]:
-    """The customer's persona at every persona run (its snapshots), newest first."""
+    """The customer's personas, newest first: one entry per stretch of runs with one persona.
+
+    Every pipeline run snapshots every customer, so consecutive snapshots of the same persona
+    and model read as one entry, dated by its first run, with its newest confidence.
+    """
     rows = db_session.execute(
         select(
             PersonaSnapshot.persona_id,
@@ -321,7 +326,17 @@ def persona_history(*, db_session: Session, customer_id: int) -> list[PersonaAss
         .where(PersonaSnapshot.customer_id == customer_id)
         .order_by(PersonaSnapshot.taken_at.desc(), PersonaSnapshot.id.desc())
     )
-    return [PersonaAssignment.model_validate(row) for row in rows]
+    stretches = groupby(rows, key=lambda row: (row.persona_id, row.model_version))
+    history = []
+    for _, stretch in stretches:
+        newest, *older = stretch
+        first = older[-1] if older else newest
+        history.append(
+            PersonaAssignment.model_validate(newest).model_copy(
+                update={"assigned_at": first.assigned_at}
+            )
+        )
+    return history
 
 
 def timeline(*, db_session: Session, customer_id: int, limit: int) -> list[TimelineEntry]:

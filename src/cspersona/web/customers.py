@@ -13,6 +13,7 @@ from cspersona.customers.status import statuses
 from cspersona.exceptions import NotFound
 from cspersona.http.deps import SessionDep
 from cspersona.personas import service as personas_service
+from cspersona.personas.changes import persona_changes
 from cspersona.predict.tiers import RiskTier
 from cspersona.reports import customer_list as customer_rows
 from cspersona.reports import service as reports_service
@@ -28,6 +29,7 @@ router = APIRouter(include_in_schema=False)
 CUSTOMERS_PER_PAGE = 25
 INTERACTIONS_PER_PAGE = 20
 TIMELINE_LENGTH = 100
+PERSONA_CHANGES_SHOWN = 10
 
 PageNumber = Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")]
 
@@ -75,7 +77,7 @@ def customer_list(
 def customer_page(
     request: Request, customer: PageCustomer, principal: PageUser, db_session: SessionDep
 ) -> HTMLResponse:
-    """One customer: profile, persona history, churn risk, sentiment timeline, conversations."""
+    """One customer: profile, persona history and changes, churn risk, sentiment, conversations."""
     interactions, total = conversations_service.get_all_for_customer(
         db_session=db_session, customer_id=customer.id, limit=INTERACTIONS_PER_PAGE, offset=0
     )
@@ -99,6 +101,12 @@ def customer_page(
         else None,
         "personas": reports_service.persona_history(db_session=db_session, customer_id=customer.id),
         "outlook": personas_service.outlook(db_session=db_session, customer_id=customer.id),
+        "persona_changes": persona_changes(
+            db_session=db_session,
+            visible_to=principal,
+            customer_id=customer.id,
+            limit=PERSONA_CHANGES_SHOWN,
+        )[0],
         "scores": scores,
         # Only asked when this customer has no score: unscored, or the stage has not run yet?
         "churn_scored": bool(scores) or reports_service.has_churn_scores(db_session=db_session),

@@ -10,6 +10,7 @@ from cspersona.web import (
     customers,
     login,
     overview,
+    persona_changes,
     personas,
     risk,
 )
@@ -20,6 +21,7 @@ router.include_router(login.router)
 router.include_router(customers.router)
 router.include_router(overview.router)
 router.include_router(personas.router)
+router.include_router(persona_changes.router)
 router.include_router(risk.router)
 router.include_router(chat.router)
 router.include_router(chat_history.router)

@@ -31,6 +31,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Overview", "/overview"),
     NavItem("Personas", "/personas"),
+    NavItem("Persona changes", "/persona-changes"),
     NavItem("Churn risk", "/risk"),
     NavItem("Customers", "/customers"),
     NavItem("Chat", "/chat"),
