@@ -13,6 +13,7 @@ from cspersona.customers.models import Customer
 from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.personas.artifact import PersonaArtifact, latest_artifact
+from cspersona.personas.edits import redirect_merged
 from cspersona.personas.features import persona_features, said
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
 
@@ -76,7 +77,7 @@ def record_assignments(
     labels = model.predict(frame)
     confidence = model.confidence(frame)
     coordinates = model.map_coordinates(frame)
-    personas = artifact.persona_of(labels)
+    personas = redirect_merged(db_session, artifact.persona_of(labels))
     previous = latest_assignments(db_session)
     standardised = artifact.standardised(frame)
     centroids = _persona_centroids(db_session, artifact.features)

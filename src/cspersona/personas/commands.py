@@ -138,14 +138,14 @@ def show(
     Example: cspersona personas show 3 --industry FinTech
     """
     from cspersona.personas import service
-    from cspersona.personas.overlays import apply_overlay
+    from cspersona.personas.overlays import overlays_for
 
     with database_session() as db_session:
         persona = service.get(db_session=db_session, persona_id=persona_id)
         summary = service.summary(persona, service.agreement_rates(db_session=db_session))
         traits = dict(persona.traits)
     if industry is not None:
-        traits = apply_overlay(traits, industry)
+        traits = overlays_for(get_settings()).apply(traits, industry)
     if as_json:
         typer.echo(json.dumps(summary.model_dump() | {"profile": traits}))
         return
