@@ -154,11 +154,12 @@ def keep_overrides(db_session: Session, personas: list[Persona]) -> None:
 
 def redirect_merged(db_session: Session, persona_ids: np.ndarray) -> np.ndarray:
     """``persona_ids`` with every merged persona replaced by the one it was merged into."""
-    merged = dict(
-        db_session.execute(
-            select(Persona.id, Persona.merged_into_id).where(Persona.merged_into_id.is_not(None))
-        ).tuples()
-    )
+    merged = {
+        persona.id: persona.merged_into_id
+        for persona in db_session.scalars(
+            select(Persona).where(Persona.merged_into_id.is_not(None))
+        )
+    }
     if not merged:
         return persona_ids
 
