@@ -133,9 +133,12 @@ def read_overlay_file(path: Path) -> list[IndustryOverlay]:
         raise ConfigError(f"industry overlay file {path} is not valid YAML: {error}") from None
     except ValidationError as error:
         problem = error.errors()[0]
-        field = "".join(
-            f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"]
-        ).lstrip(".")
+        field = (
+            "".join(
+                f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"]
+            ).lstrip(".")
+            or "the whole file"
+        )
         raise ConfigError(f"industry overlay file {path}: {field}: {problem['msg']}") from None
 
 

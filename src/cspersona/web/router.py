@@ -10,6 +10,7 @@ from cspersona.web import (
     customers,
     login,
     overview,
+    persona_edits,
     personas,
     risk,
 )
@@ -19,6 +20,7 @@ router.include_router(assets.router)
 router.include_router(login.router)
 router.include_router(customers.router)
 router.include_router(overview.router)
+router.include_router(persona_edits.router)
 router.include_router(personas.router)
 router.include_router(risk.router)
 router.include_router(chat.router)
