@@ -337,10 +337,11 @@ def test_the_customer_of_a_fintech_heavy_persona_puts_compliance_first(
 
     monkeypatch.setattr(service, "client_from_settings", scripted)
 
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     client.post(f"/api/chat/{price_persona.id}", json={"message": "We plan a new release."})
     engine = service.build_engine(
-        db_session=db_session, settings=client.app.state.settings, persona_id=price_persona.id
-    )  # type: ignore[attr-defined]
+        db_session=db_session, settings=settings, persona_id=price_persona.id
+    )
 
     system = provider.prompts[0].system
     assert "Your company works in FinTech, as 50% of customers like you do" in system
