@@ -275,6 +275,7 @@ def test_a_csm_disagrees_with_a_persona_and_an_analyst_renames_it(
 ) -> None:
     log_in(page, live_server, Role.CSM, path="/customers/1")  # Acme Analytics, Dana's
 
+    expect(page.locator("#signals > li.signal")).to_have_count(5)  # HTMX is at work
     page.get_by_label("Comment (optional)").fill("They talk about audits now.")
     page.get_by_role("button", name="Disagree").click()
 

@@ -79,7 +79,7 @@ def create_persona(
     persona = shaping.create(
         db_session=db_session,
         settings=settings,
-        customer_ids=body.customer_ids,
+        customer_ids=sorted(body.customer_ids),
         editor=_editor(principal),
         name=body.name,
     )

@@ -1,7 +1,7 @@
 """Pydantic models for personas, a customer's persona, feedback and build figures."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -130,7 +130,9 @@ class PersonaCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    customer_ids: list[int] = Field(min_length=2, max_length=10_000)
+    customer_ids: set[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=2, max_length=10_000
+    )
     name: str | None = Field(default=None, min_length=1, max_length=128)
 
 

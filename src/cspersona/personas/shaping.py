@@ -59,7 +59,7 @@ def merge(
 ) -> Persona:
     """Move ``merge_id``'s members to ``keep_id``, profile them together, retire ``merge_id``."""
     if keep_id == merge_id:
-        raise BadInput("a persona cannot be merged into itself")
+        raise Conflict("a persona cannot be merged into itself")
     keep = get(db_session=db_session, persona_id=keep_id)
     merged = get(db_session=db_session, persona_id=merge_id)
     if not (keep.active and merged.active):
