@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         description="YAML catalogue of your product (plans, features, integrations, competitors); "
         "empty means the packaged demo catalogue.",
     )
+    overlays_dir: Path | None = Field(
+        default=None,
+        description="Folder of industry overlay YAML files added to the packaged FinTech, "
+        "HealthTech and EdTech ones; empty means `<data_dir>/overlays`.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `cspersona serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `cspersona serve` uses.")
     workers: int = Field(

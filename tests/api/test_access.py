@@ -24,6 +24,7 @@ from tests.factories import add_book, add_interaction, add_persona
 
 READ, RUN_JOBS, MANAGE_ACCESS = Permission.READ, Permission.RUN_JOBS, Permission.MANAGE_ACCESS
 GIVE_FEEDBACK, MANAGE_SCENARIOS = Permission.GIVE_FEEDBACK, Permission.MANAGE_SCENARIOS
+EDIT_PERSONAS = Permission.EDIT_PERSONAS
 
 ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/me"): READ,
@@ -52,6 +53,12 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("POST", "/api/personas/generate"): RUN_JOBS,
     ("GET", "/api/personas"): READ,
     ("GET", "/api/personas/{persona_id}"): READ,
+    ("PATCH", "/api/personas/{persona_id}"): EDIT_PERSONAS,
+    ("GET", "/api/personas/{persona_id}/edits"): READ,
+    ("POST", "/api/personas/{persona_id}/merge"): EDIT_PERSONAS,
+    ("POST", "/api/personas"): EDIT_PERSONAS,
+    ("GET", "/api/personas/suggested"): READ,
+    ("POST", "/api/personas/suggested/{number}/promote"): EDIT_PERSONAS,
     ("GET", "/api/customers/{customer_id}/persona"): READ,
     ("POST", "/api/customers/{customer_id}/persona/feedback"): GIVE_FEEDBACK,
 }

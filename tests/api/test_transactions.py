@@ -28,7 +28,7 @@ from cspersona.ingest.models import IngestionRun, RunStatus
 from cspersona.jobs.models import Job, JobStatus
 from cspersona.llm.client import LLMClient
 from cspersona.llm.models import LLMCall
-from cspersona.personas.models import Persona, PersonaFeedback
+from cspersona.personas.models import Persona, PersonaEdit, PersonaFeedback
 from tests.chat.conftest import PRICE_MESSAGES
 from tests.chat.conftest import add_persona as add_chatty_persona
 from tests.conftest import add_user_with_key, bearer
@@ -79,6 +79,25 @@ def test_persona_feedback_is_stored(
             False,
             "rather a power user",
         )
+
+
+def test_a_persona_rename_and_its_edit_are_stored(
+    committed_engine: Engine, committed_client_for: Callable[..., TestClient], unique: str
+) -> None:
+    with committed(committed_engine) as db_session:
+        customer = add_customer(db_session, f"Rename {unique}")
+        persona = add_persona(db_session, [customer], name=f"Persona {unique}")
+    analyst = committed_client_for(Role.ANALYST)
+
+    response = analyst.patch(f"/api/personas/{persona.id}", json={"name": f"Renamed {unique}"})
+
+    assert response.status_code == 200, response.text
+    with fresh(committed_engine) as db_session:
+        assert db_session.get(Persona, persona.id).name == f"Renamed {unique}"  # type: ignore[union-attr]
+        edit = db_session.scalars(
+            select(PersonaEdit).where(PersonaEdit.persona_id == persona.id)
+        ).one()
+        assert (edit.field, edit.old_value) == ("name", f"Persona {unique}")
 
 
 def test_a_new_user_their_key_and_its_revocation_are_stored(

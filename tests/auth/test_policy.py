@@ -20,6 +20,7 @@ def _principal(role: Role, csm_owner: str | None = None, user_id: int = 1) -> Pr
                 Permission.RUN_JOBS,
                 Permission.GIVE_FEEDBACK,
                 Permission.MANAGE_SCENARIOS,
+                Permission.EDIT_PERSONAS,
             },
         ),
         (Role.CSM, {Permission.READ, Permission.GIVE_FEEDBACK}),

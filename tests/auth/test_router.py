@@ -12,9 +12,16 @@ from tests.conftest import CSM_OWNER, bearer
     [
         (
             Role.ADMIN,
-            ["give_feedback", "manage_access", "manage_scenarios", "read", "run_jobs"],
+            [
+                "edit_personas",
+                "give_feedback",
+                "manage_access",
+                "manage_scenarios",
+                "read",
+                "run_jobs",
+            ],
         ),
-        (Role.ANALYST, ["give_feedback", "manage_scenarios", "read", "run_jobs"]),
+        (Role.ANALYST, ["edit_personas", "give_feedback", "manage_scenarios", "read", "run_jobs"]),
         (Role.CSM, ["give_feedback", "read"]),
         (Role.VIEWER, ["read"]),
     ],

@@ -161,3 +161,10 @@ def test_a_long_narrative_is_cut_at_a_sentence_end() -> None:
 
     assert line.endswith("They read every invoice line.")
     assert 600 < len(line) < 800
+
+
+def test_a_persona_without_an_industry_overlay_gets_no_industry_line() -> None:
+    text = instructions(PRICE_CHARACTER, UPSET)
+
+    assert "Your company works in" not in text
+    assert PRICE_CHARACTER.background == " ".join(PRICE_CHARACTER.concerns)

@@ -322,6 +322,34 @@ def test_an_llm_writes_the_text_while_the_offline_engine_keeps_state(
     assert any(sentence in system for sentence in member_sentences)  # grounded in their words
 
 
+def test_the_customer_of_a_fintech_heavy_persona_puts_compliance_first(
+    client: TestClient,
+    db_session: Session,
+    price_persona: Persona,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    price_persona.traits = {"industries": {"FinTech": 0.4, "Banking": 0.1, "Retail": 0.5}}
+    db_session.flush()
+    provider = ScriptedProvider("Before anything else: will the audit trail cover this?")
+
+    def scripted(settings: Settings, *, db_session: Session) -> LLMClient:
+        return LLMClient(provider, db_session=db_session, redact=str)
+
+    monkeypatch.setattr(service, "client_from_settings", scripted)
+
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    client.post(f"/api/chat/{price_persona.id}", json={"message": "We plan a new release."})
+    engine = service.build_engine(
+        db_session=db_session, settings=settings, persona_id=price_persona.id
+    )
+
+    system = provider.prompts[0].system
+    assert "Your company works in FinTech, as 50% of customers like you do" in system
+    assert "compliance comes first for you" in system
+    assert "Regulatory audits (SOC 2, PCI DSS)" in system
+    assert engine.character.background.endswith("compliance")
+
+
 @pytest.fixture(scope="module")
 def local_chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalModelChat]:
     """The app talking to a local model server that replays Ollama, llama.cpp and vLLM."""

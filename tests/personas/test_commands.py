@@ -147,3 +147,34 @@ def test_switches_refuse_a_malformed_date(switched_book: None) -> None:
 
     assert refused.exit_code == 2
     assert "--since must be an ISO date" in refused.output
+
+
+def test_rename_and_edit_are_recorded_and_shown(persona_id: int) -> None:
+    renamed = runner.invoke(app, ["personas", "rename", str(persona_id), "Invoice Watchers"])
+    edited = runner.invoke(
+        app, ["personas", "edit", str(persona_id), "--narrative", "-"], input="They audit.\n"
+    )
+    page = runner.invoke(app, ["personas", "show", str(persona_id)], terminal_width=200)
+    taken = runner.invoke(app, ["personas", "rename", str(persona_id), "  "])
+
+    assert renamed.exit_code == edited.exit_code == page.exit_code == 0, renamed.output
+    assert "is now called Invoice Watchers" in renamed.stdout
+    assert "Invoice Watchers" in page.stdout
+    assert "They audit." in page.stdout
+    assert "(command line) on " in page.stdout
+    assert "(2 edits)" in page.stdout
+    assert taken.exit_code == 2
+    assert "error: a persona's name cannot be empty" in taken.output
+
+
+def test_shaping_commands_need_a_built_model(persona_id: int) -> None:
+    listed = runner.invoke(app, ["personas", "suggested"])
+    created = runner.invoke(app, ["personas", "create", "--customers", "1,2"])
+    garbled = runner.invoke(app, ["personas", "create", "--customers", "1,two"])
+
+    assert listed.exit_code == 0
+    assert "suggests no new persona" in listed.stdout
+    assert created.exit_code == 1
+    assert "error:" in created.output
+    assert garbled.exit_code == 2
+    assert "customer ids separated by commas" in garbled.output

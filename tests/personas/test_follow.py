@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.config import load_settings
+from cspersona.nlp.text_checks import text_problems
 from cspersona.personas import service
 from cspersona.personas.features import persona_features
 from cspersona.personas.follow import churned_customers, follow_customers, update_personas
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSwitch
-from cspersona.reports.text_checks import text_problems
 from tests.factories import add_customer
 from tests.personas.conftest import Built
 

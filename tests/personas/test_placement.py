@@ -71,3 +71,17 @@ def test_a_customer_hovering_at_the_border_does_not_flip_from_run_to_run(built: 
         assert session.scalars(select(PersonaSwitch)).all() == []
     finally:
         undo.rollback()
+
+
+def test_a_customer_the_model_places_in_a_merged_persona_goes_where_it_was_merged(
+    built: Built,
+) -> None:
+    session, settings, _ = built
+    moved, customer, persona_a, persona_b = _just_past_the_border(built)
+    _, artifact = latest_artifact(db_session=session, settings=settings)
+    row = artifact.aligned(moved.loc[[customer]])
+
+    placed = place(artifact, row, {customer: persona_a}, margin=0.0, merged_into={persona_b: 99})
+
+    assert (placed.best[0], placed.placed[0]) == (99, 99)
+    assert placed.switched[0]

@@ -4,10 +4,10 @@ from itertools import permutations
 
 from sqlalchemy import select
 
+from cspersona.nlp.text_checks import text_problems
 from cspersona.personas.models import Persona
 from cspersona.personas.profile_schema import PersonaProfile
 from cspersona.personas.transitions import transition_strategy
-from cspersona.reports.text_checks import text_problems
 from tests.personas.conftest import Built
 
 

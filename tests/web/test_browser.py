@@ -326,3 +326,37 @@ def test_an_analyst_sees_every_books_persona_changes(
 
     expect(page.get_by_test_id("persona-change")).to_have_count(2)
     expect(page.get_by_test_id("persona-change").first).to_contain_text("Delta Freight")
+
+
+def test_a_csm_disagrees_with_a_persona_and_an_analyst_renames_it(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.CSM, path="/customers/1")  # Acme Analytics, Dana's
+
+    expect(page.locator("#signals > li.signal")).to_have_count(5)  # HTMX is at work
+    page.get_by_label("Comment (optional)").fill("They talk about audits now.")
+    page.get_by_role("button", name="Disagree").click()
+
+    expect(page.locator("#persona-feedback")).to_contain_text(
+        'Thanks: you disagree that Acme Analytics is Power Users ("They talk about audits now.")'
+    )
+    expect(page.locator("#persona-feedback")).to_contain_text("CSM agreement 0% of 1 verdict")
+    screenshot(page, "persona-feedback")
+
+    page.context.clear_cookies()
+    log_in(page, live_server, Role.ANALYST, path="/personas")
+    page.get_by_role("link", name="Power Users").click()
+    address = page.url
+    expect(page.get_by_test_id("industry")).to_contain_text("compliance")
+    try:
+        page.get_by_label("Name").fill("Report Builders")
+        page.get_by_role("button", name="Rename").click()
+
+        expect(page.get_by_role("heading", name="Report Builders", level=1)).to_be_visible()
+        expect(page.get_by_test_id("last-edit")).to_contain_text("Edited by analyst-")
+        expect(page.locator("#edit-table")).to_contain_text(
+            "renamed from “Power Users” to “Report Builders”"
+        )
+        screenshot(page, "persona-edited")
+    finally:
+        page.request.post(address + "/name", form={"name": "Power Users"})

@@ -1,9 +1,9 @@
 """FastAPI dependencies: who is calling, and may they do this.
 
 A route states its permission by taking ``Reader``, ``JobStarter``, ``AccessManager``,
-``FeedbackGiver`` or ``ScenarioAuthor``; a route that takes ``customer_id`` in its path takes
-``customers.deps.AuthorizedCustomer``, which applies object-level authorization (a CSM sees only
-their own book).
+``FeedbackGiver``, ``ScenarioAuthor`` or ``PersonaEditor``; a route that takes ``customer_id`` in
+its path takes ``customers.deps.AuthorizedCustomer``, which applies object-level authorization
+(a CSM sees only their own book).
 """
 
 from collections.abc import Awaitable, Callable
@@ -68,3 +68,4 @@ JobStarter = Annotated[Principal, Depends(requires(Permission.RUN_JOBS))]
 AccessManager = Annotated[Principal, Depends(requires(Permission.MANAGE_ACCESS))]
 FeedbackGiver = Annotated[Principal, Depends(requires(Permission.GIVE_FEEDBACK))]
 ScenarioAuthor = Annotated[Principal, Depends(requires(Permission.MANAGE_SCENARIOS))]
+PersonaEditor = Annotated[Principal, Depends(requires(Permission.EDIT_PERSONAS))]

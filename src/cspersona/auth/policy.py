@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MANAGE_ACCESS = "manage_access"
     GIVE_FEEDBACK = "give_feedback"
     MANAGE_SCENARIOS = "manage_scenarios"
+    EDIT_PERSONAS = "edit_personas"
 
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -36,6 +37,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_JOBS,
             Permission.GIVE_FEEDBACK,
             Permission.MANAGE_SCENARIOS,
+            Permission.EDIT_PERSONAS,
         }
     ),
     Role.CSM: frozenset({Permission.READ, Permission.GIVE_FEEDBACK}),

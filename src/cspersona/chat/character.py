@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cspersona.conversations.models import AuthorRole, Interaction, Message
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.models import PersonaMapping
+from cspersona.personas.overlays import IndustryGuidance
 
 TRAITS = (
     "technical",
@@ -121,6 +122,15 @@ class Character:
     emotions: dict[str, float] = field(default_factory=dict)
     # The persona's narrative, when it has one: who these customers are, for a language model.
     description: str | None = None
+    # Industry overlays covering a good share of the members, largest first: what a customer
+    # in a regulated or seasonal industry cares about (FinTech: compliance).
+    industries: tuple[IndustryGuidance, ...] = ()
+
+    @property
+    def background(self) -> str:
+        """What the customer talks about unprompted: their concerns and their industry's focus."""
+        focus = [industry.focus for industry in self.industries[:1]]
+        return " ".join([*self.concerns, *focus])
 
     @property
     def register(self) -> str:

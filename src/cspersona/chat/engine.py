@@ -171,9 +171,7 @@ class OfflineEngine:
             state = replace(state, raised_objections=state.raised_objections + (objection.key,))
         draft = _Draft(said=list(state.said), facts=dict(state.facts))
         background = (
-            f"{scenario.situation} {scenario.opening}"
-            if scenario
-            else " ".join(self.character.concerns)
+            f"{scenario.situation} {scenario.opening}" if scenario else self.character.background
         )
         self._compose(
             draft,

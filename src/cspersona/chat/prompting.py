@@ -23,6 +23,8 @@ REPLY_TOKENS = 300
 MESSAGE_OVERHEAD_TOKENS = 4
 # A persona narrative longer than this is cut at a sentence end: it must not crowd out the rest.
 DESCRIPTION_CHARS = 700
+# How many of the industry's pain points the prompt names.
+INDUSTRY_POINTS = 2
 
 # Each trait's words at the high and the low end of [0, 1]; the middle says nothing.
 TRAIT_WORDS: dict[str, tuple[str, str]] = {
@@ -101,6 +103,18 @@ def _description(text: str) -> str:
     return cut[: end + 1] if end > 0 else cut.rsplit(" ", 1)[0] + "…"
 
 
+def industry_line(character: Character) -> str | None:
+    """The industry that shapes the customer most: its focus and what weighs on them there."""
+    if not character.industries:
+        return None
+    industry = character.industries[0]
+    worries = "; ".join(point.rstrip(".") for point in industry.pain_points[:INDUSTRY_POINTS])
+    return (
+        f"Your company works in {industry.industry}, as {industry.share:.0%} of customers like "
+        f"you do, so {industry.focus} comes first for you. What weighs on you there: {worries}."
+    )
+
+
 def instructions(
     character: Character,
     state: ChatState,
@@ -123,8 +137,10 @@ def instructions(
     lines += [
         f"How you come across: {traits}.",
         f"What worries you most: {', '.join(character.concerns) or 'nothing in particular'}.",
-        mood_line(state),
     ]
+    if (industry := industry_line(character)) is not None:
+        lines.append(industry)
+    lines.append(mood_line(state))
     if scenario is not None:
         lines.append(f"Your situation: {scenario.situation}")
         held_back = [

@@ -2,7 +2,7 @@
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from cspersona.llm.client import LLMClient
 from cspersona.llm.factory import client_from_settings
 from cspersona.llm.prompt import Turn
 from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.personas.overlays import persona_guidance
 from cspersona.pii.anonymizer import PiiRedactor
 
 CSM, PERSONA = "csm", "persona"
@@ -74,10 +75,13 @@ def build_engine(
     persona = db_session.get(Persona, persona_id)
     if persona is None:
         raise NotFound(f"persona {persona_id} not found")
-    key = (*_fingerprint(db_session, persona), settings.chat_retrieval)
+    industries = tuple(persona_guidance(persona.profile.industries, settings))
+    overlays = tuple(industry.model_dump_json() for industry in industries)
+    key = (*_fingerprint(db_session, persona), settings.chat_retrieval, overlays)
     engine = _ENGINE_CACHE.get(key)
     if engine is None:
         character, messages = load_character(db_session=db_session, persona_id=persona_id)
+        character = replace(character, industries=industries)
         redactor = PiiRedactor.from_settings(settings, operator="replace")
         index = SnippetIndex(
             [message.text for message in messages],

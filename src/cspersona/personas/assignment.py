@@ -10,6 +10,7 @@ from cspersona.config import Settings
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.personas.artifact import PersonaArtifact, latest_artifact
+from cspersona.personas.edits import merge_targets
 from cspersona.personas.features import persona_features
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot
 from cspersona.personas.placement import Placement, place
@@ -108,7 +109,9 @@ def record_assignments(
 
     Returns the number of switches recorded.
     """
-    placement = place(artifact, frame, latest_assignments(db_session), margin)
+    placement = place(
+        artifact, frame, latest_assignments(db_session), margin, merge_targets(db_session)
+    )
     return write_placement(
         db_session=db_session,
         artifact=artifact,

@@ -17,8 +17,8 @@ from cspersona.db.documents import json_ready
 from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput
 from cspersona.llm.factory import client_from_settings
-from cspersona.personas import narratives, profiles
-from cspersona.personas.artifact import PERSONA_KIND, PersonaArtifact
+from cspersona.personas import edits, narratives, profiles
+from cspersona.personas.artifact import PERSONA_KIND, PersonaArtifact, latest_artifact
 from cspersona.personas.assignment import latest_assignments, write_placement
 from cspersona.personas.citations import Citer, cite_profile
 from cspersona.personas.clustering import PersonaModel
@@ -27,7 +27,7 @@ from cspersona.personas.fidelity import BOOK, persona_fidelity
 from cspersona.personas.matching import match_centroids
 from cspersona.personas.misfits import dense_misfit_groups
 from cspersona.personas.models import Persona
-from cspersona.personas.overlays import industry_overlays
+from cspersona.personas.overlays import OverlaySet, overlays_for
 from cspersona.personas.placement import place
 from cspersona.personas.profile_schema import (
     BookShare,
@@ -133,6 +133,7 @@ def _profile(
     taken_names: set[str],
     db_session: Session,
     redactor: PiiRedactor,
+    overlay_set: OverlaySet,
 ) -> PersonaProfile:
     """A persona profile: data-derived traits, shares, industries, quotes and narrative."""
     profile = profiles.build_profile(frame, members, taken_names)
@@ -141,7 +142,7 @@ def _profile(
     profile.industries = {str(key): round(float(value), 3) for key, value in industries.items()}
     profile.industry_overlays = [
         IndustryOverlayShare.model_validate(overlay)
-        for overlay in industry_overlays(profile.industries)
+        for overlay in overlay_set.shares(profile.industries)
     ]
     profile.quotes = _quotes(db_session, typical_ids, redactor)
     profile.narrative = profiles.narrative(profile)
@@ -261,6 +262,7 @@ def build_personas(
     facts = _customer_facts(db_session, customer_ids)
     # Placeholders ([name]) rather than pseudonyms: a reader sees at once the quote is redacted.
     redactor = PiiRedactor.from_settings(settings, operator="replace")
+    overlay_set = overlays_for(settings)
     taken_names = {persona.name for persona in continued.values()}
     version = (
         db_session.scalar(
@@ -279,7 +281,9 @@ def build_personas(
             customer_ids, reduced, labels, estimator.cluster_centers_[label], label
         )
         typical = ordered[: QUOTES_PER_PERSONA * 4]
-        profile = _profile(frame, facts, members, typical, taken_names, db_session, redactor)
+        profile = _profile(
+            frame, facts, members, typical, taken_names, db_session, redactor, overlay_set
+        )
         profile.fidelity = fidelity[label]
         cite_profile(profile, Citer(said.messages, ordered, redactor))
         persona = _store_persona(db_session, continued.get(label), profile, version)
@@ -290,6 +294,7 @@ def build_personas(
         if persona not in persona_rows:
             persona.active = False
     _write_narratives_with_llm(db_session, settings, persona_rows)
+    edits.keep_overrides(db_session, persona_rows)
     db_session.flush()
     misfit = estimator.is_misfit(frame)
     suggestions = _suggestions(frame, estimator, reduced, misfit, taken_names)
@@ -358,3 +363,41 @@ def build_personas(
         seconds=round(time.perf_counter() - started, 3),
         validation=json_ready(estimator.validation_),
     )
+
+
+def store_members_persona(
+    *, db_session: Session, settings: Settings, customer_ids: list[int], persona: Persona | None
+) -> Persona:
+    """Profile ``customer_ids`` against the whole book, as a build does, and store the profile.
+
+    ``persona`` is the persona they now form (its name and id stay) or None for a new one, which
+    joins the newest model version. Used when analysts merge, promote or create personas.
+    """
+    registered, artifact = latest_artifact(db_session=db_session, settings=settings)
+    frame = artifact.aligned(persona_features(db_session=db_session, as_of=settings.as_of))
+    missing = sorted(set(customer_ids) - set(frame.index.astype(int)))
+    if missing:
+        raise BadInput(f"customers {missing} have no persona features yet")
+    members = np.asarray(frame.index.isin(customer_ids))
+    standardised = (frame - artifact.book_mean) / artifact.book_std.replace(0.0, np.nan)
+    centre = standardised[members].mean()
+    distance = ((standardised[members] - centre) ** 2).sum(axis=1).sort_values()
+    typical = [int(customer_id) for customer_id in distance.index[: QUOTES_PER_PERSONA * 4]]
+    version = persona.version if persona is not None else registered.version
+    taken_names = set(
+        db_session.scalars(
+            select(Persona.name).where(
+                Persona.version == version, Persona.id != (persona.id if persona else None)
+            )
+        )
+    )
+    facts = _customer_facts(db_session, [int(customer_id) for customer_id in frame.index])
+    redactor = PiiRedactor.from_settings(settings, operator="replace")
+    profile = _profile(
+        frame, facts, members, typical, taken_names, db_session, redactor, overlays_for(settings)
+    )
+    stored = _store_persona(db_session, persona, profile, version)
+    stored.centroid = [json_ready(centre.to_dict())]
+    db_session.flush()
+    edits.keep_overrides(db_session, [stored])
+    return stored

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     cls=DomainErrorGroup,
-    help="Personas: build them from customer features, read, export and explain them.",
+    help="Personas: build them from customer features, read, shape, export and explain them.",
     no_args_is_help=True,
 )
 
@@ -107,7 +107,10 @@ def list_personas(
         "customers": lambda row: str(row.customers),
         "share": lambda row: _percent(row.customer_share),
         "ARR share": lambda row: _percent(row.arr_share),
-        "agreement": lambda row: f"{_percent(row.agreement_rate)} of {row.feedback_count}",
+        "agreement": lambda row: (
+            f"{_percent(row.agreement_rate)} of {row.feedback_count}"
+            + (" (below target)" if row.below_target else "")
+        ),
         "active": lambda row: "yes" if row.active else "retired",
     }
     print_rows(rows, as_json=as_json, columns=columns)
@@ -142,7 +145,8 @@ def _print_profile(summary: "PersonaSummary", traits: dict[str, object]) -> None
     console.print(f"[bold]{summary.name}[/bold] (persona {summary.id}, v{summary.version})")
     console.print(summary.narrative or "")
     agreement = _percent(summary.agreement_rate) or "no feedback yet"
-    console.print(f"CSM agreement: {agreement} ({summary.feedback_count} verdicts)")
+    flag = ", below the 85% target" if summary.below_target else ""
+    console.print(f"CSM agreement: {agreement} ({summary.feedback_count} verdicts{flag})")
     _print_fidelity(PersonaProfile.model_validate(traits).fidelity)
     for key in ("dimensions", "mbti", "top_topics", "pain_points", "triggers", "success_metrics"):
         console.print(f"[bold]{key.replace('_', ' ')}[/bold]: {json.dumps(traits.get(key))}")
@@ -163,19 +167,32 @@ def show(
 
     Example: cspersona personas show 3 --industry FinTech
     """
-    from cspersona.personas import service
-    from cspersona.personas.overlays import apply_overlay
+    from cspersona.personas import edits, service
+    from cspersona.personas.overlays import overlays_for
 
+    overlays = overlays_for(get_settings())
     with database_session() as db_session:
         persona = service.get(db_session=db_session, persona_id=persona_id)
         summary = service.summary(persona, service.agreement_rates(db_session=db_session))
         traits = dict(persona.traits)
+        history = edits.history(db_session=db_session, persona_id=persona_id)
+        industries = overlays.guidance(persona.profile.industries)
     if industry is not None:
-        traits = apply_overlay(traits, industry)
+        traits = overlays.apply(traits, industry)
     if as_json:
         typer.echo(json.dumps(summary.model_dump() | {"profile": traits}))
         return
     _print_profile(summary, traits)
+    for guidance in industries:
+        console.print(
+            f"[bold]{guidance.industry}[/bold] ({guidance.share:.0%} of members, focus: "
+            f"{guidance.focus}): {'; '.join(guidance.pain_points)}"
+        )
+    if history:
+        last = history[0]
+        console.print(
+            f"Edited by {last.editor} on {last.created_at:%Y-%m-%d} ({len(history)} edits)"
+        )
 
 
 @app.command()
@@ -276,3 +293,154 @@ def switches(
         _print_switch(entry)
     if total > len(entries):
         console.print(f"{total - len(entries)} more; raise --limit to see them.")
+
+
+def _print_edit(persona_id: int, done: str) -> None:
+    """One line saying what an edit did, and where to read the persona now."""
+    console.print(f"{done}; see cspersona personas show {persona_id}")
+
+
+@app.command()
+def rename(
+    persona_id: int = typer.Argument(..., help="The persona's id (see personas list)."),
+    name: str = typer.Argument(..., help="The new name."),
+) -> None:
+    """Rename a persona; rebuilds keep the name.
+
+    Example: cspersona personas rename 3 "Compliance Champions"
+    """
+    from cspersona.personas import edits
+
+    with database_session() as db_session:
+        persona = edits.rename(
+            db_session=db_session,
+            persona_id=persona_id,
+            name=name,
+            editor=edits.Editor.at_command_line(),
+        )
+        done = f"persona {persona.id} is now called {persona.name}"
+    _print_edit(persona_id, done)
+
+
+@app.command()
+def edit(
+    persona_id: int = typer.Argument(..., help="The persona's id (see personas list)."),
+    narrative: str = typer.Option(
+        ..., "--narrative", help="The new narrative; '-' reads it from standard input."
+    ),
+) -> None:
+    """Replace a persona's narrative; rebuilds keep it instead of writing a new one.
+
+    Example: cspersona personas edit 3 --narrative "They read every audit report."
+    """
+    from cspersona.personas import edits
+
+    text = sys.stdin.read() if narrative == "-" else narrative
+    with database_session() as db_session:
+        persona = edits.edit_narrative(
+            db_session=db_session,
+            persona_id=persona_id,
+            narrative=text,
+            editor=edits.Editor.at_command_line(),
+        )
+        done = f"new narrative for {persona.name}"
+    _print_edit(persona_id, done)
+
+
+@app.command()
+def merge(
+    keep_id: int = typer.Argument(..., help="The persona that stays."),
+    merge_id: int = typer.Argument(..., help="The persona whose customers move; it retires."),
+) -> None:
+    """Merge one persona into another: its customers move, the kept one is profiled again.
+
+    Example: cspersona personas merge 3 5
+    """
+    from cspersona.personas import edits, shaping
+
+    with database_session() as db_session:
+        persona = shaping.merge(
+            db_session=db_session,
+            settings=get_settings(),
+            keep_id=keep_id,
+            merge_id=merge_id,
+            editor=edits.Editor.at_command_line(),
+        )
+        done = (
+            f"merged persona {merge_id} into {persona.name} ({persona.profile.customers} customers)"
+        )
+    _print_edit(keep_id, done)
+
+
+@app.command()
+def suggested() -> None:
+    """List the personas the newest build suggests: groups of customers no persona fits.
+
+    Example: cspersona personas suggested
+    """
+    from cspersona.personas import shaping
+
+    with database_session() as db_session:
+        drafts = shaping.suggestions(db_session=db_session)
+    if not drafts:
+        console.print("the newest build suggests no new persona")
+    for number, draft in enumerate(drafts, start=1):
+        console.print(f"{number}. {draft.get('name')}: {len(draft['customer_ids'])} customers")
+
+
+@app.command()
+def promote(
+    number: int = typer.Argument(..., min=1, help="The suggestion's number (see suggested)."),
+    name: str | None = typer.Option(None, help="A name (default: the suggestion's own)."),
+) -> None:
+    """Make a suggested persona a real one: its customers move to it.
+
+    Example: cspersona personas promote 1 --name "Quiet Quentin"
+    """
+    from cspersona.personas import edits, shaping
+
+    with database_session() as db_session:
+        persona = shaping.promote(
+            db_session=db_session,
+            settings=get_settings(),
+            number=number,
+            editor=edits.Editor.at_command_line(),
+            name=name,
+        )
+        persona_id, done = (
+            persona.id,
+            f"suggestion {number} is now persona {persona.id}, {persona.name}",
+        )
+    _print_edit(persona_id, done)
+
+
+@app.command()
+def create(
+    customers: str = typer.Option(
+        ..., "--customers", help="Customer ids, separated by commas: 12,40,41."
+    ),
+    name: str | None = typer.Option(None, help="A name (default: named from its profile)."),
+) -> None:
+    """Create a persona from chosen customers, profiled from them; they leave their personas.
+
+    Example: cspersona personas create --customers 12,40,41 --name "Hand-Picked Hannah"
+    """
+    from cspersona.personas import edits, shaping
+
+    try:
+        chosen = [int(token) for token in customers.replace(" ", "").split(",") if token]
+    except ValueError:
+        raise typer.BadParameter(
+            "use customer ids separated by commas", param_hint="--customers"
+        ) from None
+    with database_session() as db_session:
+        persona = shaping.create(
+            db_session=db_session,
+            settings=get_settings(),
+            customer_ids=chosen,
+            editor=edits.Editor.at_command_line(),
+            name=name,
+        )
+        persona_id = persona.id
+        done = f"persona {persona.id}, {persona.name}, holds {len(set(chosen))} customers"
+    _print_edit(persona_id, done)

@@ -13,14 +13,25 @@ from sqlalchemy.orm import Session
 
 from cspersona.customers.models import Customer
 from cspersona.db.cache import read_models
-from cspersona.personas.models import Persona, PersonaFeedback, PersonaMapping
+from cspersona.personas.models import Persona, PersonaEdit, PersonaFeedback, PersonaMapping
 from cspersona.personas.schemas import PersonaRead, PersonaSummary
 from cspersona.personas.service import agreement_rates, summary
 
 # A persona run inserts mappings (and updates persona rows in the same transaction); imports
-# insert customers; feedback inserts verdicts.
-MAPPINGS_WATCHED = (Customer.created_at, PersonaMapping.assigned_at, Persona.version)
-PERSONAS_WATCHED = (Persona.version, PersonaMapping.assigned_at, PersonaFeedback.created_at)
+# insert customers; feedback inserts verdicts; an analyst's edit (a rename, a merge moving
+# members) updates rows in place and inserts its edit row.
+MAPPINGS_WATCHED = (
+    Customer.created_at,
+    PersonaMapping.assigned_at,
+    Persona.version,
+    PersonaEdit.created_at,
+)
+PERSONAS_WATCHED = (
+    Persona.version,
+    PersonaMapping.assigned_at,
+    PersonaFeedback.created_at,
+    PersonaEdit.created_at,
+)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from cspersona.personas.artifact import PERSONA_KIND, latest_artifact
 from cspersona.personas.assignment import latest_assignments, write_placement
 from cspersona.personas.build import build_personas
 from cspersona.personas.drift import Drift, measure_drift
+from cspersona.personas.edits import merge_targets
 from cspersona.personas.features import persona_features
 from cspersona.personas.models import Persona
 from cspersona.personas.placement import Placement, place
@@ -96,7 +97,11 @@ def follow_customers(
     if everyone.empty:
         return 0, "no customers with data to place"
     placement = place(
-        artifact, everyone, latest_assignments(db_session), settings.persona_switch_margin
+        artifact,
+        everyone,
+        latest_assignments(db_session),
+        settings.persona_switch_margin,
+        merge_targets(db_session),
     )
     fit_at_build = (registered.metrics or {}).get("mean_confidence")
     drift = measure_drift(artifact, everyone, placement, fit_at_build)

@@ -31,6 +31,11 @@ class Persona(CreatedAtMixin, Base):
     narrative: Mapped[str | None] = mapped_column(Text)
     centroid: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Set when an analyst merged this persona into another: customers a stored model still
+    # places here go to that one instead.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("personas.id", ondelete="SET NULL")
+    )
 
     @property
     def profile(self) -> PersonaProfile:
@@ -149,3 +154,23 @@ class PersonaOutlook(Base):
     learned: Mapped[bool]
     model_version: Mapped[str] = mapped_column(String(64))
     predicted_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class PersonaEdit(CreatedAtMixin, Base):
+    """One analyst edit of a persona: who, when, which field, the old and the new value.
+
+    The newest ``name`` and ``narrative`` edits are overrides a refit keeps; ``merged``,
+    ``created`` and ``promoted`` rows record changes of membership.
+    """
+
+    __tablename__ = "persona_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    persona_id: Mapped[int] = mapped_column(
+        ForeignKey("personas.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    editor: Mapped[str] = mapped_column(String(128))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

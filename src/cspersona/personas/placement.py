@@ -5,6 +5,7 @@ features wobble. So a customer keeps their current persona unless another is mor
 least a margin (``persona_switch_margin``): the hysteresis every placement goes through.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,9 +53,18 @@ class Placement:
 
 
 def place(
-    artifact: PersonaArtifact, frame: pd.DataFrame, previous: dict[int, int], margin: float
+    artifact: PersonaArtifact,
+    frame: pd.DataFrame,
+    previous: dict[int, int],
+    margin: float,
+    merged_into: Mapping[int, int] | None = None,
 ) -> Placement:
-    """Place every customer of the aligned ``frame``, keeping their persona within ``margin``."""
+    """Place every customer of the aligned ``frame``, keeping their persona within ``margin``.
+
+    ``merged_into`` sends a persona an analyst merged into another (``edits.merge_targets``) to
+    the one it went into, since the stored model still knows it as a cluster of its own.
+    """
+    targets = merged_into or {}
     model = artifact.model
     probabilities = model.predict_proba(frame)
     best_labels = probabilities.argmax(axis=1)
@@ -70,7 +80,14 @@ def place(
     return Placement(
         customer_ids=customer_ids,
         previous=before,
-        best=artifact.persona_of(best_labels),
-        placed=artifact.persona_of(placed_labels),
+        best=_redirected(artifact.persona_of(best_labels), targets),
+        placed=_redirected(artifact.persona_of(placed_labels), targets),
         confidence=model.confidence_in(frame, placed_labels),
     )
+
+
+def _redirected(persona_ids: np.ndarray, targets: Mapping[int, int]) -> np.ndarray:
+    """``persona_ids`` with each merged persona replaced by the one it went into."""
+    if not targets:
+        return persona_ids
+    return np.asarray([targets.get(int(p), int(p)) for p in persona_ids], dtype=np.int64)

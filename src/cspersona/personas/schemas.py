@@ -1,7 +1,7 @@
 """Pydantic models for personas, a customer's persona, feedback and build figures."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,10 @@ class PersonaSummary(BaseModel):
         default=None, description="Share of CSM verdicts that agree; null without feedback."
     )
     feedback_count: int = 0
+    below_target: bool = Field(
+        default=False,
+        description="True when at least 5 CSM verdicts agree less than 85% of the time.",
+    )
 
 
 PersonaPage = Page[PersonaSummary]
@@ -144,6 +148,64 @@ class FeedbackRead(BaseModel):
     user_id: int | None
     agree: bool
     comment: str | None
+    created_at: datetime
+
+
+class PersonaUpdate(BaseModel):
+    """An analyst's edit: a new name, a new narrative, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+    narrative: str | None = Field(default=None, min_length=1, max_length=4000)
+
+
+class PersonaMerge(BaseModel):
+    """The persona to merge into the one named in the path; it retires."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    merge_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class PersonaCreate(BaseModel):
+    """A persona made of chosen customers, and its name (None: named from its profile)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_ids: set[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=2, max_length=10_000
+    )
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+class PersonaPromote(BaseModel):
+    """A name for a promoted suggestion (None: the suggestion's own)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+class SuggestedPersonaRead(BaseModel):
+    """A persona the newest build suggests: a dense group of customers no persona fits."""
+
+    number: int = Field(description="Its number, to promote it: 1 for the first.")
+    name: str
+    narrative: str | None
+    customer_ids: list[int]
+
+
+class PersonaEditRead(BaseModel):
+    """One edit of a persona: who, when, which field, the old and the new value."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    persona_id: int
+    editor: str
+    field: str = Field(description="name, narrative, merged, created or promoted.")
+    old_value: str | None
+    new_value: str | None
     created_at: datetime
 
 

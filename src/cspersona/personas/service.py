@@ -17,6 +17,11 @@ from cspersona.personas.models import (
 )
 from cspersona.personas.schemas import OutlookRead, PersonaSummary
 
+# The product brief's target: CSMs agree with more than 85% of persona placements. A persona is
+# flagged below it once it has this many verdicts, so one early "disagree" flags nothing.
+AGREEMENT_TARGET = 0.85
+MIN_VERDICTS = 5
+
 
 def get(*, db_session: Session, persona_id: int) -> Persona:
     """One persona, or :class:`NotFound`."""
@@ -50,6 +55,11 @@ def agreement_rates(*, db_session: Session) -> dict[int, tuple[float, int]]:
         ).group_by(PersonaFeedback.persona_id)
     )
     return {persona_id: (float(rate), int(count)) for persona_id, rate, count in rows}
+
+
+def below_target(rate: float | None, count: int) -> bool:
+    """Whether enough CSM verdicts agree too rarely with a persona."""
+    return rate is not None and count >= MIN_VERDICTS and rate < AGREEMENT_TARGET
 
 
 def current_mapping(*, db_session: Session, customer_id: int) -> PersonaMapping:
@@ -150,5 +160,6 @@ def summary(persona: Persona, rates: dict[int, tuple[float, int]]) -> PersonaSum
             "arr_share": profile.share.arr if profile.share else None,
             "agreement_rate": None if rate is None else round(rate, 4),
             "feedback_count": count,
+            "below_target": below_target(rate, count),
         }
     )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cspersona.analytics.signals import churn_signals
+from cspersona.auth.policy import Permission
 from cspersona.conversations import service as conversations_service
 from cspersona.customers import service
 from cspersona.customers.schemas import CustomerSort, CustomerStatus, SortOrder
@@ -110,6 +111,7 @@ def customer_page(
         "scores": scores,
         # Only asked when this customer has no score: unscored, or the stage has not run yet?
         "churn_scored": bool(scores) or reports_service.has_churn_scores(db_session=db_session),
+        "can_give_feedback": principal.can(Permission.GIVE_FEEDBACK),
     }
     return render(request, "customers/detail.html", context, principal=principal)
 

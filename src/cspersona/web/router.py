@@ -11,6 +11,7 @@ from cspersona.web import (
     login,
     overview,
     persona_changes,
+    persona_edits,
     personas,
     risk,
 )
@@ -20,6 +21,7 @@ router.include_router(assets.router)
 router.include_router(login.router)
 router.include_router(customers.router)
 router.include_router(overview.router)
+router.include_router(persona_edits.router)
 router.include_router(personas.router)
 router.include_router(persona_changes.router)
 router.include_router(risk.router)
