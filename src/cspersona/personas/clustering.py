@@ -4,7 +4,9 @@
 preprocessing is part of the fitted model, so new customers go through exactly the same steps as
 the training book: median imputation with missing-value indicators, standard scaling, clipping at
 +-3 standard deviations (on the synthetic world heavy-tailed rates otherwise give single outliers
-their own cluster), then PCA keeping 90% of the variance.
+their own cluster), then PCA keeping 90% of the variance, each component scaled to unit variance
+above the noise floor of shuffled data and by that floor below it, so every trait weighs alike
+(:mod:`cspersona.personas.reduction`).
 
 Choosing k (when ``n_personas="auto"``), for every k in ``k_range``:
 
@@ -47,6 +49,8 @@ from sklearn.preprocessing import FunctionTransformer, RobustScaler, StandardSca
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
+
+from cspersona.personas.reduction import NoiseFlooredPCA
 
 CLUSTERERS = ("kmeans", "gmm", "hdbscan")
 SCALERS = ("robust", "standard")
@@ -124,8 +128,9 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         n_personas: ``"auto"`` to choose k from ``k_range`` by validation, or a fixed k.
         k_range: the smallest and largest k tried.
         preferred_k: the k that wins near-ties (the product brief starts from 5).
-        reducer: a transformer for the scaled features; None for PCA keeping ``variance_kept``.
-        variance_kept: share of variance the default PCA keeps.
+        reducer: a transformer for the scaled features; None for PCA keeping ``variance_kept``
+            with every trait weighing alike (:class:`.reduction.NoiseFlooredPCA`).
+        variance_kept: share of variance the default reducer keeps.
         clusterer: ``kmeans``, ``gmm``, ``hdbscan`` or an estimator with ``fit``.
         scaler: ``standard`` (mean and standard deviation) or ``robust`` (median and IQR).
         clip: scaled values are clipped to +-``clip`` so one extreme customer cannot pull a
@@ -182,7 +187,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     # Fitting -----------------------------------------------------------------------------------
 
-    def _preprocessor(self) -> Pipeline:
+    def _preprocessor(self, seed: int) -> Pipeline:
         """Imputation, scaling and clipping, missing-value indicators, then the reducer."""
         if self.scaler not in SCALERS:
             raise ValueError(f"unknown scaler {self.scaler!r}; use one of {SCALERS}")
@@ -190,7 +195,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         reducer = (
             clone(self.reducer)
             if self.reducer is not None
-            else PCA(n_components=self.variance_kept, svd_solver="full")
+            else NoiseFlooredPCA(variance_kept=self.variance_kept, random_state=seed)
         )
         clipper = FunctionTransformer(
             np.clip if self.clip is not None else None,
@@ -324,7 +329,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             self, X, ensure_all_finite="allow-nan", ensure_min_samples=2, dtype=np.float64
         )
         seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        self.preprocessor_ = self._preprocessor().fit(X)
+        self.preprocessor_ = self._preprocessor(seed).fit(X)
         reduced = np.asarray(self.preprocessor_.transform(X), dtype=np.float64)
         chooses_k = _with_k(make_clusterer(self.clusterer, seed), 2) is not None
         ks: Sequence[int | None] = self._candidate_ks(len(X)) if chooses_k else [None]
