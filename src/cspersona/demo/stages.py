@@ -1,4 +1,4 @@
-"""The demo's stages before the pipeline: write the synthetic world to files, then ingest them.
+"""The demo's stages around the pipeline: the synthetic world to files, its import, history.
 
 They have the shape of the pipeline's stages (:mod:`cspersona.pipeline.stages`), so the demo runs
 them and then every pipeline stage as one ordered list. Each skips work already done, which makes
@@ -6,22 +6,31 @@ a second demo run start fast.
 """
 
 import time
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.history import latest_moment
 from cspersona.catalogue.models import load_catalogue
 from cspersona.config import Settings
 from cspersona.ingest import service as ingest_service
 from cspersona.ingest.models import IngestionRun, RunStatus
+from cspersona.personas.follow import update_personas
+from cspersona.personas.models import Persona
 from cspersona.pipeline.stages import STAGES, ProgressCallback, Stage, StageResult
 from cspersona.synth.files import FileSink, is_generated_dataset
 from cspersona.synth.service import generate
 from cspersona.synth.world import World
 
 DEMO_SEED = 7
+# A tenth of the demo's customers change habits once (a new champion, say), and personas are
+# first built as of a quarter before the data ends, so the demo has persona changes to show and
+# a 90-day outlook with something to say.
+DEMO_DRIFT = 0.1
+HISTORY_DAYS = 90
 
 
 def world_folder(settings: Settings) -> Path:
@@ -37,7 +46,12 @@ def generate_world(
     folder = world_folder(settings)
     if is_generated_dataset(folder):
         return StageResult("generate", 0, _since(started), f"reusing {folder}")
-    world = World(seed=DEMO_SEED, scale=scale, catalogue=load_catalogue(settings.catalogue_path))
+    world = World(
+        seed=DEMO_SEED,
+        scale=scale,
+        catalogue=load_catalogue(settings.catalogue_path),
+        drift_share=DEMO_DRIFT,
+    )
     with FileSink(folder, file_format="jsonl", overwrite=True, world=world) as sink:
         summary = generate(world=world, sinks=[sink], on_progress=progress)
     customers = summary.rows.get("customers", 0)
@@ -64,12 +78,32 @@ def ingest_world(
     return StageResult("ingest", loaded, _since(started), f"import {run.id}: {messages:,} messages")
 
 
+def personas_a_quarter_ago(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Build personas as of ``HISTORY_DAYS`` before the data ends, unless personas exist."""
+    started = time.perf_counter()
+    if db_session.scalar(select(Persona.id).limit(1)) is not None:
+        return StageResult("history", 0, _since(started), "personas exist already")
+    then = latest_moment(db_session=db_session) - timedelta(days=HISTORY_DAYS)
+    earlier = settings.model_copy(update={"as_of": then.to_pydatetime()})
+    processed, detail = update_personas(db_session=db_session, settings=earlier)
+    return StageResult("history", processed, _since(started), f"as of {then:%Y-%m-%d}: {detail}")
+
+
 def demo_stages(*, scale: float) -> list[tuple[str, Stage]]:
-    """The demo's stages in order: the world to files, its import, then the whole pipeline."""
+    """The demo's stages in order: the world to files, its import, the whole pipeline.
+
+    Personas are first built as they were a quarter ago; the pipeline then places every customer
+    again, so customers whose habits changed show as persona changes.
+    """
+    before_personas = STAGES.index(next(stage for stage in STAGES if stage[0] == "personas"))
     return [
         ("generate", partial(generate_world, scale=scale)),
         ("ingest", ingest_world),
-        *STAGES,
+        *STAGES[:before_personas],
+        ("history", personas_a_quarter_ago),
+        *STAGES[before_personas:],
     ]
 
 
