@@ -58,6 +58,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("POST", "/api/personas/{persona_id}/merge"): EDIT_PERSONAS,
     ("POST", "/api/personas"): EDIT_PERSONAS,
     ("GET", "/api/personas/suggested"): READ,
+    ("GET", "/api/personas/switches"): READ,
     ("POST", "/api/personas/suggested/{number}/promote"): EDIT_PERSONAS,
     ("GET", "/api/customers/{customer_id}/persona"): READ,
     ("POST", "/api/customers/{customer_id}/persona/feedback"): GIVE_FEEDBACK,
