@@ -139,6 +139,7 @@ def pages(base: str, key: str) -> list[tuple[str, str]]:
     personas = api(base, key, "/api/personas?limit=50")["items"]
     # Active customers (only they are scored), riskiest first: the pages a CSM opens first.
     customers = api(base, key, "/api/insights/churn-risk?limit=3")["items"]
+    switched = api(base, key, "/api/personas/switches?limit=2")["items"]
     return [
         ("overview", "/overview"),
         ("personas", "/personas"),
@@ -148,6 +149,11 @@ def pages(base: str, key: str) -> list[tuple[str, str]]:
         *[
             (f"customer-{rank}", f"/customers/{item['customer_id']}")
             for rank, item in enumerate(customers, start=1)
+        ],
+        ("persona-changes", "/persona-changes"),
+        *[
+            (f"switched-{rank}", f"/customers/{item['customer_id']}")
+            for rank, item in enumerate(switched, start=1)
         ],
         ("chat", "/chat"),
     ]
@@ -216,6 +222,17 @@ def digest(base: str, key: str) -> str:
         upsell = ", ".join(item["feature"].replace("_", " ") for item in row["next_features"])
         write(f"  next features: {upsell or 'none suggested'}")
         write(f"  timing: {row['timing']}")
+        write("")
+    write("# Persona changes: the 10 newest, with the customer's 90-day outlook\n")
+    for row in api(base, key, "/api/personas/switches?limit=10")["items"]:
+        write(f"## {row['company_name']}: {row['from_persona_name']} -> {row['to_persona_name']}")
+        for phrase in row["what_changed"]:
+            write(f"  changed: {phrase}")
+        for step in (row["strategy"] or {}).get("steps", []):
+            write(f"  do: {step['aspect']}: {step['advice']}")
+        outlook = api(base, key, f"/api/customers/{row['customer_id']}/persona")["outlook"]
+        chances = ", ".join(f"{item['persona_name']} {item['probability']:.0%}" for item in outlook)
+        write(f"  in 90 days: {chances or 'no forecast'}")
         write("")
     write("# Persona chat: 20 replies\n")
     for summary in api(base, key, "/api/personas?limit=4")["items"]:

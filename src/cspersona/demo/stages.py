@@ -27,10 +27,11 @@ from cspersona.synth.world import World
 
 DEMO_SEED = 7
 # A tenth of the demo's customers change habits once (a new champion, say), and personas are
-# first built as of a quarter before the data ends, so the demo has persona changes to show and
-# a 90-day outlook with something to say.
+# first built as of a year before the data ends, so the demo has persona changes to show and a
+# 90-day outlook with something to say (a quarter was too short: whole-history features move
+# slowly, and nobody switched).
 DEMO_DRIFT = 0.1
-HISTORY_DAYS = 90
+HISTORY_DAYS = 365
 
 
 def world_folder(settings: Settings) -> Path:
@@ -94,7 +95,7 @@ def personas_a_quarter_ago(
 def demo_stages(*, scale: float) -> list[tuple[str, Stage]]:
     """The demo's stages in order: the world to files, its import, the whole pipeline.
 
-    Personas are first built as they were a quarter ago; the pipeline then places every customer
+    Personas are first built as they were a year ago; the pipeline then places every customer
     again, so customers whose habits changed show as persona changes.
     """
     before_personas = STAGES.index(next(stage for stage in STAGES if stage[0] == "personas"))
