@@ -79,7 +79,7 @@ def ingest_world(
     return StageResult("ingest", loaded, _since(started), f"import {run.id}: {messages:,} messages")
 
 
-def personas_a_quarter_ago(
+def personas_a_year_ago(
     db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
     """Build personas as of ``HISTORY_DAYS`` before the data ends, unless personas exist."""
@@ -103,7 +103,7 @@ def demo_stages(*, scale: float) -> list[tuple[str, Stage]]:
         ("generate", partial(generate_world, scale=scale)),
         ("ingest", ingest_world),
         *STAGES[:before_personas],
-        ("history", personas_a_quarter_ago),
+        ("history", personas_a_year_ago),
         *STAGES[before_personas:],
     ]
 
