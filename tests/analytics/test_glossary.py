@@ -45,6 +45,9 @@ SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
         ),
         ("negative_share_recent", 0.75, None, "75% of their messages negative in the last 60 days"),
         ("nps_last", 4.0, None, "last NPS answer 4 of 10"),
+        ("nps_drop", 3.0, None, "last NPS answer 3 points below their earlier average"),
+        ("nps_drop", -2.0, None, "last NPS answer 2 points above their earlier average"),
+        ("nps_drop", 1.0, None, "last NPS answer 1 point below their earlier average"),
         ("days_to_renewal", 21.4, None, "renewal in 21 days"),
         (
             "emotion_frustration_mean",

@@ -57,6 +57,13 @@ def _nps(value: float) -> str:
     return f"{value:.1f} of 10" if value != round(value) else f"{value:.0f} of 10"
 
 
+def _points_against(value: float) -> str:
+    """An NPS drop in words: a positive drop is below the earlier average, a negative one above."""
+    points = abs(value)
+    side = "below" if value >= 0 else "above"
+    return f"{_count(points)} point{'s' if points != 1 else ''} {side}"
+
+
 def _money(value: float) -> str:
     return f"${value:,.0f}"
 
@@ -231,8 +238,8 @@ ENTRIES: tuple[Entry, ...] = (
     _entry("nps_responses", "{value} NPS answers", _count),
     _entry(
         "nps_drop",
-        "last NPS answer {value} points below their earlier average",
-        _count,
+        "last NPS answer {value} their earlier average",
+        _points_against,
         risk=RAISES,
     ),
     _entry("days_since_nps", "no NPS answer for {value}", _days, missing="has never answered NPS"),
