@@ -74,6 +74,15 @@ def test_names_stay_unique_within_a_build(book: pd.DataFrame) -> None:
     assert not second.startswith("Technical")
 
 
+def test_two_personas_never_share_a_first_name() -> None:
+    frame = pd.DataFrame({"topic_share_3_invoice_disputes": [0.9, 0.9, 0.1, 0.1]})
+    found = profiles.signals(frame, np.array([True, True, False, False]))
+
+    name, _ = profiles.persona_name(found, {"Cautious Carlos"})
+
+    assert name.startswith("Cost-Conscious ") and not name.endswith("Carlos")
+
+
 def test_a_group_like_the_book_gets_the_fallback_adjective() -> None:
     frame = pd.DataFrame({"reply_hours_median": [1.0, 1.0, 1.0, 1.0]})
 

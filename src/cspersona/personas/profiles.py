@@ -164,13 +164,17 @@ def adjective(found: dict[str, Signal], taken: set[str]) -> tuple[str, Signal | 
 
 
 def persona_name(found: dict[str, Signal], taken_names: set[str]) -> tuple[str, Naming]:
-    """An alliterative name ("Cost-Conscious Carlos") unique among ``taken_names``."""
+    """An alliterative name ("Cost-Conscious Carlos") unique among ``taken_names``.
+
+    Its first name is unique too, so a CSM can say "Carlos" and mean one persona.
+    """
     taken_adjectives = {name.rsplit(" ", 1)[0] for name in taken_names}
+    taken_first = {name.rsplit(" ", 1)[-1] for name in taken_names}
     word, signal = adjective(found, taken_adjectives)
     names = rules()["first_names"]
     for first in names.get(word[0].upper(), []) + names["default"]:
         name = f"{word} {first}"
-        if name not in taken_names:
+        if name not in taken_names and first not in taken_first:
             break
     else:
         name = f"{word} {len(taken_names) + 1}"
