@@ -18,7 +18,7 @@ from cspersona.catalogue.models import load_catalogue
 from cspersona.config import Settings
 from cspersona.ingest import service as ingest_service
 from cspersona.ingest.models import IngestionRun, RunStatus
-from cspersona.personas.follow import update_personas
+from cspersona.personas.build import build_personas
 from cspersona.personas.models import Persona
 from cspersona.pipeline.stages import STAGES, ProgressCallback, Stage, StageResult
 from cspersona.synth.files import FileSink, is_generated_dataset
@@ -27,9 +27,9 @@ from cspersona.synth.world import World
 
 DEMO_SEED = 7
 # A tenth of the demo's customers change habits once (a new champion, say), and personas are
-# first built as of a year before the data ends, so the demo has persona changes to show and a
-# 90-day outlook with something to say (a quarter was too short: whole-history features move
-# slowly, and nobody switched).
+# first built as of a year before the data ends, then refitted on all data, so the demo has
+# persona changes to show (a quarter was too short: whole-history features move slowly, and
+# nobody switched).
 DEMO_DRIFT = 0.1
 HISTORY_DAYS = 365
 
@@ -82,21 +82,30 @@ def ingest_world(
 def personas_a_year_ago(
     db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
-    """Build personas as of ``HISTORY_DAYS`` before the data ends, unless personas exist."""
+    """Build personas as of ``HISTORY_DAYS`` before the data ends, then refit them on all data.
+
+    The refit keeps ids and names by matching and records who switched, as an analyst's
+    `cspersona personas build` a year later would; profiles describe today's members. Skipped
+    when personas exist.
+    """
     started = time.perf_counter()
     if db_session.scalar(select(Persona.id).limit(1)) is not None:
         return StageResult("history", 0, _since(started), "personas exist already")
     then = latest_moment(db_session=db_session) - timedelta(days=HISTORY_DAYS)
-    earlier = settings.model_copy(update={"as_of": then.to_pydatetime()})
-    processed, detail = update_personas(db_session=db_session, settings=earlier)
-    return StageResult("history", processed, _since(started), f"as of {then:%Y-%m-%d}: {detail}")
+    first = build_personas(db_session=db_session, settings=settings, as_of=then.to_pydatetime())
+    refit = build_personas(db_session=db_session, settings=settings)
+    detail = (
+        f"{first.model_version} as of {then:%Y-%m-%d}, refitted on all data as "
+        f"{refit.model_version}: {refit.switches} customers switched persona"
+    )
+    return StageResult("history", refit.customers, _since(started), detail)
 
 
 def demo_stages(*, scale: float) -> list[tuple[str, Stage]]:
     """The demo's stages in order: the world to files, its import, the whole pipeline.
 
-    Personas are first built as they were a year ago; the pipeline then places every customer
-    again, so customers whose habits changed show as persona changes.
+    Personas are first built as they were a year ago and refitted on all the data, so customers
+    whose habits changed show as persona changes; the pipeline then places every customer again.
     """
     before_personas = STAGES.index(next(stage for stage in STAGES if stage[0] == "personas"))
     return [
