@@ -5,7 +5,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from cspersona.personas import service
-from cspersona.personas.artifact import latest_artifact
+from cspersona.personas.artifact import PersonaArtifact, latest_artifact
 from cspersona.personas.features import persona_features
 from cspersona.personas.follow import follow_customers
 from cspersona.personas.models import PersonaSwitch
@@ -41,13 +41,18 @@ def _just_past_the_border(built: Built) -> tuple[pd.DataFrame, int, int, int]:
     raise AssertionError("no border between the two personas")
 
 
-def test_a_customer_just_past_the_border_keeps_their_persona_within_the_margin(
-    built: Built,
-) -> None:
+def _border_row(built: Built) -> tuple[PersonaArtifact, pd.DataFrame, int, int, int]:
+    """The stored model and, as it reads them, the features of :func:`_just_past_the_border`."""
     session, settings, _ = built
     moved, customer, persona_a, persona_b = _just_past_the_border(built)
     _, artifact = latest_artifact(db_session=session, settings=settings)
-    row = artifact.aligned(moved.loc[[customer]])
+    return artifact, artifact.aligned(moved.loc[[customer]]), customer, persona_a, persona_b
+
+
+def test_a_customer_just_past_the_border_keeps_their_persona_within_the_margin(
+    built: Built,
+) -> None:
+    artifact, row, customer, persona_a, persona_b = _border_row(built)
 
     held = place(artifact, row, {customer: persona_a}, margin=0.1)
     flipped = place(artifact, row, {customer: persona_a}, margin=0.0)
@@ -76,10 +81,7 @@ def test_a_customer_hovering_at_the_border_does_not_flip_from_run_to_run(built: 
 def test_a_customer_the_model_places_in_a_merged_persona_goes_where_it_was_merged(
     built: Built,
 ) -> None:
-    session, settings, _ = built
-    moved, customer, persona_a, persona_b = _just_past_the_border(built)
-    _, artifact = latest_artifact(db_session=session, settings=settings)
-    row = artifact.aligned(moved.loc[[customer]])
+    artifact, row, customer, persona_a, persona_b = _border_row(built)
 
     placed = place(artifact, row, {customer: persona_a}, margin=0.0, merged_into={persona_b: 99})
 
