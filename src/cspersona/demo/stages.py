@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from cspersona.analytics.history import latest_moment
 from cspersona.catalogue.models import load_catalogue
 from cspersona.config import Settings
+from cspersona.exceptions import BadInput
 from cspersona.ingest import service as ingest_service
 from cspersona.ingest.models import IngestionRun, RunStatus
 from cspersona.personas.build import build_personas
@@ -92,8 +93,11 @@ def personas_a_year_ago(
     if db_session.scalar(select(Persona.id).limit(1)) is not None:
         return StageResult("history", 0, _since(started), "personas exist already")
     then = latest_moment(db_session=db_session) - timedelta(days=HISTORY_DAYS)
-    first = build_personas(db_session=db_session, settings=settings, as_of=then.to_pydatetime())
-    refit = build_personas(db_session=db_session, settings=settings)
+    try:
+        first = build_personas(db_session=db_session, settings=settings, as_of=then.to_pydatetime())
+        refit = build_personas(db_session=db_session, settings=settings)
+    except BadInput as error:  # a book too small for personas: the pipeline says so again
+        return StageResult("history", 0, _since(started), f"skipped: {error.message}")
     detail = (
         f"{first.model_version} as of {then:%Y-%m-%d}, refitted on all data as "
         f"{refit.model_version}: {refit.switches} customers switched persona"
