@@ -12,6 +12,9 @@ from cspersona.auth.models import Role
 from tests.web.browser import TABLET, ConsoleWatch, screenshot
 from tests.web.conftest import LiveServer
 
+# The churn signals are computed when the page asks for them: seconds on a loaded CI machine.
+SIGNALS_MS = 15_000
+
 
 def log_in(page: Page, server: LiveServer, role: Role, path: str = "/customers") -> None:
     """Open ``path``, get sent to the login page, paste the role's key, land on ``path``."""
@@ -138,7 +141,7 @@ def test_the_customer_page_draws_its_chart_and_loads_more_conversations(
     expect(page.locator("#persona-history tbody tr")).to_have_count(2)
     expect(page.locator("#customer-scores")).to_contain_text("Call the champion this week")
     expect(page.locator(".chart.js-plotly-plot")).to_have_count(2)
-    expect(page.locator("#signals > li.signal")).to_have_count(5)
+    expect(page.locator("#signals > li.signal")).to_have_count(5, timeout=SIGNALS_MS)
     screenshot(page, "customer")
 
     page.get_by_role("button", name=re.compile(r"Show more \(12 left\)")).click()
@@ -333,7 +336,8 @@ def test_a_csm_disagrees_with_a_persona_and_an_analyst_renames_it(
 ) -> None:
     log_in(page, live_server, Role.CSM, path="/customers/1")  # Acme Analytics, Dana's
 
-    expect(page.locator("#signals > li.signal")).to_have_count(5)  # HTMX is at work
+    # HTMX is at work once the signals are in.
+    expect(page.locator("#signals > li.signal")).to_have_count(5, timeout=SIGNALS_MS)
     page.get_by_label("Comment (optional)").fill("They talk about audits now.")
     page.get_by_role("button", name="Disagree").click()
 
