@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 
 from cspersona.predict.expansion_features import (
-    PRIOR_EXPANSIONS_COLUMN,
     SATURATION_COLUMN,
     SINCE_EXPANSION_COLUMN,
     expansion_history,
@@ -14,7 +13,7 @@ from cspersona.predict.expansion_features import (
 AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-def test_expansion_history_counts_only_expansions_before_the_moment() -> None:
+def test_expansion_history_counts_days_from_the_last_expansion_before_the_moment() -> None:
     expanded = {
         1: [datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 5, 2, tzinfo=UTC)],
         2: [datetime(2026, 7, 1, tzinfo=UTC)],  # after the moment: unknown then
@@ -22,7 +21,6 @@ def test_expansion_history_counts_only_expansions_before_the_moment() -> None:
 
     history = expansion_history([1, 2, 3], expanded, AS_OF)
 
-    assert history[PRIOR_EXPANSIONS_COLUMN].tolist() == [2.0, 0.0, 0.0]
     assert history.loc[1, SINCE_EXPANSION_COLUMN] == 30
     assert history.loc[[2, 3], SINCE_EXPANSION_COLUMN].isna().all()
 

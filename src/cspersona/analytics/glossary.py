@@ -41,11 +41,6 @@ def _times(value: float) -> str:
     return "never" if times == 0 else "once" if times == 1 else f"{times:,} times"
 
 
-def _expansions(value: float) -> str:
-    count = round(value)
-    return f"{count or 'no'} earlier expansion{'s' if count != 1 else ''}"
-
-
 def _hours(value: float) -> str:
     return _days(value / 24) if value >= 72 else f"{value:,.1f} hours"
 
@@ -205,12 +200,6 @@ ENTRIES: tuple[Entry, ...] = (
         risk=LOWERS,
     ),
     _entry("seat_saturation", "active users at {value} of their highest so far", _share),
-    _entry(
-        "expansions_before",
-        "{value}",
-        _expansions,
-        usual_at_zero="most customers have not bought more yet",
-    ),
     _entry(
         "days_since_expansion",
         "last bought more {value} ago",

@@ -5,9 +5,9 @@ Buying more is anticipated by signals the churn features do not hold:
 - **Seat saturation**: recent daily active users against the customer's own peak. The data model
   has no seat counts, so a customer using the product as much as it ever has is taken to press
   on its seats.
-- **Expansion history**: how many times the customer expanded before, and how long ago the last
-  time was. A customer that expanded recently has just bought what it needed; one that expands
-  now and then tends to do it again.
+- **Time since the last expansion**: a customer that expanded recently has just bought what it
+  needed. (How many times it expanded before is already a snapshot feature,
+  ``lifecycle_expanded_count``.)
 - The customer's **persona**, when it has one, as a category.
 
 Every value is computed from data strictly before the moment, like the churn snapshots.
@@ -26,7 +26,6 @@ from cspersona.customers.models import UsageDaily
 from cspersona.predict.training_set import TrainingSet
 
 SATURATION_COLUMN = "seat_saturation"
-PRIOR_EXPANSIONS_COLUMN = "expansions_before"
 SINCE_EXPANSION_COLUMN = "days_since_expansion"
 PERSONA_COLUMN = "persona"
 
@@ -47,15 +46,13 @@ def usage_peaks(*, db_session: Session, as_of: datetime | None = None) -> pd.Ser
 def expansion_history(
     customer_ids: Sequence[int], expanded: dict[int, list[datetime]], as_of: datetime
 ) -> pd.DataFrame:
-    """Expansions before ``as_of`` per customer, and days since the last one (NaN: never)."""
-    counts, since = [], []
+    """Days from each customer's last expansion before ``as_of`` to it (NaN: never expanded)."""
+    since = []
     for customer_id in customer_ids:
         before = [moment for moment in expanded.get(int(customer_id), []) if moment < as_of]
-        counts.append(float(len(before)))
         since.append((as_of - max(before)).days if before else np.nan)
     return pd.DataFrame(
-        {PRIOR_EXPANSIONS_COLUMN: counts, SINCE_EXPANSION_COLUMN: np.asarray(since, dtype=float)},
-        index=pd.Index(customer_ids),
+        {SINCE_EXPANSION_COLUMN: np.asarray(since, dtype=float)}, index=pd.Index(customer_ids)
     )
 
 
