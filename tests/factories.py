@@ -21,7 +21,7 @@ from cspersona.customers.models import (
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
 from cspersona.personas.transitions import transition_strategy
-from cspersona.predict.models import ChurnScore
+from cspersona.predict.models import ChurnScore, ExpansionScore
 
 # Callers of service functions that take ``visible_to``: an admin, and the CSM of add_book's book.
 ADMIN = Principal(user_id=1, user_name="admin", role=Role.ADMIN, csm_owner=None, key_id=1)
@@ -315,6 +315,44 @@ def add_churn_score(
     db_session.add(score)
     db_session.flush()
     return score
+
+
+def add_expansion_scores(db_session: Session, book: dict[str, Customer]) -> None:
+    """What the churn stage would write on expansion for :func:`add_book`'s customers.
+
+    Likeliest first: Delta (0.62, ask now), Acme (0.41, wait for a ticket), Echo (0.18), Birch
+    (0.09), Cobalt (0.03).
+    """
+    drivers = [
+        {
+            "column": "seat_saturation",
+            "value": 0.97,
+            "contribution": 0.4,
+            "direction": "raises",
+            "size": "strongly",
+            "phrase": "active users at 97% of their highest so far: raises expansion odds strongly",
+        }
+    ]
+    now = {"when": "now", "reason": "promoter NPS answer (10) 12 days ago"}
+    wait = {"when": "wait", "reason": "1 high-priority ticket open: resolve it first"}
+    for name, likelihood, features, timing in (
+        ("Delta Freight", 0.62, [("api", 0.8), ("sso", 0.4)], now),
+        ("Acme Analytics", 0.41, [("webhooks", 0.5)], wait),
+        ("Echo Bank", 0.18, [], wait),
+        ("Birch Health", 0.09, [("mobile", 0.2)], wait),
+        ("Cobalt Retail", 0.03, [("reports", 0.1)], wait),
+    ):
+        db_session.add(
+            ExpansionScore(
+                customer_id=book[name].id,
+                likelihood=likelihood,
+                drivers=drivers,
+                next_features=[{"feature": key, "score": score} for key, score in features],
+                timing=timing,
+                model_version="expansion-test",
+            )
+        )
+    db_session.flush()
 
 
 def analyse(

@@ -26,6 +26,7 @@ from tests.factories import (
     add_book,
     add_contacts,
     add_customer,
+    add_expansion_scores,
     add_interaction,
     add_nps,
     add_stage_results,
@@ -84,6 +85,7 @@ def _seed(db_session: Session) -> None:
     """Five named customers of two CSMs with stage results and switches, thirty more, one busy."""
     book = add_book(db_session)
     personas = add_stage_results(db_session, book)
+    add_expansion_scores(db_session, book)
     add_voice_checks(db_session, personas["Power Users"], book["Delta Freight"])
     # One switch in each CSM's book: Dana Scully's Acme, Fox Mulder's Delta.
     add_switch(

@@ -158,6 +158,7 @@ def test_pages_fit_a_tablet(page: Page, live_server: LiveServer, console: Consol
         ("/personas", "persona-map-tablet"),
         ("/personas/2", "persona-tablet"),
         ("/risk", "risk-tablet"),
+        ("/expansion", "expansion-tablet"),
         ("/customers", "customers-tablet"),
         ("/customers/1", "customer-tablet"),
         ("/persona-changes", "persona-changes-tablet"),
@@ -292,6 +293,27 @@ def test_the_risk_table_sorts_and_filters(
     expect(page).to_have_url(re.compile(r"horizon=30"))
     expect(page.locator("#risk-table tbody tr").first).to_contain_text("28%")
     screenshot(page, "risk-filtered")
+
+
+def test_a_csm_finds_expansion_opportunities_in_their_book(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    log_in(page, live_server, Role.CSM, path="/risk")
+    page.get_by_role("link", name="Expansion").click()
+
+    expect(page.get_by_role("heading", name="Expansion opportunities")).to_be_visible()
+    companies = page.locator("#expansion-table tbody tr td:nth-child(1)")
+    expect(companies).to_have_text(["Acme Analytics", "Birch Health"])  # Dana Scully's book
+    first = page.locator("#expansion-table tbody tr").first
+    expect(first).to_contain_text("41%")
+    expect(first).to_contain_text("Webhooks")
+    expect(first.locator(".timing")).to_contain_text("Wait")
+    expect(first.locator(".timing")).to_contain_text("resolve it first")
+    screenshot(page, "expansion")
+
+    page.get_by_label("Persona").select_option("Budget Skeptics")
+    expect(page).to_have_url(re.compile(r"persona=\d+"))
+    expect(companies).to_have_text(["Birch Health"])
 
 
 def test_a_csm_reads_their_books_persona_changes_and_the_customer_page_shows_them(

@@ -199,6 +199,13 @@ ENTRIES: tuple[Entry, ...] = (
         _count,
         risk=LOWERS,
     ),
+    _entry("seat_saturation", "active users at {value} of their highest so far", _share),
+    _entry(
+        "days_since_expansion",
+        "last bought more {value} ago",
+        _days,
+        missing="has never bought more",
+    ),
     _entry(
         "usage_logins_per_day_30d",
         "{value} logins a day over the last 30 days",

@@ -2,11 +2,10 @@
 
 - **Likelihood** is a calibrated classifier on the same point-in-time snapshots as churn (the
   analytics features at each cutoff: usage level and trends, feature breadth, NPS, tickets), plus
-  seat saturation, labelled "expanded within 90 days after the cutoff" from the lifecycle events;
-  snapshots whose data ends before the 90 days without an expansion are left out (censored).
-  There are no seat counts in the data model, so saturation is recent active users against the
-  customer's own peak: a customer using the product as much as it ever has is pressing on its
-  seats; the customer's persona, when it has one, joins as a category.
+  the expansion signals of :mod:`cspersona.predict.expansion_features` (seat saturation,
+  expansion history, persona), labelled "expanded within 90 days after the cutoff" from the
+  lifecycle events; snapshots whose data ends before the 90 days without an expansion are left
+  out (censored).
 - **Next feature**: for each feature a customer has not used yet, the similarity-weighted share of
   its nearest customers (cosine over which features they use) that use it: customers like this
   one adopted it, so it is a likely next step.
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 from cspersona.conversations.models import Interaction, InteractionType
 from cspersona.customers.models import LifecycleEvent, LifecycleKind, UsageDaily
 from cspersona.predict.classifier import ChurnClassifier
+from cspersona.predict.expansion_features import SATURATION_COLUMN
 from cspersona.predict.training_set import CENSORED, TrainingSet
 
 EXPANSION_KIND = "expansion"
@@ -34,8 +34,6 @@ PEAK_SHARE = 0.9  # recent usage at this share of the peak counts as "at its pea
 PROMOTER_SCORE = 9
 RECENT_NPS_DAYS = 60
 NEIGHBOURS = 15
-SATURATION_COLUMN = "seat_saturation"
-PERSONA_COLUMN = "persona"
 SEVERE_PRIORITIES = ("high", "urgent")
 
 
@@ -72,32 +70,6 @@ def expansion_labels(
         elif cutoff + horizon <= data_end or training.churned[row] == 1:
             labels[row] = 0
     return labels
-
-
-def usage_peaks(*, db_session: Session, as_of: datetime | None = None) -> pd.Series:
-    """Each customer's highest daily active users before ``as_of``."""
-    query = select(UsageDaily.customer_id, func.max(UsageDaily.active_users)).group_by(
-        UsageDaily.customer_id
-    )
-    if as_of is not None:
-        query = query.where(UsageDaily.day < as_of.date())
-    rows = db_session.execute(query).all()
-    return pd.Series(
-        {customer_id: float(peak) for customer_id, peak in rows}, name="peak", dtype=np.float64
-    )
-
-
-def with_saturation(
-    frame: pd.DataFrame, peaks: pd.Series, personas: dict[int, str] | None = None
-) -> pd.DataFrame:
-    """The snapshot features plus seat saturation and, when known, the persona."""
-    recent = frame.get("usage_active_users_30d", pd.Series(np.nan, index=frame.index))
-    peak = peaks.reindex(frame.index).replace(0, np.nan)
-    extra: dict[str, Any] = {SATURATION_COLUMN: (recent / peak.to_numpy()).clip(0, 1)}
-    if personas:
-        extra[PERSONA_COLUMN] = [personas.get(int(c), "(none)") for c in frame.index]
-    # One concatenation: inserting columns one by one into a wide frame fragments it.
-    return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
 
 
 def fit_expansion_model(
@@ -192,9 +164,12 @@ def open_severe_tickets(*, db_session: Session, customer_ids: Sequence[int]) -> 
 def timing_advice(features: pd.Series, open_severe: int) -> dict[str, str]:
     """When to bring up an expansion with this customer, and why."""
     if open_severe:
+        tickets = (
+            "1 high-priority ticket" if open_severe == 1 else f"{open_severe} high-priority tickets"
+        )
         return {
             "when": "wait",
-            "reason": f"{open_severe} high-priority ticket(s) open: resolve them first",
+            "reason": f"{tickets} open: resolve {'it' if open_severe == 1 else 'them'} first",
         }
     nps_last, nps_age = features.get("nps_last"), features.get("days_since_nps")
     if (

@@ -155,11 +155,17 @@ def expansion(
     db_session: Session,
     visible_to: Principal,
     persona: str | None = None,
+    persona_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[ExpansionRead], int]:
     """One page of the caller's customers, likeliest to expand first, and the total."""
-    rows = narrow(ranked_expansion(db_session=db_session), visible_to, persona=persona)
+    rows = narrow(
+        ranked_expansion(db_session=db_session),
+        visible_to,
+        persona=persona,
+        persona_id=persona_id,
+    )
     return rows[offset : offset + limit], len(rows)
 
 

@@ -9,6 +9,7 @@ features and timing.
 """
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,12 @@ from cspersona.predict.artifact import CHURN_KIND, ChurnModelFile, register_mode
 from cspersona.predict.classifier import ChurnClassifier
 from cspersona.predict.drivers import Describer, top_drivers
 from cspersona.predict.expansion import expansion_dates, expansion_labels
+from cspersona.predict.expansion_features import (
+    expansion_history,
+    expansion_table,
+    usage_peaks,
+    with_expansion_signals,
+)
 from cspersona.predict.interventions import PersonaHint, recommend
 from cspersona.predict.models import ChurnScore, ExpansionScore
 from cspersona.predict.product import (
@@ -78,20 +85,14 @@ def fit_and_register_expansion(
 ) -> TrainedModel | None:
     """Train and register the expansion model on the churn snapshots; None if nobody expanded."""
     lives = lifelines(db_session=db_session)
-    labels = expansion_labels(training, expansion_dates(db_session=db_session), lives.data_end)
+    expanded = expansion_dates(db_session=db_session)
+    labels = expansion_labels(training, expanded, lives.data_end)
     known = labels[labels != CENSORED]
     if min(int(known.sum()), int(len(known) - known.sum())) < 2:
         return None
-    personas = current_personas(db_session=db_session)
-    frames = []
-    for cutoff in sorted(set(training.cutoffs)):
-        rows = np.array([moment == cutoff for moment in training.cutoffs])
-        frame = training.features[rows].set_axis(training.customer_ids[rows])
-        peaks = expansion.usage_peaks(db_session=db_session, as_of=cutoff)
-        frames.append((rows, expansion.with_saturation(frame, peaks, personas)))
-    table = pd.concat([frame for _, frame in frames])
-    order = np.concatenate([np.flatnonzero(rows) for rows, _ in frames])
-    table = table.set_axis(order).sort_index()
+    table = expansion_table(
+        training, expanded, db_session=db_session, personas=current_personas(db_session=db_session)
+    )
     model = expansion.fit_expansion_model(table, labels, training.customer_ids)
     return registry.register(
         db_session=db_session,
@@ -248,13 +249,15 @@ def score_customers(
                 }
             )
     db_session.execute(insert(ChurnScore), rows)
-    score_expansion(db_session=db_session, settings=settings, frame=frame)
+    score_expansion(db_session=db_session, settings=settings, frame=frame, as_of=lives.data_end)
     db_session.flush()
     return len(active)
 
 
-def score_expansion(*, db_session: Session, settings: Settings, frame: pd.DataFrame) -> int:
-    """Expansion likelihood, next features and timing for these customers' current features."""
+def score_expansion(
+    *, db_session: Session, settings: Settings, frame: pd.DataFrame, as_of: datetime
+) -> int:
+    """Expansion likelihood, next features and timing for these customers' features at ``as_of``."""
     try:
         registered = registry.get_latest(db_session=db_session, kind=expansion.EXPANSION_KIND)
     except NotFound:
@@ -263,9 +266,10 @@ def score_expansion(*, db_session: Session, settings: Settings, frame: pd.DataFr
     if not isinstance(model, ChurnClassifier):
         return 0
     customers = [int(c) for c in frame.index]
-    table = expansion.with_saturation(
+    table = with_expansion_signals(
         frame,
-        expansion.usage_peaks(db_session=db_session),
+        usage_peaks(db_session=db_session),
+        expansion_history(customers, expansion_dates(db_session=db_session), as_of),
         current_personas(db_session=db_session),
     )
     for column in model.schema_.feature_columns:

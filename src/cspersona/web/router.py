@@ -8,6 +8,7 @@ from cspersona.web import (
     chat,
     chat_history,
     customers,
+    expansion,
     login,
     overview,
     persona_changes,
@@ -25,6 +26,7 @@ router.include_router(persona_edits.router)
 router.include_router(personas.router)
 router.include_router(persona_changes.router)
 router.include_router(risk.router)
+router.include_router(expansion.router)
 router.include_router(chat.router)
 router.include_router(chat_history.router)
 

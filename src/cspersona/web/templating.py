@@ -33,6 +33,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Personas", "/personas"),
     NavItem("Persona changes", "/persona-changes"),
     NavItem("Churn risk", "/risk"),
+    NavItem("Expansion", "/expansion"),
     NavItem("Customers", "/customers"),
     NavItem("Chat", "/chat"),
 )
