@@ -16,14 +16,16 @@ def test_the_best_mean_wins_among_candidates_within_a_hundredth_of_the_baseline(
     assert choose(scores, small_book=False) == "spline"
 
 
-def test_the_baseline_is_served_when_every_candidate_trails_it() -> None:
-    scores = {"logistic": {"churn": 0.85}, "linear": {"churn": 0.83}, "blend": {"churn": 0.80}}
+def test_the_baseline_is_served_when_no_candidate_matches_it_on_the_mean() -> None:
+    trailing = {"logistic": {"churn": 0.85}, "linear": {"churn": 0.83}, "blend": {"churn": 0.80}}
+    level = {"logistic": {"churn": 0.85}, "linear": {"churn": 0.85}}
 
-    assert choose(scores, small_book=False) == "logistic"
+    assert choose(trailing, small_book=False) == "logistic"
+    assert choose(level, small_book=False) == "linear"
 
 
 def test_a_small_book_keeps_the_linear_model_unless_another_is_clearly_ahead() -> None:
-    close = {"logistic": {"churn": 0.80}, "linear": {"churn": 0.80}, "spline": {"churn": 0.805}}
+    close = {"logistic": {"churn": 0.805}, "linear": {"churn": 0.80}, "spline": {"churn": 0.805}}
     clear = {"logistic": {"churn": 0.80}, "linear": {"churn": 0.80}, "spline": {"churn": 0.83}}
     boosted = {**close, "boosted": {"churn": 0.95}}
 

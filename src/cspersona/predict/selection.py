@@ -5,11 +5,12 @@ a plain logistic regression on the same features. The rule never looks at data o
 table being fitted, so nothing is tuned to one dataset:
 
 * a candidate may trail the baseline by at most :data:`TOLERANCE` ROC-AUC at any target
-  (horizon); among those, the best mean over targets wins;
-* on small books only the linear models compete, and ``spline`` must beat ``linear`` by
-  :data:`SMALL_BOOK_MARGIN` (a cross-validated difference on a few dozen churners is mostly
-  noise, and the regularised linear model is the safer bet);
-* when no candidate qualifies, the baseline itself is served.
+  (horizon); among those and the baseline itself, the best mean over targets wins, so the
+  baseline is served when no candidate matches it on the mean;
+* on small books only the linear models compete, and anything else (``spline`` or the
+  baseline) must beat the regularised ``linear`` by :data:`SMALL_BOOK_MARGIN`: a
+  cross-validated difference on a few dozen churners is mostly noise, and the regularised
+  linear model is the safer bet.
 """
 
 from collections.abc import Mapping, Sequence
@@ -40,9 +41,8 @@ def choose(scores: Scores, *, small_book: bool) -> str:
         for name in candidates(small_book)
         if name in scores and worst_gap(scores[name], baseline) >= -TOLERANCE
     ]
-    if not eligible:
-        return BASELINE
-    best = max(eligible, key=lambda name: mean_score(scores[name]))
+    # The baseline competes last, so that it wins only when strictly ahead on the mean.
+    best = max([*eligible, BASELINE], key=lambda name: mean_score(scores[name]))
     if small_book and best != "linear" and "linear" in eligible:
         ahead = mean_score(scores[best]) - mean_score(scores["linear"])
         return best if ahead >= SMALL_BOOK_MARGIN else "linear"
