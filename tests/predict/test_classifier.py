@@ -20,7 +20,7 @@ def held_out() -> tuple[pd.DataFrame, np.ndarray]:
     return _labelled(1000, seed=99)
 
 
-def test_a_book_of_thousands_gets_the_blend_and_calibrated_probabilities(
+def test_a_book_of_thousands_gets_a_cross_validated_choice_and_calibrated_probabilities(
     held_out: tuple[pd.DataFrame, np.ndarray],
 ) -> None:
     features, churned = _labelled(1200, seed=5)
@@ -29,7 +29,12 @@ def test_a_book_of_thousands_gets_the_blend_and_calibrated_probabilities(
 
     test_features, test_churned = held_out
     metrics = model.evaluate(test_features, test_churned)["churn"]
-    assert model.learner_name_ == "blend" and not model.small_book_
+    selection = model.summary_["selection"]
+    assert not model.small_book_
+    assert set(selection["candidates"]) == {"linear", "spline", "boosted", "blend"}
+    assert model.learner_name_ == selection["chosen"]
+    chosen, baseline = selection["candidates"][model.learner_name_], selection["baseline"]
+    assert chosen["churn"] >= baseline["roc_auc"]["churn"] - 0.01
     assert model.replicates_ == []
     assert metrics["roc_auc"] > 0.75
     assert metrics["calibration_error"] < 0.05

@@ -207,3 +207,30 @@ def test_on_a_migrated_database_fit_registers_and_predict_uses_the_latest(
     assert (tmp_path / "data" / "models" / "churn-v2.joblib").is_file()
     assert scored.exit_code == 0, scored.output
     assert scored.stdout.startswith("customer_id,churn_probability\n")
+
+
+def test_fit_prints_the_comparison_with_logistic_regression_and_registers_the_selection(
+    database_factory: DatabaseFactory,
+    table: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CSPERSONA_DATABASE_URL", database_factory.create())
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+
+    fitted = runner.invoke(
+        app, ["churn", "fit", "--table", str(table), "--label", "churned"], terminal_width=200
+    )
+    listed = runner.invoke(app, ["models", "list", "--kind", "churn", "--json"])
+    shown = runner.invoke(app, ["models", "list", "--kind", "churn"], terminal_width=200)
+
+    assert fitted.exit_code == 0, fitted.output
+    assert "held-out ROC-AUC against plain logistic regression (same folds)" in fitted.stdout
+    assert "learner chosen by cross-validation on this table" in fitted.stdout
+    selection = json.loads(listed.stdout)[0]["training_summary"]["selection"]
+    assert set(selection["candidates"]) == {"linear", "spline", "boosted", "blend"}
+    assert selection["baseline"]["model"] == "plain logistic regression"
+    chosen = selection["candidates"].get(selection["chosen"], selection["baseline"]["roc_auc"])
+    assert chosen["churn"] >= selection["baseline"]["roc_auc"]["churn"] - 0.01
+    assert f"{chosen['churn']:.3f}" in shown.stdout and "logistic" in shown.stdout

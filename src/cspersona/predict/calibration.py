@@ -53,6 +53,16 @@ class ScoreCalibrator(BaseEstimator):  # type: ignore[misc]
         return np.asarray(self.mapping_.predict(scores), dtype=np.float64)
 
 
+def calibrated(held_out: np.ndarray, y: np.ndarray, method: str) -> np.ndarray:
+    """Held-out log-odds mapped to probabilities by a calibrator fitted on them (labelled rows).
+
+    What a :class:`CalibratedLearner` would report as its held-out probabilities, without
+    refitting the learner: used to compare learners before fitting the chosen one.
+    """
+    labelled = y != UNLABELLED
+    return ScoreCalibrator(method).fit(held_out[labelled], y[labelled]).predict(held_out)
+
+
 class CalibratedLearner(BaseEstimator):  # type: ignore[misc]
     """A learner refitted on all rows and calibrated on its cross-fitted held-out scores.
 
@@ -89,12 +99,27 @@ class CalibratedLearner(BaseEstimator):  # type: ignore[misc]
         Rows labelled :data:`UNLABELLED` are scored but not learned from. Rows of one group (one
         customer's periods) always fall in the same fold.
         """
+        return self.fit_on_scores(frame, y, self.held_out_scores(frame, y, groups))
+
+    def held_out_scores(
+        self, frame: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Every row's log-odds from a fold learner that never saw it (nothing is kept).
+
+        The folds depend only on ``y``, ``groups`` and ``random_state``, so learners compared on
+        the same rows see the same folds, and their scores can be averaged into a blend's.
+        """
         labelled = y != UNLABELLED
         held_out = np.empty(len(y), dtype=np.float64)
         for train, test in self._folds(y, groups):
             train = train[labelled[train]]
             fold_learner = clone(self.learner).fit(frame.iloc[train], y[train])
             held_out[test] = fold_learner.decision_function(frame.iloc[test])
+        return held_out
+
+    def fit_on_scores(self, frame: pd.DataFrame, y: np.ndarray, held_out: np.ndarray) -> np.ndarray:
+        """Calibrate on held-out log-odds, refit the learner on all rows; calibrated held-out."""
+        labelled = y != UNLABELLED
         self.calibrator_ = ScoreCalibrator(self.method).fit(held_out[labelled], y[labelled])
         self.learner_ = clone(self.learner).fit(frame[labelled], y[labelled])
         return self.calibrator_.predict(held_out)

@@ -16,9 +16,11 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from cspersona.exceptions import BadInput
-from cspersona.predict.calibration import CALIBRATION_METHODS, CalibratedLearner
+from cspersona.predict import selection
+from cspersona.predict.calibration import CALIBRATION_METHODS, CalibratedLearner, calibrated
 from cspersona.predict.learners import LEARNERS, make_learner
 from cspersona.predict.metrics import Metrics
+from cspersona.predict.selection import BASELINE
 from cspersona.predict.table_columns import TableSchema
 
 # Below this many churned customers a book is small: measured on IBM Telco subsamples, a strongly
@@ -47,7 +49,8 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
     """Base of the churn models: scikit-learn estimators on raw (text) customer tables.
 
     Args:
-        learner: ``auto`` (``linear`` on small books, else ``blend``) or one of
+        learner: ``auto`` (chosen by cross-validation among candidates, never trailing plain
+            logistic regression: :mod:`~cspersona.predict.selection`) or one of
             :data:`~cspersona.predict.learners.LEARNERS`.
         calibration: ``sigmoid`` or ``isotonic``, fitted on cross-fitted held-out scores.
         cv: folds for that cross-fitting.
@@ -141,18 +144,13 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
         customers = np.arange(len(churned)) if groups is None else np.asarray(groups)
         churned_customers = len(np.unique(customers[churned == 1]))
         self.small_book_ = churned_customers < SMALL_BOOK_CHURNED
-        self.learner_name_ = (
-            default_learner(churned_customers) if self.learner == "auto" else self.learner
-        )
         everyone = np.arange(len(typed))
         rows, labels, row_customers = self._rows(typed, target, everyone)
         if groups is not None:
             row_groups = np.asarray(groups)[everyone if row_customers is None else row_customers]
         else:
             row_groups = row_customers
-        self.model_ = self._calibrated_learner()
-        held_out = self.model_.fit_held_out(rows, labels, row_groups)
-        self.metrics_ = self._held_out_metrics(target, held_out)
+        self._select_and_fit(rows, labels, row_groups, target)
         bootstrap = self.uncertainty == "bootstrap" or (
             self.uncertainty == "auto" and self.small_book_
         )
@@ -204,9 +202,56 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
     # Boosting rounds; models with many rows per customer need fewer (see make_learner).
     boosting_rounds = 400
 
-    def _calibrated_learner(self) -> CalibratedLearner:
+    def _select_and_fit(
+        self, rows: pd.DataFrame, labels: np.ndarray, groups: np.ndarray | None, target: np.ndarray
+    ) -> None:
+        """Score the candidates and the baseline on the same folds, then fit the chosen learner.
+
+        Under ``auto`` the learner is chosen by :func:`~cspersona.predict.selection.choose`;
+        otherwise only the named learner and the baseline are scored, for the comparison.
+        A blend's held-out scores are its parts' averaged, as the blend itself averages them.
+        """
+        names = (
+            list(selection.candidates(self.small_book_))
+            if self.learner == "auto"
+            else [self.learner]
+        )
+        scored = {BASELINE, *names} - {"blend"}
+        if "blend" in names:
+            scored |= {"spline", "boosted"}
+        raw = {
+            name: self._calibrated_learner(name).held_out_scores(rows, labels, groups)
+            for name in sorted(scored)
+        }
+        if "blend" in names:
+            raw["blend"] = (raw["spline"] + raw["boosted"]) / 2
+        figures = {
+            name: self._held_out_metrics(target, calibrated(raw[name], labels, self.calibration))
+            for name in {BASELINE, *names}
+        }
+        auc = {name: {t: float(m["roc_auc"]) for t, m in figures[name].items()} for name in figures}
+        self.learner_name_ = (
+            selection.choose(auc, small_book=self.small_book_)
+            if self.learner == "auto"
+            else names[0]
+        )
+        self.model_ = self._calibrated_learner(self.learner_name_)
+        self.model_.fit_on_scores(rows, labels, raw[self.learner_name_])
+        self.metrics_ = figures[self.learner_name_]
+        self.selection_ = {
+            "chosen": self.learner_name_,
+            "candidates": {name: auc[name] for name in names},
+            "baseline": {
+                "learner": BASELINE,
+                "model": selection.BASELINE_WORDS,
+                "roc_auc": auc[BASELINE],
+                "brier": {t: float(m["brier"]) for t, m in figures[BASELINE].items()},
+            },
+        }
+
+    def _calibrated_learner(self, name: str) -> CalibratedLearner:
         learner = make_learner(
-            self.learner_name_,
+            name,
             rounds=self.boosting_rounds,
             random_state=self.random_state,
             directions=self.directions,
@@ -249,6 +294,7 @@ class ChurnEstimator(BaseEstimator, ABC):  # type: ignore[misc]
             "categorical_columns": self.schema_.categorical_columns_,
             "skipped_columns": self.schema_.skipped_columns_,
             "learner": self.learner_name_,
+            "selection": self.selection_,
             "calibration": self.calibration,
             "small_book": self.small_book_,
             "uncertainty": (

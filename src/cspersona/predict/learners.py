@@ -318,7 +318,7 @@ class LogitBlend(LogOddsClassifier):
         return np.asarray(np.tensordot(self.weights_ / self.weights_.sum(), parts, axes=1))
 
 
-LEARNERS = ("linear", "spline", "boosted", "blend")
+LEARNERS = ("linear", "spline", "boosted", "blend", "logistic")
 # Boosting rounds times learning rate: the same budget measured best on Telco both as 400 rounds
 # of 0.02 (one row per customer) and as 200 rounds of 0.04 (one row per customer and period).
 BOOSTING_BUDGET = 8.0
@@ -336,8 +336,12 @@ def make_learner(
     ``linear`` is a strongly regularised plain logistic regression, the most accurate choice on
     small books (a few hundred customers); ``spline`` bends each number's effect; ``boosted`` is
     LightGBM; ``blend`` averages ``spline`` and ``boosted``, the most accurate on thousands.
-    ``directions`` holds every learner to the known directions of those columns.
+    ``logistic`` is plain logistic regression (scikit-learn's default C = 1), the baseline every
+    chosen model is compared with. ``directions`` holds every learner to the known directions of
+    those columns.
     """
+    if name == "logistic":
+        return SplineLogisticRegression(C=1.0, n_knots=0, directions=directions)
     if name == "linear":
         return SplineLogisticRegression(C=0.03, n_knots=0, directions=directions)
     if name == "spline":

@@ -1,6 +1,7 @@
 """``cspersona models``: what the registry holds."""
 
 import json
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -38,7 +39,7 @@ def list_models(
         typer.echo(json.dumps([model.model_dump(mode="json") for model in models]))
         return
     table = Table()
-    for heading in ("model", "created", "customers", "features", "artifact"):
+    for heading in ("model", "created", "customers", "features", "held-out ROC-AUC", "artifact"):
         table.add_column(heading)
     for model in models:
         table.add_row(
@@ -46,6 +47,23 @@ def list_models(
             f"{model.created_at:%Y-%m-%d %H:%M}",
             str(model.training_summary.get("customers", "")),
             str(len(model.features)),
+            _against_baseline(model.training_summary.get("selection")),
             model.artifact_path,
         )
     console.print(table)
+
+
+def _against_baseline(selection: dict[str, Any] | None) -> str:
+    """The chosen learner's mean held-out ROC-AUC beside its baseline's, when recorded."""
+    if not selection:
+        return ""
+    chosen = selection["candidates"].get(selection["chosen"], selection["baseline"]["roc_auc"])
+    return (
+        f"{_mean(chosen):.3f} ({selection['chosen']}); "
+        f"{selection['baseline']['model']} {_mean(selection['baseline']['roc_auc']):.3f}"
+    )
+
+
+def _mean(by_target: dict[str, float | None]) -> float:
+    known = [value for value in by_target.values() if value is not None]
+    return sum(known) / len(known) if known else float("nan")
