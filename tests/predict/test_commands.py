@@ -179,15 +179,18 @@ def test_bad_input_is_one_line_with_exit_code_2(
     assert "Traceback" not in result.output
 
 
-def test_on_a_migrated_database_fit_registers_and_predict_uses_the_latest(
-    database_factory: DatabaseFactory,
-    table: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def migrated(database_factory: DatabaseFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands' database: a fresh one, migrated with `cspersona db upgrade`."""
     monkeypatch.setenv("CSPERSONA_DATABASE_URL", database_factory.create())
     get_settings.cache_clear()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+
+
+@pytest.mark.usefixtures("migrated")
+def test_on_a_migrated_database_fit_registers_and_predict_uses_the_latest(
+    table: Path, tmp_path: Path
+) -> None:
     fit = ["churn", "fit", "--table", str(table), "--label", "churned", "--learner", "linear"]
 
     first = runner.invoke(app, fit)
@@ -209,15 +212,10 @@ def test_on_a_migrated_database_fit_registers_and_predict_uses_the_latest(
     assert scored.stdout.startswith("customer_id,churn_probability\n")
 
 
+@pytest.mark.usefixtures("migrated")
 def test_fit_prints_the_comparison_with_logistic_regression_and_registers_the_selection(
-    database_factory: DatabaseFactory,
     table: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("CSPERSONA_DATABASE_URL", database_factory.create())
-    get_settings.cache_clear()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
 
     fitted = runner.invoke(
         app, ["churn", "fit", "--table", str(table), "--label", "churned"], terminal_width=200
