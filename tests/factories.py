@@ -21,6 +21,8 @@ from cspersona.customers.models import (
 from cspersona.nlp.models import MessageAnalysis, Topic
 from cspersona.personas.models import Persona, PersonaMapping, PersonaSnapshot, PersonaSwitch
 from cspersona.personas.transitions import transition_strategy
+from cspersona.playbooks.definition import PlaybookDefinition
+from cspersona.playbooks.models import Playbook
 from cspersona.predict.models import ChurnScore, ExpansionScore
 
 # Callers of service functions that take ``visible_to``: an admin, and the CSM of add_book's book.
@@ -561,3 +563,33 @@ def add_voice_checks(db_session: Session, persona: Persona, customer: Customer) 
     }
     db_session.flush()
     return quoted
+
+
+def add_playbook(db_session: Session, name: str = "Save the renewal", **fields: Any) -> Playbook:
+    """An active playbook: an e-mail now and a call in a week, unless ``fields`` say more."""
+    document: dict[str, Any] = {
+        "name": name,
+        "steps": [
+            {
+                "title": "Write to the sponsor",
+                "kind": "email",
+                "due_days": 0,
+                "templates": [
+                    {
+                        "channel": "email",
+                        "subject": "{{ company }} and your renewal",
+                        "body": "{{ greeting }}\nYour renewal is on {{ renewal_date }}.\n"
+                        "{{ sign_off }}\n{{ csm_name }}",
+                    }
+                ],
+            },
+            {"title": "Call the sponsor", "kind": "call", "due_days": 7},
+        ],
+        "control_share": 0.0,
+    }
+    document.update(fields)
+    playbook = Playbook(name=name, source="manual")
+    playbook.apply(PlaybookDefinition.model_validate(document))
+    db_session.add(playbook)
+    db_session.flush()
+    return playbook

@@ -14,6 +14,7 @@ from cspersona.jobs import models as jobs_models
 from cspersona.llm import models as llm_models
 from cspersona.nlp import models as nlp_models
 from cspersona.personas import models as personas_models
+from cspersona.playbooks import models as playbooks_models
 from cspersona.predict import models as predict_models
 from cspersona.registry import models as registry_models
 
@@ -29,6 +30,7 @@ __all__ = [
     "llm_models",
     "nlp_models",
     "personas_models",
+    "playbooks_models",
     "predict_models",
     "registry_models",
 ]
