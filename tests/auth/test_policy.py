@@ -21,9 +21,11 @@ def _principal(role: Role, csm_owner: str | None = None, user_id: int = 1) -> Pr
                 Permission.GIVE_FEEDBACK,
                 Permission.MANAGE_SCENARIOS,
                 Permission.EDIT_PERSONAS,
+                Permission.MANAGE_PLAYBOOKS,
+                Permission.WORK_TASKS,
             },
         ),
-        (Role.CSM, {Permission.READ, Permission.GIVE_FEEDBACK}),
+        (Role.CSM, {Permission.READ, Permission.GIVE_FEEDBACK, Permission.WORK_TASKS}),
         (Role.VIEWER, {Permission.READ}),
     ],
 )

@@ -12,6 +12,8 @@ from cspersona.ingest.router import router as ingest_router
 from cspersona.jobs.router import router as jobs_router
 from cspersona.personas.router import customer_router as customer_persona_router
 from cspersona.personas.router import router as personas_router
+from cspersona.playbooks.router import router as playbooks_router
+from cspersona.playbooks.task_router import router as tasks_router
 from cspersona.predict.router import router as insights_router
 from cspersona.reports.router import router as customer_list_router
 
@@ -30,3 +32,5 @@ api_router.include_router(insights_router)
 api_router.include_router(chat_router)
 api_router.include_router(personas_router)
 api_router.include_router(customer_persona_router)
+api_router.include_router(playbooks_router)
+api_router.include_router(tasks_router)

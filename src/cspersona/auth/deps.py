@@ -69,3 +69,5 @@ AccessManager = Annotated[Principal, Depends(requires(Permission.MANAGE_ACCESS))
 FeedbackGiver = Annotated[Principal, Depends(requires(Permission.GIVE_FEEDBACK))]
 ScenarioAuthor = Annotated[Principal, Depends(requires(Permission.MANAGE_SCENARIOS))]
 PersonaEditor = Annotated[Principal, Depends(requires(Permission.EDIT_PERSONAS))]
+PlaybookManager = Annotated[Principal, Depends(requires(Permission.MANAGE_PLAYBOOKS))]
+TaskWorker = Annotated[Principal, Depends(requires(Permission.WORK_TASKS))]

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     GIVE_FEEDBACK = "give_feedback"
     MANAGE_SCENARIOS = "manage_scenarios"
     EDIT_PERSONAS = "edit_personas"
+    MANAGE_PLAYBOOKS = "manage_playbooks"
+    WORK_TASKS = "work_tasks"
 
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -38,9 +40,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.GIVE_FEEDBACK,
             Permission.MANAGE_SCENARIOS,
             Permission.EDIT_PERSONAS,
+            Permission.MANAGE_PLAYBOOKS,
+            Permission.WORK_TASKS,
         }
     ),
-    Role.CSM: frozenset({Permission.READ, Permission.GIVE_FEEDBACK}),
+    Role.CSM: frozenset({Permission.READ, Permission.GIVE_FEEDBACK, Permission.WORK_TASKS}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 

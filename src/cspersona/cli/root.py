@@ -19,6 +19,7 @@ from cspersona.nlp.commands import topics_app
 from cspersona.personas.commands import app as personas_app
 from cspersona.pii.commands import app as pii_app
 from cspersona.pipeline.commands import app as pipeline_app
+from cspersona.playbooks.commands import playbooks_app, tasks_app
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app
 from cspersona.synth.commands import generate_command
@@ -40,6 +41,8 @@ app.add_typer(pii_app, name="pii")
 app.add_typer(chat_app, name="chat")
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(personas_app, name="personas")
+app.add_typer(playbooks_app, name="playbooks")
+app.add_typer(tasks_app, name="tasks")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(customers_app, name="customers")
 app.add_typer(nlp_app, name="nlp")

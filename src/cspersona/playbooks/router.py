@@ -1,0 +1,5 @@
+"""``/api/playbooks``: playbooks and their generation."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/playbooks", tags=["playbooks"])
