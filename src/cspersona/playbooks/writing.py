@@ -133,5 +133,5 @@ def _fallback(draft: PlaybookDefinition, reason: str) -> WrittenPlaybook:
 
 
 def _short(error: Exception) -> str:
-    text = str(error)
+    text = str(error).split("; known:")[0]  # the list of known variables is in the docs
     return text if len(text) <= 200 else text[:197] + "..."
