@@ -174,13 +174,14 @@ def test_the_evidence_lists_driver_words_and_history_numbers(db_session: Session
     for fact in risk.evidence:
         texts[fact.source].append(fact.text)
     drivers = " ".join(texts["churn_drivers"])
-    assert "falling or low product use for 2 of 3 members" in drivers
+    assert "product use and adoption for 2 of 3 members" in drivers
     assert "unresolved problems and escalations for 1 of 3 members" in drivers
     assert "3 unresolved tickets" in drivers
     assert "usage_trend" not in drivers and "tickets_unresolved" not in drivers
     assert "2 of 2 scored members are at high churn risk now." in drivers
     history = " ".join(texts["history"])
-    assert "1 of 3 members churned, 1 renewed and 0 expanded" in history
+    assert "last year, 1 of 3 members churned (33%) and 0 expanded (0%)" in history
+    assert "1 churned, 1 renewed at least once and 0 expanded" in history
     assert "4 of 6 CSM replies" in history and "(67%)" in history
     assert "invoice & billing" in " ".join(texts["profile"])
     assert [criterion.metric for criterion in risk.success] == [
@@ -190,10 +191,10 @@ def test_the_evidence_lists_driver_words_and_history_numbers(db_session: Session
     assert risk.success[0].target == pytest.approx(round(1 / 3 * 0.8, 3))
     expansion = stored[(formal.id, TriggerKind.EXPANSION_NOW.value)].definition
     expansion_words = " ".join(fact.text for fact in expansion.evidence)
-    assert "1 of 3 members are ready for an expansion conversation now" in expansion_words
+    assert "1 of 3 members is ready for an expansion conversation now" in expansion_words
     assert "promoter NPS answer" in expansion_words
     assert "Most likely next feature: API." in expansion_words
-    assert "falling or low product use" not in expansion_words
+    assert "product use and adoption" not in expansion_words
 
 
 def test_templates_render_in_each_personas_register(db_session: Session) -> None:
@@ -247,7 +248,7 @@ def test_a_rerun_changes_nothing_and_follows_new_evidence(db_session: Session) -
     )
     assert [item.action for item in updated.playbooks] == ["updated", "updated"]
     risk = _playbooks(db_session)[(formal.id, TriggerKind.RISK_TIER_RISES.value)]
-    assert any("2 of 3 members churned" in fact["text"] for fact in risk.evidence)
+    assert any("2 of 3 members churned (67%)" in fact["text"] for fact in risk.evidence)
 
 
 def test_an_analysts_edit_is_left_alone_and_reported(db_session: Session) -> None:

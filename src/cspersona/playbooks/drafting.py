@@ -198,7 +198,7 @@ def _relationship(register: Register) -> _Help:
             register,
             "I would value a short conversation about how things are going for {{ company }}, "
             "and about anything we could do better. Would a call this week suit you?",
-            "It's been a while, so I wanted to check in: how are things going? "
+            "Just wanted to check in: how are things going on your side? "
             "Anything we could do better? Happy to jump on a quick call this week.",
         )
         + SIGNATURE,
@@ -236,14 +236,15 @@ def risk_playbook(evidence: PersonaEvidence) -> PlaybookDefinition:
     helps = [help_ for help_ in helps if help_ in HELPERS] or ["relationship"]
     chosen = [HELPERS[help_](register) for help_ in helps]
     review = "; ".join(
-        f"{item.words} ({item.customers} of {evidence.members} members; e.g. {item.example})"
+        f"{item.words} for {item.customers} of {evidence.members} members, e.g. {item.example}"
         for item in evidence.churn_themes
     )
     cautions = []
     if evidence.triggers:
-        cautions.append(f"they show more {', '.join(evidence.triggers)} than most: acknowledge it")
+        shown = " and ".join(evidence.triggers[:2])
+        cautions.append(f"they show more {shown} than most, so acknowledge it first")
     if evidence.pain_points:
-        cautions.append(f"they often raise {', '.join(evidence.pain_points)}")
+        cautions.append(f"topics they raise more than most: {', '.join(evidence.pain_points)}")
     cautions.extend(evidence.industry_advice)
     steps = [
         Step(
@@ -272,9 +273,9 @@ def risk_playbook(evidence: PersonaEvidence) -> PlaybookDefinition:
     ]
     steps.sort(key=lambda step: step.due_days)
     success = []
-    if evidence.churned:
+    if evidence.churned_last_year:
         target = round(evidence.churn_rate * 0.8, 3)
-        success.append(SuccessCriterion(metric="churn_rate", target=target, window_days=180))
+        success.append(SuccessCriterion(metric="churn_rate", target=target, window_days=365))
     if evidence.at_high_risk:
         target = round(evidence.high_risk_share * 0.75, 3)
         success.append(
@@ -282,8 +283,8 @@ def risk_playbook(evidence: PersonaEvidence) -> PlaybookDefinition:
         )
     objective = f"Keep {evidence.persona_name} customers whose churn risk turns high."
     if evidence.success_metrics:
-        measures = ", ".join(evidence.success_metrics)
-        objective += f" They judge us by {measures}: show progress on it."
+        measures = "; ".join(evidence.success_metrics)
+        objective += f" They judge us by: {measures}. Show progress on these."
     return PlaybookDefinition(
         name=playbook_names(evidence.persona_name)[0],
         objective=objective,
@@ -323,7 +324,11 @@ def expansion_playbook(evidence: PersonaEvidence) -> PlaybookDefinition | None:
         if feature
         else ""
     )
-    why = "; ".join(evidence.expansion_reasons + evidence.expansion_drivers)
+    why = ""
+    if evidence.expansion_reasons:
+        why += f" Why they are ready, most often: {'; '.join(evidence.expansion_reasons)}."
+    if evidence.expansion_drivers:
+        why += f" What else points to expansion: {'; '.join(evidence.expansion_drivers)}."
     email = Template(
         channel="email",
         subject=_say(register, "Getting more from {{ plan }}", "An idea for {{ company }}"),
@@ -353,8 +358,7 @@ def expansion_playbook(evidence: PersonaEvidence) -> PlaybookDefinition | None:
             title="Prepare the expansion case",
             kind=StepKind.INTERNAL_TASK,
             due_days=0,
-            instructions="Check that no severe ticket is open, then prepare the case."
-            + (f" What points to expansion for this persona: {why}." if why else ""),
+            instructions="Check that no severe ticket is open, then prepare the case." + why,
         ),
         Step(
             title="Suggest the next step",
@@ -371,7 +375,7 @@ def expansion_playbook(evidence: PersonaEvidence) -> PlaybookDefinition | None:
             templates=[track],
         ),
     ]
-    target = round(max(evidence.expansion_rate * 1.2, 0.05), 3)
+    target = round(min(max(evidence.expansion_rate * 1.2, 0.05), 1.0), 3)
     return PlaybookDefinition(
         name=playbook_names(evidence.persona_name)[1],
         objective=f"Grow {evidence.persona_name} customers when they are ready to expand.",
@@ -387,7 +391,7 @@ def expansion_playbook(evidence: PersonaEvidence) -> PlaybookDefinition | None:
             levels=[EscalationLevel(after_days=3, target="role:analyst")],
             on_risk_worsening=False,
         ),
-        success=[SuccessCriterion(metric="expansion_rate", target=target, window_days=180)],
+        success=[SuccessCriterion(metric="expansion_rate", target=target, window_days=365)],
         control_share=CONTROL_SHARE,
         evidence=[fact for fact in evidence.facts if fact.source != "churn_drivers"],
     )

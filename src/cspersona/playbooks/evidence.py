@@ -8,9 +8,10 @@ generated playbook can list exactly what it used.
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.analytics.dynamics import EFFECT_MARGIN
@@ -32,13 +33,14 @@ THEME_WORDS: dict[str, str] = {
     "defects": "unresolved problems and escalations",
     "price": "price and renewal terms",
     "technical": "technical issues",
-    "confusion": "confusion about how to use the product",
-    "sentiment": "unhappy messages",
-    "usage": "falling or low product use",
-    "relationship": "a quiet relationship",
-    "support": "heavy support load",
+    "confusion": "how-to questions",
+    "sentiment": "mood and satisfaction",
+    "usage": "product use and adoption",
+    "relationship": "contact and responsiveness",
+    "support": "support load",
 }
 TOP_THEMES = 3
+YEAR_DAYS = 365
 MIN_SAMPLE = 5  # fewer replies than this on a channel say nothing about it
 
 
@@ -73,6 +75,10 @@ class PersonaEvidence:
     churned: int = 0
     renewed: int = 0
     expanded: int = 0
+    # The history's last year: members still customers when it began, and what they did in it.
+    year_start_members: int = 0
+    churned_last_year: int = 0
+    expanded_last_year: int = 0
     pain_points: list[str] = field(default_factory=list)
     triggers: list[str] = field(default_factory=list)
     success_metrics: list[str] = field(default_factory=list)
@@ -81,13 +87,13 @@ class PersonaEvidence:
 
     @property
     def churn_rate(self) -> float:
-        """The share of members that ever churned."""
-        return self.churned / self.members if self.members else 0.0
+        """The share of members churning in the history's last year."""
+        return self.churned_last_year / self.year_start_members if self.year_start_members else 0.0
 
     @property
     def expansion_rate(self) -> float:
-        """The share of members that ever expanded."""
-        return self.expanded / self.members if self.members else 0.0
+        """The share of members expanding in the history's last year."""
+        return self.expanded_last_year / self.year_start_members if self.year_start_members else 0.0
 
     @property
     def high_risk_share(self) -> float:
@@ -138,13 +144,13 @@ def _profile(found: PersonaEvidence, persona: Persona, settings: Settings) -> No
     found.triggers = [trigger.emotion for trigger in profile.triggers if trigger.emotion]
     found.success_metrics = [metric.metric for metric in profile.success_metrics if metric.metric]
     if found.pain_points:
-        text = f"Raises {_listed(found.pain_points)} more often than other customers."
+        text = f"Topics raised more often than by other customers: {_listed(found.pain_points)}."
         found.facts.append(Evidence(source="profile", text=text))
     if found.triggers:
         text = f"Shows more {_listed(found.triggers)} than other customers."
         found.facts.append(Evidence(source="profile", text=text))
     if found.success_metrics:
-        text = f"Measures success by {_listed(found.success_metrics)}."
+        text = f"Measures success by: {'; '.join(found.success_metrics)}."
         found.facts.append(Evidence(source="profile", text=text))
     for guidance in persona_guidance(profile.industries, settings):
         advice = f"{guidance.share:.0%} of members are in {guidance.industry} ({guidance.focus})"
@@ -169,7 +175,10 @@ def _churn(found: PersonaEvidence, db_session: Session, members: list[int]) -> N
     )
     found.at_high_risk = sum(score.risk_tier == "high" for score in scores.values())
     if scores:
-        text = f"{found.at_high_risk} of {len(scores)} scored members are at high churn risk now."
+        text = (
+            f"{found.at_high_risk} of {len(scores)} scored members {_are(found.at_high_risk)} "
+            "at high churn risk now."
+        )
         found.facts.append(Evidence(source="churn_drivers", text=text))
     cases: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for score in scores.values():
@@ -187,7 +196,7 @@ def _churn(found: PersonaEvidence, db_session: Session, members: list[int]) -> N
         typical = sorted(pushes)[len(pushes) // 2][1]  # the median push: a typical case
         found.churn_themes.append(DriverTheme(label, len(pushes), typical))
         text = (
-            f"Churn risk rises with {THEME_WORDS.get(label, label)} for {len(pushes)} of "
+            f"Churn risk is raised by {THEME_WORDS.get(label, label)} for {len(pushes)} of "
             f"{found.members} members; a typical case: {typical}."
         )
         found.facts.append(Evidence(source="churn_drivers", text=text))
@@ -195,11 +204,11 @@ def _churn(found: PersonaEvidence, db_session: Session, members: list[int]) -> N
 
 def _statement(driver: dict[str, Any]) -> str:
     """A driver's value in words without its effect, as the churn stage stored it."""
-    plain = driver.get("plain")
-    if plain:
-        return str(plain)
     # A phrase ends with its effect after the last colon: "...: strongly raises churn risk".
-    return str(driver.get("phrase") or "").rsplit(": ", 1)[0]
+    said = str(driver.get("plain") or str(driver.get("phrase") or "").rsplit(": ", 1)[0])
+    # The glossary adds the book's usual value after a semicolon; a bracket reads better in a list.
+    value, _, usual = said.partition("; ")
+    return f"{value} ({usual})" if usual else value
 
 
 def _expansion(found: PersonaEvidence, db_session: Session, members: list[int]) -> None:
@@ -226,17 +235,21 @@ def _expansion(found: PersonaEvidence, db_session: Session, members: list[int]) 
             features[str(score.next_features[0].get("feature", ""))] += 1
     common = sorted(drivers.values(), key=lambda cases: -len(cases))[:2]
     found.expansion_drivers = [
-        f"{cases[len(cases) // 2]} ({len(cases)} of them)" for cases in common
+        cases[len(cases) // 2] + (f", in {len(cases)} of them" if len(cases) > 1 else "")
+        for cases in common
     ]
     found.next_features = [plain_name(name) for name, _ in features.most_common(2) if name]
     if not ready:
         return
-    text = f"{len(ready)} of {found.members} members are ready for an expansion conversation now"
+    text = (
+        f"{len(ready)} of {found.members} members {_are(len(ready))} ready for an expansion "
+        "conversation now"
+    )
     if found.expansion_reasons:
-        text += f" (most often: {found.expansion_reasons[0]})"
+        text += f" ({'most often' if len(ready) > 1 else 'why'}: {found.expansion_reasons[0]})"
     found.facts.append(Evidence(source="expansion_drivers", text=text + "."))
     if found.expansion_drivers:
-        text = f"What points to expansion: {_listed(found.expansion_drivers)}."
+        text = f"What points to expansion: {'; '.join(found.expansion_drivers)}."
         found.facts.append(Evidence(source="expansion_drivers", text=text))
     if found.next_features:
         text = f"Most likely next feature: {_listed(found.next_features)}."
@@ -244,20 +257,40 @@ def _expansion(found: PersonaEvidence, db_session: Session, members: list[int]) 
 
 
 def _lifecycle(found: PersonaEvidence, db_session: Session, members: list[int]) -> None:
+    """Churns, renewals and expansions ever, and the churn and expansion rates of the last year.
+
+    The year ends at the newest contract event of the whole book, so a demo or an old export
+    reads its own last year rather than an empty one before today.
+    """
+    end = db_session.scalar(select(func.max(LifecycleEvent.at)))
     rows = db_session.execute(
-        select(LifecycleEvent.kind, LifecycleEvent.customer_id).where(
+        select(LifecycleEvent.kind, LifecycleEvent.customer_id, LifecycleEvent.at).where(
             LifecycleEvent.customer_id.in_(members)
         )
     ).all()
-    customers: dict[LifecycleKind, set[int]] = defaultdict(set)
-    for kind, customer_id in rows:
-        customers[kind].add(customer_id)
-    found.churned = len(customers[LifecycleKind.CHURNED])
-    found.renewed = len(customers[LifecycleKind.RENEWED])
-    found.expanded = len(customers[LifecycleKind.EXPANDED])
+    if end is None:
+        return
+    start = end - timedelta(days=YEAR_DAYS)
+    ever: dict[LifecycleKind, set[int]] = defaultdict(set)
+    in_year: dict[LifecycleKind, set[int]] = defaultdict(set)
+    gone_before: set[int] = set()
+    for kind, customer_id, at in rows:
+        ever[kind].add(customer_id)
+        if at >= start:
+            in_year[kind].add(customer_id)
+        elif kind is LifecycleKind.CHURNED:
+            gone_before.add(customer_id)
+    found.churned = len(ever[LifecycleKind.CHURNED])
+    found.renewed = len(ever[LifecycleKind.RENEWED])
+    found.expanded = len(ever[LifecycleKind.EXPANDED])
+    found.year_start_members = len(set(members) - gone_before)
+    found.churned_last_year = len(in_year[LifecycleKind.CHURNED] - gone_before)
+    found.expanded_last_year = len(in_year[LifecycleKind.EXPANDED] - gone_before)
     text = (
-        f"In the history, {found.churned} of {found.members} members churned, "
-        f"{found.renewed} renewed and {found.expanded} expanded."
+        f"In the history's last year, {found.churned_last_year} of {found.year_start_members} "
+        f"members churned ({found.churn_rate:.0%}) and {found.expanded_last_year} expanded "
+        f"({found.expansion_rate:.0%}); over the whole history, {found.churned} churned, "
+        f"{found.renewed} renewed at least once and {found.expanded} expanded."
     )
     found.facts.append(Evidence(source="history", text=text))
 
@@ -291,6 +324,10 @@ def _replies(found: PersonaEvidence, db_session: Session, members: list[int]) ->
     if len(channels) > 1:
         text += f"; by kind of conversation: {', '.join(channels)}"
     found.facts.append(Evidence(source="history", text=text + "."))
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def _listed(items: list[str]) -> str:
