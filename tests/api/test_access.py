@@ -25,6 +25,7 @@ from tests.factories import add_book, add_interaction, add_persona
 READ, RUN_JOBS, MANAGE_ACCESS = Permission.READ, Permission.RUN_JOBS, Permission.MANAGE_ACCESS
 GIVE_FEEDBACK, MANAGE_SCENARIOS = Permission.GIVE_FEEDBACK, Permission.MANAGE_SCENARIOS
 EDIT_PERSONAS = Permission.EDIT_PERSONAS
+MANAGE_PLAYBOOKS = Permission.MANAGE_PLAYBOOKS
 
 ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/me"): READ,
@@ -62,6 +63,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("POST", "/api/personas/suggested/{number}/promote"): EDIT_PERSONAS,
     ("GET", "/api/customers/{customer_id}/persona"): READ,
     ("POST", "/api/customers/{customer_id}/persona/feedback"): GIVE_FEEDBACK,
+    ("POST", "/api/playbooks/generate"): MANAGE_PLAYBOOKS,
 }
 
 # Requests for routes that take a customer id and are not plain GETs: (method, path) -> the

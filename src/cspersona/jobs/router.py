@@ -71,11 +71,14 @@ def read_job(
     return job_view(job, runner)
 
 
-def add_job_route(target: APIRouter, path: str, kind: JobKind) -> None:
+def add_job_route(
+    target: APIRouter, path: str, kind: JobKind, *, starter: Any = JobStarter
+) -> None:
     """Add a ``POST path`` route to ``target`` that starts a job of ``kind``.
 
-    The route validates the kind's parameters from the body, queues a job (roles analyst and
-    admin), and answers 202 with the job and its ``Location``.
+    The route validates the kind's parameters from the body, queues a job (by default for whoever
+    may run jobs; ``starter`` is another permission dependency, e.g. ``PlaybookManager``), and
+    answers 202 with the job and its ``Location``.
 
     A stage's router needs one line: ``add_job_route(router, "/generate", generate)``.
     """
@@ -108,7 +111,7 @@ def add_job_route(target: APIRouter, path: str, kind: JobKind) -> None:
             inspect.Parameter(
                 "params", keyword, annotation=Annotated[params_model, Body()], default=default
             ),
-            inspect.Parameter("principal", keyword, annotation=JobStarter),
+            inspect.Parameter("principal", keyword, annotation=starter),
             inspect.Parameter("db_session", keyword, annotation=SessionDep),
             inspect.Parameter("runner", keyword, annotation=RunnerDep),
             inspect.Parameter("response", keyword, annotation=Response),

@@ -54,6 +54,41 @@ def list_playbooks(as_json: bool = typer.Option(False, "--json", help="Print JSO
     print_rows(rows, as_json=as_json, columns=columns)
 
 
+@playbooks_app.command("generate")
+def generate_playbooks(
+    persona: list[int] | None = typer.Option(
+        None, "--persona", help="Only this persona id (repeat for more); default: every one."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+) -> None:
+    """Generate each active persona's playbooks from its evidence; analysts' edits are kept.
+
+    Example: cspersona playbooks generate --persona 3 --persona 5
+    """
+    from cspersona.config import get_settings
+    from cspersona.llm.factory import client_from_settings
+    from cspersona.playbooks.generation import generate
+
+    settings = get_settings()
+    with database_session() as db_session:
+        report = generate(
+            db_session,
+            by=OPERATOR.user_name,
+            persona_ids=persona or None,
+            llm=client_from_settings(settings, db_session=db_session),
+            settings=settings,
+        )
+    columns = {
+        "id": lambda row: str(row.playbook_id or ""),
+        "playbook (persona: purpose)": lambda row: row.name,
+        "action": lambda row: row.action,
+        "written by": lambda row: row.source,
+        "evidence": lambda row: str(row.evidence),
+        "note": lambda row: row.note,
+    }
+    print_rows(report.playbooks, as_json=as_json, columns=columns)
+
+
 @tasks_app.command("list")
 def list_tasks(
     owner: str | None = typer.Option(None, help="Only tasks this user owns."),
