@@ -24,8 +24,10 @@ from cspersona.playbooks.definition import (
     TriggerKind,
 )
 from cspersona.playbooks.evidence import PersonaEvidence
+from cspersona.predict.interventions import theme
 
 CONTROL_SHARE = 0.10
+MAX_HELPS = 3  # kinds of help per risk playbook: more steps than a CSM will follow
 RISK_SUFFIX = "save accounts at risk"
 EXPANSION_SUFFIX = "expansion"
 NAME_ROOM = 128 - len(RISK_SUFFIX) - 2
@@ -232,8 +234,11 @@ HELPERS = {
 def risk_playbook(evidence: PersonaEvidence) -> PlaybookDefinition:
     """The persona's playbook for a customer whose churn risk rises to high."""
     register = evidence.register
-    helps = list(dict.fromkeys(THEME_HELP[item.theme] for item in evidence.churn_themes))
-    helps = [help_ for help_ in helps if help_ in HELPERS] or ["relationship"]
+    # The drivers' themes first, then what the persona's pain points are about (billing: value).
+    themes = [item.theme for item in evidence.churn_themes]
+    themes += [found for found in map(theme, evidence.pain_points) if found is not None]
+    helps = list(dict.fromkeys(THEME_HELP[found] for found in themes if found in THEME_HELP))
+    helps = helps[:MAX_HELPS] or ["relationship"]
     chosen = [HELPERS[help_](register) for help_ in helps]
     review = "; ".join(
         f"{item.words} for {item.customers} of {evidence.members} members, e.g. {item.example}"

@@ -34,7 +34,7 @@ THEME_WORDS: dict[str, str] = {
     "price": "price and renewal terms",
     "technical": "technical issues",
     "confusion": "how-to questions",
-    "sentiment": "mood and satisfaction",
+    "sentiment": "NPS answers and mood",
     "usage": "product use and adoption",
     "relationship": "contact and responsiveness",
     "support": "support load",
@@ -180,7 +180,7 @@ def _churn(found: PersonaEvidence, db_session: Session, members: list[int]) -> N
             "at high churn risk now."
         )
         found.facts.append(Evidence(source="churn_drivers", text=text))
-    cases: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    cases: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
     for score in scores.values():
         seen: set[str] = set()
         for driver in score.drivers:
@@ -190,16 +190,23 @@ def _churn(found: PersonaEvidence, db_session: Session, members: list[int]) -> N
             if label is None or contribution <= 0 or label in seen or not statement:
                 continue
             seen.add(label)
-            cases[label].append((contribution, statement))
+            cases[label].append((str(driver["column"]), contribution, statement))
     ranked = sorted(cases.items(), key=lambda item: (-len(item[1]), item[0]))[:TOP_THEMES]
     for label, pushes in ranked:
-        typical = sorted(pushes)[len(pushes) // 2][1]  # the median push: a typical case
+        typical = _typical(pushes)
         found.churn_themes.append(DriverTheme(label, len(pushes), typical))
         text = (
             f"Churn risk is raised by {THEME_WORDS.get(label, label)} for {len(pushes)} of "
             f"{found.members} members; a typical case: {typical}."
         )
         found.facts.append(Evidence(source="churn_drivers", text=text))
+
+
+def _typical(pushes: list[tuple[str, float, str]]) -> str:
+    """The theme's commonest driver column, said for its median push: a typical case."""
+    column = Counter(found for found, _, _ in pushes).most_common(1)[0][0]
+    same = sorted((push, words) for found, push, words in pushes if found == column)
+    return same[len(same) // 2][1]
 
 
 def _statement(driver: dict[str, Any]) -> str:
