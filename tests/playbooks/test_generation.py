@@ -232,6 +232,33 @@ def test_templates_render_in_each_personas_register(db_session: Session) -> None
                 assert "None" not in message.body and "{{" not in message.body
 
 
+def test_the_value_review_leaves_out_a_renewal_and_contract_the_customer_lacks(
+    db_session: Session,
+) -> None:
+    book, formal, _ = _world(db_session)
+    generate(db_session, by="ana")
+    definition = _playbooks(db_session)[(formal.id, TriggerKind.RISK_TIER_RISES.value)].definition
+    review = next(step for step in definition.steps if step.title == "Hold a value review")
+
+    with_renewal = render(
+        review.templates[0], message_context(db_session, book["Acme Analytics"], today=TODAY)
+    )
+    without = render(
+        review.templates[0], message_context(db_session, book["Echo Bank"], today=TODAY)
+    )
+
+    assert "Contract: $120,000 a year on Enterprise." in with_renewal.body
+    assert "Renewal: 1 March 2026, in 120 days." in with_renewal.body
+    assert with_renewal.body.endswith("Agree: the plan that fits, before 1 March 2026.")
+    assert "Renewal:" in without.body  # Echo Bank renews in June 2026
+    assert "Contract:" not in without.body  # and has no ARR on record
+    cobalt = render(
+        review.templates[0], message_context(db_session, book["Cobalt Retail"], today=TODAY)
+    )
+    assert "Renewal:" not in cobalt.body and "your renewal" not in cobalt.body
+    assert cobalt.body.endswith("Agree: the plan that fits.")
+
+
 def test_a_rerun_changes_nothing_and_follows_new_evidence(db_session: Session) -> None:
     book, formal, _ = _world(db_session)
     first = generate(db_session, by="ana")

@@ -164,10 +164,12 @@ def _value(register: Register) -> _Help:
         body="{{ greeting }}\n\n"
         + _say(
             register,
-            "Ahead of your renewal on {{ renewal_date }}, I would like to review with you the "
-            "results {{ company }} has achieved and make sure your plan fits how you work.",
-            "Before your renewal comes up on {{ renewal_date }}, I'd love to go through what "
-            "you've got out of the product so far and check your plan still fits.",
+            "{% if days_to_renewal %}Ahead of your renewal on {{ renewal_date }}, I{% else %}I"
+            "{% endif %} would like to review with you the results {{ company }} has achieved "
+            "and make sure your plan fits how you work.",
+            "{% if days_to_renewal %}Before your renewal comes up on {{ renewal_date }}, I'd"
+            "{% else %}I'd{% endif %} love to go through what you've got out of the product so "
+            "far and check your plan still fits.",
         )
         + _say(register, " Would a short meeting next week suit you?", " Free for a chat?")
         + SIGNATURE,
@@ -175,10 +177,14 @@ def _value(register: Register) -> _Help:
     track = Template(
         channel="meeting",
         body=_opening(register)
-        + "\nWhy now (for you, not to read out): {{ top_driver }}; current contract {{ arr }}."
+        + "\nWhy now (for you, not to read out): {{ top_driver }}."
+        + "{% if arr %}\nContract: {{ arr }} a year on {{ plan }}.{% endif %}"
+        + "{% if days_to_renewal %}\nRenewal: {{ renewal_date }}, in {{ days_to_renewal }} days."
+        + "{% endif %}"
         + "\nShow: results they achieved this year, in their numbers."
         + "\nAsk: what would make the renewal an easy decision?"
-        + "\nAgree: the plan that fits, before {{ renewal_date }}.",
+        + "\nAgree: the plan that fits{% if days_to_renewal %}, before {{ renewal_date }}"
+        + "{% endif %}.",
     )
     step = Step(
         title="Hold a value review",
