@@ -330,7 +330,7 @@ def expansion_playbook(evidence: PersonaEvidence) -> PlaybookDefinition | None:
         _say(
             register,
             f" Many teams like yours see the most benefit next from {feature}.",
-            f" Lots of teams like yours get a lot out of {feature} next.",
+            f" Lots of teams like yours move on to {feature} next.",
         )
         if feature
         else ""
