@@ -18,7 +18,7 @@ from cspersona.db.types import utc_now
 from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep
 from cspersona.playbooks import service
 from cspersona.playbooks.definition import TriggerKind
-from cspersona.playbooks.enrolment import Entry, EntryResult, enter
+from cspersona.playbooks.enrolment import Entry, EntryResult, enter, open_enrolment
 from cspersona.playbooks.models import Enrolment, PlaybookStatus, TaskStatus
 from cspersona.web.deps import PageCustomer, PageUser
 from cspersona.web.playbook_words import reentry_words
@@ -83,12 +83,14 @@ def start_playbook(
     require(principal, Permission.WORK_TASKS)
     playbook = service.get(db_session=db_session, playbook_id=playbook_id)
     if playbook.status is PlaybookStatus.ACTIVE:
+        # A second start without a reason keeps the reason the customer entered with.
+        current = open_enrolment(db_session, playbook_id=playbook.id, customer_id=customer.id)
         entry = enter(
             db_session,
             playbook=playbook,
             customer=customer,
             reason=TriggerKind.MANUAL.value,
-            detail=why.strip(),
+            detail=why.strip() or (current.detail if current else ""),
             at=utc_now(),
             entered_by=principal.user_name,
         )
