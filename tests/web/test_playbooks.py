@@ -229,7 +229,11 @@ def test_a_csm_starts_a_playbook_from_the_customer_page(
     first = dana.post(
         f"/customers/{acme.id}/playbooks", data={"playbook_id": playbook.id, "why": "Sponsor left"}
     )
-    second = dana.post(f"/customers/{acme.id}/playbooks", data={"playbook_id": playbook.id})
+    second = dana.post(
+        f"/customers/{acme.id}/playbooks",
+        data={"playbook_id": playbook.id},
+        headers={"HX-Request": "true"},
+    )
     old = dana.post(f"/customers/{acme.id}/playbooks", data={"playbook_id": retired.id})
     others = dana.post(
         f"/customers/{book['Delta Freight'].id}/playbooks", data={"playbook_id": playbook.id}
@@ -240,7 +244,8 @@ def test_a_csm_starts_a_playbook_from_the_customer_page(
     assert "Acme Analytics entered “Save the renewal”: 2 task(s) created, the first due" in (
         first.text
     )
-    assert "Write to the sponsor</a>" in first.text
+    assert "Write to the sponsor</a>" in first.text and "<h1>Playbooks of Acme" in first.text
+    assert "<html" not in second.text, "HTMX gets the panel alone"
     assert "Acme Analytics is already in “Save the renewal”" in second.text
     assert "“Old play” is retired: only active playbooks start." in old.text
     assert others.status_code == 404

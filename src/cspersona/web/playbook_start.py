@@ -22,7 +22,7 @@ from cspersona.playbooks.enrolment import Entry, EntryResult, enter, open_enrolm
 from cspersona.playbooks.models import Enrolment, PlaybookStatus, TaskStatus
 from cspersona.web.deps import PageCustomer, PageUser
 from cspersona.web.playbook_words import reentry_words
-from cspersona.web.templating import render
+from cspersona.web.templating import is_partial, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,7 +79,10 @@ def start_playbook(
     playbook_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     why: Annotated[str, Form(max_length=500, pattern=TEXT_PATTERN)] = "",
 ) -> HTMLResponse:
-    """Enter the customer into an active playbook by hand; answers with the panel and the result."""
+    """Enter the customer into an active playbook by hand; answers with the panel and the result.
+
+    HTMX swaps the panel in place; a plain form post (before HTMX loaded) gets it as a page.
+    """
     require(principal, Permission.WORK_TASKS)
     playbook = service.get(db_session=db_session, playbook_id=playbook_id)
     if playbook.status is PlaybookStatus.ACTIVE:
@@ -103,4 +106,5 @@ def start_playbook(
         "result": result,
         **playbooks_context(db_session, customer, principal),
     }
-    return render(request, "customers/_playbooks.html", context, principal=principal)
+    template = "customers/_playbooks.html" if is_partial(request) else "customers/playbooks.html"
+    return render(request, template, context, principal=principal)
