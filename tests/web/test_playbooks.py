@@ -22,7 +22,10 @@ DETAILED: dict[str, Any] = {
     },
     "reentry": {"times": 2, "days": 180},
     "escalation": {"levels": [{"after_days": 3, "target": "role:analyst"}], "repeat": 1},
-    "success": [{"metric": "nps", "target": 8, "window_days": 90}],
+    "success": [
+        {"metric": "nps", "target": 8, "window_days": 90},
+        {"metric": "renewal_rate", "target": 0.9, "window_days": 120},
+    ],
     "evidence": [{"source": "history", "text": "7 of 9 customers like these renewed after a call"}],
     "control_share": 0.1,
 }
@@ -109,11 +112,12 @@ def test_the_playbook_page_says_everything_in_words_and_shows_only_the_readers_b
 
     assert "Keep renewing customers whose NPS fell." in page
     assert "The renewal is 60 days away or less" in page
-    assert "ARR is at least $20,000" in page and "the churn-risk tier is normal" in page
+    assert "ARR is at least $20,000" in page and "The churn-risk tier is normal" in page
     assert "At most twice every 180 days" in page
     assert "Level 1: 3 days past the due date, to the analysts." in page
     assert "Then the levels repeat 1 more time(s)." in page
     assert "Average NPS score at 8 within 90 days" in page
+    assert "Renewal rate at 90% within 120 days" in page
     assert "7 of 9 customers like these renewed after a call" in page
     assert "due 7 days after entry" in page and "by the customer&#39;s CSM" in page
     assert "Subject: Acme Analytics and your renewal" in page, "previewed for a customer in it"
@@ -181,7 +185,7 @@ def test_editing_renames_removes_and_adds_steps_and_keeps_the_evidence(
     taken = analyst.post(f"/playbooks/{playbook.id}/edit", data=_form(name="Taken name"))
 
     assert 'value="Write to the sponsor"' in form_page and "arr ge 20000" in form_page
-    assert "3 role:analyst" in form_page and "nps 8 90" in form_page
+    assert "3 role:analyst" in form_page and "nps 8 90\nrenewal_rate 0.9 120" in form_page
     assert saved.status_code == 303
     db_session.refresh(playbook)
     steps = playbook.definition.steps

@@ -26,13 +26,13 @@ from cspersona.playbooks.rendering import VARIABLES
 from cspersona.reports import service as reports_service
 from cspersona.web.deps import PageUser
 from cspersona.web.playbook_form import (
-    CHANNELS,
     PlaybookForm,
     StepForm,
     from_definition,
     from_post,
     to_definition,
 )
+from cspersona.web.playbook_words import channel_words
 from cspersona.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +55,7 @@ def _editor_page(
         "trigger_words": TRIGGER_WORDS,
         "step_kinds": STEP_KIND_WORDS,
         "metrics": SUCCESS_METRIC_WORDS,
-        "channels": CHANNELS,
+        "channel_words": channel_words,
         "variables": sorted(VARIABLES),
     }
     status_code = 400 if errors else 200

@@ -21,18 +21,20 @@ from cspersona.http.deps import IdPath, SessionDep
 from cspersona.personas.models import Persona
 from cspersona.playbooks import service
 from cspersona.playbooks.context import message_context
-from cspersona.playbooks.definition import SUCCESS_METRIC_WORDS, PlaybookDefinition
+from cspersona.playbooks.definition import PlaybookDefinition
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
 from cspersona.playbooks.rendering import RenderedMessage, render
 from cspersona.playbooks.schemas import PlaybookSummary
 from cspersona.web.deps import PageUser
 from cspersona.web.playbook_words import (
+    channel_words,
     criterion_words,
     escalation_words,
     kind_words,
     owner_words,
     reason_words,
     reentry_words,
+    success_words,
 )
 from cspersona.web.templating import render as render_page
 
@@ -127,13 +129,14 @@ def playbook_page(
         "exit_words": [criterion_words(c) for c in definition.criteria.exit],
         "reentry": reentry_words(definition.reentry),
         "escalation": escalation_words(definition.escalation),
-        "metric_words": SUCCESS_METRIC_WORDS,
+        "success_words": [success_words(item) for item in definition.success],
         "entries": entries,
         "open_entries": sum(1 for enrolment, _ in entries if enrolment.exited_at is None),
         "example": example,
         "previews": _previews(db_session, definition, example),
         "can_manage": principal.can(Permission.MANAGE_PLAYBOOKS),
         "kind_words": kind_words,
+        "channel_words": channel_words,
         "owner_words": owner_words,
         "reason_words": reason_words,
     }

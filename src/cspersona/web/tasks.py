@@ -25,9 +25,10 @@ from cspersona.playbooks.models import Task, TaskStatus
 from cspersona.playbooks.queue import get_task, queue
 from cspersona.playbooks.rendering import RenderedMessage, render
 from cspersona.playbooks.tasks import close, snooze
+from cspersona.predict.models import ChurnScore
 from cspersona.reports import service as reports_service
 from cspersona.web.deps import PageUser
-from cspersona.web.playbook_words import kind_words, reason_words
+from cspersona.web.playbook_words import channel_words, kind_words, reason_words
 from cspersona.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
@@ -98,6 +99,16 @@ def _step(task: Task) -> Step | None:
     return steps[task.step_index] if task.step_index < len(steps) else None
 
 
+def _driver_phrases(score: ChurnScore | None, direction: str) -> list[str]:
+    """The score's drivers that raise (or lower) the risk, strongest first, in words."""
+    drivers = score.drivers if score else []
+    return [
+        str(driver.get("phrase") or driver.get("column"))
+        for driver in drivers
+        if (driver.get("direction") == "lowers") == (direction == "lowers")
+    ][:3]
+
+
 def _messages(db_session: Session, step: Step | None, customer: Customer) -> list[Message]:
     if step is None or not step.templates:
         return []
@@ -134,7 +145,8 @@ def _task_page(
         "persona": persona,
         "register": register_of(persona).words,
         "score": score,
-        "drivers": [d.get("phrase") or d.get("column") for d in (score.drivers if score else [])],
+        "raising": _driver_phrases(score, "raises"),
+        "lowering": _driver_phrases(score, "lowers"),
         "days_to_renewal": (renewal - today).days if renewal else None,
         "why": reason_words(task.enrolment.reason, task.enrolment.detail),
         "step": step,
@@ -144,6 +156,7 @@ def _task_page(
         "can_work": principal.can(Permission.WORK_TASKS) and not task.is_closed,
         "error": error,
         "kind_words": kind_words,
+        "channel_words": channel_words,
     }
     return render_page(
         request, "tasks/detail.html", context, principal=principal, status_code=status_code
