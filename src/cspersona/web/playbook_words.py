@@ -128,7 +128,7 @@ RATE_METRICS = {"churn_rate", "renewal_rate", "risk_tier_high_share", "expansion
 
 
 def success_words(criterion: SuccessCriterion) -> str:
-    """A criterion in words, rates and shares as percentages: "Renewal rate at 90% within 120 days"."""
+    """A criterion in words, rates as percentages: "Renewal rate at 90% within 120 days"."""
     target = criterion.target
     said = (
         f"{target:.0%}" if criterion.metric in RATE_METRICS and 0 <= target <= 1 else f"{target:g}"
