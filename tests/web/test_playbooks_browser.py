@@ -93,7 +93,7 @@ def test_a_csm_starts_a_playbook_works_the_task_and_sees_it_leave_the_queue(
     expect(message.locator(".copied")).not_to_be_empty()
     screenshot(page, "task")
 
-    page.get_by_label("What happened (optional)").fill("Sponsor replied; call on Friday")
+    page.get_by_label("Outcome note").fill("Sponsor replied; call on Friday")
     page.get_by_role("button", name="Mark done").click()
 
     expect(page).to_have_url(re.compile(r"/tasks\?closed=\d+$"))

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.customers.access import visible_customers
 from cspersona.customers.models import Customer
-from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput
 from cspersona.http.deps import IdPath, SessionDep
 from cspersona.personas.models import Persona
@@ -36,6 +35,7 @@ from cspersona.web.playbook_words import (
     reentry_words,
     success_words,
 )
+from cspersona.web.tasks import data_day
 from cspersona.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
@@ -94,7 +94,7 @@ def _previews(
 ) -> list[list[Preview]]:
     if customer is None:
         return [[] for _ in definition.steps]
-    context = message_context(db_session, customer, today=utc_now().date())
+    context = message_context(db_session, customer, today=data_day(db_session))
     previews = []
     for step in definition.steps:
         rendered = []

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.customers.models import Customer
+from cspersona.customers.status import data_as_of
 from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, Conflict
 from cspersona.http.deps import MAX_ID, TEXT_PATTERN, IdPath, SessionDep
@@ -48,6 +49,11 @@ class Message:
 
 def _today() -> date:
     return utc_now().date()
+
+
+def data_day(db_session: Session) -> date:
+    """The day data-read dates are measured from: the data's latest day, else today."""
+    return data_as_of(db_session) or _today()
 
 
 def _mine(task: Task, principal: Principal) -> bool:
@@ -112,7 +118,7 @@ def _driver_phrases(score: ChurnScore | None, direction: str) -> list[str]:
 def _messages(db_session: Session, step: Step | None, customer: Customer) -> list[Message]:
     if step is None or not step.templates:
         return []
-    context = message_context(db_session, customer, today=_today())
+    context = message_context(db_session, customer, today=data_day(db_session))
     messages = []
     for template in step.templates:
         try:
@@ -138,6 +144,7 @@ def _task_page(
     score = scores[-1] if scores else None
     step = _step(task)
     renewal = customer.renewal_date
+    as_of = data_day(db_session)
     today = _today()
     context = {
         "task": task,
@@ -147,7 +154,8 @@ def _task_page(
         "score": score,
         "raising": _driver_phrases(score, "raises"),
         "lowering": _driver_phrases(score, "lowers"),
-        "days_to_renewal": (renewal - today).days if renewal else None,
+        "days_to_renewal": (renewal - as_of).days if renewal else None,
+        "as_of": as_of,
         "why": reason_words(task.enrolment.reason, task.enrolment.detail),
         "step": step,
         "messages": _messages(db_session, step, customer),
