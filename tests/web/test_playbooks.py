@@ -10,7 +10,7 @@ from cspersona.db.types import utc_now
 from cspersona.playbooks.enrolment import enter
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
 from tests.conftest import CSM_OWNER
-from tests.factories import add_book, add_playbook, add_stage_results
+from tests.factories import add_book, add_playbook, add_stage_results, new_persona
 from tests.web.conftest import BrowserFor
 
 DETAILED: dict[str, Any] = {
@@ -165,7 +165,8 @@ def test_the_editor_creates_a_playbook_and_keeps_values_with_reasons_when_refuse
 def test_editing_renames_removes_and_adds_steps_and_keeps_the_evidence(
     db_session: Session, browser_for: BrowserFor
 ) -> None:
-    playbook = add_playbook(db_session, **DETAILED)
+    retired_persona = new_persona(db_session, "Old Timers")
+    playbook = add_playbook(db_session, persona_ids=[retired_persona.id], **DETAILED)
     add_playbook(db_session, "Taken name")
     analyst = browser_for(Role.ANALYST)
 
@@ -185,6 +186,8 @@ def test_editing_renames_removes_and_adds_steps_and_keeps_the_evidence(
     taken = analyst.post(f"/playbooks/{playbook.id}/edit", data=_form(name="Taken name"))
 
     assert 'value="Write to the sponsor"' in form_page and "arr ge 20000" in form_page
+    assert "Old Timers (no longer current)</label>" in form_page
+    assert f'value="{retired_persona.id}" checked' in form_page
     assert "3 role:analyst" in form_page and "nps 8 90\nrenewal_rate 0.9 120" in form_page
     assert saved.status_code == 303
     db_session.refresh(playbook)

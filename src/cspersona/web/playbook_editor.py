@@ -9,11 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.exceptions import BadInput, Conflict
 from cspersona.http.deps import IdPath, SessionDep
+from cspersona.personas.models import Persona
 from cspersona.playbooks import service
 from cspersona.playbooks.definition import (
     STEP_KIND_WORDS,
@@ -38,6 +40,17 @@ from cspersona.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
+def _persona_choices(db_session: Session, chosen: list[int]) -> list[tuple[int, str]]:
+    """The current personas, plus any the playbook names that no longer are (so none is lost)."""
+    choices = [(p.id, p.name) for p in reports_service.get_personas(db_session=db_session)]
+    shown = {persona_id for persona_id, _ in choices}
+    missing = [persona_id for persona_id in chosen if persona_id not in shown]
+    if missing:
+        older = db_session.execute(select(Persona.id, Persona.name).where(Persona.id.in_(missing)))
+        choices += [(persona_id, f"{name} (no longer current)") for persona_id, name in older]
+    return choices
+
+
 def _editor_page(
     request: Request,
     db_session: Session,
@@ -51,7 +64,7 @@ def _editor_page(
         "form": form.with_spare_row(),
         "playbook": playbook,
         "errors": errors or [],
-        "personas": reports_service.get_personas(db_session=db_session),
+        "personas": _persona_choices(db_session, form.persona_ids),
         "trigger_words": TRIGGER_WORDS,
         "step_kinds": STEP_KIND_WORDS,
         "metrics": SUCCESS_METRIC_WORDS,
