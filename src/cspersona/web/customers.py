@@ -23,6 +23,7 @@ from cspersona.reports.schemas import CustomerListFilters
 from cspersona.web.charts import activity_figure, timeline_figure
 from cspersona.web.deps import PageCustomer, PageUser
 from cspersona.web.pagination import Pager
+from cspersona.web.playbook_start import playbooks_context
 from cspersona.web.templating import is_partial, render
 
 router = APIRouter(include_in_schema=False)
@@ -112,6 +113,8 @@ def customer_page(
         # Only asked when this customer has no score: unscored, or the stage has not run yet?
         "churn_scored": bool(scores) or reports_service.has_churn_scores(db_session=db_session),
         "can_give_feedback": principal.can(Permission.GIVE_FEEDBACK),
+        "result": None,
+        **playbooks_context(db_session, customer, principal),
     }
     return render(request, "customers/detail.html", context, principal=principal)
 

@@ -14,7 +14,11 @@ from cspersona.web import (
     persona_changes,
     persona_edits,
     personas,
+    playbook_editor,
+    playbook_start,
+    playbooks,
     risk,
+    tasks,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +33,10 @@ router.include_router(risk.router)
 router.include_router(expansion.router)
 router.include_router(chat.router)
 router.include_router(chat_history.router)
+router.include_router(tasks.router)
+router.include_router(playbook_editor.router)
+router.include_router(playbook_start.router)
+router.include_router(playbooks.router)
 
 
 @router.get("/")

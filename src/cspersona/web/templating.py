@@ -30,11 +30,13 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Overview", "/overview"),
+    NavItem("My tasks", "/tasks"),
     NavItem("Personas", "/personas"),
     NavItem("Persona changes", "/persona-changes"),
     NavItem("Churn risk", "/risk"),
     NavItem("Expansion", "/expansion"),
     NavItem("Customers", "/customers"),
+    NavItem("Playbooks", "/playbooks"),
     NavItem("Chat", "/chat"),
 )
 
@@ -75,6 +77,11 @@ def words(identifier: str) -> str:
     return said[:1].upper() + said[1:]
 
 
+def sentence(text: str) -> str:
+    """The first letter in capitals, the rest as written (Jinja's ``capitalize`` lowers "NPS")."""
+    return text[:1].upper() + text[1:]
+
+
 def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("cspersona.web", "templates"),
@@ -84,7 +91,12 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(
-        money=money, day=day, percent=percent, channel=channel_name, words=words
+        money=money,
+        day=day,
+        percent=percent,
+        channel=channel_name,
+        words=words,
+        sentence=sentence,
     )
     environment.globals.update(navigation=NAVIGATION, version=__version__)
     return environment
