@@ -18,7 +18,7 @@ def test_a_csm_sees_only_their_book_soonest_then_riskiest_first(db_session: Sess
     calm = add_customer(db_session, "Calm Co", csm_owner="Dana Scully")
     risky = add_customer(db_session, "Risky Co", csm_owner="Dana Scully")
     other = add_customer(db_session, "Other Book Co", csm_owner="Fox Mulder")
-    add_churn_score(db_session, calm, 0.1, risk_tier="low")
+    add_churn_score(db_session, calm, 0.1, risk_tier="normal")
     add_churn_score(db_session, risky, 0.7, risk_tier="high")
     for customer in (calm, risky, other):
         enter(db_session, playbook=playbook, customer=customer, reason="manual", detail="", at=AT)

@@ -7,9 +7,9 @@ no value for does not hold, so a customer without an NPS score never enters on `
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cspersona.playbooks.definition import Criterion
+from cspersona.playbooks.definition import RISK_TIERS, Criterion
 
-RISK_TIER_ORDER = {"low": 0, "medium": 1, "high": 2}
+RISK_TIER_ORDER = {tier: rank for rank, tier in enumerate(RISK_TIERS)}
 
 
 @dataclass(frozen=True)

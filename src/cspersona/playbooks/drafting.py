@@ -303,7 +303,7 @@ def risk_playbook(evidence: PersonaEvidence) -> PlaybookDefinition:
         trigger=Trigger(kind=TriggerKind.RISK_TIER_RISES, to_tier="high"),
         criteria=Criteria(
             entry=[Criterion(field="persona_id", op="eq", value=float(evidence.persona_id))],
-            exit=[Criterion(field="risk_tier", op="eq", value="low")],
+            exit=[Criterion(field="risk_tier", op="eq", value="normal")],
         ),
         reentry=ReentryLimit(times=1, days=90),
         steps=steps,
