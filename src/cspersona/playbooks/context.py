@@ -6,12 +6,14 @@ template greets a formal buyer with "Dear ..." and a casual one with "Hi ...".
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.customers.models import Contact, Customer
 from cspersona.personas.models import Persona, PersonaMapping
+from cspersona.predict.drivers import effect_words
 from cspersona.predict.models import ChurnScore
 
 
@@ -87,12 +89,22 @@ def message_context(db_session: Session, customer: Customer, *, today: date) -> 
         "plan": customer.plan,
         "persona": persona.name if persona else None,
         "risk_tier": score.risk_tier if score else None,
-        "top_driver": drivers[0].get("plain") or drivers[0].get("phrase") if drivers else None,
+        "top_driver": _driver_words(drivers[0]) if drivers else None,
         "greeting": _greeting(register, contact_name, first_name, customer.company_name),
         "sign_off": "Kind regards," if register.formal else "Thanks,",
         "formal": register.formal,
         "technical": register.technical,
     }
+
+
+def _driver_words(driver: dict[str, Any]) -> str | None:
+    """A driver's value in words, without the model's verdict ("strongly raises churn risk")."""
+    if driver.get("plain"):
+        return str(driver["plain"])
+    phrase = driver.get("phrase")
+    if not phrase:
+        return None
+    return str(phrase).removesuffix(": " + effect_words(float(driver.get("contribution", 0.0))))
 
 
 def _greeting(register: Register, full: str | None, first: str | None, company: str) -> str:

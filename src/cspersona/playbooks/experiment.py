@@ -23,6 +23,7 @@ from statsmodels.stats.proportion import proportion_effectsize, proportions_ztes
 
 from cspersona.customers.models import Customer, LifecycleEvent, LifecycleKind
 from cspersona.playbooks.models import Arm, Enrolment, Playbook, PlaybookStatus, Task, TaskStatus
+from cspersona.playbooks.wording import day_words
 
 ALPHA = 0.05
 POWER = 0.8
@@ -33,6 +34,8 @@ MIN_HELD_BACK_FOR_BASELINE = 30
 # A step's skips or lateness are worth a recommendation only over this many closed tasks.
 MIN_CLOSED_TASKS = 5
 SKIP_SHARE_WORTH_TESTING = 0.3
+# A playbook's pace (customers a year) is guessed only once it has taken customers this long.
+MIN_DAYS_FOR_PACE = 30
 LATE_SHARE_WORTH_TESTING = 0.4
 
 
@@ -63,6 +66,7 @@ class PowerResult:
     needed_per_arm: int | None
     needed_entries: int | None
     entries_last_year: int
+    entries_per_year: float | None
     years_to_read: float | None
 
 
@@ -279,7 +283,7 @@ def _power(
         latest = latest_event(db_session)
         book_end = min(at, latest) if latest else at
         baseline = book_churn_rate(db_session, at=book_end, window=window)
-        source = f"the whole book over the year to {book_end:%d %B %Y}"
+        source = f"the whole book over the year to {day_words(book_end.date())}"
     entries_last_year = int(
         db_session.scalar(
             select(func.count(func.distinct(Enrolment.customer_id))).where(
@@ -290,6 +294,13 @@ def _power(
         )
         or 0
     )
+    first_entry = db_session.scalar(
+        select(func.min(Enrolment.entered_at)).where(
+            Enrolment.playbook_id == playbook.id, Enrolment.entered_at <= at
+        )
+    )
+    days_running = min(365, (at - first_entry).days) if first_entry else 0
+    per_year = entries_last_year * 365 / days_running if days_running >= MIN_DAYS_FOR_PACE else None
     target = per_arm = entries = years = detectable = None
     if baseline is not None:
         target = baseline * (1 - relative_reduction)
@@ -298,8 +309,8 @@ def _power(
         if share > 0:
             held_back_needed = needed_per_arm(baseline, target, ratio=(1 - share) / share)
             entries = math.ceil(held_back_needed / share)
-            if entries_last_year:
-                years = entries / entries_last_year
+            if per_year:
+                years = entries / per_year
         detectable = minimum_detectable_reduction(
             baseline, treated=treated.followed_up, held_back=held_back.followed_up
         )
@@ -312,6 +323,7 @@ def _power(
         needed_per_arm=per_arm,
         needed_entries=entries,
         entries_last_year=entries_last_year,
+        entries_per_year=per_year,
         years_to_read=years,
     )
 
@@ -356,10 +368,24 @@ def _sample_advice(
                 "check its trigger and entry criteria.",
             )
         ]
-    if power.years_to_read is None or power.years_to_read <= 1:
-        return []
     baseline, target = power.baseline_churn_rate, power.target_churn_rate or 0.0
     at_half = 2 * needed_per_arm(baseline, target)
+    need = (
+        f"Reading a {power.relative_reduction:.0%} fall in churn ({baseline:.1%} to "
+        f"{target:.1%}) needs {power.needed_entries:,} customers at a "
+        f"{playbook.control_share:.0%} control share"
+    )
+    if power.entries_per_year is None:
+        return [
+            Recommendation(
+                kind="sample_size",
+                text=f"{need} ({at_half:,} if half are held back); it has taken "
+                f"{power.entries_last_year:,} so far, too few days to tell how long that takes.",
+            )
+        ]
+    if power.years_to_read is None or power.years_to_read <= 1:
+        return []
+    years = "more than 10 years" if power.years_to_read > 10 else f"{power.years_to_read:.1f} years"
     siblings = _siblings(db_session, playbook)
     pool = (
         f"pool it with {', '.join(siblings)} (same trigger) as one test, or "
@@ -369,11 +395,8 @@ def _sample_advice(
     return [
         Recommendation(
             kind="sample_size",
-            text=f"Reading a {power.relative_reduction:.0%} fall in churn "
-            f"({baseline:.1%} to {target:.1%}) needs {power.needed_entries:,} customers at a "
-            f"{playbook.control_share:.0%} control share; {power.entries_last_year:,} entered "
-            f"in the last year, so that takes {power.years_to_read:.1f} years. To read it "
-            f"sooner, {pool}hold back half: then {at_half:,} customers suffice.",
+            text=f"{need}; at {power.entries_per_year:,.0f} a year that takes {years}. To read "
+            f"it sooner, {pool}hold back half: then {at_half:,} customers suffice.",
         )
     ]
 

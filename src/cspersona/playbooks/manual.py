@@ -5,7 +5,7 @@ and "already in" hold the same way; the reason is ``manual`` and the entry names
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from cspersona.playbooks import service
 from cspersona.playbooks.definition import TriggerKind
 from cspersona.playbooks.enrolment import Entry, EntryResult, enter
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus, Task
+from cspersona.playbooks.wording import day_words
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def enter_by_hand(
             "customers; activate it first"
         )
     note = (note or "").strip()
-    detail = f"started by hand by {by.user_name}" + (f": {note}" if note else "")
+    detail = f"{by.user_name} started it by hand" + (f": {note}" if note else "")
     entry = enter(
         db_session,
         playbook=playbook,
@@ -69,8 +70,9 @@ def describe(entry: Entry, *, company: str, playbook: Playbook) -> str:
     if entry.result is EntryResult.ENTERED and enrolment is not None:
         tasks: list[Task] = enrolment.tasks
         first = min(tasks, key=lambda task: task.due_on) if tasks else None
-        due = f", the first due {_day(first.due_on)} for {first.owner}" if first else ""
-        return f"{company} entered {name!r}: {len(tasks)} task(s) created{due}."
+        due = f", the first due {day_words(first.due_on)} for {first.owner}" if first else ""
+        created = "1 task" if len(tasks) == 1 else f"{len(tasks)} tasks"
+        return f"{company} entered {name!r}: {created} created{due}."
     if entry.result is EntryResult.HELD_BACK:
         return (
             f"{company} entered {name!r} but is held back as its control group: no tasks, so "
@@ -78,7 +80,7 @@ def describe(entry: Entry, *, company: str, playbook: Playbook) -> str:
         )
     if entry.result is EntryResult.UPDATED and enrolment is not None:
         return (
-            f"{company} is already in {name!r} (since {_day(enrolment.entered_at.date())}); "
+            f"{company} is already in {name!r} (since {day_words(enrolment.entered_at.date())}); "
             "its tasks stay as they are."
         )
     limit = playbook.definition.reentry
@@ -86,8 +88,3 @@ def describe(entry: Entry, *, company: str, playbook: Playbook) -> str:
         f"{company} was not entered: {name!r} takes a customer at most {limit.times} time(s) "
         f"in {limit.days} days, and {company} has reached that."
     )
-
-
-def _day(day: date) -> str:
-    """``3 March 2025``."""
-    return f"{day.day} {day:%B %Y}"
