@@ -15,7 +15,7 @@ from cspersona.customers.access import authorize_customer
 from cspersona.exceptions import Conflict
 from cspersona.playbooks import service
 from cspersona.playbooks.definition import TriggerKind
-from cspersona.playbooks.enrolment import Entry, EntryResult, enter
+from cspersona.playbooks.enrolment import Entry, EntryResult, enter, open_enrolment
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus, Task
 from cspersona.playbooks.wording import day_words
 
@@ -50,6 +50,9 @@ def enter_by_hand(
         )
     note = (note or "").strip()
     detail = f"{by.user_name} started it by hand" + (f": {note}" if note else "")
+    current = open_enrolment(db_session, playbook_id=playbook.id, customer_id=customer.id)
+    if current is not None and not note:
+        detail = current.detail  # a second start without a word keeps why it is in
     entry = enter(
         db_session,
         playbook=playbook,
