@@ -193,7 +193,7 @@ def _print_playbook(
             subject = f", subject: {template.subject}" if template.subject else ""
             console.print(f"   Template for {template.channel}{subject}", highlight=False)
             for line in template.body.splitlines():
-                console.print(f"     | {line}", markup=False, highlight=False)
+                console.print(f"     | {line}", markup=False, highlight=False, soft_wrap=True)
     console.print("\n[bold]Escalation[/bold]")
     for line in escalation_words(playbook.escalation):
         console.print(line)
@@ -236,7 +236,7 @@ def create_playbook(
             db_session=db_session, definition=definition, by=OPERATOR.user_name, status=status
         )
         identifier = playbook.id
-    console.print(f"Created playbook {identifier}, {definition.name!r} ({status}).")
+    typer.echo(f"Created playbook {identifier}, {definition.name!r} ({status}).")
 
 
 @playbooks_app.command("update")
@@ -257,7 +257,7 @@ def update_playbook(
         service.update(
             db_session=db_session, playbook=playbook, definition=definition, by=OPERATOR.user_name
         )
-    console.print(f"Updated playbook {playbook_id}, {definition.name!r}.")
+    typer.echo(f"Updated playbook {playbook_id}, {definition.name!r}.")
 
 
 @playbooks_app.command("retire")
@@ -278,7 +278,7 @@ def retire_playbook(playbook_id: int = typer.Argument(..., help="The playbook's 
             by=OPERATOR.user_name,
         )
         name = playbook.name
-    console.print(f"Retired playbook {playbook_id}, {name!r}: it enters nobody new.")
+    typer.echo(f"Retired playbook {playbook_id}, {name!r}: it enters nobody new.")
 
 
 @playbooks_app.command("enrol")
@@ -308,7 +308,7 @@ def enrol_customer(
     if as_json:
         typer.echo(result.model_dump_json())
         return
-    console.print(result.message, highlight=False)
+    typer.echo(result.message)
 
 
 @playbooks_app.command("experiment")
@@ -464,8 +464,10 @@ def _print_task(task: "TaskDetailRead") -> None:
         channel = CHANNEL_WORDS.get(message.channel, message.channel)
         console.print(f"\n[bold]{channel} to copy[/bold] ({task.tone})")
         if message.subject:
-            console.print(f"Subject: {message.subject}", markup=False, highlight=False)
-        console.print(message.body, markup=False, highlight=False)
+            console.print(
+                f"Subject: {message.subject}", markup=False, highlight=False, soft_wrap=True
+            )
+        console.print(message.body, markup=False, highlight=False, soft_wrap=True)
         if message.missing:
             console.print(
                 f"(No value for {', '.join(message.missing)}: a general wording stands in.)",
@@ -490,10 +492,9 @@ def _close(task_id: int, status: str, note: str | None) -> None:
             at=datetime.now(UTC),
         )
         finished = task.enrolment.exited_at is not None
-    console.print(
+    typer.echo(
         f"Task {task_id} {'marked done' if status == 'done' else 'skipped'}"
-        + ("; every step of this entry is now closed." if finished else "."),
-        highlight=False,
+        + ("; every step of this entry is now closed." if finished else ".")
     )
 
 
@@ -536,4 +537,4 @@ def snooze_task(
     with database_session() as db_session:
         task = get_task(db_session, task_id=task_id, visible_to=OPERATOR)
         tasks.snooze(db_session, task=task, until=until.date(), today=date.today())
-    console.print(f"Task {task_id} snoozed until {day_words(until.date())}.")
+    typer.echo(f"Task {task_id} snoozed until {day_words(until.date())}.")
