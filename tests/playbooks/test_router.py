@@ -190,3 +190,22 @@ def test_the_experiment_route_reports_arms_power_and_advice(
     assert body["power"]["relative_reduction"] == 0.2
     assert [item["kind"] for item in body["recommendations"]] == ["control_group"]
     assert too_big.status_code == 422
+
+
+def test_the_experiment_is_read_as_of_a_chosen_day(db_session: Session, client: TestClient) -> None:
+    playbook = add_playbook(db_session)
+    enter(
+        db_session,
+        playbook=playbook,
+        customer=add_customer(db_session, "Acme"),
+        reason="manual",
+        detail="",
+        at=AT,
+    )
+    url = f"/api/playbooks/{playbook.id}/experiment"
+
+    before = client.get(url, params={"as_of": "2025-03-01T00:00:00"}).json()
+    after = client.get(url, params={"as_of": "2025-03-10T00:00:00Z"}).json()
+
+    assert before["treated"]["customers"] == 0
+    assert after["treated"] == {"arm": "treated", "customers": 1, "followed_up": 0, "churned": 0}

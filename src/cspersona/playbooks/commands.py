@@ -3,7 +3,7 @@
 The command line is an operator's tool: it sees every book, and acts as the ``cli`` user.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -317,6 +317,12 @@ def show_experiment(
     effect: float = typer.Option(
         0.2, min=0.01, max=0.99, help="The fall in churn to size the test for (0.2: 20%)."
     ),
+    as_of: datetime | None = typer.Option(
+        None,
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Read it as of this day (default: now), e.g. the day a historical world ends.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the experiment as JSON."),
 ) -> None:
     """Treated against held-back customers, how many the test needs, and what to test next.
@@ -331,9 +337,8 @@ def show_experiment(
 
     with database_session() as db_session:
         playbook = service.get(db_session=db_session, playbook_id=playbook_id)
-        result = experiment(
-            db_session, playbook=playbook, at=datetime.now(UTC), relative_reduction=effect
-        )
+        at = as_of.replace(tzinfo=UTC) + timedelta(days=1) if as_of else datetime.now(UTC)
+        result = experiment(db_session, playbook=playbook, at=at, relative_reduction=effect)
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(result)))
         return
@@ -382,7 +387,7 @@ def _print_experiment(result: "Experiment") -> None:
             highlight=False,
         )
         if power.minimum_detectable_reduction is None:
-            console.print("- These arms are too small to read any fall in churn.")
+            console.print("- These arms are too small to read any fall in churn, even to zero.")
         else:
             console.print(
                 "- These arms can read a fall of "

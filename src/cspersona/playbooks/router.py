@@ -132,9 +132,12 @@ def read_experiment(
         float,
         Query(gt=0, lt=1, description="The fall in churn to size the test for, as a share."),
     ] = DEFAULT_RELATIVE_REDUCTION,
+    as_of: Annotated[
+        datetime | None,
+        Query(description="Read it as of this moment (default: now), e.g. a world's last day."),
+    ] = None,
 ) -> Experiment:
     """Treated against held-back customers, the sample the test needs, and what to test next."""
     playbook = service.get(db_session=db_session, playbook_id=playbook_id)
-    return experiment(
-        db_session, playbook=playbook, at=datetime.now(UTC), relative_reduction=relative_reduction
-    )
+    at = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else datetime.now(UTC)
+    return experiment(db_session, playbook=playbook, at=at, relative_reduction=relative_reduction)
