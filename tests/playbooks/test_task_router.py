@@ -46,6 +46,10 @@ def test_a_csm_lists_their_own_tasks_or_their_books_with_filters_and_pages(
 
     assert mine["total"] == 8  # two customers, two playbooks, two steps each
     assert {item["owner"] for item in mine["items"]} == {me}
+    book_named = db_session.get_one(Task, mine["items"][0]["id"])
+    book_named.owner = "Dana Scully"  # made before the CSM's user existed
+    db_session.flush()
+    assert csm_client.get("/api/tasks").json()["total"] == 8
     assert {item["company_name"] for item in book["items"]} == {"Acme Analytics", "Birch Health"}
     assert one_playbook["total"] == 4
     assert {item["playbook_name"] for item in one_playbook["items"]} == {"Other playbook"}
