@@ -3,7 +3,7 @@
 The command line is an operator's tool: it sees every book, and acts as the ``cli`` user.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -317,11 +317,10 @@ def show_experiment(
     effect: float = typer.Option(
         0.2, min=0.01, max=0.99, help="The fall in churn to size the test for (0.2: 20%)."
     ),
-    as_of: datetime | None = typer.Option(
+    as_of: str | None = typer.Option(
         None,
         "--as-of",
-        formats=["%Y-%m-%d"],
-        help="Read it as of this day (default: now), e.g. the day a historical world ends.",
+        help="Read it as of this ISO date or time (default: now), e.g. after a world's last day.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the experiment as JSON."),
 ) -> None:
@@ -332,12 +331,13 @@ def show_experiment(
     import dataclasses
     import json
 
+    from cspersona.console.options import parse_as_of
     from cspersona.playbooks import service
     from cspersona.playbooks.experiment import experiment
 
     with database_session() as db_session:
         playbook = service.get(db_session=db_session, playbook_id=playbook_id)
-        at = as_of.replace(tzinfo=UTC) + timedelta(days=1) if as_of else datetime.now(UTC)
+        at = parse_as_of(as_of) or datetime.now(UTC)
         result = experiment(db_session, playbook=playbook, at=at, relative_reduction=effect)
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(result)))
