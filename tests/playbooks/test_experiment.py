@@ -2,7 +2,6 @@
 
 import math
 from datetime import UTC, datetime, timedelta
-from statistics import NormalDist
 
 import pytest
 from sqlalchemy import select
@@ -10,55 +9,13 @@ from sqlalchemy.orm import Session
 
 from cspersona.customers.models import LifecycleEvent, LifecycleKind
 from cspersona.playbooks.enrolment import enter
-from cspersona.playbooks.experiment import (
-    book_churn_rate,
-    experiment,
-    minimum_detectable_reduction,
-    needed_per_arm,
-)
+from cspersona.playbooks.experiment import book_churn_rate, experiment
 from cspersona.playbooks.models import Arm, Enrolment, Task, TaskStatus
+from cspersona.playbooks.power import needed_per_arm
 from tests.factories import add_customer, add_playbook
 
 AT = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 CHURN_WINDOW = [{"metric": "churn_rate", "target": 0.05, "window_days": 90}]
-
-
-def _hand_per_arm(baseline: float, target: float) -> float:
-    """Cohen's h, equal arms: n = 2 ((z_0.975 + z_0.8) / h)^2, worked out without statsmodels."""
-    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
-    h = 2 * math.asin(math.sqrt(baseline)) - 2 * math.asin(math.sqrt(target))
-    return 2 * (z / h) ** 2
-
-
-@pytest.mark.parametrize(
-    ("baseline", "target"), [(0.10, 0.08), (0.20, 0.16), (0.05, 0.04), (0.30, 0.15)]
-)
-def test_customers_needed_per_arm_match_the_hand_computation(
-    baseline: float, target: float
-) -> None:
-    assert needed_per_arm(baseline, target) == math.ceil(_hand_per_arm(baseline, target))
-
-
-def test_ten_against_eight_percent_churn_needs_about_3200_customers_per_arm() -> None:
-    # The textbook two-proportion formula (Fleiss, no continuity correction) gives 3,213.
-    assert needed_per_arm(0.10, 0.08) == 3205
-
-
-def test_a_small_control_share_needs_more_customers_in_all() -> None:
-    equal = 2 * needed_per_arm(0.10, 0.08)
-    held_back = needed_per_arm(0.10, 0.08, ratio=9)  # 10% held back, 90% treated
-
-    assert held_back * 10 > 2.5 * equal
-    assert held_back < needed_per_arm(0.10, 0.08)
-
-
-def test_the_minimum_detectable_reduction_inverts_the_sample_size() -> None:
-    per_arm = needed_per_arm(0.10, 0.08)
-
-    detectable = minimum_detectable_reduction(0.10, treated=per_arm, held_back=per_arm)
-
-    assert detectable == pytest.approx(0.02, abs=1e-4)
-    assert minimum_detectable_reduction(0.10, treated=10, held_back=2) is None
 
 
 def _entered(db_session: Session, name: str, arm: Arm, at: datetime, playbook_id: int) -> int:

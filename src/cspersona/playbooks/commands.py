@@ -353,7 +353,7 @@ def _print_experiment(result: "Experiment") -> None:
     """The experiment as an analyst reads it."""
     from rich.table import Table
 
-    from cspersona.playbooks.experiment import ALPHA
+    from cspersona.playbooks.power import ALPHA
 
     console.print(
         f"[bold]{result.playbook_name}[/bold]: {result.control_share:.0%} held back; churn read "

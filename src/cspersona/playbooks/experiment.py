@@ -5,10 +5,7 @@ Each customer who enters a playbook is treated or held back by a stable draw
 when their success window has closed (or they churned within it): a customer still inside the
 window has not had the chance to churn yet and would flatter either arm.
 
-The power calculation answers "how many customers before an effect of this size is readable"
-with the normal approximation on arcsine-transformed proportions (Cohen's h), as statsmodels'
-``NormalIndPower`` does: 10% churn against 8% needs about 3,200 customers per arm at α 0.05 and
-power 0.8.
+Sample sizes and the smallest readable effect come from ``playbooks.power``.
 """
 
 import math
@@ -18,15 +15,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import proportion_effectsize, proportions_ztest
 
 from cspersona.customers.models import Customer, LifecycleEvent, LifecycleKind
 from cspersona.playbooks.models import Arm, Enrolment, Playbook, PlaybookStatus, Task, TaskStatus
+from cspersona.playbooks.power import (
+    ALPHA,
+    minimum_detectable_reduction,
+    needed_per_arm,
+    two_sided_p_value,
+)
 from cspersona.playbooks.wording import day_words
 
-ALPHA = 0.05
-POWER = 0.8
 DEFAULT_RELATIVE_REDUCTION = 0.20
 DEFAULT_WINDOW_DAYS = 90
 # Fewer held-back customers than this give a churn rate too noisy to plan with: use the book's.
@@ -102,44 +101,6 @@ def window_days(playbook: Playbook) -> int:
     return chosen[0].window_days if chosen else DEFAULT_WINDOW_DAYS
 
 
-def needed_per_arm(
-    baseline: float,
-    target: float,
-    *,
-    ratio: float = 1.0,
-    alpha: float = ALPHA,
-    power: float = POWER,
-) -> int:
-    """Customers in the first arm to read ``baseline`` against ``target`` (second arm ``ratio`` x).
-
-    Rounded up: 0.10 against 0.08 with equal arms needs 3,205.
-    """
-    effect = abs(proportion_effectsize(baseline, target))
-    if effect == 0:
-        raise ValueError("the two churn rates must differ")
-    nobs = NormalIndPower().solve_power(
-        effect_size=effect, nobs1=None, alpha=alpha, power=power, ratio=ratio
-    )
-    return math.ceil(float(nobs))
-
-
-def minimum_detectable_reduction(
-    baseline: float, *, treated: int, held_back: int, alpha: float = ALPHA, power: float = POWER
-) -> float | None:
-    """The smallest absolute fall from ``baseline`` these arm sizes read; None if none can be."""
-    if treated < 2 or held_back < 2 or not 0 < baseline < 1:
-        return None
-    effect = float(
-        NormalIndPower().solve_power(
-            effect_size=None, nobs1=held_back, alpha=alpha, power=power, ratio=treated / held_back
-        )
-    )
-    transformed = 2 * math.asin(math.sqrt(baseline)) - effect
-    if transformed <= 0:
-        return None  # not even a churn rate of zero would be readable
-    return baseline - math.sin(transformed / 2) ** 2
-
-
 def experiment(
     db_session: Session,
     *,
@@ -153,7 +114,9 @@ def experiment(
     difference = p_value = None
     if treated.churn_rate is not None and held_back.churn_rate is not None:
         difference = treated.churn_rate - held_back.churn_rate
-        p_value = _p_value(treated, held_back)
+        p_value = two_sided_p_value(
+            (treated.churned, held_back.churned), (treated.followed_up, held_back.followed_up)
+        )
     power = _power(
         db_session,
         playbook=playbook,
@@ -219,18 +182,6 @@ def _arms(
         )
         for arm in (Arm.TREATED, Arm.HELD_BACK)
     )
-
-
-def _p_value(treated: ArmResult, held_back: ArmResult) -> float | None:
-    """Two-sided two-proportion z-test; None when it is undefined (no churn, or all churned)."""
-    churned = treated.churned + held_back.churned
-    followed = treated.followed_up + held_back.followed_up
-    if churned == 0 or churned == followed:
-        return None
-    _, p_value = proportions_ztest(
-        [treated.churned, held_back.churned], [treated.followed_up, held_back.followed_up]
-    )
-    return float(p_value)
 
 
 def book_churn_rate(db_session: Session, *, at: datetime, window: int) -> float | None:
