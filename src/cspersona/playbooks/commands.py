@@ -475,7 +475,8 @@ def _print_task(task: "TaskDetailRead") -> None:
         console.print(message.body, markup=False, highlight=False, soft_wrap=True)
         if message.missing:
             console.print(
-                f"(No value for {', '.join(message.missing)}: a general wording stands in.)",
+                f"(No {', '.join(name.replace('_', ' ') for name in message.missing)} known "
+                "for this customer: a general wording stands in.)",
                 highlight=False,
             )
 
