@@ -9,23 +9,27 @@ A new route fails these tests until it is added to ``ROUTE_PERMISSIONS`` (and, i
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.api.app import create_app
 from cspersona.auth.models import Role
 from cspersona.auth.policy import ROLE_PERMISSIONS, Permission
 from cspersona.config import load_settings
+from cspersona.playbooks.enrolment import enter
+from cspersona.playbooks.models import Task
 from tests.conftest import CSM_OWNER
-from tests.factories import add_book, add_interaction, add_persona
+from tests.factories import add_book, add_interaction, add_persona, add_playbook
 
 READ, RUN_JOBS, MANAGE_ACCESS = Permission.READ, Permission.RUN_JOBS, Permission.MANAGE_ACCESS
 GIVE_FEEDBACK, MANAGE_SCENARIOS = Permission.GIVE_FEEDBACK, Permission.MANAGE_SCENARIOS
 EDIT_PERSONAS = Permission.EDIT_PERSONAS
-MANAGE_PLAYBOOKS = Permission.MANAGE_PLAYBOOKS
+MANAGE_PLAYBOOKS, WORK_TASKS = Permission.MANAGE_PLAYBOOKS, Permission.WORK_TASKS
 
 ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/me"): READ,
@@ -64,6 +68,18 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/customers/{customer_id}/persona"): READ,
     ("POST", "/api/customers/{customer_id}/persona/feedback"): GIVE_FEEDBACK,
     ("POST", "/api/playbooks/generate"): MANAGE_PLAYBOOKS,
+    ("GET", "/api/playbooks"): READ,
+    ("POST", "/api/playbooks"): MANAGE_PLAYBOOKS,
+    ("GET", "/api/playbooks/{playbook_id}"): READ,
+    ("PUT", "/api/playbooks/{playbook_id}"): MANAGE_PLAYBOOKS,
+    ("DELETE", "/api/playbooks/{playbook_id}"): MANAGE_PLAYBOOKS,
+    ("POST", "/api/playbooks/{playbook_id}/status"): MANAGE_PLAYBOOKS,
+    ("POST", "/api/playbooks/{playbook_id}/enrol"): WORK_TASKS,
+    ("GET", "/api/playbooks/{playbook_id}/experiment"): READ,
+    ("GET", "/api/tasks"): READ,
+    ("GET", "/api/tasks/{task_id}"): READ,
+    ("POST", "/api/tasks/{task_id}/close"): WORK_TASKS,
+    ("POST", "/api/tasks/{task_id}/snooze"): WORK_TASKS,
 }
 
 # Requests for routes that take a customer id and are not plain GETs: (method, path) -> the
@@ -172,3 +188,40 @@ def test_a_csm_lists_only_their_own_customers_whatever_the_filters(
     assert [item["company_name"] for item in mine["items"]] == ["Acme Analytics", "Birch Health"]
     assert mine["total"] == 2
     assert someone_elses == {"items": [], "total": 0, "limit": 50, "offset": 0}
+
+
+def test_a_csm_reaches_only_their_own_books_tasks(
+    db_session: Session, csm_client: TestClient, analyst_client: TestClient
+) -> None:
+    book = add_book(db_session)
+    playbook = add_playbook(db_session)
+    at = datetime(2025, 3, 3, tzinfo=UTC)
+    for name in ("Acme Analytics", "Cobalt Retail", "Echo Bank"):
+        enter(db_session, playbook=playbook, customer=book[name], reason="manual", detail="", at=at)
+    task_of = {
+        task.customer_id: task.id
+        for task in db_session.scalars(select(Task).where(Task.step_index == 0))
+    }
+    own = task_of[book["Acme Analytics"].id]
+    requests: list[tuple[str, str, dict[str, Any]]] = [
+        ("GET", "/api/tasks/{task_id}", {}),
+        ("POST", "/api/tasks/{task_id}/snooze", {"json": {"until": "2999-01-01"}}),
+        ("POST", "/api/tasks/{task_id}/close", {"json": {"status": "done", "note": "Called"}}),
+    ]
+
+    listed = csm_client.get("/api/tasks", params={"owner": "all"}).json()
+    assert {item["company_name"] for item in listed["items"]} == {"Acme Analytics"}
+    for method, path, request in requests:
+        assert csm_client.request(method, _fill(path, task_id=own), **request).is_success
+        for name in ("Cobalt Retail", "Echo Bank"):  # another CSM's, and nobody's
+            task_id = task_of[book[name].id]
+            response = csm_client.request(method, _fill(path, task_id=task_id), **request)
+            assert response.status_code == 404
+            assert response.json() == {"detail": f"task {task_id} does not exist"}
+            assert analyst_client.request(
+                method, _fill(path, task_id=task_id), **request
+            ).is_success
+    cobalt = book["Cobalt Retail"].id
+    refused = csm_client.post(f"/api/playbooks/{playbook.id}/enrol", json={"customer_id": cobalt})
+    assert refused.status_code == 404
+    assert refused.json() == {"detail": f"customer {cobalt} does not exist"}

@@ -3,7 +3,9 @@
 The command line is an operator's tool: it sees every book, and acts as the ``cli`` user.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,8 +13,21 @@ from cspersona.auth.models import Role
 from cspersona.auth.policy import Principal
 from cspersona.console.database import database_session
 from cspersona.console.errors import DomainErrorGroup
-from cspersona.console.output import print_rows
+from cspersona.console.output import console, print_rows
+from cspersona.playbooks.wording import day_words
 
+if TYPE_CHECKING:
+    from cspersona.playbooks.experiment import Experiment
+    from cspersona.playbooks.schemas import PlaybookRead, TaskDetailRead
+
+CHANNEL_WORDS = {
+    "email": "E-mail",
+    "call": "Talk track",
+    "meeting": "Meeting agenda",
+    "in_app": "In-app message",
+    "internal": "Internal note",
+}
+SOURCE_WORDS = {"manual": "written by hand", "template": "generated", "llm": "written by the LLM"}
 OPERATOR = Principal(user_id=0, user_name="cli", role=Role.ADMIN, csm_owner=None, key_id=0)
 
 playbooks_app = typer.Typer(
@@ -51,6 +66,12 @@ def list_playbooks(as_json: bool = typer.Option(False, "--json", help="Print JSO
         "held back": lambda row: f"{row.control_share:.0%}",
         "customers in": lambda row: str(row.customers_in),
     }
+    if not rows and not as_json:
+        console.print(
+            "No playbooks yet: run cspersona playbooks generate, or write one and run "
+            "cspersona playbooks create --file playbook.yaml"
+        )
+        return
     print_rows(rows, as_json=as_json, columns=columns)
 
 
@@ -118,4 +139,443 @@ def list_tasks(
         "owner": lambda row: row.owner,
         "status": lambda row: row.status.value,
     }
+    if not rows and not as_json:
+        console.print(
+            "No open or snoozed tasks" + (f" for {owner}" if owner else "") + ": "
+            "nothing to do until a playbook enters a customer."
+        )
+        return
     print_rows(rows, as_json=as_json, columns=columns)
+
+
+@playbooks_app.command("show")
+def show_playbook(
+    playbook_id: int = typer.Argument(..., help="The playbook's id (see playbooks list)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the playbook as JSON."),
+) -> None:
+    """Show a playbook in words: trigger, criteria, steps with templates, escalation, evidence.
+
+    Example: cspersona playbooks show 3
+    """
+    from sqlalchemy import select
+
+    from cspersona.personas.models import Persona
+    from cspersona.playbooks import service
+    from cspersona.playbooks.schemas import PlaybookRead
+
+    with database_session() as db_session:
+        playbook = PlaybookRead.of(service.get(db_session=db_session, playbook_id=playbook_id))
+        personas = db_session.execute(
+            select(Persona.id, Persona.name).where(Persona.id.in_(playbook.persona_ids))
+        ).all()
+        customers_in = service.customers_in(db_session=db_session).get(playbook_id, 0)
+    if as_json:
+        typer.echo(playbook.model_dump_json())
+        return
+    _print_playbook(playbook, {row.id: row.name for row in personas}, customers_in)
+
+
+def _print_playbook(
+    playbook: "PlaybookRead", persona_names: dict[int, str], customers_in: int
+) -> None:
+    """A playbook as a CSM reads it."""
+    from cspersona.playbooks.definition import SUCCESS_METRIC_WORDS
+    from cspersona.playbooks.wording import (
+        criterion_words,
+        escalation_words,
+        kind_words,
+        owner_words,
+        reentry_words,
+    )
+
+    changed = f"changed by {playbook.updated_by} on " if playbook.updated_by else "changed on "
+    source = SOURCE_WORDS.get(playbook.source, playbook.source)
+    console.print(
+        f"[bold]{playbook.name}[/bold] (id {playbook.id}, {playbook.status}, {source}; "
+        f"{changed}{day_words(playbook.updated_at.date())})"
+    )
+    if playbook.objective:
+        console.print(f"Objective: {playbook.objective}")
+    personas = [
+        f"{persona_names.get(pid, 'a persona that no longer exists')} (id {pid})"
+        for pid in playbook.persona_ids
+    ]
+    console.print(f"For: {', '.join(personas) if personas else 'customers of every persona'}")
+    console.print(f"Starts when {playbook.trigger.describe()}.")
+    for label, criteria, joiner in (
+        ("Enters only when", playbook.criteria.entry, " and "),
+        ("Leaves when", playbook.criteria.exit, " or "),
+    ):
+        if criteria:
+            console.print(f"{label} {joiner.join(map(criterion_words, criteria))}.")
+    console.print(f"Takes a customer {reentry_words(playbook.reentry)}.")
+    holding = {0: "no customer in it now", 1: "1 customer in it now"}.get(
+        customers_in, f"{customers_in} customers in it now"
+    )
+    console.print(
+        f"Holds back {playbook.control_share:.0%} of the customers who enter, to measure it; "
+        f"{holding}."
+    )
+    console.print("\n[bold]Steps[/bold]")
+    for number, step in enumerate(playbook.steps, start=1):
+        console.print(
+            f"{number}. Day {step.due_days}: {kind_words(step.kind.value)}, {step.title} "
+            f"(by {owner_words(step.owner)})"
+        )
+        if step.instructions:
+            console.print(f"   {step.instructions}", highlight=False)
+        for template in step.templates:
+            subject = f", subject: {template.subject}" if template.subject else ""
+            console.print(f"   Template for {template.channel}{subject}", highlight=False)
+            for line in template.body.splitlines():
+                console.print(f"     | {line}", markup=False, highlight=False, soft_wrap=True)
+    console.print("\n[bold]Escalation[/bold]")
+    for line in escalation_words(playbook.escalation):
+        console.print(line)
+    console.print("\n[bold]Success[/bold]")
+    if not playbook.success:
+        console.print("No success criteria: churn is read over 90 days after entry.")
+    for criterion in playbook.success:
+        target = (
+            f"{criterion.target:g}"
+            if criterion.metric in ("nps", "active_users")
+            else f"{criterion.target:.0%}"
+        )
+        console.print(
+            f"Target: {SUCCESS_METRIC_WORDS[criterion.metric]} {target} within "
+            f"{criterion.window_days} days of entry."
+        )
+    if playbook.evidence:
+        console.print("\n[bold]Evidence[/bold]")
+        for item in playbook.evidence:
+            console.print(f"- {item.text} ({item.source.replace('_', ' ')})", highlight=False)
+
+
+@playbooks_app.command("create")
+def create_playbook(
+    file: Path = typer.Option(..., "--file", help="A playbook in YAML or JSON."),
+    draft: bool = typer.Option(False, "--draft", help="Keep it as a draft: it enters nobody."),
+) -> None:
+    """Create a playbook from a YAML or JSON file; errors name the field at fault.
+
+    Example: cspersona playbooks create --file save-the-renewal.yaml
+    """
+    from cspersona.playbooks import service
+    from cspersona.playbooks.files import read_definition
+    from cspersona.playbooks.models import PlaybookStatus
+
+    definition = read_definition(file)
+    status = PlaybookStatus.DRAFT if draft else PlaybookStatus.ACTIVE
+    with database_session() as db_session:
+        playbook = service.create(
+            db_session=db_session, definition=definition, by=OPERATOR.user_name, status=status
+        )
+        identifier = playbook.id
+    typer.echo(f"Created playbook {identifier}, {definition.name!r} ({status}).")
+
+
+@playbooks_app.command("update")
+def update_playbook(
+    playbook_id: int = typer.Argument(..., help="The playbook's id."),
+    file: Path = typer.Option(..., "--file", help="The whole new playbook, in YAML or JSON."),
+) -> None:
+    """Replace a playbook's definition from a file; tasks already created keep their steps.
+
+    Example: cspersona playbooks update 3 --file save-the-renewal.yaml
+    """
+    from cspersona.playbooks import service
+    from cspersona.playbooks.files import read_definition
+
+    definition = read_definition(file)
+    with database_session() as db_session:
+        playbook = service.get(db_session=db_session, playbook_id=playbook_id)
+        service.update(
+            db_session=db_session, playbook=playbook, definition=definition, by=OPERATOR.user_name
+        )
+    typer.echo(f"Updated playbook {playbook_id}, {definition.name!r}.")
+
+
+@playbooks_app.command("retire")
+def retire_playbook(playbook_id: int = typer.Argument(..., help="The playbook's id.")) -> None:
+    """Retire a playbook: it enters nobody new; its history and open tasks stay.
+
+    Example: cspersona playbooks retire 3
+    """
+    from cspersona.playbooks import service
+    from cspersona.playbooks.models import PlaybookStatus
+
+    with database_session() as db_session:
+        playbook = service.get(db_session=db_session, playbook_id=playbook_id)
+        service.set_status(
+            db_session=db_session,
+            playbook=playbook,
+            status=PlaybookStatus.RETIRED,
+            by=OPERATOR.user_name,
+        )
+        name = playbook.name
+    typer.echo(f"Retired playbook {playbook_id}, {name!r}: it enters nobody new.")
+
+
+@playbooks_app.command("enrol")
+def enrol_customer(
+    playbook_id: int = typer.Argument(..., help="The playbook's id."),
+    customer: int = typer.Option(..., "--customer", help="The customer's id."),
+    note: str = typer.Option("", help="Why, for whoever reads the task."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Start a playbook for a customer by hand; says whether they entered, or why not.
+
+    Example: cspersona playbooks enrol 3 --customer 42 --note "asked for a call"
+    """
+    from cspersona.playbooks.manual import enter_by_hand
+    from cspersona.playbooks.schemas import EnrolResult
+
+    with database_session() as db_session:
+        entry = enter_by_hand(
+            db_session,
+            playbook_id=playbook_id,
+            customer_id=customer,
+            by=OPERATOR,
+            note=note,
+            at=datetime.now(UTC),
+        )
+        result = EnrolResult.of(entry)
+    if as_json:
+        typer.echo(result.model_dump_json())
+        return
+    typer.echo(result.message)
+
+
+@playbooks_app.command("experiment")
+def show_experiment(
+    playbook_id: int = typer.Argument(..., help="The playbook's id."),
+    effect: float = typer.Option(
+        0.2, min=0.01, max=0.99, help="The fall in churn to size the test for (0.2: 20%)."
+    ),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Read it as of this ISO date or time (default: now), e.g. after a world's last day.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the experiment as JSON."),
+) -> None:
+    """Treated against held-back customers, how many the test needs, and what to test next.
+
+    Example: cspersona playbooks experiment 3 --effect 0.3
+    """
+    import dataclasses
+    import json
+
+    from cspersona.console.options import parse_as_of
+    from cspersona.playbooks import service
+    from cspersona.playbooks.experiment import experiment
+
+    with database_session() as db_session:
+        playbook = service.get(db_session=db_session, playbook_id=playbook_id)
+        at = parse_as_of(as_of) or datetime.now(UTC)
+        result = experiment(db_session, playbook=playbook, at=at, relative_reduction=effect)
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(result)))
+        return
+    _print_experiment(result)
+
+
+def _rate(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.1%}"
+
+
+def _print_experiment(result: "Experiment") -> None:
+    """The experiment as an analyst reads it."""
+    from rich.table import Table
+
+    from cspersona.playbooks.power import ALPHA
+
+    console.print(
+        f"[bold]{result.playbook_name}[/bold]: {result.control_share:.0%} held back; churn read "
+        f"over {result.window_days} days after entry"
+    )
+    table = Table("arm", "customers", "followed up", "churned", "churn rate")
+    for label, arm in (("treated", result.treated), ("held back", result.held_back)):
+        table.add_row(
+            label, str(arm.customers), str(arm.followed_up), str(arm.churned), _rate(arm.churn_rate)
+        )
+    console.print(table)
+    if result.difference is None:
+        console.print("No difference to read yet: both arms need customers whose window closed.")
+    else:
+        verdict = (
+            "not readable yet"
+            if result.p_value is None or result.p_value >= ALPHA
+            else "readable at 95% confidence"
+        )
+        p_value = "" if result.p_value is None else f"p = {result.p_value:.2f}; "
+        console.print(
+            f"Treated minus held back: {result.difference * 100:+.1f} points ({p_value}{verdict})."
+        )
+    power = result.power
+    if power.baseline_churn_rate is None:
+        console.print("No churn recorded yet, so no sample size can be worked out.")
+    else:
+        console.print(
+            f"Baseline churn {_rate(power.baseline_churn_rate)} over {result.window_days} days, "
+            f"from {power.baseline_source} (α 0.05, power 0.8):",
+            highlight=False,
+        )
+        if power.minimum_detectable_reduction is None:
+            console.print("- These arms are too small to read any fall in churn, even to zero.")
+        else:
+            console.print(
+                "- These arms can read a fall of "
+                f"{power.minimum_detectable_reduction * 100:.1f} points or more."
+            )
+        console.print(
+            f"- A {power.relative_reduction:.0%} fall ({_rate(power.baseline_churn_rate)} to "
+            f"{_rate(power.target_churn_rate)}) needs {power.needed_per_arm:,} customers per arm "
+            "with equal arms"
+            + (
+                f", or {power.needed_entries:,} entering at this control share; "
+                f"{power.entries_last_year:,} entered in the last year."
+                if power.needed_entries
+                else "."
+            ),
+            highlight=False,
+        )
+    console.print("[bold]What to test next[/bold]")
+    if not result.recommendations:
+        console.print("Nothing yet: keep the test running.")
+    for item in result.recommendations:
+        console.print(f"- {item.text}", highlight=False)
+
+
+@tasks_app.command("show")
+def show_task(
+    task_id: int = typer.Argument(..., help="The task's id (see tasks list)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the task as JSON."),
+) -> None:
+    """Show a task: the customer's risk and drivers, why they entered, and the message to send.
+
+    Example: cspersona tasks show 12
+    """
+    from cspersona.playbooks.schemas import TaskDetailRead
+    from cspersona.playbooks.task_detail import task_detail
+
+    today = date.today()
+    with database_session() as db_session:
+        detail = task_detail(db_session, task_id=task_id, visible_to=OPERATOR, today=today)
+        task = TaskDetailRead.of_detail(detail, today=today)
+    if as_json:
+        typer.echo(task.model_dump_json())
+        return
+    _print_task(task)
+
+
+def _print_task(task: "TaskDetailRead") -> None:
+    """A task as its owner reads it, message ready to copy."""
+    from cspersona.playbooks.owners import UNASSIGNED
+    from cspersona.playbooks.wording import kind_words, reason_words
+
+    due = day_words(task.due_on) + (" (overdue)" if task.overdue else "")
+    owner = "nobody yet (no user can take it)" if task.owner == UNASSIGNED else task.owner
+    console.print(
+        f"[bold]{task.title}[/bold] ({kind_words(task.kind)}), task {task.id}: {task.status}, "
+        f"due {due}, for {owner}",
+        highlight=False,
+    )
+    risk = (
+        f"{task.risk_tier} churn risk ({task.churn_probability:.0%})"
+        if task.risk_tier and task.churn_probability is not None
+        else "churn risk not scored"
+    )
+    persona = f", {task.persona_name}" if task.persona_name else ""
+    console.print(
+        f"Customer: {task.company_name} (id {task.customer_id}{persona}), {risk}", highlight=False
+    )
+    console.print(
+        f"In {task.playbook_name!r} because {reason_words(str(task.reason), task.why)}.",
+        highlight=False,
+    )
+    for driver in task.drivers:
+        console.print(f"- {driver}", highlight=False)
+    if task.instructions:
+        console.print(f"What to do: {task.instructions}", highlight=False)
+    if task.outcome_note:
+        console.print(f"Outcome: {task.outcome_note}", highlight=False)
+    for message in task.messages:
+        channel = CHANNEL_WORDS.get(message.channel, message.channel)
+        console.print(f"\n[bold]{channel} to copy[/bold] ({task.tone})")
+        if message.subject:
+            console.print(
+                f"Subject: {message.subject}", markup=False, highlight=False, soft_wrap=True
+            )
+        console.print(message.body, markup=False, highlight=False, soft_wrap=True)
+        if message.missing:
+            console.print(
+                f"(No {', '.join(name.replace('_', ' ') for name in message.missing)} known "
+                "for this customer: a general wording stands in.)",
+                highlight=False,
+            )
+
+
+def _close(task_id: int, status: str, note: str | None) -> None:
+    """Close a task as done or skipped and say what happened."""
+    from cspersona.playbooks import tasks
+    from cspersona.playbooks.models import TaskStatus
+    from cspersona.playbooks.queue import get_task
+
+    with database_session() as db_session:
+        task = get_task(db_session, task_id=task_id, visible_to=OPERATOR)
+        tasks.close(
+            db_session,
+            task=task,
+            status=TaskStatus(status),
+            note=note,
+            by=OPERATOR.user_name,
+            at=datetime.now(UTC),
+        )
+        finished = task.enrolment.exited_at is not None
+    typer.echo(
+        f"Task {task_id} {'marked done' if status == 'done' else 'skipped'}"
+        + ("; every step of this entry is now closed." if finished else ".")
+    )
+
+
+@tasks_app.command("done")
+def done_task(
+    task_id: int = typer.Argument(..., help="The task's id."),
+    note: str | None = typer.Option(None, help="What happened (welcome, not required)."),
+) -> None:
+    """Mark a task done, with an outcome note.
+
+    Example: cspersona tasks done 12 --note "Sponsor agreed to a review call"
+    """
+    _close(task_id, "done", note)
+
+
+@tasks_app.command("skip")
+def skip_task(
+    task_id: int = typer.Argument(..., help="The task's id."),
+    note: str = typer.Option(..., help="Why it is skipped (required)."),
+) -> None:
+    """Skip a task, saying why; the reasons feed the playbook's test recommendations.
+
+    Example: cspersona tasks skip 12 --note "No phone number on file"
+    """
+    _close(task_id, "skipped", note)
+
+
+@tasks_app.command("snooze")
+def snooze_task(
+    task_id: int = typer.Argument(..., help="The task's id."),
+    until: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="The day it comes back."),
+) -> None:
+    """Put a task aside until a day; it returns to the queue as open then.
+
+    Example: cspersona tasks snooze 12 --until 2026-01-15
+    """
+    from cspersona.playbooks import tasks
+    from cspersona.playbooks.queue import get_task
+
+    with database_session() as db_session:
+        task = get_task(db_session, task_id=task_id, visible_to=OPERATOR)
+        tasks.snooze(db_session, task=task, until=until.date(), today=date.today())
+    typer.echo(f"Task {task_id} snoozed until {day_words(until.date())}.")

@@ -89,7 +89,7 @@ def message_context(db_session: Session, customer: Customer, *, today: date) -> 
         "plan": customer.plan,
         "persona": persona.name if persona else None,
         "risk_tier": score.risk_tier if score else None,
-        "top_driver": _statement(drivers[0]) if drivers else None,
+        "top_driver": _driver_words(drivers[0]) if drivers else None,
         "greeting": _greeting(register, contact_name, first_name, customer.company_name),
         "sign_off": "Kind regards," if register.formal else "Thanks,",
         "formal": register.formal,
@@ -97,14 +97,18 @@ def message_context(db_session: Session, customer: Customer, *, today: date) -> 
     }
 
 
+def _driver_words(driver: dict[str, Any]) -> str | None:
+    """A driver's value in words, without the model's verdict ("strongly raises churn risk")."""
+    if driver.get("plain"):
+        return str(driver["plain"])
+    phrase = driver.get("phrase")
+    if not phrase:
+        return None
+    return str(phrase).removesuffix(": " + effect_words(float(driver.get("contribution", 0.0))))
+
+
 def _greeting(register: Register, full: str | None, first: str | None, company: str) -> str:
     """``Dear Ana Ruiz,`` or ``Hi Ana,``; the company's team when no contact has a name."""
     if register.formal:
         return f"Dear {full}," if full else f"Dear {company} team,"
     return f"Hi {first}," if first else f"Hi {company} team,"
-
-
-def _statement(driver: dict[str, Any]) -> str:
-    """A stored driver's value in words, without its effect ("... : strongly raises churn risk")."""
-    phrase = str(driver.get("phrase", ""))
-    return phrase.removesuffix(": " + effect_words(float(driver.get("contribution") or 0.0)))

@@ -95,6 +95,13 @@ def get_task(db_session: Session, *, task_id: int, visible_to: Principal) -> Tas
     return task
 
 
+def queued(db_session: Session, task: Task) -> QueuedTask:
+    """One task with its customer, persona and risk, as the queue lists it."""
+    customer = db_session.get_one(Customer, task.customer_id)
+    tier, probability = _latest_risk(db_session, {customer.id}).get(customer.id, (None, None))
+    return QueuedTask(task, customer, current_persona(db_session, customer.id), tier, probability)
+
+
 def _latest_risk(
     db_session: Session, customer_ids: set[int]
 ) -> dict[int, tuple[str | None, float | None]]:

@@ -1,12 +1,18 @@
 """What the API, CLI and pages exchange about playbooks and tasks."""
 
 from datetime import date, datetime
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from cspersona.http.deps import MAX_ID, TEXT_PATTERN
+from cspersona.http.pagination import Page
 from cspersona.playbooks.definition import PlaybookDefinition, TriggerKind
-from cspersona.playbooks.models import Playbook, PlaybookStatus, TaskStatus
+from cspersona.playbooks.enrolment import EntryResult
+from cspersona.playbooks.manual import ManualEntry
+from cspersona.playbooks.models import Arm, Playbook, PlaybookStatus, TaskStatus
 from cspersona.playbooks.queue import QueuedTask
+from cspersona.playbooks.task_detail import TaskDetail
 
 
 class PlaybookSummary(BaseModel):
@@ -106,4 +112,95 @@ class TaskRead(BaseModel):
             churn_probability=row.churn_probability,
             outcome_note=task.outcome_note,
             escalation_level=task.escalation_level,
+        )
+
+
+PlaybookPage = Page[PlaybookSummary]
+TaskPage = Page[TaskRead]
+
+
+class PlaybookStatusChange(BaseModel):
+    """Activate a playbook, park it as a draft, or retire it."""
+
+    status: PlaybookStatus
+
+
+class EnrolRequest(BaseModel):
+    """Start a playbook for one customer by hand, with an optional note saying why."""
+
+    customer_id: int = Field(ge=1, le=MAX_ID)
+    note: str = Field(default="", max_length=2000, pattern=TEXT_PATTERN)
+
+
+class EnrolResult(BaseModel):
+    """What starting the playbook did: entered, held back, updated (already in) or limited."""
+
+    result: EntryResult
+    message: str
+    enrolment_id: int | None
+    arm: Arm | None
+    task_ids: list[int]
+
+    @classmethod
+    def of(cls, entry: ManualEntry) -> "EnrolResult":
+        """The API's view of a hand entry."""
+        enrolment = entry.enrolment
+        return cls(
+            result=entry.result,
+            message=entry.message,
+            enrolment_id=enrolment.id if enrolment else None,
+            arm=enrolment.arm if enrolment else None,
+            task_ids=[task.id for task in enrolment.tasks] if enrolment else [],
+        )
+
+
+class TaskClose(BaseModel):
+    """Close a task as done (a note is welcome) or skipped (a note saying why is required)."""
+
+    status: Literal[TaskStatus.DONE, TaskStatus.SKIPPED]
+    note: str | None = Field(default=None, max_length=2000, pattern=TEXT_PATTERN)
+
+
+class TaskSnooze(BaseModel):
+    """Put a task aside until a later day."""
+
+    until: date
+
+
+class RenderedMessageRead(BaseModel):
+    """A step's message rendered for the task's customer, and the values it had to leave out."""
+
+    channel: str
+    subject: str | None
+    body: str
+    missing: list[str]
+
+
+class TaskDetailRead(TaskRead):
+    """A task with its customer's context and its messages, ready to copy."""
+
+    why: str
+    instructions: str
+    tone: str
+    drivers: list[str]
+    messages: list[RenderedMessageRead]
+
+    @classmethod
+    def of_detail(cls, detail: TaskDetail, *, today: date) -> "TaskDetailRead":
+        """The API's view of a task's detail."""
+        return cls(
+            **TaskRead.of(detail.row, today=today).model_dump(),
+            why=detail.why,
+            instructions=detail.instructions,
+            tone=detail.tone,
+            drivers=detail.drivers,
+            messages=[
+                RenderedMessageRead(
+                    channel=message.channel,
+                    subject=message.subject,
+                    body=message.body,
+                    missing=list(message.missing),
+                )
+                for message in detail.messages
+            ],
         )

@@ -63,6 +63,20 @@ def set_status(*, db_session: Session, playbook: Playbook, status: PlaybookStatu
     db_session.flush()
 
 
+def delete(*, db_session: Session, playbook: Playbook) -> None:
+    """Delete a playbook nobody ever entered; :class:`Conflict` otherwise, as history would go."""
+    entries = db_session.scalar(
+        select(func.count()).select_from(Enrolment).where(Enrolment.playbook_id == playbook.id)
+    )
+    if entries:
+        raise Conflict(
+            f"{entries} customer entr{'y' if entries == 1 else 'ies'} of playbook "
+            f"{playbook.name!r} would be lost: retire it instead"
+        )
+    db_session.delete(playbook)
+    db_session.flush()
+
+
 def validate(db_session: Session, definition: PlaybookDefinition) -> None:
     """Refuse, in words, templates that do not parse and personas that do not exist."""
     for number, step in enumerate(definition.steps, start=1):
