@@ -132,7 +132,7 @@ def test_a_customer_enters_and_their_tasks_are_worked_from_the_command_line(
 
     today = date.today()
     assert entered.strip() == (
-        f"Acme Analytics entered 'Save the renewal': 2 tasks created, the first due "
+        f"Acme Analytics entered “Save the renewal”: 2 tasks created, the first due "
         f"{today.day} {today:%B %Y} for Dana Scully."
     )
     assert [(task["company_name"], task["title"], task["owner"]) for task in listed] == [
@@ -156,7 +156,7 @@ def test_a_customer_enters_and_their_tasks_are_worked_from_the_command_line(
     retired = _run("playbooks", "retire", "1")
     assert retired.strip() == "Retired playbook 1, 'Save the renewal': it enters nobody new."
     refused = runner.invoke(app, ["playbooks", "enrol", "1", "--customer", acme])
-    assert refused.output.strip().startswith("error: playbook 'Save the renewal' is retired")
+    assert refused.output.strip().startswith("error: playbook “Save the renewal” is retired")
 
 
 def test_the_experiment_reads_as_a_report(book: dict[str, int], tmp_path: Path) -> None:

@@ -118,10 +118,10 @@ def test_a_csm_starts_a_playbook_by_hand_and_hears_what_happened(
     body = entered.json()
     assert (body["result"], body["arm"], len(body["task_ids"])) == ("entered", "treated", 2)
     owner = csm_client.get("/api/me").json()["user_name"]
-    assert body["message"].startswith("Acme Analytics entered 'Save the renewal': 2 tasks created")
+    assert body["message"].startswith("Acme Analytics entered “Save the renewal”: 2 tasks created")
     assert body["message"].endswith(f"for {owner}.")
     assert again.json()["result"] == "updated"
-    assert "is already in 'Save the renewal'" in again.json()["message"]
+    assert "is already in “Save the renewal”" in again.json()["message"]
     task = csm_client.get(f"/api/tasks/{body['task_ids'][0]}").json()
     assert task["why"] == f"{owner} started it by hand: asked for help"
 
@@ -150,8 +150,8 @@ def test_hand_entries_keep_the_control_group_and_the_reentry_limit(
     assert "held back as its control group: no tasks" in held_back["message"]
     assert limited["result"] == "limited"
     assert limited["message"] == (
-        f"{held.company_name} was not entered: 'Save the renewal' takes a customer at most "
-        f"1 time(s) in 90 days, and {held.company_name} has reached that."
+        f"{held.company_name} was not entered: “Save the renewal” takes a customer at most "
+        f"once every 90 days, and {held.company_name} has reached that."
     )
 
 
@@ -169,7 +169,7 @@ def test_only_active_playbooks_take_customers_by_hand(
 
     assert response.status_code == 409
     assert response.json()["detail"] == (
-        "playbook 'Save the renewal' is draft: only active playbooks take customers; "
+        "playbook “Save the renewal” is draft: only active playbooks take customers; "
         "activate it first"
     )
 

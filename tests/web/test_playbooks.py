@@ -248,16 +248,21 @@ def test_a_csm_starts_a_playbook_from_the_customer_page(
 
     assert "Not in any playbook now." in page and ">Save the renewal</option>" in page
     assert "Old play" not in page
-    assert "Acme Analytics entered “Save the renewal”: 2 task(s) created, the first due" in (
+    assert "Acme Analytics entered “Save the renewal”: 2 tasks created, the first due" in (
         first.text
     )
     assert "Write to the sponsor</a>" in first.text and "<h1>Playbooks of Acme" in first.text
     assert "<html" not in second.text, "HTMX gets the panel alone"
     assert "Acme Analytics is already in “Save the renewal”" in second.text
-    assert "“Old play” is retired: only active playbooks start." in old.text
+    assert (
+        "playbook “Old play” is retired: only active playbooks take customers; activate it first"
+        in old.text
+    )
     assert others.status_code == 404
     enrolment = db_session.scalars(select(Enrolment).where(Enrolment.customer_id == acme.id)).one()
-    assert enrolment.reason == "manual" and enrolment.detail == "Sponsor left"
+    assert enrolment.reason == "manual" and enrolment.detail.endswith(
+        "started it by hand: Sponsor left"
+    )
     assert enrolment.entered_by is not None and enrolment.entered_by.startswith("csm")
     assert "Start a playbook" not in viewer.get(f"/customers/{acme.id}").text
     viewer_post = viewer.post(f"/customers/{acme.id}/playbooks", data={"playbook_id": playbook.id})

@@ -17,7 +17,7 @@ from cspersona.playbooks import service
 from cspersona.playbooks.definition import TriggerKind
 from cspersona.playbooks.enrolment import Entry, EntryResult, enter, open_enrolment
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus, Task
-from cspersona.playbooks.wording import day_words
+from cspersona.playbooks.wording import day_words, reentry_words
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def enter_by_hand(
     )
     if playbook.status is not PlaybookStatus.ACTIVE:
         raise Conflict(
-            f"playbook {playbook.name!r} is {playbook.status}: only active playbooks take "
+            f"playbook “{playbook.name}” is {playbook.status}: only active playbooks take "
             "customers; activate it first"
         )
     note = (note or "").strip()
@@ -75,19 +75,16 @@ def describe(entry: Entry, *, company: str, playbook: Playbook) -> str:
         first = min(tasks, key=lambda task: task.due_on) if tasks else None
         due = f", the first due {day_words(first.due_on)} for {first.owner}" if first else ""
         created = "1 task" if len(tasks) == 1 else f"{len(tasks)} tasks"
-        return f"{company} entered {name!r}: {created} created{due}."
+        return f"{company} entered “{name}”: {created} created{due}."
     if entry.result is EntryResult.HELD_BACK:
         return (
-            f"{company} entered {name!r} but is held back as its control group: no tasks, so "
+            f"{company} entered “{name}” but is held back as its control group: no tasks, so "
             "its churn can be compared with that of the customers who get the playbook."
         )
     if entry.result is EntryResult.UPDATED and enrolment is not None:
         return (
-            f"{company} is already in {name!r} (since {day_words(enrolment.entered_at.date())}); "
+            f"{company} is already in “{name}” (since {day_words(enrolment.entered_at.date())}); "
             "its tasks stay as they are."
         )
-    limit = playbook.definition.reentry
-    return (
-        f"{company} was not entered: {name!r} takes a customer at most {limit.times} time(s) "
-        f"in {limit.days} days, and {company} has reached that."
-    )
+    limit = reentry_words(playbook.definition.reentry)
+    return f"{company} was not entered: “{name}” takes a customer {limit}, and {company} has reached that."

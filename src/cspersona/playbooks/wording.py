@@ -7,11 +7,13 @@ from datetime import date
 
 from cspersona.playbooks.definition import (
     STEP_KIND_WORDS,
+    SUCCESS_METRIC_WORDS,
     TRIGGER_WORDS,
     Criterion,
     EscalationPolicy,
     ReentryLimit,
     StepKind,
+    SuccessCriterion,
     TriggerKind,
 )
 
@@ -113,3 +115,30 @@ def kind_words(kind: str) -> str:
 def day_words(day: date) -> str:
     """A day as people write it: ``3 March 2025``."""
     return f"{day.day} {day:%B %Y}"
+
+
+CHANNEL_WORDS = {
+    "email": "E-mail",
+    "call": "Call script",
+    "meeting": "Meeting agenda",
+    "in_app": "In-app message",
+    "internal": "Internal note",
+}
+
+
+def channel_words(channel: str) -> str:
+    """A template's channel as a label ("E-mail", "Call script")."""
+    return CHANNEL_WORDS.get(channel, channel)
+
+
+RATE_METRICS = {"churn_rate", "renewal_rate", "risk_tier_high_share", "expansion_rate"}
+
+
+def success_words(criterion: SuccessCriterion) -> str:
+    """A criterion in words, rates as percentages: "Renewal rate at 90% within 120 days"."""
+    target = criterion.target
+    said = (
+        f"{target:.0%}" if criterion.metric in RATE_METRICS and 0 <= target <= 1 else f"{target:g}"
+    )
+    metric = SUCCESS_METRIC_WORDS[criterion.metric]
+    return f"{metric[:1].upper()}{metric[1:]} at {said} within {criterion.window_days} days"

@@ -25,6 +25,7 @@ from cspersona.playbooks.definition import (
 )
 from cspersona.playbooks.models import Playbook, PlaybookStatus
 from cspersona.playbooks.rendering import VARIABLES
+from cspersona.playbooks.wording import channel_words
 from cspersona.reports import service as reports_service
 from cspersona.web.deps import PageUser
 from cspersona.web.playbook_form import (
@@ -34,7 +35,6 @@ from cspersona.web.playbook_form import (
     from_post,
     to_definition,
 )
-from cspersona.web.playbook_words import channel_words
 from cspersona.web.templating import render
 
 router = APIRouter(include_in_schema=False)

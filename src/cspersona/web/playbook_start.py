@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
+from cspersona.exceptions import Conflict
 from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep
 from cspersona.playbooks import service
-from cspersona.playbooks.definition import TriggerKind
-from cspersona.playbooks.enrolment import Entry, EntryResult, enter, open_enrolment
+from cspersona.playbooks.manual import enter_by_hand
 from cspersona.playbooks.models import Enrolment, PlaybookStatus, TaskStatus
 from cspersona.web.deps import PageCustomer, PageUser
-from cspersona.web.playbook_words import reentry_words
 from cspersona.web.templating import is_partial, render
 
 router = APIRouter(include_in_schema=False)
@@ -46,30 +45,6 @@ def playbooks_context(
     }
 
 
-def outcome_words(entry: Entry, customer: Customer, playbook_name: str, reentry: str) -> str:
-    """What entering did, as a sentence for the CSM."""
-    company = customer.company_name
-    enrolment = entry.enrolment
-    if entry.result is EntryResult.ENTERED and enrolment is not None:
-        tasks = enrolment.tasks
-        first = min(task.due_on for task in tasks).isoformat() if tasks else None
-        owners = ", ".join(sorted({task.owner for task in tasks}))
-        return f"{company} entered “{playbook_name}”: {len(tasks)} task(s) created" + (
-            f", the first due {first}, for {owners}." if first else "."
-        )
-    if entry.result is EntryResult.HELD_BACK:
-        return (
-            f"{company} entered “{playbook_name}” in the held-back group, which gets no tasks "
-            "so the playbook's effect can be measured."
-        )
-    if entry.result is EntryResult.UPDATED and enrolment is not None:
-        return (
-            f"{company} is already in “{playbook_name}” (since "
-            f"{enrolment.entered_at.date().isoformat()}): no new tasks."
-        )
-    return f"{company} cannot enter “{playbook_name}” again yet: {reentry}."
-
-
 @router.post("/customers/{customer_id}/playbooks", response_class=HTMLResponse)
 def start_playbook(
     request: Request,
@@ -84,23 +59,17 @@ def start_playbook(
     HTMX swaps the panel in place; a plain form post (before HTMX loaded) gets it as a page.
     """
     require(principal, Permission.WORK_TASKS)
-    playbook = service.get(db_session=db_session, playbook_id=playbook_id)
-    if playbook.status is PlaybookStatus.ACTIVE:
-        # A second start without a reason keeps the reason the customer entered with.
-        current = open_enrolment(db_session, playbook_id=playbook.id, customer_id=customer.id)
-        entry = enter(
+    try:
+        result = enter_by_hand(
             db_session,
-            playbook=playbook,
-            customer=customer,
-            reason=TriggerKind.MANUAL.value,
-            detail=why.strip() or (current.detail if current else ""),
+            playbook_id=playbook_id,
+            customer_id=customer.id,
+            by=principal,
+            note=why,
             at=utc_now(),
-            entered_by=principal.user_name,
-        )
-        reentry = reentry_words(playbook.definition.reentry)
-        result = outcome_words(entry, customer, playbook.name, reentry)
-    else:
-        result = f"“{playbook.name}” is {playbook.status.value}: only active playbooks start."
+        ).message
+    except Conflict as error:
+        result = str(error)
     context = {
         "customer": customer,
         "result": result,

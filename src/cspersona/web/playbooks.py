@@ -24,8 +24,7 @@ from cspersona.playbooks.definition import PlaybookDefinition
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
 from cspersona.playbooks.rendering import RenderedMessage, render
 from cspersona.playbooks.schemas import PlaybookSummary
-from cspersona.web.deps import PageUser
-from cspersona.web.playbook_words import (
+from cspersona.playbooks.wording import (
     channel_words,
     criterion_words,
     escalation_words,
@@ -35,6 +34,7 @@ from cspersona.web.playbook_words import (
     reentry_words,
     success_words,
 )
+from cspersona.web.deps import PageUser
 from cspersona.web.tasks import data_day
 from cspersona.web.templating import render as render_page
 

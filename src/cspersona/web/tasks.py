@@ -26,10 +26,10 @@ from cspersona.playbooks.models import Task, TaskStatus
 from cspersona.playbooks.queue import get_task, queue
 from cspersona.playbooks.rendering import RenderedMessage, render
 from cspersona.playbooks.tasks import close, snooze
+from cspersona.playbooks.wording import channel_words, kind_words, reason_words
 from cspersona.predict.models import ChurnScore
 from cspersona.reports import service as reports_service
 from cspersona.web.deps import PageUser
-from cspersona.web.playbook_words import channel_words, kind_words, reason_words
 from cspersona.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
