@@ -151,7 +151,7 @@ def test_hand_entries_keep_the_control_group_and_the_reentry_limit(
     assert limited["result"] == "limited"
     assert limited["message"] == (
         f"{held.company_name} was not entered: “Save the renewal” takes a customer at most "
-        f"once every 90 days; {held.company_name} has reached that."
+        "once every 90 days; it has reached that."
     )
 
 

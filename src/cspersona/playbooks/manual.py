@@ -87,4 +87,4 @@ def describe(entry: Entry, *, company: str, playbook: Playbook) -> str:
             "its tasks stay as they are."
         )
     limit = reentry_words(playbook.definition.reentry)
-    return f"{company} was not entered: “{name}” takes a customer {limit}; {company} has reached that."
+    return f"{company} was not entered: “{name}” takes a customer {limit}; it has reached that."
