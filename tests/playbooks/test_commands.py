@@ -167,7 +167,8 @@ def test_the_experiment_reads_as_a_report(book: dict[str, int], tmp_path: Path) 
     report = _run("playbooks", "experiment", "1")
     as_json = json.loads(_run("playbooks", "experiment", "1", "--json", "--effect", "0.3"))
 
-    assert "Save the renewal: 0% held back; churn read over 90 days after entry" in report
+    assert "Save the renewal: 0% of the customers who enter are held back" in report
+    assert "churn is read over 90 days after entry" in report
     assert "No difference to read yet" in report
     assert "Nobody is held back (control share 0%)" in report
     assert as_json["power"]["relative_reduction"] == 0.3

@@ -124,7 +124,10 @@ def test_the_playbook_page_says_everything_in_words_and_shows_only_the_readers_b
     assert "NPS of Acme Analytics fell from 9 to 4" in page
     assert "Delta Freight" not in page, "another CSM's customer"
     assert "Delta Freight" in full
-    assert 'data-testid="playbook-results"' in page and "Not measured yet" in page
+    assert 'data-testid="playbook-results"' in page
+    assert "No difference to read yet: both arms need customers whose window closed." in page
+    assert "churn is read over 90 days after entry" in page
+    assert page.count("no sample size can be worked out") == 1
     assert "Edit" not in page.split("<h1")[1].split("</div>")[0]
     assert f'href="/playbooks/{playbook.id}/edit"' in full
 

@@ -380,71 +380,34 @@ def show_experiment(
     _print_experiment(result)
 
 
-def _rate(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate:.1%}"
-
-
 def _print_experiment(result: "Experiment") -> None:
-    """The experiment as an analyst reads it."""
+    """The experiment as an analyst reads it: the arms, then the same sentences as its page."""
     from rich.table import Table
 
-    from cspersona.playbooks.power import ALPHA
+    from cspersona.playbooks.experiment_words import arm_rows, experiment_words, rate_words
 
+    words = experiment_words(result)
     console.print(
-        f"[bold]{result.playbook_name}[/bold]: {result.control_share:.0%} held back; churn read "
-        f"over {result.window_days} days after entry"
+        f"[bold]{result.playbook_name}[/bold]: {words.design}", highlight=False, soft_wrap=True
     )
     table = Table("arm", "customers", "followed up", "churned", "churn rate")
-    for label, arm in (("treated", result.treated), ("held back", result.held_back)):
+    for label, arm in arm_rows(result):
         table.add_row(
-            label, str(arm.customers), str(arm.followed_up), str(arm.churned), _rate(arm.churn_rate)
+            label,
+            str(arm.customers),
+            str(arm.followed_up),
+            str(arm.churned),
+            rate_words(arm.churn_rate),
         )
     console.print(table)
-    if result.difference is None:
-        console.print("No difference to read yet: both arms need customers whose window closed.")
-    else:
-        verdict = (
-            "not readable yet"
-            if result.p_value is None or result.p_value >= ALPHA
-            else "readable at 95% confidence"
-        )
-        p_value = "" if result.p_value is None else f"p = {result.p_value:.2f}; "
-        console.print(
-            f"Treated minus held back: {result.difference * 100:+.1f} points ({p_value}{verdict})."
-        )
-    power = result.power
-    if power.baseline_churn_rate is None:
-        console.print("No churn recorded yet, so no sample size can be worked out.")
-    else:
-        console.print(
-            f"Baseline churn {_rate(power.baseline_churn_rate)} over {result.window_days} days, "
-            f"from {power.baseline_source} (α 0.05, power 0.8):",
-            highlight=False,
-        )
-        if power.minimum_detectable_reduction is None:
-            console.print("- These arms are too small to read any fall in churn, even to zero.")
-        else:
-            console.print(
-                "- These arms can read a fall of "
-                f"{power.minimum_detectable_reduction * 100:.1f} points or more."
-            )
-        console.print(
-            f"- A {power.relative_reduction:.0%} fall ({_rate(power.baseline_churn_rate)} to "
-            f"{_rate(power.target_churn_rate)}) needs {power.needed_per_arm:,} customers per arm "
-            "with equal arms"
-            + (
-                f", or {power.needed_entries:,} entering at this control share; "
-                f"{power.entries_last_year:,} entered in the last year."
-                if power.needed_entries
-                else "."
-            ),
-            highlight=False,
-        )
+    console.print(words.difference, highlight=False, soft_wrap=True)
+    for line in words.power:
+        console.print(f"- {line}", highlight=False, soft_wrap=True)
     console.print("[bold]What to test next[/bold]")
-    if not result.recommendations:
-        console.print("Nothing yet: keep the test running.")
-    for item in result.recommendations:
-        console.print(f"- {item.text}", highlight=False)
+    if not words.recommendations:
+        console.print("Nothing yet: keep the test running.", soft_wrap=True)
+    for text in words.recommendations:
+        console.print(f"- {text}", highlight=False, soft_wrap=True)
 
 
 @tasks_app.command("show")

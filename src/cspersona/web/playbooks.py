@@ -15,12 +15,15 @@ from sqlalchemy.orm import Session
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.customers.access import visible_customers
 from cspersona.customers.models import Customer
+from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput
 from cspersona.http.deps import IdPath, SessionDep
 from cspersona.personas.models import Persona
 from cspersona.playbooks import service
 from cspersona.playbooks.context import message_context
 from cspersona.playbooks.definition import PlaybookDefinition
+from cspersona.playbooks.experiment import experiment
+from cspersona.playbooks.experiment_words import arm_rows, experiment_words, rate_words
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
 from cspersona.playbooks.rendering import RenderedMessage, render
 from cspersona.playbooks.schemas import PlaybookSummary
@@ -121,6 +124,8 @@ def playbook_page(
         if definition.persona_ids
         else []
     )
+    # Counts only, over every book: the arms are the playbook's, not a CSM's.
+    result = experiment(db_session, playbook=playbook, at=utc_now())
     context = {
         "playbook": playbook,
         "definition": definition,
@@ -134,6 +139,9 @@ def playbook_page(
         "open_entries": sum(1 for enrolment, _ in entries if enrolment.exited_at is None),
         "example": example,
         "previews": _previews(db_session, definition, example),
+        "experiment": experiment_words(result),
+        "arms": arm_rows(result),
+        "rate_words": rate_words,
         "can_manage": principal.can(Permission.MANAGE_PLAYBOOKS),
         "kind_words": kind_words,
         "channel_words": channel_words,
