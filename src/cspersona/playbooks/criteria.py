@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from cspersona.playbooks.definition import Criterion
 
-RISK_TIER_ORDER = {"low": 0, "medium": 1, "high": 2}
+# The churn model names its tiers normal, elevated and high; low and medium are their synonyms.
+RISK_TIER_ORDER = {"low": 0, "normal": 0, "medium": 1, "elevated": 1, "high": 2}
 
 
 @dataclass(frozen=True)

@@ -107,3 +107,32 @@ class TaskRead(BaseModel):
             outcome_note=task.outcome_note,
             escalation_level=task.escalation_level,
         )
+
+
+class DryRunRow(BaseModel):
+    """One customer a dry run would have entered into a playbook, with the tasks it would get."""
+
+    entered_on: date
+    customer_id: int
+    company_name: str
+    playbook_id: int
+    playbook_name: str
+    arm: str
+    reason: str
+    detail: str
+    tasks: list[dict[str, str]]
+
+
+class EscalationRead(BaseModel):
+    """An escalation as listed: which task, for whom, to whom, why and when."""
+
+    id: int
+    task_id: int
+    task_title: str
+    company_name: str
+    playbook_name: str
+    level: int
+    target: str
+    reason: str
+    detail: str
+    escalated_at: datetime
