@@ -63,3 +63,22 @@ def test_topics_too_few_to_find_are_skipped_and_later_stages_still_run(
     assert results[1].name == "topics" and results[1].processed == 0
     assert results[1].detail.startswith("skipped: the texts have too few repeated words")
     assert results[2].name == "analytics" and results[2].processed == 2
+
+
+def test_the_playbooks_stage_enters_customers_and_says_so_in_words(db_session: Session) -> None:
+    from datetime import timedelta
+
+    from cspersona.db.types import utc_now
+    from cspersona.pipeline.stages import playbook_triggers
+    from tests.factories import add_playbook
+
+    add_customer(db_session, "Acme", renewal_date=utc_now().date() + timedelta(days=20))
+    add_customer(db_session, "Birch", renewal_date=utc_now().date() + timedelta(days=200))
+    add_playbook(db_session, trigger={"kind": "renewal_within", "days": 60})
+
+    first = playbook_triggers(db_session, load_settings(), None)
+    second = playbook_triggers(db_session, load_settings(), None)
+
+    assert (first.name, first.processed, second.processed) == ("playbooks", 1, 0)
+    assert first.detail.startswith("1 customer entered playbooks with 2 tasks, 0 held back")
+    assert first.detail.endswith("0 overdue tasks escalated, 0 because the customer's risk rose")

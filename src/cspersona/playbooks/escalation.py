@@ -19,6 +19,7 @@ from cspersona.playbooks.definition import EscalationLevel, EscalationPolicy
 from cspersona.playbooks.models import Escalation, Task, TaskStatus
 from cspersona.playbooks.owners import least_loaded
 from cspersona.playbooks.states import load_source
+from cspersona.playbooks.triggers import counted
 
 OVERDUE = "overdue"
 RISK_WORSENED = "risk_worsened"
@@ -34,8 +35,8 @@ class EscalationReport:
     def words(self) -> str:
         """The run in one line of words."""
         return (
-            f"{self.overdue} overdue tasks escalated, "
-            f"{self.risk_worsened} escalated because the customer's risk rose"
+            f"{counted(self.overdue, 'overdue task')} escalated, "
+            f"{self.risk_worsened} because the customer's risk rose"
         )
 
 

@@ -258,6 +258,11 @@ def _record(
     return 1
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 task``, ``3 tasks``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 @dataclass
 class TriggerReport:
     """What a trigger run did, counted by outcome."""
@@ -275,10 +280,11 @@ class TriggerReport:
     def words(self) -> str:
         """The run in one line of words."""
         return (
-            f"{self.entered} customers entered playbooks with {self.tasks_created} tasks, "
+            f"{counted(self.entered, 'customer')} entered playbooks "
+            f"with {counted(self.tasks_created, 'task')}, "
             f"{self.held_back} held back for comparison, {self.updated} already in, "
             f"{self.limited} stopped by re-entry limits, {self.exited} left on exit criteria, "
-            f"{self.tasks_woken} snoozed tasks reopened"
+            f"{counted(self.tasks_woken, 'snoozed task')} reopened"
         )
 
 
