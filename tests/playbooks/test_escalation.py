@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from cspersona.auth.models import Role, User
 from cspersona.playbooks.definition import EscalationPolicy
 from cspersona.playbooks.enrolment import enter
-from cspersona.playbooks.escalation import escalate, step_delay
+from cspersona.playbooks.escalation import EscalationReport, escalate, step_delay
 from cspersona.playbooks.models import Escalation, Playbook, Task
 from cspersona.playbooks.triggers import observe
 from cspersona.predict.models import ChurnScore
@@ -178,3 +178,10 @@ def test_no_escalation_on_risk_when_the_policy_says_not_to(db_session: Session) 
     rise_to_high(db_session, task)
 
     assert escalate(db_session, at=AT + timedelta(days=3)).risk_worsened == 0
+
+
+def test_the_report_says_what_climbed_in_words() -> None:
+    assert EscalationReport().words() == "no task escalated"
+    assert EscalationReport(overdue=3, risk_worsened=1).words() == (
+        "3 overdue tasks escalated, 1 task because the customer's risk rose"
+    )

@@ -123,7 +123,7 @@ def test_a_renewal_within_the_window_enters_once_and_others_do_not(db_session: S
 
     assert first.entered == 1
     assert entries(db_session) == [
-        ("Acme", "renewal_within", "renewal on 2025-07-02, 30 days away")
+        ("Acme", "renewal_within", "renewal on 2 July 2025, inside the 60-day window")
     ]
     # The same renewal the next day: nothing new, no second set of tasks.
     assert second.entered == second.updated == 0
@@ -149,7 +149,7 @@ def test_an_expansion_marked_now_enters_and_one_to_wait_for_does_not(db_session:
     run_triggers(db_session, at=AT)
 
     assert entries(db_session) == [
-        ("Acme", "expansion_now", "expansion opportunity marked now (62% likely)")
+        ("Acme", "expansion_now", "expansion marked now: promoter NPS answer")
     ]
 
 

@@ -114,17 +114,17 @@ def dry_run_playbooks(
 ) -> None:
     """Replay past days: who would have entered which playbook, in which arm, with which tasks.
 
-    Nothing is written. Example: cspersona playbooks dry-run --days 90 --playbook 2
+    The replay ends now, or at the latest data when that is older; nothing is written.
+    Example: cspersona playbooks dry-run --days 90 --playbook 2
     """
-    from cspersona.db.types import utc_now
     from cspersona.playbooks import service
-    from cspersona.playbooks.dry_run import dry_run
+    from cspersona.playbooks.dry_run import dry_run, replay_end
     from cspersona.playbooks.schemas import DryRunRow
 
     with database_session() as db_session:
         if playbook is not None:
             service.get(db_session=db_session, playbook_id=playbook)
-        report = dry_run(db_session, at=utc_now(), days=days, playbook_id=playbook)
+        report = dry_run(db_session, at=replay_end(db_session), days=days, playbook_id=playbook)
     rows = [
         DryRunRow(
             entered_on=entry.entered_on,
@@ -148,8 +148,8 @@ def dry_run_playbooks(
         "playbook": lambda row: row.playbook_name,
         "arm": lambda row: row.arm.replace("_", " "),
         "why": lambda row: row.detail,
-        "tasks (due)": lambda row: (
-            "\n".join(f"{task['title']} ({task['due_on']}, {task['owner']})" for task in row.tasks)
+        "tasks": lambda row: (
+            "\n".join(f"due {t['due_on']}: {t['title']} ({t['owner']})" for t in row.tasks)
             or "none: held back"
         ),
     }

@@ -12,7 +12,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.history import latest_moment
 from cspersona.customers.models import Customer
+from cspersona.db.types import utc_now
 from cspersona.playbooks import enrolment
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
 from cspersona.playbooks.states import load_source
@@ -70,6 +72,12 @@ class DryRunReport:
             f"{self.updated} already in, {self.limited} stopped by re-entry limits, "
             f"{self.not_matching} outside the persona or entry criteria"
         )
+
+
+def replay_end(db_session: Session) -> datetime:
+    """Where a replay ends: now, or the latest moment the data mentions when that is earlier."""
+    latest = latest_moment(db_session=db_session).to_pydatetime()
+    return min(utc_now(), latest) if latest.year > 1970 else utc_now()
 
 
 def dry_run(

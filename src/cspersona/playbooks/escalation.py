@@ -34,9 +34,11 @@ class EscalationReport:
 
     def words(self) -> str:
         """The run in one line of words."""
+        if not self.overdue and not self.risk_worsened:
+            return "no task escalated"
         return (
             f"{counted(self.overdue, 'overdue task')} escalated, "
-            f"{self.risk_worsened} because the customer's risk rose"
+            f"{counted(self.risk_worsened, 'task')} because the customer's risk rose"
         )
 
 

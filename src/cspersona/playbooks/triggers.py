@@ -176,8 +176,7 @@ def _renewals(
         if renewal is None:
             continue
         opened = datetime.combine(renewal - timedelta(days=days), time(), tzinfo=UTC)
-        left = (renewal - today).days
-        detail = f"renewal on {renewal.isoformat()}, {left} days away"
+        detail = f"renewal on {renewal.day} {renewal:%B %Y}, inside the {days}-day window"
         events.append(TriggerEvent(customer_id, trigger.kind, min(opened, until), detail))
     return events
 
@@ -185,25 +184,24 @@ def _renewals(
 def _expansion_now(
     db_session: Session, trigger: Trigger, since: datetime, until: datetime
 ) -> list[TriggerEvent]:
-    """Expansion scores whose timing says now."""
+    """Expansion scores whose timing says now, with the timing's reason.
+
+    A score written after ``until`` describes the data up to it (scoring runs as of the data's
+    end), so it is dated ``until``.
+    """
     rows = db_session.execute(
-        select(
-            ExpansionScore.customer_id,
-            ExpansionScore.scored_at,
-            ExpansionScore.likelihood,
-            ExpansionScore.timing,
-        ).where(ExpansionScore.scored_at > since, ExpansionScore.scored_at <= until)
-    )
-    return [
-        TriggerEvent(
-            customer_id,
-            trigger.kind,
-            moment,
-            f"expansion opportunity marked now ({likelihood:.0%} likely)",
+        select(ExpansionScore.customer_id, ExpansionScore.scored_at, ExpansionScore.timing).where(
+            ExpansionScore.scored_at > since
         )
-        for customer_id, moment, likelihood, timing in rows
-        if (timing or {}).get("when") == "now"
-    ]
+    )
+    events = []
+    for customer_id, moment, timing in rows:
+        if (timing or {}).get("when") != "now":
+            continue
+        reason = timing.get("reason")
+        detail = f"expansion marked now: {reason}" if reason else "expansion marked now"
+        events.append(TriggerEvent(customer_id, trigger.kind, min(moment, until), detail))
+    return events
 
 
 def observe(db_session: Session, *, at: datetime, with_signals: bool) -> int:
@@ -279,13 +277,19 @@ class TriggerReport:
 
     def words(self) -> str:
         """The run in one line of words."""
-        return (
+        parts = [
             f"{counted(self.entered, 'customer')} entered playbooks "
-            f"with {counted(self.tasks_created, 'task')}, "
-            f"{self.held_back} held back for comparison, {self.updated} already in, "
-            f"{self.limited} stopped by re-entry limits, {self.exited} left on exit criteria, "
-            f"{counted(self.tasks_woken, 'snoozed task')} reopened"
-        )
+            f"with {counted(self.tasks_created, 'task')}"
+        ]
+        extras = [
+            (self.held_back, "held back for comparison"),
+            (self.updated, "already in (entry updated)"),
+            (self.limited, "stopped by re-entry limits"),
+            (self.exited, "left on exit criteria"),
+            (self.tasks_woken, "snoozed tasks reopened"),
+        ]
+        parts += [f"{number} {words}" for number, words in extras if number]
+        return ", ".join(parts)
 
 
 def matches(playbook: Playbook, source: StateSource, customer_id: int, at: datetime) -> bool:
