@@ -13,8 +13,8 @@ Target: under 2 s for the default world (scale 1). The load average is reported 
 machine may be shared.
 
     PYTHONPATH=benchmarks .venv/bin/python benchmarks/bench_playbook_dry_run.py --scales 1 10
-    PYTHONPATH=benchmarks .venv/bin/python benchmarks/bench_playbook_dry_run.py --scales \\
-        --database sqlite:////tmp/demo.db
+    PYTHONPATH=benchmarks .venv/bin/python benchmarks/bench_playbook_dry_run.py --keep /tmp/w
+    PYTHONPATH=benchmarks .venv/bin/python benchmarks/bench_playbook_dry_run.py --database URL
 """
 
 import argparse
@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cspersona.config import load_settings
 from cspersona.customers.models import Customer
 from cspersona.db.engine import make_engine, make_session_factory
 from cspersona.playbooks import service
@@ -102,19 +103,27 @@ def bench_url(url: str, repeat: int) -> dict[str, object]:
     return result
 
 
+def world_url(folder: Path, *, seed: int, scale: float) -> str:
+    """The database of a world generated and imported under ``folder``, reused when there."""
+    if (folder / "data" / "cspersona.db").exists():
+        return load_settings(data_dir=folder / "data", secret_key=SECRET).sqlalchemy_url
+    settings = load_world(folder, seed=seed, scale=scale, secret_key=SECRET, stages=[])
+    return settings.sqlalchemy_url
+
+
 def main() -> None:
+    """Time each scale's world, then ``--database`` if given; one JSON line each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="*", default=[1.0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database", help="Also time this database URL (left unchanged).")
+    parser.add_argument("--keep", type=Path, help="Keep (and reuse) the worlds in this folder.")
     args = parser.parse_args()
     for scale in args.scales:
-        with tempfile.TemporaryDirectory() as folder:
-            settings = load_world(
-                Path(folder), seed=args.seed, scale=scale, secret_key=SECRET, stages=[]
-            )
-            result = bench_url(settings.sqlalchemy_url, args.repeat)
+        with tempfile.TemporaryDirectory() as temporary:
+            folder = (args.keep or Path(temporary)) / f"scale-{scale:g}"
+            result = bench_url(world_url(folder, seed=args.seed, scale=scale), args.repeat)
         print(json.dumps({"world": f"scale {scale:g}", **result}), flush=True)
     if args.database:
         print(json.dumps({"world": args.database, **bench_url(args.database, args.repeat)}))

@@ -183,5 +183,21 @@ def test_no_escalation_on_risk_when_the_policy_says_not_to(db_session: Session) 
 def test_the_report_says_what_climbed_in_words() -> None:
     assert EscalationReport().words() == "no task escalated"
     assert EscalationReport(overdue=3, risk_worsened=1).words() == (
-        "3 overdue tasks escalated, 1 task because the customer's risk rose"
+        "3 overdue tasks escalated, 1 task escalated as the risk rose"
     )
+
+
+def test_escalations_to_a_role_spread_over_its_users_by_load(db_session: Session) -> None:
+    db_session.add_all([User(name="ana", role=Role.ANALYST), User(name="ben", role=Role.ANALYST)])
+    playbook = add_playbook(
+        db_session,
+        steps=ONE_STEP,
+        escalation={"levels": [{"after_days": 1, "target": "role:analyst"}]},
+    )
+    for company in ("Acme", "Birch", "Cobalt"):
+        customer = add_customer(db_session, company)
+        enter(db_session, playbook=playbook, customer=customer, reason="manual", detail="", at=AT)
+
+    escalate(db_session, at=AT + timedelta(days=2))
+
+    assert [target for _, target, _ in recorded(db_session)] == ["ana", "ben", "ana"]

@@ -86,6 +86,11 @@ def list_tasks(
     print_rows(rows, as_json=as_json, columns=columns)
 
 
+def sentence(words: str) -> str:
+    """``words`` as a sentence: capital first letter, full stop."""
+    return words[:1].upper() + words[1:] + "."
+
+
 @playbooks_app.command("run")
 def run_playbooks() -> None:
     """Enter customers on new trigger events, apply exit criteria and escalate overdue tasks now.
@@ -100,10 +105,10 @@ def run_playbooks() -> None:
     with database_session() as db_session:
         triggered = run_triggers(db_session, at=at)
         escalated = escalate(db_session, at=at)
-    typer.echo(triggered.words() + ".")
+    typer.echo(sentence(triggered.words()))
     for name, count in sorted(triggered.by_playbook.items()):
         typer.echo(f"  {name}: {count} entered")
-    typer.echo(escalated.words() + ".")
+    typer.echo(sentence(escalated.words()))
 
 
 @playbooks_app.command("dry-run")
@@ -155,7 +160,7 @@ def dry_run_playbooks(
     }
     print_rows(rows, as_json=as_json, columns=columns)
     if not as_json:
-        typer.echo(report.words() + ". Nothing was written.")
+        typer.echo(sentence(report.words()) + " Nothing was written.")
 
 
 @tasks_app.command("escalations")
@@ -188,8 +193,6 @@ def list_escalations(
         ]
     columns = {
         "when": lambda row: f"{row.escalated_at:%Y-%m-%d %H:%M}",
-        "customer": lambda row: row.company_name,
-        "task": lambda row: row.task_title,
         "level": lambda row: str(row.level),
         "to": lambda row: row.target,
         "why": lambda row: row.detail,

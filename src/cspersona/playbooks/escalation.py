@@ -9,15 +9,14 @@ customer's risk tier rose while it was open climbs a step at once when the polic
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from cspersona.auth.models import Role
+from cspersona.auth.models import Role, User
 from cspersona.customers.models import Customer
 from cspersona.playbooks.criteria import RISK_TIER_ORDER
 from cspersona.playbooks.definition import EscalationLevel, EscalationPolicy
 from cspersona.playbooks.models import Escalation, Task, TaskStatus
-from cspersona.playbooks.owners import least_loaded
 from cspersona.playbooks.states import load_source
 from cspersona.playbooks.triggers import counted
 
@@ -34,12 +33,12 @@ class EscalationReport:
 
     def words(self) -> str:
         """The run in one line of words."""
-        if not self.overdue and not self.risk_worsened:
-            return "no task escalated"
-        return (
-            f"{counted(self.overdue, 'overdue task')} escalated, "
-            f"{counted(self.risk_worsened, 'task')} because the customer's risk rose"
-        )
+        parts = []
+        if self.overdue:
+            parts.append(f"{counted(self.overdue, 'overdue task')} escalated")
+        if self.risk_worsened:
+            parts.append(f"{counted(self.risk_worsened, 'task')} escalated as the risk rose")
+        return ", ".join(parts) or "no task escalated"
 
 
 def step_count(policy: EscalationPolicy) -> int:
@@ -59,11 +58,32 @@ def step_delay(policy: EscalationPolicy, step: int) -> int:
 
 
 def resolve_target(db_session: Session, target: str) -> str:
-    """``user:NAME`` is NAME; ``role:ROLE`` the least-loaded user of that role, else the rule."""
+    """``user:NAME`` is NAME; ``role:ROLE`` the least-loaded user of that role, else the rule.
+
+    Load is open tasks owned plus open tasks escalated to the user, so escalations spread too.
+    """
     kind, _, value = target.partition(":")
     if kind == "user":
         return value
-    return least_loaded(db_session, Role(value)) or target
+    users = list(db_session.scalars(select(User.name).where(User.role == Role(value))))
+    if not users:
+        return target
+    owned = dict(
+        db_session.execute(
+            select(Task.owner, func.count())
+            .where(Task.owner.in_(users), Task.status.in_([TaskStatus.OPEN, TaskStatus.SNOOZED]))
+            .group_by(Task.owner)
+        ).all()
+    )
+    escalated = dict(
+        db_session.execute(
+            select(Escalation.target, func.count())
+            .join(Task, Task.id == Escalation.task_id)
+            .where(Escalation.target.in_(users), Task.status == TaskStatus.OPEN)
+            .group_by(Escalation.target)
+        ).all()
+    )
+    return min(users, key=lambda name: (owned.get(name, 0) + escalated.get(name, 0), name))
 
 
 def escalate(db_session: Session, *, at: datetime) -> EscalationReport:
@@ -148,6 +168,7 @@ def _record(
             escalated_at=at,
         )
     )
+    db_session.flush()  # the next target chosen by load counts this one
 
 
 def recent(db_session: Session, *, limit: int = 100) -> list[tuple[Escalation, Task, str]]:

@@ -280,6 +280,8 @@ class TriggerReport:
         parts = [
             f"{counted(self.entered, 'customer')} entered playbooks "
             f"with {counted(self.tasks_created, 'task')}"
+            if self.entered
+            else "no customer entered a playbook"
         ]
         extras = [
             (self.held_back, "held back for comparison"),
