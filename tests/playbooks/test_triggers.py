@@ -5,18 +5,21 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cspersona.conversations.models import AuthorRole
 from cspersona.customers.models import Customer
 from cspersona.playbooks.models import Enrolment, Observation, Task, TaskStatus
 from cspersona.playbooks.tasks import snooze
-from cspersona.playbooks.triggers import run_triggers
+from cspersona.playbooks.triggers import observe, run_triggers
 from cspersona.predict.models import ChurnScore, ExpansionScore
 from tests.factories import (
     add_churn_score,
+    add_conversation,
     add_customer,
     add_nps,
     add_persona,
     add_playbook,
     add_switch,
+    add_usage_days,
     new_persona,
 )
 
@@ -156,8 +159,13 @@ def test_an_expansion_marked_now_enters_and_one_to_wait_for_does_not(db_session:
 def test_a_churn_signal_raised_after_being_calm_enters(db_session: Session) -> None:
     raised = add_customer(db_session, "Acme")
     calm = add_customer(db_session, "Birch")
-    for customer, values in ((raised, ("calm", "raised")), (calm, ("calm", "calm"))):
-        for days, value in zip((20, 2), values, strict=True):
+    first_seen = add_customer(db_session, "Cobalt")
+    for customer, values in (
+        (raised, ("calm", "raised")),
+        (calm, ("calm", "calm")),
+        (first_seen, ("raised",)),
+    ):
+        for days, value in zip((20, 2), values, strict=False):
             db_session.add(
                 Observation(
                     customer_id=customer.id,
@@ -289,3 +297,28 @@ def test_only_changed_values_are_observed(db_session: Session) -> None:
     values = db_session.scalars(select(Observation.value).order_by(Observation.observed_at)).all()
     assert values == ["normal", "high"]
     assert db_session.scalar(select(func.count()).select_from(ChurnScore)) == 1
+
+
+def test_churn_signals_are_observed_for_scored_customers_when_asked(db_session: Session) -> None:
+    customer = add_customer(db_session, "Acme")
+    add_churn_score(db_session, customer, 0.3, risk_tier="elevated")
+    add_usage_days(
+        db_session,
+        customer,
+        first_day=AT.date() - timedelta(days=180),
+        events=[100] * 150 + [20] * 30,
+    )
+    add_conversation(
+        db_session,
+        customer,
+        [(AuthorRole.CUSTOMER, "How do I export a report?", 0.1), (AuthorRole.AGENT, "So.", 0.2)],
+        started_at=AT - timedelta(days=100),
+        closed_at=AT - timedelta(days=99),
+    )
+
+    observe(db_session, at=AT, with_signals=True)
+
+    seen = dict(db_session.execute(select(Observation.key, Observation.value)).all())
+    assert seen["risk_tier"] == "elevated"
+    assert seen["signal:declining_usage"] == "raised"
+    assert seen["signal:nps_drop"] == "calm"

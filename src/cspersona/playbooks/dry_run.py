@@ -6,6 +6,7 @@ run's), inside a savepoint that is always rolled back. An entry of the replay is
 once its last task falls due (tasks done on time), so re-entry limits come into play.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,7 +17,7 @@ from cspersona.analytics.history import latest_moment
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.playbooks import enrolment
-from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
+from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus, Task
 from cspersona.playbooks.states import load_source
 from cspersona.playbooks.triggers import TriggerEvent, find_events, matches
 
@@ -108,12 +109,15 @@ def dry_run(
             select(Customer).where(Customer.id.in_({event.customer_id for event, _ in events}))
         )
     }
+    last_step = {playbook.id: playbook.definition.steps[-1].due_days for playbook in playbooks}
     savepoint = db_session.begin_nested()
     try:
-        replayed: list[Enrolment] = []
+        # Each replayed entry and the day its last task falls due, while it is still open.
+        running: dict[int, tuple[Enrolment, date]] = {}
+        entered: list[tuple[Enrolment, Customer, Playbook, TriggerEvent, datetime]] = []
         for event, playbook in events:
             moment = max(event.at, start)
-            _end_finished(replayed, moment)
+            _end_finished(db_session, running, moment)
             customer = customers.get(event.customer_id)
             if customer is None or not matches(playbook, source, customer.id, moment):
                 report.not_matching += 1
@@ -131,39 +135,51 @@ def dry_run(
             elif entry.result is enrolment.EntryResult.LIMITED:
                 report.limited += 1
             elif entry.enrolment is not None:
-                replayed.append(entry.enrolment)
-                report.entries.append(_planned(entry.enrolment, customer, playbook, event, moment))
+                last_due = moment.date() + timedelta(days=last_step[playbook.id])
+                running[entry.enrolment.id] = (entry.enrolment, last_due)
+                entered.append((entry.enrolment, customer, playbook, event, moment))
+        report.entries = _planned(db_session, entered)
     finally:
         savepoint.rollback()
     return report
 
 
-def _end_finished(replayed: list[Enrolment], moment: datetime) -> None:
+def _end_finished(
+    db_session: Session, running: dict[int, tuple[Enrolment, date]], moment: datetime
+) -> None:
     """Close replayed entries whose last task fell due before ``moment``."""
-    for entry in replayed:
-        if entry.exited_at is None:
-            last_due = max((task.due_on for task in entry.tasks), default=entry.entered_at.date())
-            if last_due < moment.date():
-                entry.exited_at = moment
-                entry.exit_reason = REPLAY_ENDED
+    finished = [key for key, (_, last_due) in running.items() if last_due < moment.date()]
+    for key in finished:
+        entry, _ = running.pop(key)
+        entry.exited_at = moment
+        entry.exit_reason = REPLAY_ENDED
+    if finished:
+        db_session.flush()
 
 
 def _planned(
-    entry: Enrolment,
-    customer: Customer,
-    playbook: Playbook,
-    event: TriggerEvent,
-    moment: datetime,
-) -> DryRunEntry:
-    """The replayed entry as plain data that outlives the rollback."""
-    return DryRunEntry(
-        entered_on=moment.date(),
-        customer_id=customer.id,
-        company_name=customer.company_name,
-        playbook_id=playbook.id,
-        playbook_name=playbook.name,
-        arm=entry.arm.value,
-        reason=event.kind.value,
-        detail=event.detail,
-        tasks=[PlannedTask(task.title, task.owner, task.due_on) for task in entry.tasks],
-    )
+    db_session: Session,
+    entered: list[tuple[Enrolment, Customer, Playbook, TriggerEvent, datetime]],
+) -> list[DryRunEntry]:
+    """The replayed entries as plain data that outlives the rollback (tasks in one query)."""
+    tasks: dict[int, list[PlannedTask]] = defaultdict(list)
+    for task in db_session.scalars(
+        select(Task)
+        .where(Task.enrolment_id.in_([entry.id for entry, *_ in entered]))
+        .order_by(Task.enrolment_id, Task.step_index)
+    ):
+        tasks[task.enrolment_id].append(PlannedTask(task.title, task.owner, task.due_on))
+    return [
+        DryRunEntry(
+            entered_on=moment.date(),
+            customer_id=customer.id,
+            company_name=customer.company_name,
+            playbook_id=playbook.id,
+            playbook_name=playbook.name,
+            arm=entry.arm.value,
+            reason=event.kind.value,
+            detail=event.detail,
+            tasks=tasks.get(entry.id, []),
+        )
+        for entry, customer, playbook, event, moment in entered
+    ]

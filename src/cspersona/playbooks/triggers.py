@@ -15,9 +15,9 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cspersona.analytics.signals import churn_signals
+from cspersona.analytics.history import load_history
+from cspersona.analytics.signals import signals_for_all
 from cspersona.customers.models import Customer, NpsResponse
-from cspersona.exceptions import NotFound
 from cspersona.personas.models import Persona, PersonaSwitch
 from cspersona.playbooks import enrolment, tasks
 from cspersona.playbooks.criteria import RISK_TIER_ORDER, entry_met, exit_met
@@ -87,13 +87,13 @@ def _risk_rises(
 def _signals_raised(
     db_session: Session, trigger: Trigger, since: datetime, until: datetime
 ) -> list[TriggerEvent]:
-    """A churn signal observed raised where it was calm or never seen before."""
+    """A churn signal observed raised where it was calm (the first observation only sets a base)."""
     keys = [SIGNAL_PREFIX + name for name in SIGNAL_WORDS]
     events = []
     for customer_id, changes in _observed(db_session, keys, until).items():
         previous: dict[str, str] = {}
         for moment, value, key in changes:
-            fired = value == RAISED and previous.get(key) != RAISED
+            fired = value == RAISED and previous.get(key) == CALM
             previous[key] = value
             if fired and since < moment <= until:
                 name = key.removeprefix(SIGNAL_PREFIX)
@@ -212,12 +212,9 @@ def observe(db_session: Session, *, at: datetime, with_signals: bool) -> int:
     for customer_id, tier in source.current_tier.items():
         added += _record(db_session, seen, customer_id, RISK_TIER_KEY, tier, at)
     if with_signals:
+        every = signals_for_all(load_history(db_session=db_session))
         for customer_id in source.current_tier:
-            try:
-                signals = churn_signals(db_session=db_session, customer_id=customer_id)
-            except NotFound:
-                continue
-            for signal in signals:
+            for signal in every.get(customer_id, []):
                 value = RAISED if signal.raised else CALM
                 key = SIGNAL_PREFIX + signal.name
                 added += _record(db_session, seen, customer_id, key, value, at)
