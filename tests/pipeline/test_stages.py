@@ -81,3 +81,23 @@ def test_the_playbooks_stage_enters_customers_and_says_so_in_words(db_session: S
 
     assert (first.name, first.processed, second.processed) == ("playbooks", 1, 0)
     assert first.detail == "1 customer entered playbooks with 2 tasks; no task escalated"
+
+
+def test_the_playbooks_stage_acts_on_nobody_in_a_run_as_of_the_past(db_session: Session) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cspersona.db.types import utc_now
+    from cspersona.pipeline.stages import playbook_triggers
+    from tests.factories import add_playbook
+
+    add_customer(db_session, "Acme", renewal_date=utc_now().date() + timedelta(days=20))
+    add_playbook(db_session, trigger={"kind": "renewal_within", "days": 60})
+
+    result = playbook_triggers(
+        db_session, load_settings(as_of=datetime(2025, 1, 1, tzinfo=UTC)), None
+    )
+
+    assert (result.processed, result.detail) == (
+        0,
+        "skipped: a run as of a past date does not act on customers",
+    )

@@ -154,8 +154,14 @@ def churn_scores(
 def playbook_triggers(
     db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
-    """Enter customers into active playbooks on new events, apply exits, escalate overdue tasks."""
+    """Enter customers into active playbooks on new events, apply exits, escalate overdue tasks.
+
+    A snapshot run (``settings.as_of``) looks at the past, so it acts on nobody.
+    """
     started = time.perf_counter()
+    if settings.as_of is not None:
+        detail = "skipped: a run as of a past date does not act on customers"
+        return StageResult("playbooks", 0, time.perf_counter() - started, detail)
     at = utc_now()
     triggered = run_triggers(db_session, at=at)
     escalated = escalate(db_session, at=at)
