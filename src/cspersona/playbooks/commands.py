@@ -124,7 +124,7 @@ def dry_run_playbooks(
     """
     from cspersona.playbooks import service
     from cspersona.playbooks.dry_run import dry_run, replay_end
-    from cspersona.playbooks.schemas import DryRunRow
+    from cspersona.playbooks.schemas import DryRunRow, PlannedTaskRead
 
     with database_session() as db_session:
         if playbook is not None:
@@ -141,7 +141,7 @@ def dry_run_playbooks(
             reason=entry.reason,
             detail=entry.detail,
             tasks=[
-                {"title": task.title, "owner": task.owner, "due_on": task.due_on.isoformat()}
+                PlannedTaskRead(title=task.title, owner=task.owner, due_on=task.due_on)
                 for task in entry.tasks
             ],
         )
@@ -154,7 +154,7 @@ def dry_run_playbooks(
         "arm": lambda row: row.arm.replace("_", " "),
         "why": lambda row: row.detail,
         "tasks": lambda row: (
-            "\n".join(f"due {t['due_on']}: {t['title']} ({t['owner']})" for t in row.tasks)
+            "\n".join(f"due {t.due_on}: {t.title} ({t.owner})" for t in row.tasks)
             or "none: held back"
         ),
     }

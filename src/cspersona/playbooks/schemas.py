@@ -109,6 +109,14 @@ class TaskRead(BaseModel):
         )
 
 
+class PlannedTaskRead(BaseModel):
+    """A task a dry run would have created."""
+
+    title: str
+    owner: str
+    due_on: date
+
+
 class DryRunRow(BaseModel):
     """One customer a dry run would have entered into a playbook, with the tasks it would get."""
 
@@ -120,7 +128,7 @@ class DryRunRow(BaseModel):
     arm: str
     reason: str
     detail: str
-    tasks: list[dict[str, str]]
+    tasks: list[PlannedTaskRead]
 
 
 class EscalationRead(BaseModel):
