@@ -1,14 +1,17 @@
 """Entry needs every criterion, exit any one; unknown values never satisfy a criterion."""
 
+import pytest
+from pydantic import ValidationError
+
 from cspersona.playbooks.criteria import CustomerState, entry_met, exit_met, holds
 from cspersona.playbooks.definition import Criterion
 
-STATE = CustomerState(customer_id=1, risk_tier="medium", arr=30_000, plan="pro")
+STATE = CustomerState(customer_id=1, risk_tier="elevated", arr=30_000, plan="pro")
 
 
 def test_tiers_compare_by_rank_and_numbers_as_numbers() -> None:
-    assert holds(Criterion(field="risk_tier", op="ge", value="medium"), STATE)
-    assert not holds(Criterion(field="risk_tier", op="gt", value="medium"), STATE)
+    assert holds(Criterion(field="risk_tier", op="ge", value="elevated"), STATE)
+    assert not holds(Criterion(field="risk_tier", op="gt", value="elevated"), STATE)
     assert holds(Criterion(field="arr", op="ge", value=20_000), STATE)
     assert holds(Criterion(field="plan", op="in", value=["Pro", "enterprise"]), STATE)
 
@@ -25,3 +28,8 @@ def test_entry_needs_all_and_exit_any() -> None:
     assert entry_met([big], STATE)
     assert exit_met([high, big], STATE) == big
     assert exit_met([high], STATE) is None
+
+
+def test_a_tier_that_does_not_exist_is_refused_in_words() -> None:
+    with pytest.raises(ValidationError, match="risk tier medium does not exist; tiers: normal"):
+        Criterion(field="risk_tier", op="eq", value="medium")

@@ -7,10 +7,9 @@ no value for does not hold, so a customer without an NPS score never enters on `
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cspersona.playbooks.definition import Criterion
+from cspersona.playbooks.definition import RISK_TIERS, Criterion
 
-# The churn model names its tiers normal, elevated and high; low and medium are their synonyms.
-RISK_TIER_ORDER = {"low": 0, "normal": 0, "medium": 1, "elevated": 1, "high": 2}
+RISK_TIER_ORDER = {tier: rank for rank, tier in enumerate(RISK_TIERS)}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cspersona.predict.tiers import RiskTier
+
+# The churn stage's tiers, least risky first: criteria compare them by this rank.
+RISK_TIERS = (RiskTier.NORMAL.value, RiskTier.ELEVATED.value, RiskTier.HIGH.value)
+
 
 class Document(BaseModel):
     """A JSON document of a playbook row: unknown keys are refused, not silently dropped."""
@@ -54,7 +59,7 @@ class Trigger(Document):
     kind: TriggerKind = TriggerKind.MANUAL
     days: int | None = Field(default=None, ge=1, le=730)
     points: int | None = Field(default=None, ge=1, le=10)
-    to_tier: Literal["medium", "high"] | None = None
+    to_tier: Literal["elevated", "high"] | None = None
 
     def describe(self) -> str:
         """The trigger in words, for pages and the CLI."""
@@ -77,6 +82,17 @@ class Criterion(Document):
     field: CriterionField
     op: CriterionOperator
     value: str | float | list[str | float]
+
+    @model_validator(mode="after")
+    def _tiers_exist(self) -> "Criterion":
+        if self.field == "risk_tier":
+            values = self.value if isinstance(self.value, list) else [self.value]
+            unknown = [str(v) for v in values if str(v).lower() not in RISK_TIERS]
+            if unknown:
+                raise ValueError(
+                    f"risk tier {', '.join(unknown)} does not exist; tiers: {', '.join(RISK_TIERS)}"
+                )
+        return self
 
 
 class Criteria(Document):

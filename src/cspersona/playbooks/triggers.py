@@ -382,6 +382,24 @@ def _last_triggered(db_session: Session) -> dict[tuple[int, int], datetime]:
     return {(playbook_id, customer_id): moment for playbook_id, customer_id, moment in rows}
 
 
+OPERATOR_WORDS = {
+    "eq": "is",
+    "ne": "is not",
+    "lt": "is below",
+    "le": "is at most",
+    "gt": "is above",
+    "ge": "is at least",
+    "in": "is one of",
+}
+
+
+def criterion_words(criterion: Criterion) -> str:
+    """``risk tier is normal``, ``arr is at least 20000``."""
+    values = criterion.value if isinstance(criterion.value, list) else [criterion.value]
+    shown = ", ".join(f"{value:g}" if isinstance(value, float) else str(value) for value in values)
+    return f"{criterion.field.replace('_', ' ')} {OPERATOR_WORDS[criterion.op]} {shown}"
+
+
 def _apply_exits(
     db_session: Session,
     playbook: Playbook,
@@ -399,7 +417,7 @@ def _apply_exits(
     for entry in open_entries:
         criterion = exit_met(criteria, source.state(entry.customer_id, at))
         if criterion is not None:
-            reason = f"exit criterion met: {criterion.field} {criterion.op} {criterion.value}"
+            reason = f"exit criterion met: {criterion_words(criterion)}"
             enrolment.leave(db_session, enrolment=entry, reason=reason, at=at)
             exited += 1
     return exited
