@@ -3,8 +3,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from cspersona.analytics.history import load_history
 from cspersona.analytics.service import analyse_interactions
-from cspersona.analytics.signals import churn_signals
+from cspersona.analytics.signals import churn_signals, signals_for_all
 from cspersona.conversations.models import AuthorRole, Message
 from cspersona.exceptions import NotFound
 from tests.factories import add_conversation, add_customer, add_nps, add_usage_days
@@ -109,3 +110,41 @@ def test_a_customer_without_data_is_not_found(db_session: Session) -> None:
 
     with pytest.raises(NotFound):
         churn_signals(db_session=db_session, customer_id=customer.id)
+
+
+def test_signals_for_every_customer_at_once_match_one_at_a_time(db_session: Session) -> None:
+    falling = add_customer(db_session, "Falling Inc")
+    add_usage_days(
+        db_session,
+        falling,
+        first_day=AS_OF.date() - timedelta(days=180),
+        events=[100] * 150 + [20] * 30,
+    )
+    add_conversation(
+        db_session,
+        falling,
+        [(CUSTOMER, "How do I export a report?", 0.1), (AGENT, "Like this.", 0.2)],
+        started_at=AS_OF - timedelta(days=100),
+        closed_at=AS_OF - timedelta(days=99),
+    )
+    unhappy = add_customer(db_session, "Unhappy Ltd")
+    add_usage_days(
+        db_session, unhappy, first_day=AS_OF.date() - timedelta(days=180), events=[50] * 180
+    )
+    add_nps(db_session, unhappy, 9, answered_at=AS_OF - timedelta(days=150))
+    add_nps(db_session, unhappy, 2, answered_at=AS_OF - timedelta(days=10))
+    add_conversation(
+        db_session,
+        unhappy,
+        [(CUSTOMER, "This is broken again and nobody answers.", -0.8), (AGENT, "Sorry.", 0.0)],
+        started_at=AS_OF - timedelta(days=20),
+        closed_at=AS_OF - timedelta(days=18),
+    )
+
+    every = signals_for_all(load_history(db_session=db_session, as_of=AS_OF))
+
+    for customer in (falling, unhappy):
+        one = churn_signals(db_session=db_session, customer_id=customer.id, as_of=AS_OF)
+        assert every[customer.id] == one
+    assert [s.name for s in every[falling.id] if s.raised] == ["declining_usage"]
+    assert "nps_drop" in [s.name for s in every[unhappy.id] if s.raised]

@@ -36,6 +36,7 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
             "personas",
             "outlook",
             "churn",
+            "playbooks",
         ]
     )
     assert [result.processed for result in first[:3]] == [4, 4, 4]
@@ -43,8 +44,8 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
     assert reported[:3] == [("nlp", 4, 4), ("topics", 4, 4), ("analytics", 4, 4)]
     assert [result.processed for result in second[:3]] == [0, 0, 0]
     # One customer: too little history for a churn model, skipped with why.
-    assert first[-1].name == "churn" and first[-1].processed == 0
-    assert first[-1].detail.startswith("skipped:")
+    assert first[-2].name == "churn" and first[-2].processed == 0
+    assert first[-2].detail.startswith("skipped:")
 
 
 def test_topics_too_few_to_find_are_skipped_and_later_stages_still_run(
@@ -62,3 +63,41 @@ def test_topics_too_few_to_find_are_skipped_and_later_stages_still_run(
     assert results[1].name == "topics" and results[1].processed == 0
     assert results[1].detail.startswith("skipped: the texts have too few repeated words")
     assert results[2].name == "analytics" and results[2].processed == 2
+
+
+def test_the_playbooks_stage_enters_customers_and_says_so_in_words(db_session: Session) -> None:
+    from datetime import timedelta
+
+    from cspersona.db.types import utc_now
+    from cspersona.pipeline.stages import playbook_triggers
+    from tests.factories import add_playbook
+
+    add_customer(db_session, "Acme", renewal_date=utc_now().date() + timedelta(days=20))
+    add_customer(db_session, "Birch", renewal_date=utc_now().date() + timedelta(days=200))
+    add_playbook(db_session, trigger={"kind": "renewal_within", "days": 60})
+
+    first = playbook_triggers(db_session, load_settings(), None)
+    second = playbook_triggers(db_session, load_settings(), None)
+
+    assert (first.name, first.processed, second.processed) == ("playbooks", 1, 0)
+    assert first.detail == "1 customer entered playbooks with 2 tasks; no task escalated"
+
+
+def test_the_playbooks_stage_acts_on_nobody_in_a_run_as_of_the_past(db_session: Session) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cspersona.db.types import utc_now
+    from cspersona.pipeline.stages import playbook_triggers
+    from tests.factories import add_playbook
+
+    add_customer(db_session, "Acme", renewal_date=utc_now().date() + timedelta(days=20))
+    add_playbook(db_session, trigger={"kind": "renewal_within", "days": 60})
+
+    result = playbook_triggers(
+        db_session, load_settings(as_of=datetime(2025, 1, 1, tzinfo=UTC)), None
+    )
+
+    assert (result.processed, result.detail) == (
+        0,
+        "skipped: a run as of a past date does not act on customers",
+    )

@@ -4,7 +4,8 @@ import pytest
 from pydantic import ValidationError
 
 from cspersona.playbooks.criteria import CustomerState, entry_met, exit_met, holds
-from cspersona.playbooks.definition import Criterion
+from cspersona.playbooks.definition import RISK_TIERS, Criterion
+from cspersona.predict.tiers import RiskTier
 
 STATE = CustomerState(customer_id=1, risk_tier="elevated", arr=30_000, plan="pro")
 
@@ -33,3 +34,8 @@ def test_entry_needs_all_and_exit_any() -> None:
 def test_a_tier_that_does_not_exist_is_refused_in_words() -> None:
     with pytest.raises(ValidationError, match="risk tier medium does not exist; tiers: normal"):
         Criterion(field="risk_tier", op="eq", value="medium")
+
+
+def test_the_tiers_are_the_churn_stages_least_risky_first() -> None:
+    assert {tier.value for tier in RiskTier} == set(RISK_TIERS)
+    assert RISK_TIERS[0] == RiskTier.NORMAL and RISK_TIERS[-1] == RiskTier.HIGH

@@ -12,6 +12,7 @@ Rules (thresholds below; docs/analytics.md explains them):
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 import pandas as pd
@@ -291,6 +292,38 @@ def signals_from_history(history: History, customer_id: int) -> list[ChurnSignal
     row = matrix.loc[customer_id]
     assert isinstance(row, pd.Series), "customer ids are unique"
     return [signal(history, row) for signal in SIGNALS]
+
+
+# History frames that hold one row per customer event; ``analysis`` is keyed by message and
+# joined on the messages kept, so it is shared.
+CUSTOMER_FRAMES = ("interactions", "messages", "nps", "usage", "adoption", "lifecycle", "dynamics")
+
+
+def signals_for_all(history: History) -> dict[int, list[ChurnSignal]]:
+    """Every customer's churn signals from one history: the feature matrix once, rows split.
+
+    The same signals as :func:`signals_from_history` per customer, without reading the database
+    once per customer (the playbooks stage watches every customer's signals).
+    """
+    matrix = feature_matrix(history)
+    split = {
+        name: dict(iter(getattr(history, name).groupby("customer_id", sort=False)))
+        for name in CUSTOMER_FRAMES
+    }
+    found = {}
+    for customer_id in matrix.index:
+        own = replace(
+            history,
+            customers=history.customers.loc[history.customers.index == customer_id],
+            **{
+                name: split[name].get(customer_id, getattr(history, name).iloc[0:0])
+                for name in CUSTOMER_FRAMES
+            },
+        )
+        row = matrix.loc[customer_id]
+        assert isinstance(row, pd.Series), "customer ids are unique"
+        found[int(customer_id)] = [signal(own, row) for signal in SIGNALS]
+    return found
 
 
 def churn_signals(

@@ -2,8 +2,8 @@
 
 A stage is a function ``(db_session, settings, progress) -> StageResult``; ``progress`` is called
 with ``(done, total)``. :data:`STAGES` lists every stage in the order they must run (NLP, topics,
-analytics, personas, persona outlook, churn); callers that need more, like the demo, build their
-own list around it.
+analytics, personas, persona outlook, churn, playbooks); callers that need more, like the demo,
+build their own list around it.
 ``settings.as_of``, when set, tells stages that compute snapshots to use only data before it.
 """
 
@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from cspersona.analytics import service as analytics
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Message
+from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, NotFound
 from cspersona.nlp import service as nlp
 from cspersona.nlp.models import MessageAnalysis
 from cspersona.personas import evolution
 from cspersona.personas.follow import update_personas
+from cspersona.playbooks.escalation import escalate
+from cspersona.playbooks.triggers import run_triggers
 from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
@@ -148,6 +151,27 @@ def churn_scores(
     )
 
 
+def playbook_triggers(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Enter customers into active playbooks on new events, apply exits, escalate overdue tasks.
+
+    A snapshot run (``settings.as_of``) looks at the past, so it acts on nobody.
+    """
+    started = time.perf_counter()
+    if settings.as_of is not None:
+        detail = "skipped: a run as of a past date does not act on customers"
+        return StageResult("playbooks", 0, time.perf_counter() - started, detail)
+    at = utc_now()
+    triggered = run_triggers(db_session, at=at)
+    escalated = escalate(db_session, at=at)
+    processed = triggered.entered + triggered.held_back + triggered.exited
+    if progress is not None:
+        progress(processed, processed)
+    detail = f"{triggered.words()}; {escalated.words()}"
+    return StageResult("playbooks", processed, time.perf_counter() - started, detail)
+
+
 STAGES: list[tuple[str, Stage]] = [
     ("nlp", message_analysis),
     ("topics", topic_discovery),
@@ -155,6 +179,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("personas", persona_assignment),
     ("outlook", persona_outlook),
     ("churn", churn_scores),
+    ("playbooks", playbook_triggers),
 ]
 
 

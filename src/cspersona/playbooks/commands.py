@@ -542,3 +542,117 @@ def snooze_task(
         task = get_task(db_session, task_id=task_id, visible_to=OPERATOR)
         tasks.snooze(db_session, task=task, until=until.date(), today=date.today())
     typer.echo(f"Task {task_id} snoozed until {day_words(until.date())}.")
+
+
+def sentence(words: str) -> str:
+    """``words`` as a sentence: capital first letter, full stop."""
+    return words[:1].upper() + words[1:] + "."
+
+
+@playbooks_app.command("run")
+def run_playbooks() -> None:
+    """Enter customers on new trigger events, apply exit criteria and escalate overdue tasks now.
+
+    Example: cspersona playbooks run
+    """
+    from cspersona.db.types import utc_now
+    from cspersona.playbooks.escalation import escalate
+    from cspersona.playbooks.triggers import run_triggers
+
+    at = utc_now()
+    with database_session() as db_session:
+        triggered = run_triggers(db_session, at=at)
+        escalated = escalate(db_session, at=at)
+    typer.echo(sentence(triggered.words()))
+    for name, count in sorted(triggered.by_playbook.items()):
+        typer.echo(f"  {name}: {count} entered")
+    typer.echo(sentence(escalated.words()))
+
+
+@playbooks_app.command("dry-run")
+def dry_run_playbooks(
+    days: int = typer.Option(180, min=1, max=3650, help="How many days of history to replay."),
+    playbook: int | None = typer.Option(None, help="Only this playbook id (any status)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+) -> None:
+    """Replay past days: who would have entered which playbook, in which arm, with which tasks.
+
+    The replay ends now, or at the latest data when that is older; nothing is written.
+    Example: cspersona playbooks dry-run --days 90 --playbook 2
+    """
+    from cspersona.playbooks import service
+    from cspersona.playbooks.dry_run import dry_run, replay_end
+    from cspersona.playbooks.schemas import DryRunRow, PlannedTaskRead
+
+    with database_session() as db_session:
+        if playbook is not None:
+            service.get(db_session=db_session, playbook_id=playbook)
+        report = dry_run(db_session, at=replay_end(db_session), days=days, playbook_id=playbook)
+    rows = [
+        DryRunRow(
+            entered_on=entry.entered_on,
+            customer_id=entry.customer_id,
+            company_name=entry.company_name,
+            playbook_id=entry.playbook_id,
+            playbook_name=entry.playbook_name,
+            arm=entry.arm,
+            reason=entry.reason,
+            detail=entry.detail,
+            tasks=[
+                PlannedTaskRead(title=task.title, owner=task.owner, due_on=task.due_on)
+                for task in entry.tasks
+            ],
+        )
+        for entry in report.entries
+    ]
+    columns = {
+        "date": lambda row: row.entered_on.isoformat(),
+        "customer": lambda row: row.company_name,
+        "playbook": lambda row: row.playbook_name,
+        "arm": lambda row: row.arm.replace("_", " "),
+        "why": lambda row: row.detail,
+        "tasks": lambda row: (
+            "\n".join(f"due {t.due_on}: {t.title} ({t.owner})" for t in row.tasks)
+            or "none: held back"
+        ),
+    }
+    print_rows(rows, as_json=as_json, columns=columns)
+    if not as_json:
+        typer.echo(sentence(report.words()) + " Nothing was written.")
+
+
+@tasks_app.command("escalations")
+def list_escalations(
+    limit: int = typer.Option(100, min=1, max=10_000, help="How many, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON lines."),
+) -> None:
+    """List escalations, newest first: which task, to whom, and why.
+
+    Example: cspersona tasks escalations --json
+    """
+    from cspersona.playbooks.escalation import recent
+    from cspersona.playbooks.schemas import EscalationRead
+
+    with database_session() as db_session:
+        rows = [
+            EscalationRead(
+                id=escalation.id,
+                task_id=task.id,
+                task_title=task.title,
+                company_name=company,
+                playbook_name=task.playbook.name,
+                level=escalation.level,
+                target=escalation.target,
+                reason=escalation.reason,
+                detail=escalation.detail,
+                escalated_at=escalation.escalated_at,
+            )
+            for escalation, task, company in recent(db_session, limit=limit)
+        ]
+    columns = {
+        "when": lambda row: f"{row.escalated_at:%Y-%m-%d %H:%M}",
+        "level": lambda row: str(row.level),
+        "to": lambda row: row.target,
+        "why": lambda row: row.detail,
+    }
+    print_rows(rows, as_json=as_json, columns=columns)

@@ -10,10 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cspersona.predict.tiers import RiskTier
-
-# The churn stage's tiers, least risky first: criteria compare them by this rank.
-RISK_TIERS = (RiskTier.NORMAL.value, RiskTier.ELEVATED.value, RiskTier.HIGH.value)
+# The churn stage's tiers (``predict.tiers.RiskTier``), least risky first: criteria compare them
+# by this rank. Spelled out so reading a playbook does not load numpy; a test keeps them equal.
+RISK_TIERS = ("normal", "elevated", "high")
 
 
 class Document(BaseModel):

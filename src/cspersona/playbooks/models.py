@@ -180,3 +180,22 @@ class Escalation(Base):
     reason: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     escalated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Observation(Base):
+    """A value the trigger run saw for a customer (``risk_tier``, ``signal:NAME``), kept on change.
+
+    Churn scores are replaced on every pipeline run, so "the risk tier rose" needs these rows: the
+    tier (or signal state) each time it changed, as the playbooks stage saw it.
+    """
+
+    __tablename__ = "playbook_observations"
+    __table_args__ = (
+        Index("ix_playbook_observations_customer_key", "customer_id", "key", "observed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(64))
+    observed_at: Mapped[datetime] = mapped_column(default=utc_now)
