@@ -41,7 +41,7 @@ def task_count(db_session: Session) -> int:
     return db_session.scalar(select(func.count()).select_from(Task)) or 0
 
 
-def test_a_risk_tier_rising_to_high_enters_and_a_tier_already_high_does_not(
+def test_a_tier_high_at_its_first_scoring_or_rising_to_high_enters_once(
     db_session: Session,
 ) -> None:
     rising = add_customer(db_session, "Acme")
@@ -54,10 +54,11 @@ def test_a_risk_tier_rising_to_high_enters_and_a_tier_already_high_does_not(
     rising_score.risk_tier = "high"
     second = run_triggers(db_session, at=AT)
 
-    assert first.entered == 0 and first.observations == 2
+    assert first.entered == 1 and first.observations == 2
     assert second.entered == 1
     assert entries(db_session) == [
-        ("Acme", "risk_tier_rises", "risk tier rose from elevated to high")
+        ("Acme", "risk_tier_rises", "risk tier rose from elevated to high"),
+        ("Birch", "risk_tier_rises", "risk tier is high at its first scoring"),
     ]
 
 

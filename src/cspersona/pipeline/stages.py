@@ -17,14 +17,12 @@ from sqlalchemy.orm import Session
 from cspersona.analytics import service as analytics
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Message
-from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, NotFound
 from cspersona.nlp import service as nlp
 from cspersona.nlp.models import MessageAnalysis
 from cspersona.personas import evolution
 from cspersona.personas.follow import update_personas
-from cspersona.playbooks.escalation import escalate
-from cspersona.playbooks.triggers import run_triggers
+from cspersona.playbooks.cycle import run_cycle
 from cspersona.predict import scoring
 
 ProgressCallback = Callable[[int, int], None]
@@ -154,7 +152,7 @@ def churn_scores(
 def playbook_triggers(
     db_session: Session, settings: Settings, progress: ProgressCallback | None
 ) -> StageResult:
-    """Enter customers into active playbooks on new events, apply exits, escalate overdue tasks.
+    """Refresh generated playbooks, enter customers on new events, apply exits, escalate tasks.
 
     A snapshot run (``settings.as_of``) looks at the past, so it acts on nobody.
     """
@@ -162,14 +160,10 @@ def playbook_triggers(
     if settings.as_of is not None:
         detail = "skipped: a run as of a past date does not act on customers"
         return StageResult("playbooks", 0, time.perf_counter() - started, detail)
-    at = utc_now()
-    triggered = run_triggers(db_session, at=at)
-    escalated = escalate(db_session, at=at)
-    processed = triggered.entered + triggered.held_back + triggered.exited
+    report = run_cycle(db_session, settings=settings, by="pipeline")
     if progress is not None:
-        progress(processed, processed)
-    detail = f"{triggered.words()}; {escalated.words()}"
-    return StageResult("playbooks", processed, time.perf_counter() - started, detail)
+        progress(report.acted_on, report.acted_on)
+    return StageResult("playbooks", report.acted_on, time.perf_counter() - started, report.words())
 
 
 STAGES: list[tuple[str, Stage]] = [

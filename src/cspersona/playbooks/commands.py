@@ -3,7 +3,7 @@
 The command line is an operator's tool: it sees every book, and acts as the ``cli`` user.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from cspersona.auth.policy import Principal
 from cspersona.console.database import database_session
 from cspersona.console.errors import DomainErrorGroup
 from cspersona.console.output import console, print_rows
+from cspersona.playbooks.clock import work_clock, work_day
 from cspersona.playbooks.wording import day_words
 
 if TYPE_CHECKING:
@@ -123,8 +124,8 @@ def list_tasks(
     from cspersona.playbooks.queue import queue
     from cspersona.playbooks.schemas import TaskRead
 
-    today = date.today()
     with database_session() as db_session:
+        today = work_day(db_session)
         rows = [
             TaskRead.of(row, today=today)
             for row in queue(db_session, visible_to=OPERATOR, owner=owner, playbook_id=playbook)
@@ -337,7 +338,7 @@ def enrol_customer(
             customer_id=customer,
             by=OPERATOR,
             note=note,
-            at=datetime.now(UTC),
+            at=work_clock(db_session),
         )
         result = EnrolResult.of(entry)
     if as_json:
@@ -422,8 +423,8 @@ def show_task(
     from cspersona.playbooks.schemas import TaskDetailRead
     from cspersona.playbooks.task_detail import task_detail
 
-    today = date.today()
     with database_session() as db_session:
+        today = work_day(db_session)
         detail = task_detail(db_session, task_id=task_id, visible_to=OPERATOR, today=today)
         task = TaskDetailRead.of_detail(detail, today=today)
     if as_json:
@@ -540,7 +541,7 @@ def snooze_task(
 
     with database_session() as db_session:
         task = get_task(db_session, task_id=task_id, visible_to=OPERATOR)
-        tasks.snooze(db_session, task=task, until=until.date(), today=date.today())
+        tasks.snooze(db_session, task=task, until=until.date(), today=work_day(db_session))
     typer.echo(f"Task {task_id} snoozed until {day_words(until.date())}.")
 
 
@@ -551,22 +552,25 @@ def sentence(words: str) -> str:
 
 @playbooks_app.command("run")
 def run_playbooks() -> None:
-    """Enter customers on new trigger events, apply exit criteria and escalate overdue tasks now.
+    """Refresh generated playbooks, enter customers on new events, apply exits, escalate tasks.
+
+    The pipeline's playbooks stage does the same after every run; this does it now, on the
+    playbooks' clock (now, or the data's latest day when the data stops earlier).
 
     Example: cspersona playbooks run
     """
-    from cspersona.db.types import utc_now
-    from cspersona.playbooks.escalation import escalate
-    from cspersona.playbooks.triggers import run_triggers
+    from cspersona.config import get_settings
+    from cspersona.playbooks.cycle import run_cycle
 
-    at = utc_now()
     with database_session() as db_session:
-        triggered = run_triggers(db_session, at=at)
-        escalated = escalate(db_session, at=at)
-    typer.echo(sentence(triggered.words()))
-    for name, count in sorted(triggered.by_playbook.items()):
+        report = run_cycle(db_session, settings=get_settings(), by=OPERATOR.user_name)
+    generated = report.generation_words()
+    if generated:
+        typer.echo(sentence(generated))
+    typer.echo(sentence(report.triggered.words()))
+    for name, count in sorted(report.triggered.by_playbook.items()):
         typer.echo(f"  {name}: {count} entered")
-    typer.echo(sentence(escalated.words()))
+    typer.echo(sentence(report.escalated.words()))
 
 
 @playbooks_app.command("dry-run")

@@ -13,10 +13,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cspersona.analytics.history import latest_moment
 from cspersona.customers.models import Customer
-from cspersona.db.types import utc_now
 from cspersona.playbooks import enrolment
+from cspersona.playbooks.clock import work_clock
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus, Task
 from cspersona.playbooks.states import load_source
 from cspersona.playbooks.triggers import TriggerEvent, find_events, matches
@@ -76,9 +75,8 @@ class DryRunReport:
 
 
 def replay_end(db_session: Session) -> datetime:
-    """Where a replay ends: now, or the latest moment the data mentions when that is earlier."""
-    latest = latest_moment(db_session=db_session).to_pydatetime()
-    return min(utc_now(), latest) if latest.year > 1970 else utc_now()
+    """Where a replay ends: at the playbooks' clock (now, or the data's latest day if earlier)."""
+    return work_clock(db_session)
 
 
 def dry_run(

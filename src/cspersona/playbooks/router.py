@@ -11,6 +11,7 @@ from cspersona.http.errors import error_responses
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.jobs.router import add_job_route
 from cspersona.playbooks import service
+from cspersona.playbooks.clock import work_clock
 from cspersona.playbooks.definition import PlaybookDefinition
 from cspersona.playbooks.experiment import DEFAULT_RELATIVE_REDUCTION, Experiment, experiment
 from cspersona.playbooks.jobs import generate_playbooks
@@ -121,7 +122,7 @@ def enrol_customer(
         customer_id=body.customer_id,
         by=principal,
         note=body.note,
-        at=datetime.now(UTC),
+        at=work_clock(db_session),
     )
     return EnrolResult.of(entry)
 

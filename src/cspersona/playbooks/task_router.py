@@ -1,6 +1,6 @@
 """``/api/tasks``: the caller's work queue and what they do with a task."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +10,7 @@ from cspersona.http.deps import MAX_ID, IdPath, SessionDep
 from cspersona.http.errors import error_responses
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.playbooks import tasks
+from cspersona.playbooks.clock import work_day
 from cspersona.playbooks.models import TaskStatus
 from cspersona.playbooks.queue import PENDING, get_task, queue, queued
 from cspersona.playbooks.schemas import TaskClose, TaskDetailRead, TaskPage, TaskRead, TaskSnooze
@@ -35,7 +36,7 @@ def list_tasks(
     ] = None,
 ) -> TaskPage:
     """The caller's queue (a CSM's: their book only), soonest due first, riskiest first on a day."""
-    today = date.today()
+    today = work_day(db_session)
     rows = queue(
         db_session,
         visible_to=principal,
@@ -54,7 +55,7 @@ def list_tasks(
 @router.get("/{task_id}", response_model=TaskDetailRead, responses=error_responses(404))
 def read_task(task_id: IdPath, principal: Reader, db_session: SessionDep) -> TaskDetailRead:
     """One task with its customer's risk, drivers, why they entered, and its rendered messages."""
-    today = date.today()
+    today = work_day(db_session)
     detail = task_detail(db_session, task_id=task_id, visible_to=principal, today=today)
     return TaskDetailRead.of_detail(detail, today=today)
 
@@ -73,7 +74,7 @@ def close_task(
         by=principal.user_name,
         at=datetime.now(UTC),
     )
-    return TaskRead.of(queued(db_session, task), today=date.today())
+    return TaskRead.of(queued(db_session, task), today=work_day(db_session))
 
 
 @router.post("/{task_id}/snooze", response_model=TaskRead, responses=error_responses(404, 409))
@@ -81,7 +82,7 @@ def snooze_task(
     task_id: IdPath, principal: TaskWorker, db_session: SessionDep, body: TaskSnooze
 ) -> TaskRead:
     """Put a task aside until a later day; it comes back to the queue then."""
-    today = date.today()
+    today = work_day(db_session)
     task = get_task(db_session, task_id=task_id, visible_to=principal)
     tasks.snooze(db_session, task=task, until=body.until, today=today)
     return TaskRead.of(queued(db_session, task), today=today)

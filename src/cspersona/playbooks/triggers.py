@@ -72,15 +72,26 @@ def find_events(
 def _risk_rises(
     db_session: Session, trigger: Trigger, since: datetime, until: datetime
 ) -> list[TriggerEvent]:
-    """Observed tier changes upward that reach ``to_tier`` (default high)."""
+    """Observed tier changes upward that reach ``to_tier`` (default high).
+
+    A customer's first scoring counts as a rise from "not scored": on the day playbooks start,
+    the customers already at high risk are the ones a CSM must act on first.
+    """
     target = RISK_TIER_ORDER[trigger.to_tier or "high"]
     events = []
     for customer_id, changes in _observed(db_session, [RISK_TIER_KEY], until).items():
-        for (_, before, _), (moment, after, _) in zip(changes, changes[1:], strict=False):
-            rose = RISK_TIER_ORDER.get(after, 0) > RISK_TIER_ORDER.get(before, 0)
-            if since < moment <= until and rose and RISK_TIER_ORDER.get(after, 0) >= target:
-                detail = f"risk tier rose from {before} to {after}"
+        before: str | None = None
+        for moment, after, _ in changes:
+            rank = RISK_TIER_ORDER.get(after, 0)
+            rose = before is None or rank > RISK_TIER_ORDER.get(before, 0)
+            if since < moment <= until and rose and rank >= target:
+                detail = (
+                    f"risk tier rose from {before} to {after}"
+                    if before is not None
+                    else f"risk tier is {after} at its first scoring"
+                )
                 events.append(TriggerEvent(customer_id, trigger.kind, moment, detail))
+            before = after
     return events
 
 

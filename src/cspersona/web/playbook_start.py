@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.customers.models import Customer
-from cspersona.db.types import utc_now
 from cspersona.exceptions import Conflict
 from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep
 from cspersona.playbooks import service
+from cspersona.playbooks.clock import work_clock
 from cspersona.playbooks.manual import enter_by_hand
 from cspersona.playbooks.models import Enrolment, PlaybookStatus, TaskStatus
 from cspersona.web.deps import PageCustomer, PageUser
@@ -66,7 +66,7 @@ def start_playbook(
             customer_id=customer.id,
             by=principal,
             note=why,
-            at=utc_now(),
+            at=work_clock(db_session),
         ).message
     except Conflict as error:
         result = str(error)

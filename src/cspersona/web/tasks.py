@@ -20,6 +20,7 @@ from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, Conflict
 from cspersona.http.deps import MAX_ID, TEXT_PATTERN, IdPath, SessionDep
 from cspersona.playbooks import service as playbooks_service
+from cspersona.playbooks.clock import work_day
 from cspersona.playbooks.context import current_persona, message_context, register_of
 from cspersona.playbooks.definition import Step
 from cspersona.playbooks.models import Task, TaskStatus
@@ -47,13 +48,9 @@ class Message:
     error: str | None
 
 
-def _today() -> date:
-    return utc_now().date()
-
-
 def data_day(db_session: Session) -> date:
     """The day data-read dates are measured from: the data's latest day, else today."""
-    return data_as_of(db_session) or _today()
+    return data_as_of(db_session) or utc_now().date()
 
 
 def _mine(task: Task, principal: Principal) -> bool:
@@ -82,7 +79,7 @@ def my_tasks(
         customer = db_session.get(Customer, done.customer_id)
         company = customer.company_name if customer else "the customer"
         notice = f"“{done.title}” for {company} is {done.status.value}."
-    today = _today()
+    today = work_day(db_session)
     context = {
         "rows": rows,
         "today": today,
@@ -145,7 +142,7 @@ def _task_page(
     step = _step(task)
     renewal = customer.renewal_date
     as_of = data_day(db_session)
-    today = _today()
+    today = work_day(db_session)
     context = {
         "task": task,
         "customer": customer,
@@ -231,7 +228,7 @@ def snooze_task(
             day = date.fromisoformat(until)
         except ValueError as error:
             raise BadInput("pick the day to snooze the task until") from error
-        snooze(db_session, task=task, until=day, today=_today())
+        snooze(db_session, task=task, until=day, today=work_day(db_session))
     except (BadInput, Conflict) as error:
         return _task_page(
             request, db_session, principal, task, error=error.message, status_code=error.status
