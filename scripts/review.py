@@ -4,11 +4,13 @@ Builds the demo world (``cspersona demo --no-serve``) in ``<out>/data``, serves 
 loopback port, and writes into ``<out>``:
 
 - ``pages/<page>-<width>.png``: every dashboard page at 1440 and 768 pixels wide (overview,
-  persona map and each persona, churn risk, customers, three customer pages, chat);
-- ``readme/<image>.png``: the README's five screenshots (a 1440 x 900 window each), to copy into
+  persona map and each persona, churn risk, customers, three customer pages, chat, the work
+  queue, two tasks, the playbooks and three playbook pages);
+- ``readme/<image>.png``: the README's seven screenshots (a 1440 x 900 window each), to copy into
   ``docs/images/``;
 - ``digest.txt``: every persona's name, narrative, profile, quotes and top topics; the 20
-  riskiest customers with drivers and interventions; the 10 likeliest expansions; and 20
+  riskiest customers with drivers and interventions; the 10 likeliest expansions; the playbooks
+  with their steps and evidence; the first tasks of the work queue with their messages; and 20
   persona chat replies (four conversations of five turns); and, last, every line the text
   checks (:mod:`cspersona.nlp.text_checks`) find fault with.
 
@@ -46,6 +48,8 @@ README_IMAGES = {
     "persona-1": "persona",
     "risk": "churn-risk",
     "customer-1": "customer",
+    "tasks": "work-queue",
+    "task-1": "task",
 }
 # A profile line of the digest: "  pain_points: [{...}]", data rather than prose.
 STRUCTURED = re.compile(r"^\s+[a-z_]+: [\[{]")
@@ -140,6 +144,8 @@ def pages(base: str, key: str) -> list[tuple[str, str]]:
     # Active customers (only they are scored), riskiest first: the pages a CSM opens first.
     customers = api(base, key, "/api/insights/churn-risk?limit=3")["items"]
     switched = api(base, key, "/api/personas/switches?limit=2")["items"]
+    tasks = api(base, key, "/api/tasks?limit=2")["items"]
+    playbooks = api(base, key, "/api/playbooks?limit=50")["items"]
     return [
         ("overview", "/overview"),
         ("personas", "/personas"),
@@ -156,6 +162,10 @@ def pages(base: str, key: str) -> list[tuple[str, str]]:
             for rank, item in enumerate(switched, start=1)
         ],
         ("chat", "/chat"),
+        ("tasks", "/tasks"),
+        *[(f"task-{rank}", f"/tasks/{item['id']}") for rank, item in enumerate(tasks, start=1)],
+        ("playbooks", "/playbooks"),
+        *[(f"playbook-{item['id']}", f"/playbooks/{item['id']}") for item in playbooks[:3]],
     ]
 
 
@@ -233,6 +243,27 @@ def digest(base: str, key: str) -> str:
         outlook = api(base, key, f"/api/customers/{row['customer_id']}/persona")["outlook"]
         chances = ", ".join(f"{item['persona_name']} {item['probability']:.0%}" for item in outlook)
         write(f"  in 90 days: {chances or 'no forecast'}")
+        write("")
+    write("# Playbooks\n")
+    for summary in api(base, key, "/api/playbooks?limit=50")["items"]:
+        playbook = api(base, key, f"/api/playbooks/{summary['id']}")
+        write(
+            f"## {playbook['name']}: starts when {summary['trigger']}; {summary['customers_in']} in"
+        )
+        for step in playbook["steps"]:
+            write(f"  day {step['due_days']}: {step['title']} ({step['kind']}, {step['owner']})")
+        for item in playbook["evidence"]:
+            write(f"  evidence: {item['text']}")
+        write("")
+    write("# The work queue: the first 10 tasks, the first 3 with their messages\n")
+    for rank, row in enumerate(api(base, key, "/api/tasks?limit=10")["items"]):
+        write(f"## due {row['due_on']}: {row['title']} for {row['company_name']} ({row['owner']})")
+        if rank < 3:
+            task = api(base, key, f"/api/tasks/{row['id']}")
+            write(f"  why: {task['why']}")
+            for message in task["messages"]:
+                write(f"  [{message['channel']}] {message['subject'] or ''}")
+                write(textwrap.indent(message["body"], "    "))
         write("")
     write("# Persona chat: 20 replies\n")
     for summary in api(base, key, "/api/personas?limit=4")["items"]:

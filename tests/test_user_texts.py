@@ -124,6 +124,8 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
     """(where, text) for the prose of every API route a CSM reads, chat replies included."""
     personas = client.get("/api/personas", params={"limit": 100}).json()["items"]
     customers = client.get("/api/customers", params={"limit": 100}).json()["items"]
+    playbooks = client.get("/api/playbooks", params={"limit": 100}).json()["items"]
+    tasks = client.get("/api/tasks", params={"limit": 5}).json()["items"]
     reads = [
         "/api/personas?limit=100",
         *(f"/api/personas/{persona['id']}" for persona in personas),
@@ -133,6 +135,11 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
         *(f"/api/insights/churn-risk?horizon={days}&limit=200" for days in (30, 60, 90)),
         "/api/insights/expansion?limit=200",
         "/api/chat/scenarios",
+        "/api/playbooks?limit=100",
+        *(f"/api/playbooks/{playbook['id']}" for playbook in playbooks),
+        *(f"/api/playbooks/{playbook['id']}/experiment" for playbook in playbooks),
+        "/api/tasks?limit=200",
+        *(f"/api/tasks/{task['id']}" for task in tasks[:5]),
     ]
     for path in reads:
         response = client.get(path)
@@ -157,12 +164,15 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
 
 
 def page_paths(client: TestClient) -> list[str]:
-    """Every dashboard page: overview, map and each persona, risk, customers, customer pages."""
+    """Every dashboard page: overview, personas, risk, customers, chat, tasks and playbooks."""
     personas = client.get("/api/personas", params={"limit": 100}).json()["items"]
     riskiest = client.get("/api/insights/churn-risk", params={"limit": 5}).json()["items"]
     customers = client.get("/api/customers", params={"limit": 100}).json()["items"]
     churned = [item for item in customers if (item["status"] or {}).get("status") == "churned"][:3]
     conversations = client.get("/api/chat/conversations", params={"limit": 2}).json()["items"]
+    playbooks = client.get("/api/playbooks", params={"limit": 100}).json()["items"]
+    tasks = client.get("/api/tasks", params={"limit": 3}).json()["items"]
+    assert playbooks and tasks, "the pipeline gives the world playbooks and a work queue"
     return [
         "/overview",
         "/personas",
@@ -176,6 +186,10 @@ def page_paths(client: TestClient) -> list[str]:
         "/chat?scenario=renewal-negotiation",
         "/chat/history",
         *(f"/chat?conversation={item['id']}" for item in conversations),
+        "/tasks",
+        *(f"/tasks/{task['id']}" for task in tasks),
+        "/playbooks",
+        *(f"/playbooks/{playbook['id']}" for playbook in playbooks),
     ]
 
 
