@@ -73,7 +73,7 @@ def test_a_playbook_from_yaml_is_shown_in_words(book: dict[str, int], tmp_path: 
     created = _run("playbooks", "create", "--file", str(path))
     shown = _run("playbooks", "show", "1")
 
-    assert created.strip() == "Created playbook 1, 'Save the renewal' (active)."
+    assert created.strip() == "Created playbook 1, “Save the renewal” (active)."
     for line in (
         "Save the renewal (id 1, active, written by hand; changed by cli on",
         "Starts when the renewal is 60 days away or less.",
@@ -141,7 +141,7 @@ def test_a_customer_enters_and_their_tasks_are_worked_from_the_command_line(
     ]
     for line in (
         "Customer: Acme Analytics (id 1), churn risk not scored",
-        "In 'Save the renewal' because cli started it by hand: asked for a call.",
+        "In “Save the renewal” because cli started it by hand: asked for a call.",
         "What to do: Offer two times for a call.",
         "E-mail to copy (formal, non-technical)",
         "Subject: Acme Analytics: your renewal",
@@ -154,7 +154,7 @@ def test_a_customer_enters_and_their_tasks_are_worked_from_the_command_line(
     assert closed_twice.exit_code == 1
     assert closed_twice.output.strip() == "error: task 1 is already done"
     retired = _run("playbooks", "retire", "1")
-    assert retired.strip() == "Retired playbook 1, 'Save the renewal': it enters nobody new."
+    assert retired.strip() == "Retired playbook 1, “Save the renewal”: it enters nobody new."
     refused = runner.invoke(app, ["playbooks", "enrol", "1", "--customer", acme])
     assert refused.output.strip().startswith("error: playbook “Save the renewal” is retired")
 

@@ -80,7 +80,7 @@ def test_bad_playbooks_are_refused_in_words(analyst_client: TestClient) -> None:
         "step 1 (Write to the sponsor), email: template uses unknown variable(s) discount_code"
     )
     assert taken.status_code == 409
-    assert "a playbook named 'Taken' already exists" in taken.json()["detail"]
+    assert "a playbook named “Taken” already exists" in taken.json()["detail"]
     assert no_steps.status_code == 422
 
 
@@ -99,7 +99,7 @@ def test_a_playbook_is_deleted_only_while_nobody_ever_entered_it(
     refused = analyst_client.delete(f"/api/playbooks/{used.id}")
     assert refused.status_code == 409
     assert refused.json()["detail"] == (
-        "1 customer entry of playbook 'Used' would be lost: retire it instead"
+        "1 customer entry of playbook “Used” would be lost: retire it instead"
     )
 
 

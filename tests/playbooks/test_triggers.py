@@ -58,7 +58,7 @@ def test_a_tier_high_at_its_first_scoring_or_rising_to_high_enters_once(
     assert second.entered == 1
     assert entries(db_session) == [
         ("Acme", "risk_tier_rises", "risk tier rose from elevated to high"),
-        ("Birch", "risk_tier_rises", "risk tier is high at its first scoring"),
+        ("Birch", "risk_tier_rises", "risk tier is high the first time playbooks saw it"),
     ]
 
 

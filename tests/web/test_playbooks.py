@@ -201,7 +201,7 @@ def test_editing_renames_removes_and_adds_steps_and_keeps_the_evidence(
     ]
     assert playbook.definition.evidence[0].text.startswith("7 of 9 customers")
     assert taken.status_code == 409 or taken.status_code == 400
-    assert "a playbook named &#39;Taken name&#39; already exists" in taken.text
+    assert "a playbook named “Taken name” already exists" in taken.text
 
 
 def test_only_analysts_edit_and_they_retire_and_activate(

@@ -272,7 +272,7 @@ def create_playbook(
             db_session=db_session, definition=definition, by=OPERATOR.user_name, status=status
         )
         identifier = playbook.id
-    typer.echo(f"Created playbook {identifier}, {definition.name!r} ({status}).")
+    typer.echo(f"Created playbook {identifier}, “{definition.name}” ({status}).")
 
 
 @playbooks_app.command("update")
@@ -293,7 +293,7 @@ def update_playbook(
         service.update(
             db_session=db_session, playbook=playbook, definition=definition, by=OPERATOR.user_name
         )
-    typer.echo(f"Updated playbook {playbook_id}, {definition.name!r}.")
+    typer.echo(f"Updated playbook {playbook_id}, “{definition.name}”.")
 
 
 @playbooks_app.command("retire")
@@ -314,7 +314,7 @@ def retire_playbook(playbook_id: int = typer.Argument(..., help="The playbook's 
             by=OPERATOR.user_name,
         )
         name = playbook.name
-    typer.echo(f"Retired playbook {playbook_id}, {name!r}: it enters nobody new.")
+    typer.echo(f"Retired playbook {playbook_id}, “{name}”: it enters nobody new.")
 
 
 @playbooks_app.command("enrol")
@@ -455,7 +455,7 @@ def _print_task(task: "TaskDetailRead") -> None:
         f"Customer: {task.company_name} (id {task.customer_id}{persona}), {risk}", highlight=False
     )
     console.print(
-        f"In {task.playbook_name!r} because {reason_words(str(task.reason), task.why)}.",
+        f"In “{task.playbook_name}” because {reason_words(str(task.reason), task.why)}.",
         highlight=False,
     )
     for driver in task.drivers:

@@ -71,7 +71,7 @@ def delete(*, db_session: Session, playbook: Playbook) -> None:
     if entries:
         raise Conflict(
             f"{entries} customer entr{'y' if entries == 1 else 'ies'} of playbook "
-            f"{playbook.name!r} would be lost: retire it instead"
+            f"“{playbook.name}” would be lost: retire it instead"
         )
     db_session.delete(playbook)
     db_session.flush()
@@ -101,7 +101,7 @@ def validate(db_session: Session, definition: PlaybookDefinition) -> None:
 def _name_is_free(db_session: Session, name: str, *, keep: int | None) -> None:
     holder = db_session.scalar(select(Playbook.id).where(Playbook.name == name))
     if holder is not None and holder != keep:
-        raise Conflict(f"a playbook named {name!r} already exists (id {holder})")
+        raise Conflict(f"a playbook named “{name}” already exists (id {holder})")
 
 
 def customers_in(*, db_session: Session) -> dict[int, int]:

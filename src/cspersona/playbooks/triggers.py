@@ -88,7 +88,7 @@ def _risk_rises(
                 detail = (
                     f"risk tier rose from {before} to {after}"
                     if before is not None
-                    else f"risk tier is {after} at its first scoring"
+                    else f"risk tier is {after} the first time playbooks saw it"
                 )
                 events.append(TriggerEvent(customer_id, trigger.kind, moment, detail))
             before = after
