@@ -144,7 +144,7 @@ def pages(base: str, key: str) -> list[tuple[str, str]]:
     # Active customers (only they are scored), riskiest first: the pages a CSM opens first.
     customers = api(base, key, "/api/insights/churn-risk?limit=3")["items"]
     switched = api(base, key, "/api/personas/switches?limit=2")["items"]
-    tasks = api(base, key, "/api/tasks?limit=2")["items"]
+    tasks = api(base, key, "/api/tasks?owner=all&limit=2")["items"]
     playbooks = api(base, key, "/api/playbooks?limit=50")["items"]
     return [
         ("overview", "/overview"),
@@ -256,7 +256,7 @@ def digest(base: str, key: str) -> str:
             write(f"  evidence: {item['text']}")
         write("")
     write("# The work queue: the first 10 tasks, the first 3 with their messages\n")
-    for rank, row in enumerate(api(base, key, "/api/tasks?limit=10")["items"]):
+    for rank, row in enumerate(api(base, key, "/api/tasks?owner=all&limit=10")["items"]):
         write(f"## due {row['due_on']}: {row['title']} for {row['company_name']} ({row['owner']})")
         if rank < 3:
             task = api(base, key, f"/api/tasks/{row['id']}")

@@ -125,7 +125,7 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
     personas = client.get("/api/personas", params={"limit": 100}).json()["items"]
     customers = client.get("/api/customers", params={"limit": 100}).json()["items"]
     playbooks = client.get("/api/playbooks", params={"limit": 100}).json()["items"]
-    tasks = client.get("/api/tasks", params={"limit": 5}).json()["items"]
+    tasks = client.get("/api/tasks", params={"owner": "all", "limit": 5}).json()["items"]
     reads = [
         "/api/personas?limit=100",
         *(f"/api/personas/{persona['id']}" for persona in personas),
@@ -138,7 +138,7 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
         "/api/playbooks?limit=100",
         *(f"/api/playbooks/{playbook['id']}" for playbook in playbooks),
         *(f"/api/playbooks/{playbook['id']}/experiment" for playbook in playbooks),
-        "/api/tasks?limit=200",
+        "/api/tasks?owner=all&limit=200",
         *(f"/api/tasks/{task['id']}" for task in tasks[:5]),
     ]
     for path in reads:
@@ -171,7 +171,7 @@ def page_paths(client: TestClient) -> list[str]:
     churned = [item for item in customers if (item["status"] or {}).get("status") == "churned"][:3]
     conversations = client.get("/api/chat/conversations", params={"limit": 2}).json()["items"]
     playbooks = client.get("/api/playbooks", params={"limit": 100}).json()["items"]
-    tasks = client.get("/api/tasks", params={"limit": 3}).json()["items"]
+    tasks = client.get("/api/tasks", params={"owner": "all", "limit": 3}).json()["items"]
     assert playbooks and tasks, "the pipeline gives the world playbooks and a work queue"
     return [
         "/overview",
