@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
 from cspersona.auth.models import Role
@@ -9,6 +10,7 @@ from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.playbooks.enrolment import enter
 from cspersona.playbooks.models import Enrolment, Playbook, Task, TaskStatus
+from cspersona.web import tasks as tasks_page
 from tests.conftest import CSM_OWNER
 from tests.factories import add_book, add_churn_score, add_contacts, add_playbook, add_stage_results
 from tests.web.conftest import BrowserFor
@@ -178,3 +180,22 @@ def test_another_books_task_is_not_found_and_a_viewer_cannot_act(
     assert shown.status_code == 200 and "may read tasks but not work on them" in shown.text
     assert viewer.post(f"/tasks/{danas.id}/done", data={"note": ""}).status_code == 403
     assert db_session.get(Task, danas.id).status is TaskStatus.OPEN  # type: ignore[union-attr]
+
+
+def test_a_long_queue_pages_on_and_the_pager_swaps_only_the_table(
+    db_session: Session, browser_for: BrowserFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tasks_page, "ROWS_PER_PAGE", 3)
+    book = add_book(db_session)
+    add_stage_results(db_session, book)
+    admin = browser_for(Role.ADMIN)
+    playbook = add_playbook(db_session)
+    for name in ("Acme Analytics", "Birch Health", "Delta Freight"):
+        _enter(db_session, playbook, book[name])
+
+    first = admin.get("/tasks").text
+    second = admin.get("/tasks?page=2", headers={"HX-Request": "true"}).text
+
+    assert "6 to do" in first and "1–3 of 6" in first and first.count('href="/tasks/') == 3
+    assert "<html" not in second and "4–6 of 6" in second
+    assert second.count('href="/tasks/') == 3

@@ -31,8 +31,12 @@ from cspersona.playbooks.wording import channel_words, kind_words, reason_words
 from cspersona.predict.models import ChurnScore
 from cspersona.reports import service as reports_service
 from cspersona.web.deps import PageUser
+from cspersona.web.pagination import Pager
+from cspersona.web.templating import is_partial
 from cspersona.web.templating import render as render_page
 
+# A CSM's day fits on a page; an admin's whole book pages on.
+ROWS_PER_PAGE = 50
 router = APIRouter(include_in_schema=False)
 
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
@@ -67,8 +71,12 @@ def my_tasks(
     persona: OptionalId = None,
     scope: Literal["mine", "all"] | None = None,
     closed: OptionalId = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    """Open and snoozed tasks, soonest due and riskiest first; a CSM starts on their own."""
+    """Open and snoozed tasks, soonest due and riskiest first; a CSM starts on their own.
+
+    HTMX requests (the pager's links) get just the results table.
+    """
     scope = scope or ("mine" if not principal.sees_all_customers else "all")
     rows = queue(db_session, visible_to=principal, playbook_id=playbook, persona_id=persona)
     if scope == "mine":
@@ -80,8 +88,10 @@ def my_tasks(
         company = customer.company_name if customer else "the customer"
         notice = f"“{done.title}” for {company} is {done.status.value}."
     today = work_day(db_session)
+    pager = Pager(page=page, per_page=ROWS_PER_PAGE, total=len(rows))
     context = {
-        "rows": rows,
+        "rows": rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
+        "pager": pager,
         "today": today,
         "overdue": sum(row.overdue(today) for row in rows),
         "playbooks": playbooks_service.get_all(db_session=db_session),
@@ -93,7 +103,8 @@ def my_tasks(
         "notice": notice,
         "kind_words": kind_words,
     }
-    return render_page(request, "tasks/list.html", context, principal=principal)
+    template = "tasks/_results.html" if is_partial(request) else "tasks/list.html"
+    return render_page(request, template, context, principal=principal)
 
 
 def _step(task: Task) -> Step | None:
