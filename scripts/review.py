@@ -144,7 +144,9 @@ def pages(base: str, key: str) -> list[tuple[str, str]]:
     # Active customers (only they are scored), riskiest first: the pages a CSM opens first.
     customers = api(base, key, "/api/insights/churn-risk?limit=3")["items"]
     switched = api(base, key, "/api/personas/switches?limit=2")["items"]
-    tasks = api(base, key, "/api/tasks?owner=all&limit=2")["items"]
+    queue = api(base, key, "/api/tasks?owner=all&limit=50")["items"]
+    # Tasks with a message to copy first: the page a CSM spends their time on.
+    tasks = sorted(queue, key=lambda item: item["kind"] != "email")[:2]
     playbooks = api(base, key, "/api/playbooks?limit=50")["items"]
     return [
         ("overview", "/overview"),

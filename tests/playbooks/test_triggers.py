@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session
 
 from cspersona.conversations.models import AuthorRole
 from cspersona.customers.models import Customer
-from cspersona.playbooks.definition import Criterion
 from cspersona.playbooks.models import Enrolment, Observation, Task, TaskStatus
 from cspersona.playbooks.tasks import snooze
-from cspersona.playbooks.triggers import criterion_words, observe, run_triggers
+from cspersona.playbooks.triggers import observe, run_triggers
 from cspersona.predict.models import ChurnScore, ExpansionScore
 from tests.factories import (
     add_churn_score,
@@ -232,7 +231,7 @@ def test_an_exit_criterion_ends_the_entry_and_skips_its_open_tasks(db_session: S
 
     enrolment = db_session.scalars(select(Enrolment)).one()
     assert report.exited == 1
-    assert enrolment.exit_reason == "exit criterion met: risk tier is normal"
+    assert enrolment.exit_reason == "exit criterion met: the churn-risk tier is normal"
     assert {task.status for task in enrolment.tasks} == {TaskStatus.SKIPPED}
 
 
@@ -324,12 +323,3 @@ def test_churn_signals_are_observed_for_scored_customers_when_asked(db_session: 
     assert seen["risk_tier"] == "elevated"
     assert seen["signal:declining_usage"] == "raised"
     assert seen["signal:nps_drop"] == "calm"
-
-
-def test_a_criterion_is_said_in_words() -> None:
-    assert criterion_words(Criterion(field="arr", op="ge", value=20000.0)) == (
-        "arr is at least 20000"
-    )
-    assert criterion_words(Criterion(field="plan", op="in", value=["pro", "team"])) == (
-        "plan is one of pro, team"
-    )

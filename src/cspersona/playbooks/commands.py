@@ -208,7 +208,8 @@ def _print_playbook(
         ("Leaves when", playbook.criteria.exit, " or "),
     ):
         if criteria:
-            console.print(f"{label} {joiner.join(map(criterion_words, criteria))}.")
+            said = joiner.join(criterion_words(criterion, persona_names) for criterion in criteria)
+            console.print(f"{label} {said}.")
     console.print(f"Takes a customer {reentry_words(playbook.reentry)}.")
     holding = {0: "no customer in it now", 1: "1 customer in it now"}.get(
         customers_in, f"{customers_in} customers in it now"

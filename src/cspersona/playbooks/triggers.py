@@ -24,6 +24,7 @@ from cspersona.playbooks.criteria import RISK_TIER_ORDER, entry_met, exit_met
 from cspersona.playbooks.definition import Criterion, Trigger, TriggerKind
 from cspersona.playbooks.models import Enrolment, Observation, Playbook, PlaybookStatus
 from cspersona.playbooks.states import RISK_TIER_KEY, StateSource, load_source
+from cspersona.playbooks.wording import criterion_words
 from cspersona.predict.models import ExpansionScore
 
 # An event older than this when a run first sees it is history, not a reason to act now.
@@ -391,24 +392,6 @@ def _last_triggered(db_session: Session) -> dict[tuple[int, int], datetime]:
         ).group_by(Enrolment.playbook_id, Enrolment.customer_id)
     )
     return {(playbook_id, customer_id): moment for playbook_id, customer_id, moment in rows}
-
-
-OPERATOR_WORDS = {
-    "eq": "is",
-    "ne": "is not",
-    "lt": "is below",
-    "le": "is at most",
-    "gt": "is above",
-    "ge": "is at least",
-    "in": "is one of",
-}
-
-
-def criterion_words(criterion: Criterion) -> str:
-    """``risk tier is normal``, ``arr is at least 20000``."""
-    values = criterion.value if isinstance(criterion.value, list) else [criterion.value]
-    shown = ", ".join(f"{value:g}" if isinstance(value, float) else str(value) for value in values)
-    return f"{criterion.field.replace('_', ' ')} {OPERATOR_WORDS[criterion.op]} {shown}"
 
 
 def _apply_exits(

@@ -3,6 +3,7 @@
 The definitions are JSON for machines; a CSM reads "ARR is at least $20,000", not ``arr ge 20000``.
 """
 
+from collections.abc import Mapping
 from datetime import date
 
 from cspersona.playbooks.definition import (
@@ -22,7 +23,7 @@ FIELD_WORDS = {
     "arr": "ARR",
     "days_to_renewal": "days to renewal",
     "nps": "the NPS score",
-    "persona_id": "the persona (id)",
+    "persona_id": "the persona",
     "plan": "the plan",
 }
 OPERATOR_WORDS = {
@@ -36,22 +37,29 @@ OPERATOR_WORDS = {
 }
 
 
-def criterion_words(criterion: Criterion) -> str:
-    """``arr ge 20000`` as "ARR is at least $20,000"."""
-    value = criterion.value
-    if isinstance(value, list):
-        said = ", ".join(_value_words(criterion.field, item) for item in value)
-    else:
-        said = _value_words(criterion.field, value)
+def criterion_words(criterion: Criterion, persona_names: Mapping[int, str] | None = None) -> str:
+    """``arr ge 20000`` as "ARR is at least $20,000"; a persona by its name where it is known."""
+    values = criterion.value if isinstance(criterion.value, list) else [criterion.value]
+    said = ", ".join(_value_words(criterion.field, item, persona_names or {}) for item in values)
     return f"{FIELD_WORDS[criterion.field]} {OPERATOR_WORDS[criterion.op]} {said}"
 
 
-def _value_words(field: str, value: str | float) -> str:
+def _value_words(field: str, value: str | float, persona_names: Mapping[int, str]) -> str:
     if field == "arr" and isinstance(value, int | float):
         return f"${value:,.0f}"
+    if field == "persona_id":
+        number = int(float(value))
+        return persona_names.get(number, f"persona {number}")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def due_words(days: int) -> str:
+    """When a step is due: "on the day of entry", "1 day after entry", "7 days after entry"."""
+    if days == 0:
+        return "on the day of entry"
+    return f"due {days} day{'s' if days != 1 else ''} after entry"
 
 
 def owner_words(rule: str) -> str:

@@ -30,6 +30,7 @@ from cspersona.playbooks.schemas import PlaybookSummary
 from cspersona.playbooks.wording import (
     channel_words,
     criterion_words,
+    due_words,
     escalation_words,
     kind_words,
     owner_words,
@@ -126,12 +127,14 @@ def playbook_page(
     )
     # Counts only, over every book: the arms are the playbook's, not a CSM's.
     result = experiment(db_session, playbook=playbook, at=utc_now())
+    names = {row.id: row.name for row in db_session.execute(select(Persona.id, Persona.name))}
     context = {
         "playbook": playbook,
         "definition": definition,
         "personas": personas,
-        "entry_words": [criterion_words(c) for c in definition.criteria.entry],
-        "exit_words": [criterion_words(c) for c in definition.criteria.exit],
+        "entry_words": [criterion_words(c, names) for c in definition.criteria.entry],
+        "exit_words": [criterion_words(c, names) for c in definition.criteria.exit],
+        "due_words": due_words,
         "reentry": reentry_words(definition.reentry),
         "escalation": escalation_words(definition.escalation),
         "success_words": [success_words(item) for item in definition.success],
