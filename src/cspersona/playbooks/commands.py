@@ -587,29 +587,12 @@ def dry_run_playbooks(
     """
     from cspersona.playbooks import service
     from cspersona.playbooks.dry_run import dry_run, replay_end
-    from cspersona.playbooks.schemas import DryRunRow, PlannedTaskRead
 
     with database_session() as db_session:
         if playbook is not None:
             service.get(db_session=db_session, playbook_id=playbook)
         report = dry_run(db_session, at=replay_end(db_session), days=days, playbook_id=playbook)
-    rows = [
-        DryRunRow(
-            entered_on=entry.entered_on,
-            customer_id=entry.customer_id,
-            company_name=entry.company_name,
-            playbook_id=entry.playbook_id,
-            playbook_name=entry.playbook_name,
-            arm=entry.arm,
-            reason=entry.reason,
-            detail=entry.detail,
-            tasks=[
-                PlannedTaskRead(title=task.title, owner=task.owner, due_on=task.due_on)
-                for task in entry.tasks
-            ],
-        )
-        for entry in report.entries
-    ]
+    rows = report.entries
     columns = {
         "date": lambda row: row.entered_on.isoformat(),
         "customer": lambda row: row.company_name,

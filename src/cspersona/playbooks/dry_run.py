@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,8 +25,7 @@ DEFAULT_DAYS = 180
 REPLAY_ENDED = "replay: tasks taken as done when due"
 
 
-@dataclass(frozen=True)
-class PlannedTask:
+class PlannedTask(BaseModel):
     """A task the replay would have created."""
 
     title: str
@@ -33,9 +33,8 @@ class PlannedTask:
     due_on: date
 
 
-@dataclass(frozen=True)
-class DryRunEntry:
-    """One customer who would have entered one playbook."""
+class DryRunEntry(BaseModel):
+    """One customer who would have entered one playbook, with the tasks it would have got."""
 
     entered_on: date
     customer_id: int
@@ -166,7 +165,9 @@ def _planned(
         .where(Task.enrolment_id.in_([entry.id for entry, *_ in entered]))
         .order_by(Task.enrolment_id, Task.step_index)
     ):
-        tasks[task.enrolment_id].append(PlannedTask(task.title, task.owner, task.due_on))
+        tasks[task.enrolment_id].append(
+            PlannedTask(title=task.title, owner=task.owner, due_on=task.due_on)
+        )
     return [
         DryRunEntry(
             entered_on=moment.date(),

@@ -206,28 +206,6 @@ class TaskDetailRead(TaskRead):
         )
 
 
-class PlannedTaskRead(BaseModel):
-    """A task a dry run would have created."""
-
-    title: str
-    owner: str
-    due_on: date
-
-
-class DryRunRow(BaseModel):
-    """One customer a dry run would have entered into a playbook, with the tasks it would get."""
-
-    entered_on: date
-    customer_id: int
-    company_name: str
-    playbook_id: int
-    playbook_name: str
-    arm: str
-    reason: str
-    detail: str
-    tasks: list[PlannedTaskRead]
-
-
 class EscalationRead(BaseModel):
     """An escalation as listed: which task, for whom, to whom, why and when."""
 
