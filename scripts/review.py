@@ -253,7 +253,8 @@ def digest(base: str, key: str) -> str:
             f"## {playbook['name']}: starts when {summary['trigger']}; {summary['customers_in']} in"
         )
         for step in playbook["steps"]:
-            write(f"  day {step['due_days']}: {step['title']} ({step['kind']}, {step['owner']})")
+            kind = step["kind"].replace("_", " ")
+            write(f"  day {step['due_days']}: {step['title']} ({kind}, owner: {step['owner']})")
         for item in playbook["evidence"]:
             write(f"  evidence: {item['text']}")
         write("")

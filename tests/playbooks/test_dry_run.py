@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.playbooks.dry_run import dry_run
+from cspersona.playbooks.enrolment import enter
 from cspersona.playbooks.models import Enrolment, Escalation, Observation, PlaybookStatus, Task
 from tests.factories import add_customer, add_nps, add_playbook
 
@@ -89,3 +90,20 @@ def test_one_playbook_may_be_replayed_whatever_its_status(db_session: Session) -
 
     assert [entry.playbook_name for entry in everything.entries] == ["Live"]
     assert [entry.playbook_name for entry in only_draft.entries] == ["Draft"]
+
+
+def test_the_replay_ignores_entries_made_since_its_start_and_keeps_them(
+    db_session: Session,
+) -> None:
+    acme = add_customer(db_session, "Acme")
+    add_nps(db_session, acme, 9, answered_at=AT - timedelta(days=50))
+    add_nps(db_session, acme, 2, answered_at=AT - timedelta(days=40))
+    playbook = add_playbook(db_session, trigger={"kind": "nps_drop", "points": 3})
+    enter(db_session, playbook=playbook, customer=acme, reason="manual", detail="", at=AT)
+    before = counts(db_session)
+
+    report = dry_run(db_session, at=AT)
+
+    assert [(e.company_name, e.reason) for e in report.entries] == [("Acme", "nps_drop")]
+    assert report.updated == 0
+    assert counts(db_session) == before, "the real entry is still there"

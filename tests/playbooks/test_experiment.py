@@ -138,7 +138,7 @@ def test_a_slow_playbook_is_told_to_pool_with_its_sibling_or_hold_back_half(
     power = result.power
     assert f"needs {power.needed_entries:,} customers at a 10% control share" in advice.text
     assert "at 36 a year that takes more than 10 years" in advice.text
-    assert "pool it with Save the renewal, formal (same trigger)" in advice.text
+    assert "pool it with “Save the renewal, formal” (same trigger)" in advice.text
     at_half = 2 * needed_per_arm(power.baseline_churn_rate or 0, power.target_churn_rate or 0)
     assert f"hold back half: then {at_half:,} customers suffice" in advice.text
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cspersona.customers.models import Customer
@@ -109,6 +109,14 @@ def dry_run(
     last_step = {playbook.id: playbook.definition.steps[-1].due_days for playbook in playbooks}
     savepoint = db_session.begin_nested()
     try:
+        # The replay asks what the playbooks would have done from the window's start: entries
+        # made since (real or by hand) would only make every replayed event "already in".
+        db_session.execute(
+            delete(Enrolment).where(
+                Enrolment.playbook_id.in_([playbook.id for playbook in playbooks]),
+                Enrolment.entered_at > start,
+            )
+        )
         # Each replayed entry and the day its last task falls due, while it is still open.
         running: dict[int, tuple[Enrolment, date]] = {}
         entered: list[tuple[Enrolment, Customer, Playbook, TriggerEvent, datetime]] = []

@@ -337,9 +337,9 @@ def _sample_advice(
     if power.years_to_read is None or power.years_to_read <= 1:
         return []
     years = "more than 10 years" if power.years_to_read > 10 else f"{power.years_to_read:.1f} years"
-    siblings = _siblings(db_session, playbook)
+    siblings = ", ".join(f"“{name}”" for name in _siblings(db_session, playbook))
     pool = (
-        f"pool it with {', '.join(siblings)} (same trigger) as one test, or "
+        f"pool it with {siblings} (same trigger) as one test, or "
         if siblings
         else "pool it with playbooks of the same trigger as one test, or "
     )
