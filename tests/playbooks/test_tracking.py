@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy.orm import Session
 
 from cspersona.customers.models import Customer, LifecycleEvent, LifecycleKind
@@ -68,6 +69,8 @@ def test_churn_rate_counts_those_in_the_playbook_as_the_month_began(db_session: 
     # A churned in April and C in March: only B is left to churn.
     assert months[date(2025, 5, 1)] == (ArmValue(0.0, 1), ArmValue(0.0, 1))
     assert series[0].is_rate and series[0].target == 0.1 and series[0].window_days == 365
+    # 10% within 365 days is the same pace as about 0.87% in an average month.
+    assert series[0].monthly_target == pytest.approx(1 - 0.9 ** (365.25 / 12 / 365))
 
 
 def test_a_customer_leaves_the_counts_once_their_success_window_ends(db_session: Session) -> None:
@@ -171,6 +174,7 @@ def test_series_cover_at_most_24_months_and_one_per_criterion(db_session: Sessio
 
     assert [item.metric for item in series] == ["churn_rate", "nps"]
     assert [item.is_rate for item in series] == [True, False]
+    assert series[1].monthly_target == 40, "a level, not a rate over the window, is not scaled"
     months = [point.month for point in series[0].points]
     assert len(months) == 24
     assert (months[0], months[-1]) == (date(2023, 7, 1), date(2025, 6, 1))

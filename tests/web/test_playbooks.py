@@ -321,13 +321,13 @@ def test_the_results_track_each_success_metric_by_month_with_a_chart(
     tracking = page.split('data-testid="tracking"')[1]
     assert (
         "Churn rate among treated customers: 0% in May 2025 (1 customer) against a target of "
-        "5% within 365 days." in tracking
+        "5% within 365 days (0.4% a month)." in tracking
     )
     figure = json.loads(html.unescape(tracking.split("data-figure='")[1].split("'")[0]))
-    assert [trace["name"] for trace in figure["data"]] == ["treated", "held back", "target"]
+    assert [trace["name"] for trace in figure["data"]] == ["treated", "held back", "target a month"]
     assert figure["data"][0]["x"] == ["Mar 2025", "Apr 2025", "May 2025"]
     assert figure["data"][0]["y"] == [None, 50.0, 0.0]
-    assert figure["data"][2]["y"] == [5.0, 5.0, 5.0] and figure["data"][2]["line"]["dash"]
+    assert figure["data"][2]["y"] == [0.43, 0.43, 0.43] and figure["data"][2]["line"]["dash"]
     assert "plotly.min.js" in page
-    assert "Churn rate: nothing to show yet." in empty
+    assert "Churn rate: nothing to show yet; customers count from their first whole" in empty
     assert 'class="chart"' not in empty and "plotly.min.js" not in empty

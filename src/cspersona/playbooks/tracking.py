@@ -18,6 +18,7 @@ from cspersona.playbooks.definition import SuccessCriterion
 from cspersona.playbooks.models import Arm, Enrolment, Observation, Playbook
 
 MAX_MONTHS = 24
+DAYS_PER_MONTH = 365.25 / 12
 EVENT_KINDS = {
     "churn_rate": LifecycleKind.CHURNED,
     "renewal_rate": LifecycleKind.RENEWED,
@@ -45,11 +46,17 @@ class MonthPoint:
 
 @dataclass(frozen=True)
 class MetricSeries:
-    """One success criterion tracked month by month; ``is_rate`` values are shares of 1."""
+    """One success criterion tracked month by month; ``is_rate`` values are shares of 1.
+
+    ``monthly_target`` is what a month's value is held to: for churn, renewal and expansion the
+    target over the whole window scaled to one month (a 21% churn target over a year is about
+    1.9% a month, assuming an even pace); for the other metrics, the target itself.
+    """
 
     metric: str
     target: float
     window_days: int
+    monthly_target: float
     is_rate: bool
     points: list[MonthPoint]
 
@@ -95,9 +102,17 @@ def _series(criterion: SuccessCriterion, points: list[MonthPoint]) -> MetricSeri
         metric=criterion.metric,
         target=criterion.target,
         window_days=criterion.window_days,
+        monthly_target=_monthly_target(criterion),
         is_rate=criterion.metric in RATE_METRICS,
         points=points,
     )
+
+
+def _monthly_target(criterion: SuccessCriterion) -> float:
+    """An event rate's target over its window as the same pace over one month."""
+    if criterion.metric not in EVENT_KINDS or not 0 <= criterion.target < 1:
+        return criterion.target
+    return float(1 - (1 - criterion.target) ** (DAYS_PER_MONTH / criterion.window_days))
 
 
 def _first_entries(db_session: Session, *, playbook: Playbook, at: datetime) -> dict[int, _Entry]:

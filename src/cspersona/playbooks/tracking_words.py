@@ -1,7 +1,10 @@
 """A playbook's tracked success metrics in words, the same on its page and in the CLI."""
 
 from cspersona.playbooks.definition import SUCCESS_METRIC_WORDS
-from cspersona.playbooks.tracking import MetricSeries, MonthPoint
+from cspersona.playbooks.tracking import EVENT_KINDS, MetricSeries, MonthPoint
+
+# The subject of a summary line where the metric's own words would say "customers" twice.
+SUBJECTS = {"risk_tier_high_share": "Share at high risk"}
 
 
 def metric_label(series: MetricSeries) -> str:
@@ -16,9 +19,9 @@ def value_words(series: MetricSeries, value: float | None) -> str:
         return "-"
     if not series.is_rate:
         return f"{value:.1f}"
-    if 0 < value < 0.01:
-        return f"{value:.1%}"
-    return f"{value:.0%}"
+    # One decimal below 10%, where it matters: "1.7%", "5%", "21%".
+    said = f"{value:.1%}" if value < 0.1 else f"{value:.0%}"
+    return said.replace(".0%", "%")
 
 
 def month_words(point: MonthPoint) -> str:
@@ -27,8 +30,14 @@ def month_words(point: MonthPoint) -> str:
 
 
 def target_words(series: MetricSeries) -> str:
-    """The target with its window: "14% within 365 days"."""
-    return f"{value_words(series, series.target)} within {series.window_days} days"
+    """The target with its window, and its pace a month for event rates.
+
+    "21% within 365 days (1.9% a month)": a month's churn is held to the monthly pace.
+    """
+    said = f"{value_words(series, series.target)} within {series.window_days} days"
+    if series.metric in EVENT_KINDS and series.monthly_target != series.target:
+        said += f" ({value_words(series, series.monthly_target)} a month)"
+    return said
 
 
 def has_data(series: MetricSeries) -> bool:
@@ -50,12 +59,13 @@ def summary_words(series: MetricSeries) -> str:
                 f"the target is {target_words(series)}."
             )
         return (
-            f"{label}: nothing to show yet. A month counts the customers who were in the "
-            "playbook when it began, inside their success window."
+            f"{label}: nothing to show yet; customers count from their first whole month "
+            "in the playbook."
         )
     latest = measured[-1]
+    subject = SUBJECTS.get(series.metric, label)
     line = (
-        f"{label} among treated customers: {value_words(series, latest.treated.value)} in "
+        f"{subject} among treated customers: {value_words(series, latest.treated.value)} in "
         f"{month_words(latest)} ({_customers(latest.treated.customers)}) against a target of "
         f"{target_words(series)}"
     )

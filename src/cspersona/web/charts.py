@@ -238,7 +238,7 @@ def scores_figure(runs: list[ScenarioRunRead]) -> dict[str, Any]:
 
 
 def tracking_figure(series: MetricSeries) -> dict[str, Any]:
-    """A success metric by month: treated and held-back lines, the target dashed.
+    """A success metric by month: treated and held-back lines, the target a month dashed.
 
     Rates are drawn as percentages; a month nobody was measured in leaves a gap, not a zero.
     """
@@ -259,7 +259,7 @@ def tracking_figure(series: MetricSeries) -> dict[str, Any]:
             "line": style,
         }
 
-    target = round(series.target * scale, 2)
+    target = round(series.monthly_target * scale, 2)
     return {
         "data": [
             line("treated", [point.treated for point in series.points], {"color": "#1565c0"}),
@@ -267,7 +267,7 @@ def tracking_figure(series: MetricSeries) -> dict[str, Any]:
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": "target",
+                "name": "target a month" if series.monthly_target != series.target else "target",
                 "x": months,
                 "y": [target for _ in months],
                 "line": {"dash": "dash", "color": "#c62828"},
