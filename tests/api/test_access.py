@@ -76,6 +76,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("POST", "/api/playbooks/{playbook_id}/status"): MANAGE_PLAYBOOKS,
     ("POST", "/api/playbooks/{playbook_id}/enrol"): WORK_TASKS,
     ("GET", "/api/playbooks/{playbook_id}/experiment"): READ,
+    ("GET", "/api/playbooks/{playbook_id}/tracking"): READ,
     ("GET", "/api/tasks"): READ,
     ("GET", "/api/tasks/{task_id}"): READ,
     ("POST", "/api/tasks/{task_id}/close"): WORK_TASKS,

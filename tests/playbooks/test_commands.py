@@ -1,7 +1,7 @@
 """``cspersona playbooks ...`` and ``cspersona tasks ...`` on a migrated database."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,9 @@ from typer.testing import CliRunner
 
 from cspersona.cli import app
 from cspersona.config import get_settings
+from cspersona.customers.models import LifecycleEvent, LifecycleKind
 from cspersona.db.engine import make_engine, make_session_factory, session_scope
+from cspersona.playbooks.models import Arm, Enrolment
 from tests.conftest import DatabaseFactory
 from tests.factories import add_book
 
@@ -173,3 +175,60 @@ def test_the_experiment_reads_as_a_report(book: dict[str, int], tmp_path: Path) 
     assert "Nobody is held back (control share 0%)" in report
     assert as_json["power"]["relative_reduction"] == 0.3
     assert as_json["recommendations"][0]["kind"] == "control_group"
+
+
+def test_tracking_prints_a_line_and_a_table_per_criterion(
+    book: dict[str, int], tmp_path: Path
+) -> None:
+    path = tmp_path / "playbook.yaml"
+    path.write_text(PLAYBOOK_YAML)
+    _run("playbooks", "create", "--file", str(path))
+    before = _run("playbooks", "tracking", "1")
+    entered = datetime(2025, 3, 10, tzinfo=UTC)
+    engine = make_engine(get_settings().sqlalchemy_url)
+    with session_scope(make_session_factory(engine)) as session:
+        for name in ("Acme Analytics", "Delta Freight"):
+            session.add(
+                Enrolment(
+                    playbook_id=1,
+                    customer_id=book[name],
+                    arm=Arm.TREATED,
+                    assignment_draw=0.9,
+                    reason="manual",
+                    entered_at=entered,
+                    last_triggered_at=entered,
+                )
+            )
+        session.add(
+            LifecycleEvent(
+                customer_id=book["Acme Analytics"],
+                kind=LifecycleKind.CHURNED,
+                at=datetime(2025, 4, 20, tzinfo=UTC),
+            )
+        )
+    engine.dispose()
+
+    report = _run("playbooks", "tracking", "1", "--as-of", "2025-05-31")
+    [series] = json.loads(_run("playbooks", "tracking", "1", "--as-of", "2025-05-31", "--json"))
+
+    assert before.strip() == (
+        "Churn rate: nothing to show yet; customers count from their first whole month in the "
+        "playbook."
+    )
+    assert (
+        "Churn rate among treated customers: 0% in May 2025 (1 customer) against a target of 5% "
+        "within 90 days (1.7% a month)." in report
+    )
+    rows = [line.split("│")[1:-1] for line in report.splitlines() if line.startswith("│")]
+    assert [[cell.strip() for cell in row] for row in rows] == [
+        ["Mar 2025", "-", "0", "-", "0", "1.7%"],
+        ["Apr 2025", "50%", "2", "-", "0", "1.7%"],
+        ["May 2025", "0%", "1", "-", "0", "1.7%"],
+    ]
+    assert "target a month" in report
+    assert series["monthly_target"] == pytest.approx(0.0172, abs=1e-4)
+    assert [point["treated"] for point in series["points"]] == [
+        {"value": None, "customers": 0},
+        {"value": 0.5, "customers": 2},
+        {"value": 0.0, "customers": 1},
+    ]

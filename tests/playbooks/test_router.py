@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from cspersona.playbooks.assignment import assignment_draw
 from cspersona.playbooks.enrolment import enter, leave
 from cspersona.playbooks.models import PlaybookStatus
-from tests.factories import add_book, add_customer, add_playbook
+from tests.factories import add_book, add_customer, add_nps, add_playbook
 
 AT = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -209,6 +209,38 @@ def test_the_experiment_is_read_as_of_a_chosen_day(db_session: Session, client: 
 
     assert before["treated"]["customers"] == 0
     assert after["treated"] == {"arm": "treated", "customers": 1, "followed_up": 0, "churned": 0}
+
+
+def test_the_tracking_route_gives_each_criterion_by_month(
+    db_session: Session, client: TestClient
+) -> None:
+    success = [{"metric": "nps", "target": 40, "window_days": 90}]
+    playbook = add_playbook(db_session, success=success)
+    customer = add_customer(db_session, "Acme")
+    enter(db_session, playbook=playbook, customer=customer, reason="manual", detail="", at=AT)
+    add_nps(db_session, customer, 7, answered_at=datetime(2025, 4, 10, tzinfo=UTC))
+
+    response = client.get(
+        f"/api/playbooks/{playbook.id}/tracking", params={"as_of": "2025-04-30T00:00:00Z"}
+    )
+    missing = client.get("/api/playbooks/999999/tracking")
+
+    assert response.status_code == 200
+    [series] = response.json()
+    assert (series["metric"], series["target"], series["is_rate"]) == ("nps", 40.0, False)
+    assert series["points"] == [
+        {
+            "month": "2025-03-01",
+            "treated": {"value": None, "customers": 0},
+            "held_back": {"value": None, "customers": 0},
+        },
+        {
+            "month": "2025-04-01",
+            "treated": {"value": 7.0, "customers": 1},
+            "held_back": {"value": None, "customers": 0},
+        },
+    ]
+    assert missing.status_code == 404
 
 
 def test_generate_answers_at_once_with_a_job(analyst_client: TestClient) -> None:

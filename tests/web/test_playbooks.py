@@ -1,16 +1,27 @@
 """Playbook pages: the list, one playbook in words, the analyst's editor, starting one by hand."""
 
+import html
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.auth.models import Role
+from cspersona.customers.models import LifecycleEvent, LifecycleKind
 from cspersona.db.types import utc_now
 from cspersona.playbooks.enrolment import enter
-from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
+from cspersona.playbooks.models import Arm, Enrolment, Playbook, PlaybookStatus
 from tests.conftest import CSM_OWNER
-from tests.factories import add_book, add_playbook, add_stage_results, new_persona
+from tests.factories import (
+    add_book,
+    add_customer,
+    add_nps,
+    add_playbook,
+    add_stage_results,
+    new_persona,
+)
 from tests.web.conftest import BrowserFor
 
 DETAILED: dict[str, Any] = {
@@ -270,3 +281,53 @@ def test_a_csm_starts_a_playbook_from_the_customer_page(
     assert "Start a playbook" not in viewer.get(f"/customers/{acme.id}").text
     viewer_post = viewer.post(f"/customers/{acme.id}/playbooks", data={"playbook_id": playbook.id})
     assert viewer_post.status_code == 403
+
+
+def test_the_results_track_each_success_metric_by_month_with_a_chart(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    success = [{"metric": "churn_rate", "target": 0.05, "window_days": 365}]
+    playbook = add_playbook(db_session, "Tracked", success=success)
+    untouched = add_playbook(db_session, "Untouched", success=success)
+    entered = datetime(2025, 3, 10, tzinfo=UTC)
+    for name in ("Churns in April", "Stays"):
+        customer = add_customer(db_session, name)
+        db_session.add(
+            Enrolment(
+                playbook_id=playbook.id,
+                customer_id=customer.id,
+                arm=Arm.TREATED,
+                assignment_draw=0.9,
+                reason="manual",
+                entered_at=entered,
+                last_triggered_at=entered,
+            )
+        )
+        if name == "Churns in April":
+            db_session.add(
+                LifecycleEvent(
+                    customer_id=customer.id,
+                    kind=LifecycleKind.CHURNED,
+                    at=datetime(2025, 4, 20, tzinfo=UTC),
+                )
+            )
+    # The data ends in May 2025: the page reads up to then, not up to today.
+    add_nps(db_session, customer, 8, answered_at=datetime(2025, 5, 20, tzinfo=UTC))
+    analyst = browser_for(Role.ANALYST)
+
+    page = analyst.get(f"/playbooks/{playbook.id}").text
+    empty = analyst.get(f"/playbooks/{untouched.id}").text
+
+    tracking = page.split('data-testid="tracking"')[1]
+    assert (
+        "Churn rate among treated customers: 0% in May 2025 (1 customer) against a target of "
+        "5% within 365 days (0.4% a month)." in tracking
+    )
+    figure = json.loads(html.unescape(tracking.split("data-figure='")[1].split("'")[0]))
+    assert [trace["name"] for trace in figure["data"]] == ["treated", "held back", "target a month"]
+    assert figure["data"][0]["x"] == ["Mar 2025", "Apr 2025", "May 2025"]
+    assert figure["data"][0]["y"] == [None, 50.0, 0.0]
+    assert figure["data"][2]["y"] == [0.43, 0.43, 0.43] and figure["data"][2]["line"]["dash"]
+    assert "plotly.min.js" in page
+    assert "Churn rate: nothing to show yet; customers count from their first whole" in empty
+    assert 'class="chart"' not in empty and "plotly.min.js" not in empty

@@ -20,6 +20,7 @@ from cspersona.playbooks.wording import day_words
 if TYPE_CHECKING:
     from cspersona.playbooks.experiment import Experiment
     from cspersona.playbooks.schemas import PlaybookRead, TaskDetailRead
+    from cspersona.playbooks.tracking import MetricSeries
 
 CHANNEL_WORDS = {
     "email": "E-mail",
@@ -410,6 +411,79 @@ def _print_experiment(result: "Experiment") -> None:
         console.print("Nothing yet: keep the test running.", soft_wrap=True)
     for text in words.recommendations:
         console.print(f"- {text}", highlight=False, soft_wrap=True)
+
+
+@playbooks_app.command("tracking")
+def show_tracking(
+    playbook_id: int = typer.Argument(..., help="The playbook's id."),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Read it up to this ISO date or time (default: the data's latest day).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the series as JSON."),
+) -> None:
+    """Each success criterion by month, treated and held-back customers apart, with its target.
+
+    Example: cspersona playbooks tracking 3
+    """
+    import dataclasses
+    import json
+
+    from cspersona.console.options import parse_as_of
+    from cspersona.playbooks import service
+    from cspersona.playbooks.clock import work_clock
+    from cspersona.playbooks.tracking import tracked
+
+    with database_session() as db_session:
+        playbook = service.get(db_session=db_session, playbook_id=playbook_id)
+        name = playbook.name
+        series = tracked(
+            db_session, playbook=playbook, at=parse_as_of(as_of) or work_clock(db_session)
+        )
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(item) for item in series], default=str))
+        return
+    _print_tracking(name, series)
+
+
+def _print_tracking(name: str, series: "list[MetricSeries]") -> None:
+    """A line per criterion, then a table: month, each arm's value and customers, the target."""
+    from rich.table import Table
+
+    from cspersona.playbooks.tracking_words import (
+        has_data,
+        metric_label,
+        summary_words,
+        value_words,
+    )
+
+    if not series:
+        console.print(f"[bold]{name}[/bold] has no success criteria, so nothing is tracked.")
+        return
+    for item in series:
+        console.print(summary_words(item), highlight=False, soft_wrap=True)
+        if not has_data(item):
+            continue
+        table = Table(
+            "month",
+            "treated",
+            "customers",
+            "held back",
+            "customers",
+            "target a month" if item.monthly_target != item.target else "target",
+            title=metric_label(item),
+        )
+        for point in item.points:
+            table.add_row(
+                f"{point.month:%b %Y}",
+                value_words(item, point.treated.value),
+                f"{point.treated.customers:,}",
+                value_words(item, point.held_back.value),
+                f"{point.held_back.customers:,}",
+                value_words(item, item.monthly_target),
+            )
+        console.print(table)
 
 
 @tasks_app.command("show")

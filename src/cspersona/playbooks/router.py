@@ -24,6 +24,7 @@ from cspersona.playbooks.schemas import (
     PlaybookStatusChange,
     PlaybookSummary,
 )
+from cspersona.playbooks.tracking import MetricSeries, tracked
 
 router = APIRouter(prefix="/playbooks", tags=["playbooks"])
 add_job_route(router, "/generate", generate_playbooks, starter=PlaybookManager)
@@ -145,3 +146,23 @@ def read_experiment(
     playbook = service.get(db_session=db_session, playbook_id=playbook_id)
     at = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else datetime.now(UTC)
     return experiment(db_session, playbook=playbook, at=at, relative_reduction=relative_reduction)
+
+
+@router.get(
+    "/{playbook_id}/tracking",
+    response_model=list[MetricSeries],
+    responses=error_responses(404),
+)
+def read_tracking(
+    playbook_id: IdPath,
+    _principal: Reader,
+    db_session: SessionDep,
+    as_of: Annotated[
+        datetime | None,
+        Query(description="Read it up to this moment (default: the data's latest day)."),
+    ] = None,
+) -> list[MetricSeries]:
+    """Each success criterion by month, treated and held-back customers apart."""
+    playbook = service.get(db_session=db_session, playbook_id=playbook_id)
+    at = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else work_clock(db_session)
+    return tracked(db_session, playbook=playbook, at=at)

@@ -9,6 +9,7 @@ from typing import Any
 
 from cspersona.chat.schemas import ScenarioRunRead
 from cspersona.conversations.schemas import MonthlyActivity
+from cspersona.playbooks.tracking import ArmValue, MetricSeries
 from cspersona.reports.schemas import (
     MonthlySentiment,
     PersonaPoint,
@@ -232,5 +233,50 @@ def scores_figure(runs: list[ScenarioRunRead]) -> dict[str, Any]:
             **BASE_LAYOUT,
             "xaxis": {"type": "date", "tickformat": "%b %d", **span},
             "yaxis": {"title": {"text": "score out of 100"}, "range": [0, 100]},
+        },
+    }
+
+
+def tracking_figure(series: MetricSeries) -> dict[str, Any]:
+    """A success metric by month: treated and held-back lines, the target a month dashed.
+
+    Rates are drawn as percentages; a month nobody was measured in leaves a gap, not a zero.
+    """
+    scale = 100 if series.is_rate else 1
+    months = [f"{point.month:%b %Y}" for point in series.points]
+
+    def line(name: str, values: list[ArmValue], style: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": months,
+            "y": [None if item.value is None else round(item.value * scale, 2) for item in values],
+            "customdata": [item.customers for item in values],
+            "hovertemplate": "%{x}: %{y}"
+            + ("%" if series.is_rate else "")
+            + " (%{customdata} customers)<extra></extra>",
+            "line": style,
+        }
+
+    target = round(series.monthly_target * scale, 2)
+    return {
+        "data": [
+            line("treated", [point.treated for point in series.points], {"color": "#1565c0"}),
+            line("held back", [point.held_back for point in series.points], {"color": "#9e9e9e"}),
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "target a month" if series.monthly_target != series.target else "target",
+                "x": months,
+                "y": [target for _ in months],
+                "line": {"dash": "dash", "color": "#c62828"},
+                "hoverinfo": "skip",
+            },
+        ],
+        "layout": {
+            **BASE_LAYOUT,
+            "xaxis": {"type": "category"},
+            "yaxis": {"ticksuffix": "%" if series.is_rate else "", "rangemode": "tozero"},
         },
     }

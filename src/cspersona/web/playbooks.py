@@ -5,7 +5,7 @@ template previews use a customer the reader may see.
 """
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -20,6 +20,7 @@ from cspersona.exceptions import BadInput
 from cspersona.http.deps import IdPath, SessionDep
 from cspersona.personas.models import Persona
 from cspersona.playbooks import service
+from cspersona.playbooks.clock import work_clock
 from cspersona.playbooks.context import message_context
 from cspersona.playbooks.definition import PlaybookDefinition
 from cspersona.playbooks.experiment import experiment
@@ -27,6 +28,8 @@ from cspersona.playbooks.experiment_words import arm_rows, experiment_words, rat
 from cspersona.playbooks.models import Enrolment, Playbook, PlaybookStatus
 from cspersona.playbooks.rendering import RenderedMessage, render
 from cspersona.playbooks.schemas import PlaybookSummary
+from cspersona.playbooks.tracking import tracked
+from cspersona.playbooks.tracking_words import has_data, metric_label, summary_words
 from cspersona.playbooks.wording import (
     channel_words,
     criterion_words,
@@ -38,6 +41,7 @@ from cspersona.playbooks.wording import (
     reentry_words,
     success_words,
 )
+from cspersona.web.charts import tracking_figure
 from cspersona.web.deps import PageUser
 from cspersona.web.tasks import data_day
 from cspersona.web.templating import render as render_page
@@ -45,6 +49,27 @@ from cspersona.web.templating import render as render_page
 router = APIRouter(include_in_schema=False)
 
 CUSTOMERS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class TrackedMetric:
+    """A success criterion on the page: label, one line in words, a chart once it has data."""
+
+    label: str
+    summary: str
+    figure: dict[str, Any] | None
+
+
+def _tracked_metrics(db_session: Session, playbook: Playbook) -> list[TrackedMetric]:
+    """Each criterion by month, up to the data's latest day: later months would read as zeros."""
+    return [
+        TrackedMetric(
+            label=metric_label(series),
+            summary=summary_words(series),
+            figure=tracking_figure(series) if has_data(series) else None,
+        )
+        for series in tracked(db_session, playbook=playbook, at=work_clock(db_session))
+    ]
 
 
 @dataclass(frozen=True)
@@ -144,6 +169,7 @@ def playbook_page(
         "previews": _previews(db_session, definition, example),
         "experiment": experiment_words(result),
         "arms": arm_rows(result),
+        "tracking": _tracked_metrics(db_session, playbook),
         "rate_words": rate_words,
         "can_manage": principal.can(Permission.MANAGE_PLAYBOOKS),
         "kind_words": kind_words,
