@@ -375,7 +375,7 @@ def show_experiment(
 
     with database_session() as db_session:
         playbook = service.get(db_session=db_session, playbook_id=playbook_id)
-        at = parse_as_of(as_of) or datetime.now(UTC)
+        at = parse_as_of(as_of) or work_clock(db_session)
         result = experiment(db_session, playbook=playbook, at=at, relative_reduction=effect)
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(result)))

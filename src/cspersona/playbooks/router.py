@@ -144,7 +144,7 @@ def read_experiment(
 ) -> Experiment:
     """Treated against held-back customers, the sample the test needs, and what to test next."""
     playbook = service.get(db_session=db_session, playbook_id=playbook_id)
-    at = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else datetime.now(UTC)
+    at = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else work_clock(db_session)
     return experiment(db_session, playbook=playbook, at=at, relative_reduction=relative_reduction)
 
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.customers.access import visible_customers
 from cspersona.customers.models import Customer
-from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput
 from cspersona.http.deps import IdPath, SessionDep
 from cspersona.personas.models import Persona
@@ -151,7 +150,7 @@ def playbook_page(
         else []
     )
     # Counts only, over every book: the arms are the playbook's, not a CSM's.
-    result = experiment(db_session, playbook=playbook, at=utc_now())
+    result = experiment(db_session, playbook=playbook, at=work_clock(db_session))
     names = {row.id: row.name for row in db_session.execute(select(Persona.id, Persona.name))}
     context = {
         "playbook": playbook,
