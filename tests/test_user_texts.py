@@ -108,13 +108,18 @@ def page_texts(client: TestClient, path: str) -> list[str]:
 
 
 def prose(value: Any) -> Iterator[str]:
-    """Every string of a JSON document that is prose (several words)."""
+    """Every string of a JSON document that is prose (several words).
+
+    A playbook's ``templates`` are Jinja source an analyst edits, not text a customer reads: what
+    they render to is read through each task's ``messages``.
+    """
     if isinstance(value, str):
         if len(value.split()) >= PROSE_WORDS:
             yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from prose(item)
+        for key, item in value.items():
+            if key != "templates":
+                yield from prose(item)
     elif isinstance(value, list):
         for item in value:
             yield from prose(item)

@@ -4,7 +4,7 @@ import pytest
 
 from cspersona.exceptions import BadInput
 from cspersona.playbooks.definition import Template
-from cspersona.playbooks.rendering import render
+from cspersona.playbooks.rendering import missing_words, render
 
 
 def test_missing_values_take_their_fallback_and_are_listed() -> None:
@@ -39,3 +39,9 @@ def test_unknown_variables_and_syntax_errors_are_refused_in_words() -> None:
 def test_the_sandbox_blocks_reaching_python_internals() -> None:
     with pytest.raises(BadInput):
         render(Template(channel="email", body="{{ company.__class__.__mro__ }}"), {"company": "X"})
+
+
+def test_missing_variables_are_named_in_words() -> None:
+    assert missing_words(["contact_first_name", "top_driver"]) == (
+        "contact's first name, churn driver on record"
+    )

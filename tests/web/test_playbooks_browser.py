@@ -76,7 +76,7 @@ def test_a_csm_starts_a_playbook_works_the_task_and_sees_it_leave_the_queue(
     page.get_by_label("Why (optional)").fill("Sponsor went quiet")
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.get_by_test_id("start-result")).to_contain_text(
-        f"Acme Analytics entered “{name}”: 1 task(s) created"
+        f"Acme Analytics entered “{name}”: 1 task created"
     )
 
     page.get_by_role("link", name="My tasks").click()

@@ -116,7 +116,7 @@ def test_a_missing_variable_is_named_on_the_task_page(
     page = admin.get(f"/tasks/{task.id}").text
 
     assert "Your renewal is on your renewal." in page
-    assert "No value for renewal_date" in page
+    assert "No renewal date known:" in page
 
 
 def test_done_with_a_note_leaves_the_queue_and_a_skip_needs_a_reason(

@@ -15,6 +15,7 @@ from cspersona.console.database import database_session
 from cspersona.console.errors import DomainErrorGroup
 from cspersona.console.output import console, print_rows
 from cspersona.playbooks.clock import work_clock, work_day
+from cspersona.playbooks.rendering import missing_words
 from cspersona.playbooks.wording import day_words
 
 if TYPE_CHECKING:
@@ -549,7 +550,7 @@ def _print_task(task: "TaskDetailRead") -> None:
         console.print(message.body, markup=False, highlight=False, soft_wrap=True)
         if message.missing:
             console.print(
-                f"(No {', '.join(name.replace('_', ' ') for name in message.missing)} known "
+                f"(No {missing_words(message.missing)} known "
                 "for this customer: a general wording stands in.)",
                 highlight=False,
             )

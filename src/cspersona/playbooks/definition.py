@@ -6,9 +6,11 @@ field has a default a hand-written playbook may leave out.
 """
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cspersona.http.deps import MAX_ID, TEXT_PATTERN
 
 # The churn stage's tiers (``predict.tiers.RiskTier``), least risky first: criteria compare them
 # by this rank. Spelled out so reading a playbook does not load numpy; a test keeps them equal.
@@ -73,6 +75,7 @@ class Trigger(Document):
 
 CriterionField = Literal["risk_tier", "arr", "days_to_renewal", "nps", "persona_id", "plan"]
 CriterionOperator = Literal["eq", "ne", "lt", "le", "gt", "ge", "in"]
+CriterionValue = Annotated[str, Field(max_length=200, pattern=TEXT_PATTERN)] | float
 
 
 class Criterion(Document):
@@ -80,7 +83,7 @@ class Criterion(Document):
 
     field: CriterionField
     op: CriterionOperator
-    value: str | float | list[str | float]
+    value: CriterionValue | list[CriterionValue]
 
     @model_validator(mode="after")
     def _tiers_exist(self) -> "Criterion":
@@ -127,25 +130,27 @@ STEP_KIND_WORDS: dict[StepKind, str] = {
 }
 
 # Who does a step: the customer's CSM, a named user, or the least-loaded user of a role.
-OWNER_RULE_PATTERN = r"^(csm|user:[^\s:][^:]*|role:(admin|analyst|csm|viewer))$"
+# User names hold no NUL, which PostgreSQL refuses (like every text field here: ``TEXT_PATTERN``).
+USER_OR_ROLE = r"user:[^\s:\x00][^:\x00]*|role:(admin|analyst|csm|viewer)"
+OWNER_RULE_PATTERN = rf"^(csm|{USER_OR_ROLE})$"
 
 
 class Template(Document):
     """A message for one channel: subject (e-mail only) and body, in Jinja2 (sandboxed)."""
 
     channel: Literal["email", "call", "meeting", "in_app", "internal"]
-    subject: str | None = Field(default=None, max_length=300)
-    body: str = Field(min_length=1, max_length=10_000)
+    subject: str | None = Field(default=None, max_length=300, pattern=TEXT_PATTERN)
+    body: str = Field(min_length=1, max_length=10_000, pattern=TEXT_PATTERN)
 
 
 class Step(Document):
     """One step of a playbook: what to do, due how many days after entry, by whom."""
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, pattern=TEXT_PATTERN)
     kind: StepKind
     due_days: int = Field(default=0, ge=0, le=365)
     owner: str = Field(default="csm", pattern=OWNER_RULE_PATTERN)
-    instructions: str = ""
+    instructions: str = Field(default="", max_length=5_000, pattern=TEXT_PATTERN)
     templates: list[Template] = []
 
 
@@ -153,7 +158,7 @@ class EscalationLevel(Document):
     """Escalate to ``target`` (``user:NAME`` or ``role:ROLE``) ``after_days`` past the due date."""
 
     after_days: int = Field(ge=0, le=365)
-    target: str = Field(pattern=r"^(user:[^\s:][^:]*|role:(admin|analyst|csm|viewer))$")
+    target: str = Field(pattern=rf"^({USER_OR_ROLE})$")
 
 
 class EscalationPolicy(Document):
@@ -206,15 +211,15 @@ class Evidence(Document):
     """One fact the generator used, in words, and where it came from."""
 
     source: Literal["profile", "churn_drivers", "expansion_drivers", "history", "overlay", "llm"]
-    text: str
+    text: str = Field(max_length=2_000, pattern=TEXT_PATTERN)
 
 
 class PlaybookDefinition(Document):
     """Everything a playbook says, as the editor, the generator and the API exchange it."""
 
-    name: str = Field(min_length=1, max_length=128)
-    objective: str = ""
-    persona_ids: list[int] = []
+    name: str = Field(min_length=1, max_length=128, pattern=TEXT_PATTERN)
+    objective: str = Field(default="", max_length=2_000, pattern=TEXT_PATTERN)
+    persona_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default=[], max_length=100)
     trigger: Trigger = Trigger()
     criteria: Criteria = Criteria()
     reentry: ReentryLimit = ReentryLimit()

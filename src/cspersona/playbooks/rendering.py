@@ -5,7 +5,7 @@ tricks, no file access. A variable the customer has no value for renders as its 
 nothing), and the result lists what was missing so the page can say so rather than send a gap.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -41,6 +41,26 @@ class _StrictSandbox(SandboxedEnvironment):
 
     def unsafe_undefined(self, obj: object, attribute: str) -> NoReturn:
         raise SecurityError(f"templates may not use {attribute!r}")
+
+
+# How a page or the CLI names a variable the customer has no value for.
+VARIABLE_WORDS: dict[str, str] = {
+    "company": "company name",
+    "contact_first_name": "contact's first name",
+    "contact_name": "contact's name",
+    "csm_name": "CSM's name",
+    "renewal_date": "renewal date",
+    "days_to_renewal": "days to renewal",
+    "arr": "ARR",
+    "plan": "plan",
+    "persona": "persona",
+    "risk_tier": "churn-risk tier",
+    "top_driver": "churn driver on record",
+    "greeting": "greeting",
+    "sign_off": "sign-off",
+    "formal": "register",
+    "technical": "technical level",
+}
 
 
 _environment = _StrictSandbox(undefined=ChainableUndefined, autoescape=False)
@@ -89,6 +109,11 @@ def render(template: Template, context: Mapping[str, object]) -> RenderedMessage
         body=_tidy(body),
         missing=missing,
     )
+
+
+def missing_words(missing: Sequence[str]) -> str:
+    """The missing variables as a CSM reads them: "contact's first name, renewal date"."""
+    return ", ".join(VARIABLE_WORDS.get(name, name.replace("_", " ")) for name in missing)
 
 
 def _tidy(text: str) -> str:

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from cspersona import __version__
 from cspersona.analytics.glossary import channel_name, plain_name
 from cspersona.auth.policy import Principal
+from cspersona.playbooks.rendering import missing_words
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def _environment() -> Environment:
         words=words,
         sentence=sentence,
     )
-    environment.globals.update(navigation=NAVIGATION, version=__version__)
+    environment.globals.update(
+        navigation=NAVIGATION, version=__version__, missing_words=missing_words
+    )
     return environment
 
 
