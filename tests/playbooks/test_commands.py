@@ -143,7 +143,7 @@ def test_a_customer_enters_and_their_tasks_are_worked_from_the_command_line(
     ]
     for line in (
         "Customer: Acme Analytics (id 1), churn risk not scored",
-        "In “Save the renewal” because cli started it by hand: asked for a call.",
+        "In “Save the renewal”: started by hand by cli: asked for a call.",
         "What to do: Offer two times for a call.",
         "E-mail to copy (formal, non-technical)",
         "Subject: Acme Analytics: your renewal",

@@ -123,7 +123,7 @@ def test_a_csm_starts_a_playbook_by_hand_and_hears_what_happened(
     assert again.json()["result"] == "updated"
     assert "is already in “Save the renewal”" in again.json()["message"]
     task = csm_client.get(f"/api/tasks/{body['task_ids'][0]}").json()
-    assert task["why"] == f"{owner} started it by hand: asked for help"
+    assert task["why"] == f"started by hand by {owner}: asked for help"
 
 
 def test_hand_entries_keep_the_control_group_and_the_reentry_limit(

@@ -531,7 +531,7 @@ def _print_task(task: "TaskDetailRead") -> None:
         f"Customer: {task.company_name} (id {task.customer_id}{persona}), {risk}", highlight=False
     )
     console.print(
-        f"In “{task.playbook_name}” because {reason_words(str(task.reason), task.why)}.",
+        f"In “{task.playbook_name}”: {reason_words(str(task.reason), task.why)}.",
         highlight=False,
     )
     for driver in task.drivers:

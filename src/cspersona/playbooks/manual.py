@@ -49,7 +49,7 @@ def enter_by_hand(
             "customers; activate it first"
         )
     note = (note or "").strip()
-    detail = f"{by.user_name} started it by hand" + (f": {note}" if note else "")
+    detail = f"started by hand by {by.user_name}" + (f": {note}" if note else "")
     current = open_enrolment(db_session, playbook_id=playbook.id, customer_id=customer.id)
     if current is not None and not note:
         detail = current.detail  # a second start without a word keeps why it is in

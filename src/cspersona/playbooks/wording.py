@@ -109,7 +109,7 @@ def reason_words(reason: str, detail: str) -> str:
         kind = TriggerKind(reason)
     except ValueError:
         return reason.replace("_", " ")
-    return "a CSM started it by hand" if kind is TriggerKind.MANUAL else TRIGGER_WORDS[kind]
+    return "started by hand by a CSM" if kind is TriggerKind.MANUAL else TRIGGER_WORDS[kind]
 
 
 def kind_words(kind: str) -> str:
