@@ -330,3 +330,20 @@ def test_the_results_track_each_success_metric_by_month_with_a_chart(
     assert "plotly.min.js" in page
     assert "Churn rate: nothing to show yet; customers count from their first whole" in empty
     assert 'class="chart"' not in empty and "plotly.min.js" not in empty
+
+
+def test_the_messages_preview_for_a_chosen_customer_of_the_readers_book_only(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    book = add_book(db_session)
+    add_stage_results(db_session, book)
+    playbook = add_playbook(db_session)
+    dana = browser_for(Role.CSM, csm_owner=CSM_OWNER)
+
+    chosen = dana.get(f"/playbooks/{playbook.id}?customer={book['Birch Health'].id}")
+    other = dana.get(f"/playbooks/{playbook.id}?customer={book['Delta Freight'].id}")
+
+    assert "Subject: Birch Health and your renewal" in chosen.text
+    assert f'<option value="{book["Birch Health"].id}" selected>' in chosen.text
+    assert "Delta Freight" not in chosen.text, "another book's customer is not offered"
+    assert other.status_code == 404

@@ -26,13 +26,12 @@ from cspersona.exceptions import BadInput, Conflict, CsPersonaError, NotFound
 from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep, SettingsDep
 from cspersona.http.events import event_stream, server_sent_event
 from cspersona.personas.models import Persona
-from cspersona.web.deps import PageUser
+from cspersona.web.deps import OptionalId, PageUser
 from cspersona.web.templating import render, render_text
 
 router = APIRouter(include_in_schema=False)
 
 ScenarioName = Annotated[str, Query(max_length=64, pattern=r"^[a-z0-9-]*$")]
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 RECENT_RUNS = 5
 # What a new custom scenario looks like; the form shows it as its placeholder (docs/chat.md).
 SCENARIO_EXAMPLE = """# Traits (0 to 1): technical, formality, verbosity, price_sensitivity,

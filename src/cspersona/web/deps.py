@@ -7,7 +7,7 @@ applies the same object-level authorization as the API.
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from cspersona.auth import service
 from cspersona.auth.deps import commit_last_use
@@ -17,7 +17,7 @@ from cspersona.customers.deps import authorized_customer
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.exceptions import Unauthorized
-from cspersona.http.deps import SessionDep, SettingsDep
+from cspersona.http.deps import MAX_ID, SessionDep, SettingsDep
 
 
 def get_page_principal(
@@ -37,3 +37,6 @@ PageUser = Annotated[Principal, Depends(get_page_principal)]
 
 
 PageCustomer = Annotated[Customer, Depends(authorized_customer(get_page_principal))]
+
+# An optional id in the query string (a filter, a chosen customer).
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.auth.policy import Permission, Principal, require
-from cspersona.customers.access import visible_customers
+from cspersona.customers.access import authorize_customer, visible_customers
 from cspersona.customers.models import Customer
 from cspersona.exceptions import BadInput
 from cspersona.http.deps import IdPath, SessionDep
@@ -41,7 +41,7 @@ from cspersona.playbooks.wording import (
     success_words,
 )
 from cspersona.web.charts import tracking_figure
-from cspersona.web.deps import PageUser
+from cspersona.web.deps import OptionalId, PageUser
 from cspersona.web.tasks import data_day
 from cspersona.web.templating import render as render_page
 
@@ -108,9 +108,18 @@ def _entries(
 
 
 def _example_customer(
-    db_session: Session, entries: list[tuple[Enrolment, Customer]], principal: Principal
+    db_session: Session,
+    entries: list[tuple[Enrolment, Customer]],
+    principal: Principal,
+    chosen: int | None,
 ) -> Customer | None:
-    """A customer to preview templates for: one in the playbook, else any the reader may see."""
+    """The customer to preview templates for: the chosen one, else one in the playbook, else any.
+
+    A chosen customer of another book answers 404, like its own page.
+    """
+    if chosen is not None:
+        customer = db_session.get(Customer, chosen)
+        return authorize_customer(principal, customer) if customer else None
     if entries:
         return entries[0][1]
     statement = visible_customers(select(Customer).order_by(Customer.id).limit(1), principal)
@@ -137,13 +146,20 @@ def _previews(
 
 @router.get("/playbooks/{playbook_id}", response_class=HTMLResponse)
 def playbook_page(
-    request: Request, playbook_id: IdPath, principal: PageUser, db_session: SessionDep
+    request: Request,
+    playbook_id: IdPath,
+    principal: PageUser,
+    db_session: SessionDep,
+    customer: OptionalId = None,
 ) -> HTMLResponse:
-    """One playbook in words: trigger, criteria, steps with previews, escalation, customers."""
+    """One playbook in words: trigger, criteria, steps with previews, escalation, customers.
+
+    ``?customer=ID`` previews the messages for that customer (one the reader may see).
+    """
     playbook = service.get(db_session=db_session, playbook_id=playbook_id)
     definition = playbook.definition
     entries = _entries(db_session, playbook, principal)
-    example = _example_customer(db_session, entries, principal)
+    example = _example_customer(db_session, entries, principal, customer)
     personas = (
         list(db_session.scalars(select(Persona).where(Persona.id.in_(definition.persona_ids))))
         if definition.persona_ids
@@ -166,6 +182,9 @@ def playbook_page(
         "open_entries": sum(1 for enrolment, _ in entries if enrolment.exited_at is None),
         "example": example,
         "previews": _previews(db_session, definition, example),
+        "preview_choices": db_session.scalars(
+            visible_customers(select(Customer).order_by(Customer.company_name), principal)
+        ).all(),
         "experiment": experiment_words(result),
         "arms": arm_rows(result),
         "tracking": _tracked_metrics(db_session, playbook),

@@ -18,7 +18,7 @@ from cspersona.customers.models import Customer
 from cspersona.customers.status import data_as_of
 from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, Conflict
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN, IdPath, SessionDep
+from cspersona.http.deps import TEXT_PATTERN, IdPath, SessionDep
 from cspersona.playbooks import service as playbooks_service
 from cspersona.playbooks.clock import work_day
 from cspersona.playbooks.context import current_persona, message_context, register_of
@@ -30,7 +30,7 @@ from cspersona.playbooks.tasks import close, snooze
 from cspersona.playbooks.wording import channel_words, kind_words, reason_words
 from cspersona.predict.models import ChurnScore
 from cspersona.reports import service as reports_service
-from cspersona.web.deps import PageUser
+from cspersona.web.deps import OptionalId, PageUser
 from cspersona.web.pagination import Pager
 from cspersona.web.templating import is_partial
 from cspersona.web.templating import render as render_page
@@ -39,7 +39,6 @@ from cspersona.web.templating import render as render_page
 ROWS_PER_PAGE = 50
 router = APIRouter(include_in_schema=False)
 
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Note = Annotated[str, Form(max_length=4000, pattern=TEXT_PATTERN)]
 
 
