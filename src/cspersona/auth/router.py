@@ -19,8 +19,9 @@ from cspersona.auth.schemas import (
     UserRead,
 )
 from cspersona.exceptions import Conflict
-from cspersona.http.deps import MAX_ID, IdPath, SessionDep, SettingsDep
+from cspersona.http.deps import IdPath, SessionDep, SettingsDep
 from cspersona.http.errors import error_responses
+from cspersona.http.limits import MAX_ID
 from cspersona.http.pagination import PageParams, page_params
 
 router = APIRouter(tags=["access"])

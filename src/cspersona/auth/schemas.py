@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from cspersona.auth.models import Role
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN
+from cspersona.http.limits import MAX_ID, TEXT_PATTERN
 from cspersona.http.pagination import Page
 
 USER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"

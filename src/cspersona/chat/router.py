@@ -20,9 +20,10 @@ from cspersona.chat.schemas import (
 from cspersona.chat.scorecard import ScoreCard
 from cspersona.chat.streaming import ReplyStream
 from cspersona.exceptions import CsPersonaError
-from cspersona.http.deps import MAX_ID, IdPath, SessionDep, SettingsDep
+from cspersona.http.deps import IdPath, SessionDep, SettingsDep
 from cspersona.http.errors import error_responses
 from cspersona.http.events import event_stream, server_sent_event
+from cspersona.http.limits import MAX_ID
 from cspersona.http.pagination import PageParams, page_params
 
 router = APIRouter(prefix="/chat", tags=["chat"])

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from cspersona.chat.scenarios import SCENARIO_NAME_PATTERN
 from cspersona.chat.scorecard import ScoreCard
 from cspersona.chat.speech import SpeechStyle
-from cspersona.http.deps import TEXT_PATTERN
+from cspersona.http.limits import TEXT_PATTERN
 from cspersona.http.pagination import Page
 
 # Long enough for any real chat message; a pasted document is refused with a clear 422.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cspersona.config import Settings
 from cspersona.db.engine import session_scope
+from cspersona.http.limits import MAX_ID
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -39,10 +40,4 @@ async def get_app_settings(request: Request) -> Settings:
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
-# Text a database can store: PostgreSQL refuses the NUL character, so the schema refuses it too.
-TEXT_PATTERN = r"^[^\x00]*$"
-
-# Ids and offsets beyond a 32-bit integer cannot exist (PostgreSQL ``integer`` columns) and would
-# overflow the database driver; refusing them at the edge makes them a 422, not a 500.
-MAX_ID = 2**31 - 1
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The object's id.")]

@@ -5,7 +5,7 @@ from typing import Annotated, Generic, Self, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
-from cspersona.http.deps import MAX_ID
+from cspersona.http.limits import MAX_ID
 
 ItemT = TypeVar("ItemT")
 

@@ -8,8 +8,9 @@ from pydantic import ValidationError
 
 from cspersona.auth.deps import JobStarter, Reader
 from cspersona.auth.policy import Principal
-from cspersona.http.deps import TEXT_PATTERN, IdPath, SessionDep
+from cspersona.http.deps import IdPath, SessionDep
 from cspersona.http.errors import error_responses
+from cspersona.http.limits import TEXT_PATTERN
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.jobs import service
 from cspersona.jobs.access import authorize_job

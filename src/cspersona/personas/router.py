@@ -10,8 +10,9 @@ from cspersona.auth.deps import FeedbackGiver, PersonaEditor, Reader
 from cspersona.auth.policy import Principal
 from cspersona.customers.deps import AuthorizedCustomer, FeedbackCustomer
 from cspersona.exceptions import NotFound
-from cspersona.http.deps import TEXT_PATTERN, IdPath, SessionDep, SettingsDep
+from cspersona.http.deps import IdPath, SessionDep, SettingsDep
 from cspersona.http.errors import error_responses
+from cspersona.http.limits import TEXT_PATTERN
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.jobs.router import add_job_route
 from cspersona.personas import current, edits, service, shaping

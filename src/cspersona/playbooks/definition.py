@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN
+from cspersona.http.limits import MAX_ID, TEXT_PATTERN
 
 # The churn stage's tiers (``predict.tiers.RiskTier``), least risky first: criteria compare them
 # by this rank. Spelled out so reading a playbook does not load numpy; a test keeps them equal.

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN
+from cspersona.http.limits import MAX_ID, TEXT_PATTERN
 from cspersona.http.pagination import Page
 from cspersona.playbooks.definition import PlaybookDefinition, TriggerKind
 from cspersona.playbooks.enrolment import EntryResult

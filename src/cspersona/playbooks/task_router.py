@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from cspersona.auth.deps import Reader, TaskWorker
-from cspersona.http.deps import MAX_ID, IdPath, SessionDep
+from cspersona.http.deps import IdPath, SessionDep
 from cspersona.http.errors import error_responses
+from cspersona.http.limits import MAX_ID
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.playbooks import tasks
 from cspersona.playbooks.clock import work_day

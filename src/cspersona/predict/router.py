@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from cspersona.auth.deps import Reader
-from cspersona.http.deps import TEXT_PATTERN, SessionDep
+from cspersona.http.deps import SessionDep
+from cspersona.http.limits import TEXT_PATTERN
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.predict import insights
 from cspersona.predict.schemas import ChurnRiskPage, ExpansionPage, Horizon

@@ -7,7 +7,8 @@ from pydantic import BeforeValidator, Field
 
 from cspersona.auth.deps import Reader
 from cspersona.customers.schemas import CustomerSort, CustomerStatus, SortOrder
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep
+from cspersona.http.deps import SessionDep
+from cspersona.http.limits import MAX_ID, TEXT_PATTERN
 from cspersona.http.pagination import PageParams, page_params
 from cspersona.predict.tiers import RiskTier
 from cspersona.reports import customer_list

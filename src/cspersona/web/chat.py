@@ -23,8 +23,9 @@ from cspersona.chat.state import ChatState, style_of
 from cspersona.chat.streaming import OFFLINE, ReplyStream
 from cspersona.config import Settings
 from cspersona.exceptions import BadInput, Conflict, CsPersonaError, NotFound
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep, SettingsDep
+from cspersona.http.deps import SessionDep, SettingsDep
 from cspersona.http.events import event_stream, server_sent_event
+from cspersona.http.limits import MAX_ID, TEXT_PATTERN
 from cspersona.personas.models import Persona
 from cspersona.web.deps import OptionalId, PageUser
 from cspersona.web.templating import render, render_text

@@ -17,7 +17,8 @@ from cspersona.customers.deps import authorized_customer
 from cspersona.customers.models import Customer
 from cspersona.db.types import utc_now
 from cspersona.exceptions import Unauthorized
-from cspersona.http.deps import MAX_ID, SessionDep, SettingsDep
+from cspersona.http.deps import SessionDep, SettingsDep
+from cspersona.http.limits import MAX_ID
 
 
 def get_page_principal(

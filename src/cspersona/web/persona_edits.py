@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.exceptions import BadInput
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN, IdPath, SessionDep, SettingsDep
+from cspersona.http.deps import IdPath, SessionDep, SettingsDep
+from cspersona.http.limits import MAX_ID, TEXT_PATTERN
 from cspersona.personas import current, edits, shaping
 from cspersona.personas.feedback import add_feedback
 from cspersona.web.deps import PageCustomer, PageUser

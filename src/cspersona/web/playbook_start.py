@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from cspersona.auth.policy import Permission, Principal, require
 from cspersona.customers.models import Customer
 from cspersona.exceptions import Conflict
-from cspersona.http.deps import MAX_ID, TEXT_PATTERN, SessionDep
+from cspersona.http.deps import SessionDep
+from cspersona.http.limits import MAX_ID, TEXT_PATTERN
 from cspersona.playbooks import service
 from cspersona.playbooks.clock import work_clock
 from cspersona.playbooks.manual import enter_by_hand

@@ -18,7 +18,8 @@ from cspersona.customers.models import Customer
 from cspersona.customers.status import data_as_of
 from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, Conflict
-from cspersona.http.deps import TEXT_PATTERN, IdPath, SessionDep
+from cspersona.http.deps import IdPath, SessionDep
+from cspersona.http.limits import TEXT_PATTERN
 from cspersona.playbooks import service as playbooks_service
 from cspersona.playbooks.clock import work_day
 from cspersona.playbooks.context import current_persona, message_context, register_of
