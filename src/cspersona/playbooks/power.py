@@ -7,9 +7,6 @@ The normal approximation on arcsine-transformed proportions (Cohen's h), as stat
 
 import math
 
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import proportion_effectsize, proportions_ztest
-
 ALPHA = 0.05
 POWER = 0.8
 
@@ -26,6 +23,10 @@ def needed_per_arm(
 
     Rounded up: 0.10 against 0.08 with equal arms needs 3,205.
     """
+    # statsmodels loads scipy and pandas: imported here, not when the API or CLI starts.
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
     effect = abs(proportion_effectsize(baseline, target))
     if effect == 0:
         raise ValueError("the two churn rates must differ")
@@ -41,6 +42,8 @@ def minimum_detectable_reduction(
     """The smallest absolute fall from ``baseline`` these arm sizes read; None if none can be."""
     if treated < 2 or held_back < 2 or not 0 < baseline < 1:
         return None
+    from statsmodels.stats.power import NormalIndPower
+
     effect = float(
         NormalIndPower().solve_power(
             effect_size=None, nobs1=held_back, alpha=alpha, power=power, ratio=treated / held_back
@@ -56,5 +59,7 @@ def two_sided_p_value(churned: tuple[int, int], followed_up: tuple[int, int]) ->
     """Two-sided two-proportion z-test; None when it is undefined (no churn, or all churned)."""
     if sum(churned) == 0 or sum(churned) == sum(followed_up):
         return None
+    from statsmodels.stats.proportion import proportions_ztest
+
     _, p_value = proportions_ztest(list(churned), list(followed_up))
     return float(p_value)
