@@ -10,6 +10,7 @@ from cspersona.conversations import models as conversations_models
 from cspersona.customers import models as customers_models
 from cspersona.db.base import Base
 from cspersona.ingest import models as ingest_models
+from cspersona.interventions import models as interventions_models
 from cspersona.jobs import models as jobs_models
 from cspersona.llm import models as llm_models
 from cspersona.nlp import models as nlp_models
@@ -17,6 +18,7 @@ from cspersona.personas import models as personas_models
 from cspersona.playbooks import models as playbooks_models
 from cspersona.predict import models as predict_models
 from cspersona.registry import models as registry_models
+from cspersona.roi import models as roi_models
 
 __all__ = [
     "Base",
@@ -26,6 +28,7 @@ __all__ = [
     "conversations_models",
     "customers_models",
     "ingest_models",
+    "interventions_models",
     "jobs_models",
     "llm_models",
     "nlp_models",
@@ -33,4 +36,5 @@ __all__ = [
     "playbooks_models",
     "predict_models",
     "registry_models",
+    "roi_models",
 ]

@@ -15,9 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspersona.customers.models import Customer
+from cspersona.interventions import service as interventions
+from cspersona.interventions.models import InterventionKind, InterventionSource
 from cspersona.playbooks.assignment import assign_arm
 from cspersona.playbooks.models import Arm, Enrolment, Playbook, Task, TaskStatus
 from cspersona.playbooks.owners import resolve_owner
+
+# Who the interventions log names for an entry no person made (a trigger).
+SYSTEM = "cspersona"
 
 
 class EntryResult(StrEnum):
@@ -95,6 +100,21 @@ def enter(
     )
     db_session.add(enrolment)
     db_session.flush()
+    interventions.record(
+        db_session,
+        customer_id=customer.id,
+        kind=InterventionKind.ENTERED,
+        source=InterventionSource.PLAYBOOK,
+        performed_by=entered_by or SYSTEM,
+        performed_at=at,
+        link=interventions.PlaybookLink(
+            playbook_name=playbook.name,
+            playbook_id=playbook.id,
+            enrolment_id=enrolment.id,
+            arm=arm,
+        ),
+        note=detail,
+    )
     if arm is Arm.HELD_BACK:
         return Entry(EntryResult.HELD_BACK, enrolment)
     for index, step in enumerate(definition.steps):

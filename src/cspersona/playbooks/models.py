@@ -14,7 +14,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cspersona.db.base import Base, CreatedAtMixin
 from cspersona.db.types import string_enum, utc_now
+from cspersona.interventions.models import Arm
 from cspersona.playbooks.definition import PlaybookDefinition
+
+__all__ = [
+    "Arm",
+    "Enrolment",
+    "Escalation",
+    "Observation",
+    "Playbook",
+    "PlaybookStatus",
+    "Task",
+    "TaskStatus",
+]
 
 
 class PlaybookStatus(StrEnum):
@@ -23,13 +35,6 @@ class PlaybookStatus(StrEnum):
     ACTIVE = "active"
     DRAFT = "draft"
     RETIRED = "retired"
-
-
-class Arm(StrEnum):
-    """An enrolled customer either gets the playbook's tasks or is held back to measure it."""
-
-    TREATED = "treated"
-    HELD_BACK = "held_back"
 
 
 class TaskStatus(StrEnum):

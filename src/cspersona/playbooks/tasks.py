@@ -10,9 +10,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspersona.exceptions import BadInput, Conflict
+from cspersona.interventions import service as interventions
+from cspersona.interventions.models import InterventionKind, InterventionSource
+from cspersona.playbooks.definition import StepKind
 from cspersona.playbooks.models import Task, TaskStatus
 
 COMPLETED = "every step was done or skipped"
+
+# The interventions log's kind for a done task of each step kind.
+LOGGED_KIND = {
+    StepKind.EMAIL: InterventionKind.EMAIL,
+    StepKind.CALL: InterventionKind.CALL,
+    StepKind.MEETING: InterventionKind.MEETING,
+    StepKind.IN_APP: InterventionKind.IN_APP,
+    StepKind.INTERNAL_TASK: InterventionKind.INTERNAL,
+}
 
 
 def close(
@@ -38,6 +50,23 @@ def close(
     task.closed_at = at
     db_session.flush()
     enrolment = task.enrolment
+    if status is TaskStatus.DONE:
+        interventions.record(
+            db_session,
+            customer_id=task.customer_id,
+            kind=LOGGED_KIND[StepKind(task.kind)],
+            source=InterventionSource.PLAYBOOK,
+            performed_by=by,
+            performed_at=at,
+            link=interventions.PlaybookLink(
+                playbook_name=task.playbook.name,
+                playbook_id=task.playbook_id,
+                enrolment_id=enrolment.id,
+                task_id=task.id,
+                arm=enrolment.arm,
+            ),
+            note=f"{task.title}: {note}" if note else task.title,
+        )
     if enrolment.exited_at is None and all(t.is_closed for t in enrolment.tasks):
         enrolment.exited_at = at
         enrolment.exit_reason = COMPLETED

@@ -1,0 +1,1 @@
+"""The interventions log: every action taken for a customer, immutable once recorded."""

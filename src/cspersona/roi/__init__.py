@@ -1,0 +1,1 @@
+"""Did it work: outcomes of interventions, effects with honest uncertainty, and ROI figures."""
