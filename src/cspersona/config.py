@@ -301,6 +301,18 @@ class Settings(BaseSettings):
         description="How persona chat finds member messages to ground replies in: TF-IDF, or "
         "sentence embeddings (`pip install cspersona[embeddings]`).",
     )
+    roi_hourly_rate: float = Field(
+        default=85.0,
+        ge=0,
+        description="Loaded cost of one CSM hour in USD (salary, benefits, overhead), for the "
+        "cost and ROI of interventions.",
+    )
+    roi_tool_cost_per_month: float = Field(
+        default=0.0,
+        ge=0,
+        description="What the customer-success tooling costs per month in USD, added to the "
+        "CSM time in ROI figures.",
+    )
 
     @field_validator("database_url")
     @classmethod
