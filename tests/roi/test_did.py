@@ -18,11 +18,12 @@ def _organ_donations() -> pd.DataFrame:
 def test_reproduces_kessler_and_roth_as_published_in_the_effect() -> None:
     """California's active-choice organ-donation question, Kessler & Roth (2014, NBER w20378).
 
-    Huntington-Klein, "The Effect" (2021), chapter 18 (Difference-in-Differences), reports the
-    two-way fixed effects estimate with standard errors clustered by state as -0.022 (0.006).
-    The unrounded figures, -0.022459 (0.0061312) with 95% interval [-0.0350619, -0.0098561],
-    are Stata's ``reghdfe rate Treated, a(state quarter) vce(cluster state)`` output on the
-    same causaldata set, as printed in a course script stored in the code search corpus.
+    Huntington-Klein, "The Effect" (2021), chapter 18, section "Two-way fixed effects"
+    (https://theeffectbook.net/ch-DifferenceinDifference.html#two-way-fixed-effects), fits
+    ``feols(Rate ~ Treated | State + Quarter)`` clustered by State and reports -0.022 (0.006).
+    The unrounded figures, -0.022459 (0.0061312), 95% interval [-0.0350619, -0.0098561], are
+    Stata's ``reghdfe rate Treated, a(state quarter) vce(cluster state)`` on the same causaldata
+    set, as printed in a public course script (found with the code search).
     """
     interval = difference_in_differences(
         _organ_donations(),
@@ -51,11 +52,10 @@ def test_the_default_level_is_ninety_percent_and_narrower() -> None:
 
 
 def test_without_an_untreated_comparison_it_refuses() -> None:
-    frame = _organ_donations()
-    frame["everyone"] = True
+    frame = _organ_donations().assign(everyone=True, always=True)
     with pytest.raises(ValueError, match="treated and untreated"):
         difference_in_differences(
-            frame.assign(always=True),
+            frame,
             outcome="Rate",
             unit="State",
             period="Quarter",
