@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from scipy.stats import norm
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from cspersona.roi.intervals import (
     Interval,
     churn_reduction,
     cuped_difference,
+    normal_interval,
     retained_arr_difference,
 )
 from cspersona.roi.models import InterventionOutcome
@@ -181,8 +181,7 @@ def _stratified_reduction(group: Sequence[Unit]) -> Interval | None:
         rate_h, rate_t = churned_h / held, churned_t / treated
         estimate += weight * (rate_h - rate_t)
         variance += weight**2 * (rate_h * (1 - rate_h) / held + rate_t * (1 - rate_t) / treated)
-    half = norm.ppf(0.5 + LEVEL / 2) * math.sqrt(variance)
-    return Interval(estimate, estimate - half, estimate + half)
+    return normal_interval(estimate, math.sqrt(variance))
 
 
 def _counts(group: Sequence[Unit]) -> tuple[int, int, int, int]:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-from scipy.stats import norm
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,7 @@ from cspersona.interventions import service as interventions
 from cspersona.interventions.models import Arm
 from cspersona.roi.costs import period_cost
 from cspersona.roi.effects import Unit, by_persona, by_playbook, units
-from cspersona.roi.intervals import LEVEL, Interval
+from cspersona.roi.intervals import Interval, normal_interval, normal_quantile
 from cspersona.roi.observational import observational_effects
 from cspersona.roi.period import month_before, months
 from cspersona.roi.revenue import ArrHistory
@@ -113,10 +112,9 @@ def _sum(parts: Sequence[Interval]) -> Interval | None:
     """Independent estimates added, with the normal interval of the sum."""
     if not parts:
         return None
-    z = float(norm.ppf(0.5 + LEVEL / 2))
-    estimate = sum(part.estimate for part in parts)
-    half = z * math.sqrt(sum(((part.high - part.low) / (2 * z)) ** 2 for part in parts))
-    return Interval(estimate, estimate - half, estimate + half)
+    z = normal_quantile()
+    variance = sum(((part.high - part.low) / (2 * z)) ** 2 for part in parts)
+    return normal_interval(sum(part.estimate for part in parts), math.sqrt(variance))
 
 
 def _roi(saved: Interval | None, cost: Cost) -> Interval | None:
@@ -142,9 +140,7 @@ def _retention(history: ArrHistory, period: Period) -> tuple[float | None, float
     return gross, gross + moved.expanded / total
 
 
-def _activity(
-    db_session: Session, *, period: Period, customers: Select[int]
-) -> tuple[int, int]:
+def _activity(db_session: Session, *, period: Period, customers: Select[int]) -> tuple[int, int]:
     """How many actions were logged in the period, and for how many customers."""
     current = interventions.current().subquery()
     row = db_session.execute(

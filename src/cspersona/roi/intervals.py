@@ -13,25 +13,9 @@ from numpy.typing import NDArray
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-LEVEL = 0.90
+from cspersona.roi.summary import LEVEL, Interval
 
-
-@dataclass(frozen=True)
-class Interval:
-    """An estimate with its confidence bounds at ``level``."""
-
-    estimate: float
-    low: float
-    high: float
-    level: float = LEVEL
-
-    def covers(self, value: float) -> bool:
-        """Whether ``value`` lies inside the bounds (inclusive)."""
-        return self.low <= value <= self.high
-
-    def scaled(self, factor: float) -> "Interval":
-        """The same interval multiplied by ``factor`` (a positive number: ARR, a count)."""
-        return Interval(self.estimate * factor, self.low * factor, self.high * factor, self.level)
+__all__ = ["LEVEL", "CupedResult", "Interval", "normal_interval", "normal_quantile"]
 
 
 @dataclass(frozen=True)
@@ -42,13 +26,14 @@ class CupedResult:
     variance_reduction: float  # share of variance removed, 0..1
 
 
-def _z(level: float) -> float:
+def normal_quantile(level: float = LEVEL) -> float:
     """The two-sided normal quantile for ``level`` (1.645 at 90%)."""
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
-def _normal(estimate: float, standard_error: float, level: float) -> Interval:
-    half = _z(level) * standard_error
+def normal_interval(estimate: float, standard_error: float, level: float = LEVEL) -> Interval:
+    """``estimate`` ± the normal quantile times ``standard_error``."""
+    half = normal_quantile(level) * standard_error
     return Interval(estimate, estimate - half, estimate + half, level)
 
 
@@ -127,7 +112,9 @@ def retained_arr_difference(
     """
     ratio_treated, var_treated = _ratio_and_variance(start_treated, end_treated)
     ratio_held_back, var_held_back = _ratio_and_variance(start_held_back, end_held_back)
-    return _normal(ratio_treated - ratio_held_back, math.sqrt(var_treated + var_held_back), level)
+    return normal_interval(
+        ratio_treated - ratio_held_back, math.sqrt(var_treated + var_held_back), level
+    )
 
 
 def cuped_difference(
@@ -156,7 +143,7 @@ def cuped_difference(
     standard_error = math.sqrt(
         adjusted_t.var(ddof=1) / adjusted_t.size + adjusted_h.var(ddof=1) / adjusted_h.size
     )
-    interval = _normal(float(adjusted_t.mean() - adjusted_h.mean()), standard_error, level)
+    interval = normal_interval(float(adjusted_t.mean() - adjusted_h.mean()), standard_error, level)
     y_variance = float(y.var(ddof=1))
     adjusted_variance = float(np.concatenate([adjusted_t, adjusted_h]).var(ddof=1))
     removed = 1 - adjusted_variance / y_variance if y_variance > 0 else 0.0
