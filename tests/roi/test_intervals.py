@@ -98,8 +98,8 @@ def test_churn_reduction_refuses_an_empty_arm(sizes: tuple[int, int]) -> None:
 def test_churn_reduction_covers_the_true_difference_nine_times_in_ten() -> None:
     rng = np.random.default_rng(21)
     truth = 0.15 - 0.10
-    held_back = rng.binomial(200, 0.15, size=400)
-    treated = rng.binomial(200, 0.10, size=400)
+    held_back = rng.binomial(200, 0.15, size=1000)
+    treated = rng.binomial(200, 0.10, size=1000)
     covered = [
         churn_reduction(int(h), 200, int(t), 200).covers(truth)
         for h, t in zip(held_back, treated, strict=True)

@@ -23,12 +23,16 @@ def _arrival_days() -> list[date]:
 
 def _naive_ever_significant(treated: np.ndarray, held_back: np.ndarray) -> bool:
     """A fixed-horizon two-sample z-test read after every day, stopping at the first p < 0.10."""
-    for look in range(1, len(DAYS) + 1):
-        t, h = treated[: look * PER_DAY], held_back[: look * PER_DAY]
-        se = np.sqrt(t.var(ddof=1) / t.size + h.var(ddof=1) / h.size)
-        if 2 * stats.norm.sf(abs(t.mean() - h.mean()) / se) < 0.10:
-            return True
-    return False
+    n = np.arange(1, len(DAYS) + 1) * PER_DAY
+
+    def mean_and_variance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        total, squares = np.cumsum(values)[n - 1], np.cumsum(values**2)[n - 1]
+        return total / n, (squares - total**2 / n) / (n - 1)
+
+    mean_t, var_t = mean_and_variance(treated)
+    mean_h, var_h = mean_and_variance(held_back)
+    z = (mean_t - mean_h) / np.sqrt(var_t / n + var_h / n)
+    return bool((2 * stats.norm.sf(np.abs(z)) < 0.10).any())
 
 
 def test_peeking_every_day_keeps_the_false_alarm_rate_below_ten_percent() -> None:
@@ -42,7 +46,7 @@ def test_peeking_every_day_keeps_the_false_alarm_rate_below_ten_percent() -> Non
         always.append(result.p_value < 0.10)
         naive.append(_naive_ever_significant(treated, held_back))
     assert np.mean(always) <= 0.10
-    assert np.mean(naive) > 0.25  # the same data read naively every day: well above 10%
+    assert np.mean(naive) > 0.3  # the same data read naively every day: about half
 
 
 def test_a_real_effect_drives_the_p_value_down_and_the_interval_covers_it() -> None:
