@@ -214,6 +214,11 @@ def figures(results: list[WorldResult]) -> list[dict[str, object]]:
         {
             "figure": "saved_arr_bias",
             "bias_usd": round(bias, 2),
+            "bias_standard_error_usd": round(
+                float(np.std(errors, ddof=1) / np.sqrt(len(errors))), 2
+            )
+            if len(errors) > 1
+            else None,
             "relative_bias": round(bias / truth, 4) if truth else None,
             "mean_truth_usd": round(truth, 2),
             "worlds": len(planted),

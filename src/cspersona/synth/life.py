@@ -9,6 +9,9 @@ Churn follows from risk episodes: weeks in which some of those streams turn bad 
 episode either ends in churn some weeks later or fades; the odds of churn grow with how deep
 each decline runs and whether the champion left, so the signal is spread over several
 observables, and noise (recovering episodes, a little silent churn) keeps it imperfect.
+
+CSM programmes (``synth.programmes``) may enrol a customer a few weeks into an episode; treatment
+can avert the episode's churn and raise the expansion hazard, so a treated life really changes.
 """
 
 import math
