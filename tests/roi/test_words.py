@@ -12,6 +12,12 @@ from tests.roi.examples import CLEAR, OBSERVED, TOO_FEW, quarter_summary
 def test_numbers_read_as_money_shares_points_and_multiples() -> None:
     assert words.money(1234.4) == "$1,234"
     assert words.money(-30_000) == "-$30,000"
+    assert [words.short_money(value) for value in (-40_000, 0, 150_000, 1_250_000)] == [
+        "-$40k",
+        "$0",
+        "$150k",
+        "$1.25M",
+    ]
     assert words.share(0.125) == "12.5%"
     assert words.points(0.042) == "4.2 points"
     assert words.multiple(3.14) == "3.1×"

@@ -20,6 +20,14 @@ def money(value: float) -> str:
     return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
 
 
+def short_money(value: float) -> str:
+    """An axis label: ``150000`` as ``$150k``, ``1200000`` as ``$1.2M``."""
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    if size >= 1_000_000:
+        return f"{sign}${size / 1_000_000:g}M"
+    return f"{sign}${size / 1_000:g}k" if size >= 1_000 else f"{sign}${size:,.0f}"
+
+
 def share(value: float) -> str:
     """``0.125`` as ``12.5%``."""
     return f"{value * 100:.1f}%"
@@ -51,6 +59,21 @@ def period_name(period: Period) -> str:
 def design_words(design: Design) -> str:
     """How a figure was measured, in the words every figure carries."""
     return RANDOMISED_WORDS if design is Design.RANDOMISED else OBSERVATIONAL_WORDS
+
+
+def design_explanation(design: Design) -> str:
+    """How saved ARR was measured, for a reader who asks "compared with what?"."""
+    if design is Design.RANDOMISED:
+        return (
+            "How it was measured: each playbook held back a random share of the customers it "
+            "enrolled. Saved ARR is the ARR the treated customers kept beyond what the held-back "
+            "ones kept, so the playbooks caused it."
+        )
+    return (
+        "How it was measured: treated customers were compared with customers who were not "
+        "treated. That is an observational comparison, not proof of cause: the groups may "
+        "differ in ways the comparison cannot remove."
+    )
 
 
 def interval_words(interval: Interval, said: Callable[[float], str]) -> str:

@@ -1,0 +1,135 @@
+"""The executive ROI report: one HTML document, and the very same document printed as an A4 PDF.
+
+Both carry the same sentences (:mod:`cspersona.roi.words`) and the same SVG charts
+(:mod:`cspersona.reports.svg`), so the PDF a CFO forwards says exactly what the HTML says.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from cspersona.reports.svg import IntervalRow, MonthBars, interval_bars, monthly_bars
+from cspersona.roi import words
+from cspersona.roi.summary import Design, Effect, RoiSummary
+
+PLAYBOOK_CAPTION = "Churn reduction by playbook, in points, with 90% intervals"
+PERSONA_CAPTION = "Churn reduction by persona, in points, with 90% intervals"
+REVENUE_CAPTION = "Revenue movements by month, and the ARR the playbooks saved so far"
+CAPTIONS = (PLAYBOOK_CAPTION, PERSONA_CAPTION, REVENUE_CAPTION)
+
+
+@dataclass(frozen=True)
+class EffectLine:
+    """One effect as the report lists it: its name, what it did, what it saved."""
+
+    name: str
+    sentence: str
+    saved: str | None
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("cspersona.reports", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_ENVIRONMENT = _environment()
+
+
+def _in_points(value: float) -> str:
+    return f"{value:g} pts"
+
+
+def effect_rows(effects: Sequence[Effect]) -> list[IntervalRow]:
+    """Effects as chart rows, in points (``0.062`` is 6.2 points)."""
+    rows = []
+    for effect in effects:
+        reduction = effect.churn_reduction
+        rows.append(
+            IntervalRow(
+                label=effect.name,
+                estimate=None if reduction is None else round(reduction.estimate * 100, 2),
+                low=None if reduction is None else round(reduction.low * 100, 2),
+                high=None if reduction is None else round(reduction.high * 100, 2),
+                randomised=effect.design is Design.RANDOMISED,
+            )
+        )
+    return rows
+
+
+def effect_chart(effects: Sequence[Effect], caption: str) -> Markup:
+    """The interval bars of a list of effects."""
+    return interval_bars(effect_rows(effects), said=_in_points, label=caption)
+
+
+def revenue_chart(summary: RoiSummary) -> Markup:
+    """Monthly churned, contracted and expanded ARR, and the saved ARR line."""
+    months = [
+        MonthBars(
+            label=f"{month.month:%b %Y}",
+            churned=month.churned_arr,
+            contracted=month.contracted_arr,
+            expanded=month.expanded_arr,
+            saved=month.saved_arr,
+        )
+        for month in summary.revenue
+    ]
+    return monthly_bars(months, said=words.short_money, label=REVENUE_CAPTION)
+
+
+def effect_lines(effects: Sequence[Effect]) -> list[EffectLine]:
+    """Effects in words, for the lists under each chart."""
+    return [
+        EffectLine(effect.name, words.effect_sentence(effect), words.effect_saved_arr(effect))
+        for effect in effects
+    ]
+
+
+def report_context(summary: RoiSummary, *, generated_on: date) -> dict[str, Any]:
+    """Everything the template shows: sentences, charts and the revenue table."""
+    return {
+        "summary": summary,
+        "period_name": words.period_name(summary.period),
+        "generated_on": generated_on.isoformat(),
+        "headline": words.headline(summary),
+        "saved_arr": words.saved_arr_sentence(summary),
+        "design": words.design_explanation(summary.saved_arr_design),
+        "cost": words.cost_sentence(summary.cost),
+        "roi": words.roi_sentence(summary),
+        "retention": words.retention_sentences(summary),
+        "playbooks": effect_lines(summary.by_playbook),
+        "personas": effect_lines(summary.by_persona),
+        "playbook_chart": effect_chart(summary.by_playbook, PLAYBOOK_CAPTION)
+        if summary.by_playbook
+        else None,
+        "persona_chart": effect_chart(summary.by_persona, PERSONA_CAPTION)
+        if summary.by_persona
+        else None,
+        "revenue_chart": revenue_chart(summary) if summary.revenue else None,
+        "captions": dict(zip(("playbook", "persona", "revenue"), CAPTIONS, strict=True)),
+        "caveats": words.caveats(summary),
+        "money": words.money,
+        "month_name": words.month_name,
+    }
+
+
+def report_html(summary: RoiSummary, *, generated_on: date) -> str:
+    """The report as one self-contained HTML document (styles and charts inline)."""
+    template = _ENVIRONMENT.get_template("executive.html")
+    return template.render(report_context(summary, generated_on=generated_on))
+
+
+def report_pdf(html: str) -> bytes:
+    """``html`` printed as an A4 PDF with page numbers (WeasyPrint loads only when asked)."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
