@@ -24,11 +24,11 @@ def test_interval_bars_draw_a_bar_and_whisker_per_estimate_and_words_for_none() 
 
 def test_monthly_bars_draw_losses_gains_and_the_saved_line() -> None:
     months = [
-        MonthBars("Jul 2025", 30.0, 5.0, 40.0, 10.0),
-        MonthBars("Aug 2025", 20.0, 0, 50.0, 60.0),
+        MonthBars("Jul", "2025", 30.0, 5.0, 40.0, 10.0),
+        MonthBars("Aug", "", 20.0, 0, 50.0, 60.0),
     ]
 
     svg = monthly_bars(months, said=str, label="Revenue")
 
     assert "<polyline" in svg and svg.count("<circle") == 2
-    assert "Jul 2025" in svg and "saved by playbooks" in svg
+    assert ">Jul<" in svg and ">2025<" in svg and "saved by playbooks" in svg

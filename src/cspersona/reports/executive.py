@@ -6,15 +6,21 @@ Both carry the same sentences (:mod:`cspersona.roi.words`) and the same SVG char
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
+from cspersona.auth.policy import Principal
+from cspersona.config import Settings
+from cspersona.customers.status import data_as_of
+from cspersona.db.types import utc_now
 from cspersona.reports.svg import IntervalRow, MonthBars, interval_bars, monthly_bars
 from cspersona.roi import words
-from cspersona.roi.summary import Design, Effect, RoiSummary
+from cspersona.roi.period import last_complete_quarter, parse_period
+from cspersona.roi.summary import Design, Effect, Period, RoiSummary
 
 PLAYBOOK_CAPTION = "Churn reduction by playbook, in points, with 90% intervals"
 PERSONA_CAPTION = "Churn reduction by persona, in points, with 90% intervals"
@@ -29,6 +35,29 @@ class EffectLine:
     name: str
     sentence: str
     saved: str | None
+
+
+def default_period(db_session: Session) -> Period:
+    """The last quarter the data covers completely (its latest day counts as a whole day)."""
+    latest = data_as_of(db_session)
+    return last_complete_quarter(latest + timedelta(days=1) if latest else utc_now().date())
+
+
+def period_of(db_session: Session, text: str | None) -> Period:
+    """The period ``text`` names (a quarter or a month), or the default when it names none."""
+    return parse_period(text) if text else default_period(db_session)
+
+
+def summary_for(
+    db_session: Session, *, period: Period, settings: Settings, principal: Principal | None
+) -> RoiSummary:
+    """The period's figures over the customers ``principal`` may see (``None``: the whole book).
+
+    The figures need SciPy: it loads when a report is asked for, not when a command starts.
+    """
+    from cspersona.roi import figures
+
+    return figures.summary(db_session, period=period, settings=settings, principal=principal)
 
 
 def _environment() -> Environment:
@@ -74,13 +103,14 @@ def revenue_chart(summary: RoiSummary) -> Markup:
     """Monthly churned, contracted and expanded ARR, and the saved ARR line."""
     months = [
         MonthBars(
-            label=f"{month.month:%b %Y}",
+            label=f"{month.month:%b}",
+            year=f"{month.month:%Y}" if index == 0 or month.month.month == 1 else "",
             churned=month.churned_arr,
             contracted=month.contracted_arr,
             expanded=month.expanded_arr,
             saved=month.saved_arr,
         )
-        for month in summary.revenue
+        for index, month in enumerate(summary.revenue)
     ]
     return monthly_bars(months, said=words.short_money, label=REVENUE_CAPTION)
 

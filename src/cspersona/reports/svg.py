@@ -32,9 +32,13 @@ class IntervalRow:
 
 @dataclass(frozen=True)
 class MonthBars:
-    """One month's revenue movements (losses as positive amounts) and the ARR saved so far."""
+    """One month's revenue movements (losses as positive amounts) and the ARR saved so far.
+
+    ``year`` is written under the label where the year starts (or is first shown), else empty.
+    """
 
     label: str
+    year: str
     churned: float
     contracted: float
     expanded: float
@@ -166,6 +170,7 @@ def monthly_bars(
             ),
             _rect(centre, y(month.expanded), y(0), bar, EXPANDED),
             _text(centre, bottom + 16, month.label, anchor="middle", size=10),
+            _text(centre, bottom + 28, month.year, anchor="middle", size=10, fill=MUTED),
         ]
         if month.saved is not None:
             line.append(f"{centre:.1f},{y(month.saved):.1f}")
@@ -176,7 +181,7 @@ def monthly_bars(
         body.append(
             f'<polyline points="{" ".join(line)}" fill="none" stroke="{SAVED}" stroke-width="2"/>'
         )
-    legend_y = bottom + 40
+    legend_y = bottom + 50
     for offset, (colour, name) in enumerate(
         (
             (CHURNED, "churned"),
