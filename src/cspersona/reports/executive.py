@@ -19,13 +19,14 @@ from cspersona.customers.status import data_as_of
 from cspersona.db.types import utc_now
 from cspersona.reports.svg import IntervalRow, MonthBars, interval_bars, monthly_bars
 from cspersona.roi import words
-from cspersona.roi.period import last_complete_quarter, parse_period
+from cspersona.roi.period import last_complete_quarter, month_before, parse_period
 from cspersona.roi.summary import Design, Effect, Period, RoiSummary
 
 PLAYBOOK_CAPTION = "Churn reduction by playbook, in points, with 90% intervals"
 PERSONA_CAPTION = "Churn reduction by persona, in points, with 90% intervals"
 REVENUE_CAPTION = "Revenue movements by month, and the ARR the playbooks saved so far"
 CAPTIONS = (PLAYBOOK_CAPTION, PERSONA_CAPTION, REVENUE_CAPTION)
+RECENT_QUARTERS, RECENT_MONTHS = 4, 6
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,27 @@ class EffectLine:
     saved: str | None
 
 
-def default_period(db_session: Session) -> Period:
-    """The last quarter the data covers completely (its latest day counts as a whole day)."""
+def _data_end(db_session: Session) -> date:
+    """The day after the data's latest day (today without data): periods ending by it are whole."""
     latest = data_as_of(db_session)
-    return last_complete_quarter(latest + timedelta(days=1) if latest else utc_now().date())
+    return latest + timedelta(days=1) if latest else utc_now().date()
+
+
+def default_period(db_session: Session) -> Period:
+    """The last quarter the data covers completely."""
+    return last_complete_quarter(_data_end(db_session))
+
+
+def recent_periods(db_session: Session) -> list[Period]:
+    """What the ROI page offers: the data's last four complete quarters, then its last six months."""
+    end = _data_end(db_session)
+    quarters = [last_complete_quarter(end)]
+    months = [month_before(end)]
+    while len(quarters) < RECENT_QUARTERS:
+        quarters.append(last_complete_quarter(quarters[-1].start))
+    while len(months) < RECENT_MONTHS:
+        months.append(month_before(months[-1]))
+    return quarters + [parse_period(f"{month:%Y-%m}") for month in months]
 
 
 def period_of(db_session: Session, text: str | None) -> Period:
