@@ -50,7 +50,7 @@ def default_period(db_session: Session) -> Period:
 
 
 def recent_periods(db_session: Session) -> list[Period]:
-    """What the ROI page offers: the data's last four complete quarters, then its last six months."""
+    """What the ROI page offers: the data's last four whole quarters, then its last six months."""
     end = _data_end(db_session)
     quarters = [last_complete_quarter(end)]
     months = [month_before(end)]

@@ -1,4 +1,4 @@
-"""The ROI page: the headline sentences, effects with intervals, revenue, and the report to download.
+"""The ROI page: the headline sentences, effects with intervals, revenue, the report to download.
 
 The page, its PDF and HTML downloads and ``GET /api/roi`` read the same figures for the same
 period, narrowed to the customers the user may see (a CSM's own book).
