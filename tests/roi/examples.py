@@ -7,8 +7,7 @@ observational), four personas and six months of revenue.
 from dataclasses import replace
 from datetime import date
 
-from cspersona.roi.intervals import Interval
-from cspersona.roi.summary import Cost, Design, Effect, Period, RevenueMonth, RoiSummary
+from cspersona.roi.summary import Cost, Design, Effect, Interval, Period, RevenueMonth, RoiSummary
 
 QUARTER = Period("2025-Q3", date(2025, 7, 1), date(2025, 10, 1))
 REDUCTION = Interval(0.062, 0.018, 0.106)

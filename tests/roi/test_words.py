@@ -3,9 +3,8 @@ from datetime import date
 
 from cspersona.nlp.text_checks import text_problems
 from cspersona.roi import words
-from cspersona.roi.intervals import Interval
 from cspersona.roi.period import parse_period
-from cspersona.roi.summary import Cost, Design
+from cspersona.roi.summary import Cost, Design, Interval
 from tests.roi.examples import CLEAR, OBSERVED, TOO_FEW, quarter_summary
 
 

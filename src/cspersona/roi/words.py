@@ -8,8 +8,7 @@ and the three cannot word the same figure differently.
 from collections.abc import Callable
 from datetime import date
 
-from cspersona.roi.intervals import Interval
-from cspersona.roi.summary import Cost, Design, Effect, Period, RoiSummary
+from cspersona.roi.summary import Cost, Design, Effect, Interval, Period, RoiSummary
 
 RANDOMISED_WORDS = "measured against a randomised held-back group"
 OBSERVATIONAL_WORDS = "observational comparison: not proof of cause"

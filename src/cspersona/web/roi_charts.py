@@ -88,6 +88,6 @@ def revenue_figure(months: list[RevenueMonth]) -> dict[str, Any]:
             **BASE_LAYOUT,
             "barmode": "relative",
             "xaxis": {"type": "category"},
-            "yaxis": {"tickprefix": "$", "tickformat": ",.0f"},
+            "yaxis": {"tickprefix": "$", "tickformat": "~s", "automargin": True},
         },
     }
