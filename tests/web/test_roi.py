@@ -7,6 +7,7 @@ from dataclasses import replace
 import pypdfium2 as pdfium
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from cspersona.auth.models import Role
 from cspersona.auth.policy import Principal
@@ -14,6 +15,7 @@ from cspersona.reports import executive
 from cspersona.roi import words
 from cspersona.roi.summary import Period, RoiSummary
 from tests.conftest import CSM_OWNER
+from tests.factories import add_book
 from tests.roi.examples import quarter_summary
 from tests.web.test_overview import figures
 
@@ -105,3 +107,15 @@ def test_the_api_gives_the_summary_as_json(
         "Executive check-in",
     ]
     assert len(body["revenue"]) == 6
+
+
+def test_on_a_book_without_playbook_results_the_page_says_so(
+    db_session: Session, browser_for: BrowserFor
+) -> None:
+    add_book(db_session)
+
+    page = browser_for(Role.ANALYST).get("/roi?period=2025-Q1").text
+
+    assert "Saved ARR: not measured yet" in page
+    assert "No playbook has enrolled customers yet" in page
+    assert "January to March 2025" in page
