@@ -147,5 +147,6 @@ def test_an_effect_too_small_to_read_is_said_not_drawn() -> None:
         generated_on=date(2025, 10, 2),
     )
     assert "too few to tell yet" in html
-    assert "No persona has treated customers in this period." in html
+    assert "No persona has results yet." in html
+    assert "How it was measured" in html
     assert "No revenue movements recorded yet." in html

@@ -117,5 +117,6 @@ def test_on_a_book_without_playbook_results_the_page_says_so(
     page = browser_for(Role.ANALYST).get("/roi?period=2025-Q1").text
 
     assert "Saved ARR: not measured yet" in page
-    assert "No playbook has enrolled customers yet" in page
+    assert "No playbook has results yet" in page
+    assert "How it was measured" not in page
     assert "January to March 2025" in page
