@@ -18,6 +18,7 @@ from cspersona.web import (
     playbook_start,
     playbooks,
     risk,
+    roi,
     tasks,
 )
 
@@ -37,6 +38,7 @@ router.include_router(tasks.router)
 router.include_router(playbook_editor.router)
 router.include_router(playbook_start.router)
 router.include_router(playbooks.router)
+router.include_router(roi.router)
 
 
 @router.get("/")
