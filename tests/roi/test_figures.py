@@ -221,3 +221,27 @@ def test_retention_and_cost_cover_the_period(db_session: Session, settings: Sett
         date(2025, 9, 1),
     ]
     assert figures.revenue[-1].churned_arr == 8_000.0
+
+
+def test_the_return_is_saved_arr_as_a_multiple_of_the_cost(
+    db_session: Session, settings: Settings
+) -> None:
+    treated = _arm(db_session, "Treated", 60, 6, playbook="Save the renewal", arm=Arm.TREATED)
+    _arm(db_session, "Held", 40, 12, playbook="Save the renewal", arm=Arm.HELD_BACK)
+    service.record(
+        db_session,
+        customer_id=treated[0].id,
+        kind=InterventionKind.MEETING,
+        source=InterventionSource.PAGE,
+        performed_by="Dana Scully",
+        performed_at=datetime(2025, 8, 1, tzinfo=UTC),
+        hours=400.0,
+    )
+
+    figures = summary(db_session, period=Q3, settings=settings)
+
+    # $120,000 saved for 400 hours at $100: 3.0 times what it cost.
+    assert figures.cost.total == 40_000
+    assert figures.roi is not None and figures.saved_arr is not None
+    assert figures.roi.estimate == pytest.approx(3.0)
+    assert figures.roi.low == pytest.approx(figures.saved_arr.low / 40_000)

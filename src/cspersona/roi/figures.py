@@ -118,15 +118,10 @@ def _sum(parts: Sequence[Interval]) -> Interval | None:
 
 
 def _roi(saved: Interval | None, cost: Cost) -> Interval | None:
-    """Net return per dollar spent: (saved ARR − cost) / cost, with the saved ARR's interval."""
+    """The return as a multiple of the cost: saved ARR ÷ cost (1.0 pays for itself; net is −1)."""
     if saved is None or cost.total <= 0:
         return None
-    return Interval(
-        (saved.estimate - cost.total) / cost.total,
-        (saved.low - cost.total) / cost.total,
-        (saved.high - cost.total) / cost.total,
-        saved.level,
-    )
+    return saved.scaled(1 / cost.total)
 
 
 def _retention(history: ArrHistory, period: Period) -> tuple[float | None, float | None]:
