@@ -72,7 +72,7 @@ class ArrHistory:
     def on(self, day: date) -> dict[int, float]:
         """Each customer's ARR at the start of ``day``."""
         moment = datetime.combine(day, time(), UTC)
-        return {customer: self._arr_at(customer, moment) for customer in self._now}
+        return {customer: self.arr_at(customer, moment) for customer in self._now}
 
     def movements(self, start: date, end: date, *, customers: set[int] | None = None) -> Movements:
         """Churn, contraction and expansion in [``start``, ``end``), of ``customers`` or all."""
@@ -92,7 +92,8 @@ class ArrHistory:
                     expanded += abs(event.amount)
         return Movements(churned, contracted, expanded)
 
-    def _arr_at(self, customer: int, moment: datetime) -> float:
+    def arr_at(self, customer: int, moment: datetime) -> float:
+        """``customer``'s ARR just after ``moment`` (events at ``moment`` count as done)."""
         started = self._start[customer]
         if started is not None and started > moment.date():
             return 0.0
