@@ -5,9 +5,10 @@ For an intervention performed at ``t`` and a window of ``w`` days, the window en
 figures are those seen so far and it is recomputed on the next refresh. Complete rows are final.
 
 - churned / renewed: a churn or renewal lifecycle event in (``t``, window end].
-- ARR: read from :class:`cspersona.roi.revenue.ArrHistory`: a lifecycle event's ``amount`` is the
-  ARR *change* it brought (the synthetic world writes the same: ``synth/life.py``), so the ARR on
-  a day is the customer's ARR now with every later change undone; after a churn it is 0.
+- ARR: read from :class:`cspersona.roi.revenue.ArrHistory`. A lifecycle event's ``amount`` is
+  the ARR *change* it brought, not the new ARR (docs/data-format.md; ``synth/world.py`` writes
+  ``after - before``, ``-before`` for a churn and the ARR renewed for a renewal), so the ARR on a
+  day is the customer's ARR now with every later change undone; after a churn it is 0.
   ``arr_start`` is the ARR just before ``t``, ``arr_end`` the ARR at the end of the window's last
   day seen (the window end, or the data's latest day when earlier).
 - NPS and sentiment: the mean NPS score and the mean sentiment of the customer's own messages in
