@@ -58,15 +58,16 @@ class OutcomeRefresh:
 
 
 class _Series:
-    """One customer's dated values, sorted, for means over any span without another query."""
+    """One customer's dated values, sorted, for means over any span without another query.
+
+    Moments are datetimes (NPS, messages) or days (usage); a span is given in the same kind.
+    """
 
     def __init__(self) -> None:
-        self.moments: list[datetime] = []
+        self.moments: list[Any] = []
         self.values: list[float] = []
 
-    def mean(
-        self, after: datetime, until: datetime, *, inclusive_start: bool = False
-    ) -> float | None:
+    def mean(self, after: Any, until: Any, *, inclusive_start: bool = False) -> float | None:
         """Mean of the values in (``after``, ``until``], or [``after``, ``until``]."""
         low = (bisect_left if inclusive_start else bisect_right)(self.moments, after)
         high = bisect_right(self.moments, until)
@@ -91,7 +92,9 @@ def _midnight(day: date) -> datetime:
 class _Evidence:
     """Every record the outcomes read, for the customers with pending interventions."""
 
-    def __init__(self, db_session: Session, customers: Select[tuple[int]]) -> None:
+    def __init__(
+        self, db_session: Session, customers: Select[tuple[int]], *, first_day: date
+    ) -> None:
         self.arr = ArrHistory(db_session, customers=customers)
         self.events: dict[int, list[tuple[datetime, LifecycleKind]]] = defaultdict(list)
         for row in db_session.execute(
@@ -120,11 +123,11 @@ class _Evidence:
                 .order_by(Message.sent_at)
             )
         )
+        # By day, not moment: the usage table is the largest read, and its days need no zone.
         self.usage = _series(
-            (row.customer_id, _midnight(row.day), row.active_users)
-            for row in db_session.execute(
+            db_session.execute(
                 select(UsageDaily.customer_id, UsageDaily.day, UsageDaily.active_users)
-                .where(UsageDaily.customer_id.in_(customers))
+                .where(UsageDaily.customer_id.in_(customers), UsageDaily.day >= first_day)
                 .order_by(UsageDaily.day)
             )
         )
@@ -149,7 +152,7 @@ def _outcome(
     nps = evidence.nps.get(customer, empty)
     sentiment = evidence.sentiment.get(customer, empty)
     usage = evidence.usage.get(customer, empty)
-    day_start = _midnight(start.date())
+    day = start.date()
     before = start - timedelta(microseconds=1)
     return InterventionOutcome(
         intervention_id=entry.id,
@@ -164,11 +167,9 @@ def _outcome(
         nps_after=nps.mean(start, until),
         sentiment_before=sentiment.mean(start - OPINION_BEFORE, before, inclusive_start=True),
         sentiment_after=sentiment.mean(start, until),
-        usage_before=usage.mean(
-            day_start - USAGE_SPAN, day_start - timedelta(days=1), inclusive_start=True
-        ),
+        usage_before=usage.mean(day - USAGE_SPAN, day - timedelta(days=1), inclusive_start=True),
         # The last 30 days seen, never reaching back before the action's day.
-        usage_after=usage.mean(max(_midnight(seen_end) - USAGE_SPAN, day_start), until),
+        usage_after=usage.mean(max(seen_end - USAGE_SPAN, day), seen_end),
     )
 
 
@@ -182,6 +183,16 @@ def refresh_outcomes(db_session: Session, *, today: date | None) -> OutcomeRefre
     if today is None:
         return OutcomeRefresh(0, 0)
     log = current().subquery()
+    # Windows complete in order, so an entry whose longest window is complete is done.
+    done = (
+        select(InterventionOutcome.intervention_id)
+        .where(
+            InterventionOutcome.intervention_id == log.c.id,
+            InterventionOutcome.window_days == max(WINDOWS),
+            InterventionOutcome.complete.is_(True),
+        )
+        .exists()
+    )
     final = {
         (row.intervention_id, row.window_days)
         for row in db_session.execute(
@@ -192,13 +203,17 @@ def refresh_outcomes(db_session: Session, *, today: date | None) -> OutcomeRefre
     }
     entries = [
         entry
-        for entry in db_session.scalars(select(Intervention).join(log, log.c.id == Intervention.id))
+        for entry in db_session.scalars(
+            select(Intervention).join(log, log.c.id == Intervention.id).where(~done)
+        )
         if any((entry.id, window) not in final for window in WINDOWS)
     ]
     db_session.execute(delete(InterventionOutcome).where(InterventionOutcome.complete.is_(False)))
     if not entries:
         return OutcomeRefresh(0, 0)
-    evidence = _Evidence(db_session, select(log.c.customer_id).distinct())
+    first_day = min(entry.performed_at.date() for entry in entries) - USAGE_SPAN
+    customers = select(log.c.customer_id).where(~done).distinct()
+    evidence = _Evidence(db_session, customers, first_day=first_day)
     rows = [
         _outcome(evidence, entry, window, today)
         for entry in entries
