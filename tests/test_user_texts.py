@@ -144,6 +144,7 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
         *(f"/api/playbooks/{playbook['id']}" for playbook in playbooks),
         *(f"/api/playbooks/{playbook['id']}/experiment" for playbook in playbooks),
         "/api/tasks?owner=all&limit=200",
+        "/api/roi",
         *(f"/api/tasks/{task['id']}" for task in tasks[:5]),
     ]
     for path in reads:
@@ -169,7 +170,7 @@ def api_texts(client: TestClient) -> Iterator[tuple[str, str]]:
 
 
 def page_paths(client: TestClient) -> list[str]:
-    """Every dashboard page: overview, personas, risk, customers, chat, tasks and playbooks."""
+    """Every dashboard page: overview, personas, risk, customers, chat, tasks, playbooks, ROI."""
     personas = client.get("/api/personas", params={"limit": 100}).json()["items"]
     riskiest = client.get("/api/insights/churn-risk", params={"limit": 5}).json()["items"]
     customers = client.get("/api/customers", params={"limit": 100}).json()["items"]
@@ -195,6 +196,7 @@ def page_paths(client: TestClient) -> list[str]:
         *(f"/tasks/{task['id']}" for task in tasks),
         "/playbooks",
         *(f"/playbooks/{playbook['id']}" for playbook in playbooks),
+        "/roi",
     ]
 
 

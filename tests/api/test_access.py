@@ -85,6 +85,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/interventions/{intervention_id}"): READ,
     ("POST", "/api/interventions"): WORK_TASKS,
     ("POST", "/api/interventions/{intervention_id}/corrections"): WORK_TASKS,
+    ("GET", "/api/roi"): READ,
 }
 
 # Requests for routes that take a customer id and are not plain GETs: (method, path) -> the

@@ -6,6 +6,7 @@ from statistics import NormalDist
 import pytest
 
 from cspersona.playbooks.power import (
+    minimum_detectable_difference,
     minimum_detectable_reduction,
     needed_per_arm,
     two_sided_p_value,
@@ -48,6 +49,18 @@ def test_the_minimum_detectable_reduction_inverts_the_sample_size() -> None:
 
     assert detectable == pytest.approx(0.02, abs=1e-4)
     assert minimum_detectable_reduction(0.10, treated=10, held_back=2) is None
+
+
+def test_the_minimum_detectable_difference_in_means_matches_the_hand_computation() -> None:
+    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
+    hand = z * 0.3 * math.sqrt(1 / 400 + 1 / 100)
+
+    assert minimum_detectable_difference(0.3, treated=400, held_back=100) == pytest.approx(
+        hand,
+        rel=1e-5,  # statsmodels also counts the far tail's power, a 1e-6 change
+    )
+    assert minimum_detectable_difference(0.3, treated=400, held_back=1) is None
+    assert minimum_detectable_difference(0.0, treated=400, held_back=100) is None
 
 
 def test_the_p_value_is_the_two_proportion_z_test_and_undefined_without_churn() -> None:

@@ -10,8 +10,8 @@ from cspersona.synth.traits import sample_traits
 
 
 def test_an_episode_ramps_holds_and_fades_unless_it_ends_in_churn() -> None:
-    fading = Episode(10, 4, 2, 4, 1.0, 1.0, 1.0, False, None)
-    churning = Episode(10, 4, 2, 4, 1.0, 1.0, 1.0, False, 20)
+    fading = Episode(10, 4, 2, 4, 1.0, 1.0, 1.0, False, None, 0.3, 20)
+    churning = Episode(10, 4, 2, 4, 1.0, 1.0, 1.0, False, 20, 0.3, 20)
 
     assert [fading.progress(week) for week in (9, 10, 13, 15, 16, 19, 30)] == [
         0.0, 0.25, 1.0, 1.0, 0.75, 0.0, 0.0,

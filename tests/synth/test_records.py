@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cspersona.synth.records import DATA_COLUMNS, TRUTH_COLUMNS
+from cspersona.synth.records import DATA_COLUMNS, INTERVENTION_COLUMNS, TRUTH_COLUMNS
 
 DATA_FORMAT = Path(__file__).resolve().parents[2] / "docs" / "data-format.md"
 
@@ -28,3 +28,7 @@ def test_dataset_files_have_the_documented_columns(entity: str) -> None:
 @pytest.mark.parametrize("entity", list(TRUTH_COLUMNS))
 def test_truth_files_have_the_documented_columns(entity: str) -> None:
     assert documented_columns(f"truth/{entity}.jsonl") == TRUTH_COLUMNS[entity]
+
+
+def test_the_interventions_log_has_the_documented_columns() -> None:
+    assert documented_columns("interventions") == INTERVENTION_COLUMNS

@@ -15,6 +15,7 @@ from cspersona.personas.router import router as personas_router
 from cspersona.playbooks.router import router as playbooks_router
 from cspersona.playbooks.task_router import router as tasks_router
 from cspersona.predict.router import router as insights_router
+from cspersona.reports.roi_router import router as roi_router
 from cspersona.reports.router import router as customer_list_router
 from cspersona.roi.log_router import router as interventions_router
 
@@ -36,3 +37,4 @@ api_router.include_router(customer_persona_router)
 api_router.include_router(playbooks_router)
 api_router.include_router(tasks_router)
 api_router.include_router(interventions_router)
+api_router.include_router(roi_router)

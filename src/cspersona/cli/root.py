@@ -9,6 +9,7 @@ from cspersona.chat.commands import chat_app, scenarios_app
 from cspersona.cli.customers import app as customers_app
 from cspersona.cli.db import app as db_app
 from cspersona.cli.demo import demo
+from cspersona.cli.report import app as report_app
 from cspersona.config import get_settings
 from cspersona.console.errors import DomainErrorGroup
 from cspersona.ingest.commands import ingest, quarantine
@@ -49,6 +50,7 @@ app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(customers_app, name="customers")
 app.add_typer(nlp_app, name="nlp")
 app.add_typer(topics_app, name="topics")
+app.add_typer(report_app, name="report")
 app.command()(serve)
 app.command("generate")(generate_command)
 app.command()(ingest)

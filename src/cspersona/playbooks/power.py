@@ -42,17 +42,34 @@ def minimum_detectable_reduction(
     """The smallest absolute fall from ``baseline`` these arm sizes read; None if none can be."""
     if treated < 2 or held_back < 2 or not 0 < baseline < 1:
         return None
-    from statsmodels.stats.power import NormalIndPower
-
-    effect = float(
-        NormalIndPower().solve_power(
-            effect_size=None, nobs1=held_back, alpha=alpha, power=power, ratio=treated / held_back
-        )
-    )
+    effect = _detectable_effect_size(treated, held_back, alpha, power)
     transformed = 2 * math.asin(math.sqrt(baseline)) - effect
     if transformed <= 0:
         return None  # not even a churn rate of zero would be readable
     return baseline - math.sin(transformed / 2) ** 2
+
+
+def minimum_detectable_difference(
+    sd: float, treated: int, held_back: int, *, alpha: float = ALPHA, power: float = POWER
+) -> float | None:
+    """The smallest difference in means (retained ARR) these arm sizes read; None if none can be.
+
+    (z₁₋α/₂ + z_power) · sd · √(1/treated + 1/held_back), the normal approximation.
+    """
+    if treated < 2 or held_back < 2 or sd <= 0:
+        return None
+    return sd * _detectable_effect_size(treated, held_back, alpha, power)
+
+
+def _detectable_effect_size(treated: int, held_back: int, alpha: float, power: float) -> float:
+    """The smallest standardised effect two arms of these sizes detect."""
+    from statsmodels.stats.power import NormalIndPower
+
+    return float(
+        NormalIndPower().solve_power(
+            effect_size=None, nobs1=held_back, alpha=alpha, power=power, ratio=treated / held_back
+        )
+    )
 
 
 def two_sided_p_value(churned: tuple[int, int], followed_up: tuple[int, int]) -> float | None:

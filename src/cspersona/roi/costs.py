@@ -32,7 +32,7 @@ def period_cost(
     db_session: Session,
     *,
     period: Period,
-    customers: Select[tuple[int]],
+    customers: Select[int],
     hourly_rate: float,
     tool_cost_per_month: float,
 ) -> Cost:

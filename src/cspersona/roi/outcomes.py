@@ -92,9 +92,7 @@ def _midnight(day: date) -> datetime:
 class _Evidence:
     """Every record the outcomes read, for the customers with pending interventions."""
 
-    def __init__(
-        self, db_session: Session, customers: Select[tuple[int]], *, first_day: date
-    ) -> None:
+    def __init__(self, db_session: Session, customers: Select[int], *, first_day: date) -> None:
         self.arr = ArrHistory(db_session, customers=customers)
         self.events: dict[int, list[tuple[datetime, LifecycleKind]]] = defaultdict(list)
         for row in db_session.execute(

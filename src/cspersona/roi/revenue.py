@@ -38,7 +38,7 @@ class _Event:
 class ArrHistory:
     """The book's ARR on any day, loaded once for many questions (a chart asks for each month)."""
 
-    def __init__(self, db_session: Session, *, customers: Select[tuple[int]]) -> None:
+    def __init__(self, db_session: Session, *, customers: Select[int]) -> None:
         """Read ``customers``' ARR now and every lifecycle event of theirs, in two queries."""
         self._now: dict[int, float] = {}
         self._start: dict[int, date | None] = {}
@@ -71,8 +71,11 @@ class ArrHistory:
 
     def on(self, day: date) -> dict[int, float]:
         """Each customer's ARR at the start of ``day``."""
-        moment = datetime.combine(day, time(), UTC)
-        return {customer: self.arr_at(customer, moment) for customer in self._now}
+        return {customer: self.arr_of(customer, day) for customer in self._now}
+
+    def arr_of(self, customer: int, day: date) -> float:
+        """One customer's ARR at the start of ``day``."""
+        return self.arr_at(customer, datetime.combine(day, time(), UTC))
 
     def movements(self, start: date, end: date, *, customers: set[int] | None = None) -> Movements:
         """Churn, contraction and expansion in [``start``, ``end``), of ``customers`` or all."""

@@ -8,7 +8,29 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from cspersona.roi.intervals import Interval
+# Every interval is at 90% unless a caller asks otherwise.
+LEVEL = 0.90
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its confidence bounds at ``level``.
+
+    Every figure is one, so a reader never sees a point estimate without its uncertainty.
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float = LEVEL
+
+    def covers(self, value: float) -> bool:
+        """Whether ``value`` lies inside the bounds (inclusive)."""
+        return self.low <= value <= self.high
+
+    def scaled(self, factor: float) -> "Interval":
+        """The same interval multiplied by ``factor`` (a positive number: ARR, a count)."""
+        return Interval(self.estimate * factor, self.low * factor, self.high * factor, self.level)
 
 
 class Design(StrEnum):

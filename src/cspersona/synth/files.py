@@ -17,7 +17,12 @@ import orjson
 
 from cspersona import __version__
 from cspersona.exceptions import BadInput
-from cspersona.synth.records import DATA_COLUMNS, TRUTH_COLUMNS
+from cspersona.synth.records import (
+    DATA_COLUMNS,
+    INTERVENTION_COLUMNS,
+    INTERVENTIONS,
+    TRUTH_COLUMNS,
+)
 from cspersona.synth.world import CustomerBundle, World
 
 Format = Literal["jsonl", "csv"]
@@ -85,6 +90,7 @@ class FileSink:
         self.folder = folder
         self.partial = folder.with_name(folder.name + ".partial")
         self.file_format = file_format
+        self.programmes = [programme.model_dump() for programme in world.spec.programmes]
         self.manifest: dict[str, Any] = {
             "format": DATASET_FORMAT,
             "version": FORMAT_VERSION,
@@ -100,6 +106,7 @@ class FileSink:
         self._csv: dict[str, tuple[IO[str], Any, tuple[str, ...]]] = {}
         self._truth: dict[str, IO[bytes]] = {}
         self.rows: dict[str, int] = dict.fromkeys(DATA_COLUMNS, 0)
+        self.log_rows = 0
         self.truth_rows: dict[str, int] = dict.fromkeys(TRUTH_COLUMNS, 0)
 
     def __enter__(self) -> Self:
@@ -108,27 +115,42 @@ class FileSink:
             shutil.rmtree(self.partial)
         (self.partial / TRUTH_DIR).mkdir(parents=True)
         for entity, columns in DATA_COLUMNS.items():
-            path = self.partial / f"{entity}.{self.file_format}"
             if self.file_format == "csv":
-                handle = path.open("w", encoding="utf-8", newline="")
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(columns)
-                self._csv[entity] = (handle, writer, columns)
+                self._open_csv(entity, columns)
             else:
-                self._jsonl[entity] = path.open("wb")
+                self._jsonl[entity] = self._path(entity).open("wb")
+        self._open_csv(INTERVENTIONS, INTERVENTION_COLUMNS)
         for entity in TRUTH_COLUMNS:
             self._truth[entity] = (self.partial / TRUTH_DIR / f"{entity}.jsonl").open("wb")
+        self._truth["programmes"].writelines(_json_line(row) for row in self.programmes)
+        self.truth_rows["programmes"] = len(self.programmes)
         return self
+
+    def _path(self, entity: str) -> Path:
+        """Where ``entity`` goes: the CSMs' log is always CSV, the rest in the chosen format."""
+        suffix = "csv" if entity == INTERVENTIONS else self.file_format
+        return self.partial / f"{entity}.{suffix}"
+
+    def _write_csv(self, entity: str, rows: list[dict[str, Any]]) -> None:
+        _, writer, columns = self._csv[entity]
+        writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
+
+    def _open_csv(self, entity: str, columns: tuple[str, ...]) -> None:
+        handle = self._path(entity).open("w", encoding="utf-8", newline="")
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        self._csv[entity] = (handle, writer, columns)
 
     def write(self, bundle: CustomerBundle) -> None:
         """Append one customer's rows."""
         for entity, rows in bundle.data.items():
-            if self.file_format == "csv":
-                _, writer, columns = self._csv[entity]
-                writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
+            if entity in self._csv:
+                self._write_csv(entity, rows)
             else:
                 self._jsonl[entity].writelines(_json_line(row) for row in rows)
             self.rows[entity] += len(rows)
+        self._write_csv(INTERVENTIONS, bundle.interventions)
+        self.log_rows += len(bundle.interventions)
         for entity, rows in bundle.truth.items():
             self._truth[entity].writelines(_json_line(row) for row in rows)
             self.truth_rows[entity] += len(rows)
@@ -148,9 +170,14 @@ class FileSink:
             return
         for entity, count in self.rows.items():
             self.manifest["files"][entity] = {
-                "path": f"{entity}.{self.file_format}",
+                "path": self._path(entity).name,
                 "rows": count,
             }
+        # Not an entity `ingest` reads as data: listed apart, like the truth.
+        self.manifest[INTERVENTIONS] = {
+            "path": self._path(INTERVENTIONS).name,
+            "rows": self.log_rows,
+        }
         for entity, count in self.truth_rows.items():
             self.manifest["truth"][entity] = {"path": f"{TRUTH_DIR}/{entity}.jsonl", "rows": count}
         (self.partial / MANIFEST).write_text(

@@ -36,3 +36,8 @@ def message_id(interaction: str, seq: int) -> str:
 def nps_id(index: int, number: int) -> str:
     """``nps-00042-03``: the customer's third NPS answer."""
     return f"nps-{index:05d}-{number:02d}"
+
+
+def intervention_id(index: int, number: int) -> str:
+    """``itv-00042-03``: the third entry of the customer's CSM log."""
+    return f"itv-{index:05d}-{number:02d}"

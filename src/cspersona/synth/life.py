@@ -9,21 +9,28 @@ Churn follows from risk episodes: weeks in which some of those streams turn bad 
 episode either ends in churn some weeks later or fades; the odds of churn grow with how deep
 each decline runs and whether the champion left, so the signal is spread over several
 observables, and noise (recovering episodes, a little silent churn) keeps it imperfect.
+
+CSM programmes (``synth.programmes``) may enrol a customer a few weeks into an episode; treatment
+can avert the episode's churn and raise the expansion hazard, so a treated life really changes.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 
 from cspersona.customers.models import LifecycleKind
-from cspersona.synth.spec import LifeSpec, RiskSpec
+from cspersona.interventions.models import Arm
+from cspersona.synth.programmes import HORIZON, Enrolment, enrol
+from cspersona.synth.spec import LifeSpec, ProgrammeSpec, RiskSpec
 from cspersona.synth.traits import CustomerTraits
 
 DAYS_PER_WEEK = 7
 WEEK = timedelta(days=DAYS_PER_WEEK)
 RENEWAL_TIME = time(12)
+# A programme's entry is logged at the start of the week the CSM notices the episode.
+ENTRY_TIME = time(9)
 DAYS_PER_YEAR = 365.25
 
 
@@ -65,6 +72,8 @@ class Episode:
     friction_depth: float
     champion_lost: bool
     churn_week: int | None
+    churn_probability: float
+    churn_due_week: int
 
     def progress(self, week: int) -> float:
         """How far the declines have gone in ``week``: 0 before and after, 1 at full depth."""
@@ -77,11 +86,43 @@ class Episode:
             return 1.0
         return max(0.0, 1.0 - (since - self.ramp - self.hold + 1) / self.recovery)
 
+    @property
+    def length(self) -> int:
+        """Weeks from onset until it has faded, if it does not end in churn."""
+        return self.ramp + self.hold + self.recovery
+
     def over(self, week: int) -> bool:
         """Whether the episode has faded completely by ``week``."""
-        return (
-            self.churn_week is None and week >= self.onset + self.ramp + self.hold + self.recovery
-        )
+        return self.churn_week is None and week >= self.onset + self.length
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A customer's entry into a programme, with what a fair estimator targets over ``HORIZON``.
+
+    ``churn_due_in_horizon`` says whether the episode's churn, were it to come, falls within
+    ``HORIZON`` of entry; the potential churn probabilities are the episode's probability
+    times that, untreated and treated. Silent churn (no episode) is left out of both.
+    """
+
+    playbook: str
+    at: datetime
+    arm: Arm
+    churn_reduction: float
+    expansion_lift: float
+    episode_churn_probability: float
+    churn_due_in_horizon: bool
+    contract: Contract
+
+    @property
+    def churn_probability_held_back(self) -> float:
+        """Chance of churning within the horizon without treatment."""
+        return self.episode_churn_probability if self.churn_due_in_horizon else 0.0
+
+    @property
+    def churn_probability_treated(self) -> float:
+        """Chance of churning within the horizon with treatment."""
+        return self.churn_probability_held_back * (1 - self.churn_reduction)
 
 
 @dataclass(frozen=True)
@@ -98,6 +139,7 @@ class Life:
     events: tuple[ContractEvent, ...]
     initial: Contract
     episodes: tuple[Episode, ...]
+    entries: tuple[Entry, ...] = ()
 
     @property
     def active_days(self) -> int:
@@ -160,8 +202,14 @@ def simulate_life(
     window_start: date,
     window_end: date,
     rng: np.random.Generator,
+    programmes: list[ProgrammeSpec] | None = None,
+    programme_rng: np.random.Generator | None = None,
 ) -> Life:
-    """Walk the weekly states from the first observed week to churn or the window's end."""
+    """Walk the weekly states from the first observed week to churn or the window's end.
+
+    ``programmes`` (those serving the customer's archetype) may enrol it when an episode
+    starts, drawing from ``programme_rng`` only (see ``synth.programmes``).
+    """
     start = max(window_start, contract_start)
     weeks = (window_end - start).days // DAYS_PER_WEEK + 1
     scalars = traits.scalars
@@ -184,6 +232,8 @@ def simulate_life(
     events: list[ContractEvent] = []
     last_expansion = contract_start
     churned_at: datetime | None = None
+    entries: list[Entry] = []
+    lift, lift_until = 1.0, start
     path: list[tuple[float, float, float]] = []
     for week in range(weeks):
         week_start = start + timedelta(days=DAYS_PER_WEEK * week)
@@ -195,6 +245,22 @@ def simulate_life(
             episode = _start_episode(week, spec.risk, rng) if draws[week, 0] < rate else None
             if episode is not None:
                 episodes.append(episode)
+        if (
+            programmes
+            and programme_rng is not None
+            and episode is not None
+            and not _entered(entries, episode, start)
+        ):
+            enrolment = enrol(programmes, week - episode.onset, programme_rng)
+            if enrolment is not None:
+                entries.append(_entry(enrolment, episode, week_start, start, contract, draws[:, 5]))
+                if enrolment.saved:
+                    episode = episodes[-1] = replace(episode, churn_week=None)
+                if enrolment.arm is Arm.TREATED:
+                    lift = 1 + enrolment.programme.expansion_lift
+                    lift_until = next_anniversary(
+                        contract_start, start + WEEK * (episode.onset + episode.length)
+                    )
         depth = episode.progress(week) if episode else 0.0
         engagement = wobble - (episode.usage_depth * depth if episode else 0.0)
         mood = temper - (episode.mood_depth * depth if episode else 0.0)
@@ -218,6 +284,7 @@ def simulate_life(
             spec.expansion.base_weekly
             * scalars.expansion_propensity
             * _exp_dot(spec.expansion.weights, {"engagement": engagement, "mood": mood})
+            * (lift if week_start < lift_until else 1.0)
         )
         if (
             episode is None
@@ -259,6 +326,38 @@ def simulate_life(
         events=tuple(events),
         initial=initial,
         episodes=tuple(episodes),
+        entries=tuple(entries),
+    )
+
+
+def _entered(entries: list[Entry], episode: Episode, start: date) -> bool:
+    """Whether ``episode`` already has an entry (a customer enters once per episode)."""
+    return bool(entries) and entries[-1].at.date() >= start + WEEK * episode.onset
+
+
+def _entry(
+    enrolment: Enrolment,
+    episode: Episode,
+    week_start: date,
+    start: date,
+    contract: Contract,
+    moments: np.ndarray,
+) -> Entry:
+    """The entry at the start of this week, and when the episode's churn would come."""
+    at = datetime.combine(week_start, ENTRY_TIME, tzinfo=UTC)
+    due = episode.churn_due_week
+    draw = float(moments[due]) if due < len(moments) else 0.0
+    churn_at = _working_moment(start + WEEK * due, draw)
+    programme = enrolment.programme
+    return Entry(
+        playbook=programme.playbook,
+        at=at,
+        arm=enrolment.arm,
+        churn_reduction=programme.churn_reduction,
+        expansion_lift=programme.expansion_lift,
+        episode_churn_probability=episode.churn_probability,
+        churn_due_in_horizon=churn_at <= at + HORIZON,
+        contract=contract,
     )
 
 
@@ -280,7 +379,8 @@ def _start_episode(week: int, spec: RiskSpec, rng: np.random.Generator) -> Episo
         + (logit["champion"] if champion_lost else 0.0)
     )
     ramp = int(rng.integers(spec.ramp_weeks[0], spec.ramp_weeks[1] + 1))
-    churns = rng.random() < 1 / (1 + math.exp(-odds))
+    probability = 1 / (1 + math.exp(-odds))
+    churns = rng.random() < probability
     delay = int(rng.integers(spec.churn_delay_weeks[0], spec.churn_delay_weeks[1] + 1))
     return Episode(
         onset=week,
@@ -292,6 +392,8 @@ def _start_episode(week: int, spec: RiskSpec, rng: np.random.Generator) -> Episo
         friction_depth=depths["friction"],
         champion_lost=champion_lost,
         churn_week=week + ramp + delay if churns else None,
+        churn_probability=probability,
+        churn_due_week=week + ramp + delay,
     )
 
 

@@ -25,6 +25,8 @@ class Stream(IntEnum):
     PEOPLE = 9
     SIGNATURES = 10
     DRIFT = 11
+    PROGRAMMES = 12
+    INTERVENTIONS = 13
 
 
 def _sequence(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:

@@ -69,4 +69,41 @@ TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {
     "interactions": ("external_id", "topic", "escalated", "escalation_seq", "recovered"),
     "messages": ("external_id", "sentiment", "emotions", "topic", "reply_quality", "body"),
     "nps_responses": ("external_id", "sentiment"),
+    "interventions": (
+        "intervention_id",
+        "customer_external_id",
+        "playbook",
+        "arm",
+        "entered_at",
+        "arr_at_entry",
+        "churn_reduction",
+        "expansion_lift",
+        "churn_probability_held_back",
+        "churn_probability_treated",
+        "expected_retained_arr_held_back",
+        "expected_retained_arr_treated",
+    ),
+    "programmes": (
+        "playbook",
+        "archetypes",
+        "notice_weeks",
+        "entry_probability",
+        "held_back_share",
+        "churn_reduction",
+        "expansion_lift",
+    ),
 }
+
+# The CSMs' log, always CSV whatever the data format: ``cspersona interventions import`` reads it.
+INTERVENTIONS = "interventions"
+INTERVENTION_COLUMNS: tuple[str, ...] = (
+    "intervention_id",
+    "customer_id",
+    "kind",
+    "performed_by",
+    "performed_at",
+    "playbook",
+    "arm",
+    "hours",
+    "note",
+)

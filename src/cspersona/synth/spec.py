@@ -226,6 +226,25 @@ class UsageSpec(Spec):
     adoption_lag_days: float = Field(gt=0)
 
 
+class ProgrammeSpec(Spec):
+    """A CSM programme run as a playbook, with the effect it really has (planted, recorded).
+
+    When a risk episode starts, a customer of an archetype it serves is noticed
+    ``notice_weeks`` later and enters with ``entry_probability``; ``held_back_share`` of the
+    entries are held back at random (the control arm). For treated customers the episode's
+    churn probability falls by ``churn_reduction`` (relative), and the expansion hazard rises
+    by ``expansion_lift`` (relative) until the next contract anniversary.
+    """
+
+    playbook: str = Field(min_length=1)
+    archetypes: list[str] = Field(min_length=1)
+    notice_weeks: int = Field(ge=0, le=3)
+    entry_probability: float = Field(ge=0, le=1)
+    held_back_share: float = Field(ge=0, le=1)
+    churn_reduction: float = Field(ge=0, le=1)
+    expansion_lift: float = Field(ge=0)
+
+
 class WorldSpec(Spec):
     """Volumes, the time window and every rate of the world (``world.yaml``)."""
 
@@ -240,11 +259,19 @@ class WorldSpec(Spec):
     dialogue: DialogueSpec
     nps: NpsSpec
     usage: UsageSpec
+    programmes: list[ProgrammeSpec] = []
 
     @model_validator(mode="after")
     def _window_is_ordered(self) -> "WorldSpec":
         if self.window_end <= self.window_start:
             raise ValueError("window_end must come after window_start")
+        return self
+
+    @model_validator(mode="after")
+    def _programmes_are_distinct(self) -> "WorldSpec":
+        names = [programme.playbook for programme in self.programmes]
+        if len(set(names)) != len(names):
+            raise ValueError("two programmes share a playbook name")
         return self
 
 

@@ -17,12 +17,13 @@ import numpy as np
 
 from cspersona.catalogue.models import Catalogue
 from cspersona.customers.models import LifecycleKind
-from cspersona.exceptions import BadInput
+from cspersona.exceptions import BadInput, ConfigError
 from cspersona.synth.composer import Composer
 from cspersona.synth.conversations import ConversationWriter, Customer, Drift
 from cspersona.synth.grammar import Grammar, load_grammar
 from cspersona.synth.labels import ConversationKind
 from cspersona.synth.life import Contract, ContractEvent, Life, next_anniversary, simulate_life
+from cspersona.synth.logbook import log_rows
 from cspersona.synth.nps import nps_rows
 from cspersona.synth.people import (
     Company,
@@ -61,6 +62,8 @@ class CustomerBundle:
     archetype: str
     data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     truth: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # The CSMs' log (interventions.csv): a file of its own, not an entity the loader inserts.
+    interventions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,14 @@ class World:
         self.spec = spec or load_world()
         self.archetypes = archetypes or load_archetypes()
         self.grammar = grammar or load_grammar()
+        known = {archetype.key for archetype in self.archetypes}
+        for programme in self.spec.programmes:
+            unknown = sorted(set(programme.archetypes) - known)
+            if unknown:
+                raise ConfigError(
+                    f"programme {programme.playbook!r} serves unknown archetypes: "
+                    + ", ".join(unknown)
+                )
         self.pool = FakerPool()
         self.vendor_domain = f"{ascii_slug(catalogue.product) or 'vendor'}.com"
         self.staff = build_staff(
@@ -122,11 +133,25 @@ class World:
         """The last day of the world."""
         return self.spec.window_end
 
-    def plan(self) -> list[PlannedCustomer]:
-        """Every customer's archetype and conversation counts, in index order."""
+    def _dealt(self) -> list[int]:
+        """Each customer's archetype position, in index order (shuffled, so ids say nothing)."""
         per_archetype = max(1, round(self.spec.customers_per_archetype * self.scale))
         ordered = np.repeat(np.arange(len(self.archetypes)), per_archetype)
         dealt: list[int] = numpy_rng(self.seed, Stream.PLAN).permutation(ordered).tolist()
+        return dealt
+
+    def lives(self) -> Iterator[tuple[Archetype, Life]]:
+        """Every customer's archetype and life alone, in index order, exactly as built.
+
+        No company, text, usage or NPS: what a benchmark of the programmes needs, fast.
+        """
+        for offset, position in enumerate(self._dealt()):
+            archetype = self.archetypes[position]
+            yield archetype, self._core(offset + 1, archetype).life
+
+    def plan(self) -> list[PlannedCustomer]:
+        """Every customer's archetype and conversation counts, in index order."""
+        dealt = self._dealt()
         members: dict[int, list[int]] = {position: [] for position in range(len(self.archetypes))}
         for offset, position in enumerate(dealt):
             members[position].append(offset + 1)
@@ -159,6 +184,9 @@ class World:
 
     def _core(self, index: int, archetype: Archetype) -> _Core:
         spec, plans = self.spec, self.catalogue.plans
+        programmes = [
+            programme for programme in spec.programmes if archetype.key in programme.archetypes
+        ]
         traits = sample_traits(
             archetype,
             self.catalogue.feature_keys,
@@ -184,6 +212,8 @@ class World:
             window_start=spec.window_start,
             window_end=spec.window_end,
             rng=numpy_rng(self.seed, Stream.LIFE, index),
+            programmes=programmes,
+            programme_rng=numpy_rng(self.seed, Stream.PROGRAMMES, index) if programmes else None,
         )
         return _Core(traits, firmographics, life)
 
@@ -231,6 +261,15 @@ class World:
             rng=numpy_rng(self.seed, Stream.USAGE, index),
         )
         final = life.events[-1].before if life.churned_at else life.contract_on(self.window_end)
+        log, log_truth = log_rows(
+            index=index,
+            external_id=company.external_id,
+            csm=core.firmographics.csm.full_name,
+            entries=life.entries,
+            cutoff=cutoff,
+            value=self.annual_value,
+            rng=python_rng(self.seed, Stream.INTERVENTIONS, index),
+        )
         return CustomerBundle(
             archetype=archetype.key,
             data={
@@ -259,7 +298,9 @@ class World:
                 "interactions": conversations.truth_interactions,
                 "messages": conversations.truth_messages,
                 "nps_responses": nps_truth,
+                "interventions": log_truth,
             },
+            interventions=log,
         )
 
     def _drift(self, index: int, archetype: Archetype, life: Life) -> Drift | None:
@@ -288,7 +329,8 @@ class World:
         day = life.start + timedelta(days=int(rng.integers(DRIFT_MARGIN_DAYS, latest)))
         return Drift(day, traits)
 
-    def _value(self, contract: Contract) -> float:
+    def annual_value(self, contract: Contract) -> float:
+        """A contract's ARR in USD at this world's prices."""
         return contract.annual_value(self.spec.company.seat_price_range, len(self.catalogue.plans))
 
     def _customer_row(self, company: Company, life: Life, final: Contract) -> dict[str, Any]:
@@ -300,7 +342,7 @@ class World:
             "industry": firmographics.industry,
             "size": firmographics.size,
             "plan": self.catalogue.plans[final.plan_index],
-            "arr": self._value(final),
+            "arr": self.annual_value(final),
             "region": firmographics.region.name,
             "language": LANGUAGE,
             "contract_start": firmographics.contract_start,
@@ -309,7 +351,7 @@ class World:
         }
 
     def _lifecycle_row(self, customer_external_id: str, event: ContractEvent) -> dict[str, Any]:
-        before, after = self._value(event.before), self._value(event.after)
+        before, after = self.annual_value(event.before), self.annual_value(event.after)
         plans = self.catalogue.plans
         if event.kind is LifecycleKind.RENEWED:
             amount, note = after, "renewed for 12 months"

@@ -19,6 +19,7 @@ from cspersona.web import (
     playbook_start,
     playbooks,
     risk,
+    roi,
     tasks,
 )
 
@@ -39,6 +40,7 @@ router.include_router(playbook_editor.router)
 router.include_router(playbook_start.router)
 router.include_router(logged_actions.router)
 router.include_router(playbooks.router)
+router.include_router(roi.router)
 
 
 @router.get("/")

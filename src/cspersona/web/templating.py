@@ -38,6 +38,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Expansion", "/expansion"),
     NavItem("Customers", "/customers"),
     NavItem("Playbooks", "/playbooks"),
+    NavItem("ROI", "/roi"),
     NavItem("Chat", "/chat"),
 )
 

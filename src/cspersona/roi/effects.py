@@ -1,0 +1,235 @@
+"""Effects of playbooks, per playbook and per persona, with honest uncertainty.
+
+The unit is one entry into a playbook (the log's ``entered`` row) whose effect window is complete:
+its arm was drawn at entry, so treated and held-back customers differ only by chance and by the
+playbook. Churn is compared with Newcombe's interval and, adjusted for the customer's sentiment
+before entry, with CUPED; retained ARR with the delta method; an always-valid sequential test gives
+a p-value that stays honest however often the page is opened. A persona's effect pools its
+playbooks as strata, so playbooks with different held-back shares do not bias each other.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from cspersona.interventions import service as interventions
+from cspersona.interventions.models import Arm, InterventionKind
+from cspersona.personas.current import current_personas
+from cspersona.playbooks.power import minimum_detectable_reduction
+from cspersona.roi.intervals import (
+    LEVEL,
+    Interval,
+    churn_reduction,
+    cuped_difference,
+    normal_interval,
+    retained_arr_difference,
+)
+from cspersona.roi.models import InterventionOutcome
+from cspersona.roi.sequential import always_valid
+from cspersona.roi.summary import Design, Effect
+
+EFFECT_WINDOW = 90
+# Below this many customers in either arm, no interval is drawn: it would say nothing.
+MIN_PER_ARM = 5
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One complete entry: who, which playbook and arm, and what followed within the window."""
+
+    customer_id: int
+    playbook: str
+    arm: Arm
+    window_end: date
+    churned: bool
+    arr_start: float
+    arr_end: float
+    sentiment_before: float | None
+
+
+def units(db_session: Session, *, until: date, customers: Select[int]) -> list[Unit]:
+    """Every randomised entry of ``customers`` whose effect window ended before ``until``."""
+    entries = interventions.current().subquery()
+    rows = db_session.execute(
+        select(
+            entries.c.customer_id,
+            entries.c.playbook_name,
+            entries.c.arm,
+            InterventionOutcome.window_end,
+            InterventionOutcome.churned,
+            InterventionOutcome.arr_start,
+            InterventionOutcome.arr_end,
+            InterventionOutcome.sentiment_before,
+        )
+        .join(InterventionOutcome, InterventionOutcome.intervention_id == entries.c.id)
+        .where(
+            entries.c.kind == InterventionKind.ENTERED,
+            entries.c.arm.is_not(None),
+            entries.c.playbook_name.is_not(None),
+            entries.c.customer_id.in_(customers),
+            InterventionOutcome.window_days == EFFECT_WINDOW,
+            InterventionOutcome.complete.is_(True),
+            InterventionOutcome.window_end < until,
+        )
+    ).all()
+    return [
+        Unit(
+            customer_id=row.customer_id,
+            playbook=row.playbook_name,
+            arm=Arm(row.arm),
+            window_end=row.window_end,
+            churned=row.churned,
+            arr_start=row.arr_start or 0.0,
+            arr_end=row.arr_end or 0.0,
+            sentiment_before=row.sentiment_before,
+        )
+        for row in rows
+    ]
+
+
+def by_playbook(measured: Sequence[Unit]) -> list[Effect]:
+    """One randomised effect per playbook, largest first."""
+    groups: dict[str, list[Unit]] = defaultdict(list)
+    for unit in measured:
+        groups[unit.playbook].append(unit)
+    effects = [_effect("playbook", name, group) for name, group in groups.items()]
+    return sorted(effects, key=lambda e: -(e.treated + e.held_back))
+
+
+def by_persona(db_session: Session, measured: Sequence[Unit]) -> list[Effect]:
+    """One effect per persona (customers' current persona), its playbooks pooled as strata."""
+    personas = current_personas(db_session=db_session)
+    groups: dict[str, list[Unit]] = defaultdict(list)
+    for unit in measured:
+        mapped = personas.get(unit.customer_id)
+        groups[mapped.persona_name if mapped else "No persona yet"].append(unit)
+    effects = [_effect("persona", name, group) for name, group in groups.items()]
+    return sorted(effects, key=lambda e: -(e.treated + e.held_back))
+
+
+def _effect(scope: str, name: str, group: Sequence[Unit]) -> Effect:
+    treated = [u for u in group if u.arm is Arm.TREATED]
+    held = [u for u in group if u.arm is Arm.HELD_BACK]
+    churn_t, churn_h = _rate(treated), _rate(held)
+    readable = len(treated) >= MIN_PER_ARM and len(held) >= MIN_PER_ARM
+    reduction = _stratified_reduction(group) if readable else None
+    has_arr = all(any(u.arr_start > 0 for u in arm) for arm in (treated, held))
+    retained = (
+        retained_arr_difference(
+            [u.arr_start for u in treated],
+            [u.arr_end for u in treated],
+            [u.arr_start for u in held],
+            [u.arr_end for u in held],
+        )
+        if readable and has_arr
+        else None
+    )
+    cuped = _cuped(treated, held) if readable else None
+    baseline = churn_h if churn_h is not None else churn_t
+    return Effect(
+        scope=scope,
+        name=name,
+        design=Design.RANDOMISED,
+        window_days=EFFECT_WINDOW,
+        treated=len(treated),
+        held_back=len(held),
+        churn_treated=churn_t,
+        churn_held_back=churn_h,
+        churn_reduction=reduction,
+        cuped_churn_reduction=cuped[0] if cuped else None,
+        variance_reduction=cuped[1] if cuped else None,
+        retained_arr_difference=retained,
+        saved_arr=retained.scaled(sum(u.arr_start for u in treated)) if retained else None,
+        sequential_p_value=_sequential(treated, held) if readable else None,
+        minimum_detectable_reduction=(
+            minimum_detectable_reduction(baseline, treated=len(treated), held_back=len(held))
+            if baseline is not None
+            else None
+        ),
+    )
+
+
+def _rate(arm: Sequence[Unit]) -> float | None:
+    return sum(u.churned for u in arm) / len(arm) if arm else None
+
+
+def _stratified_reduction(group: Sequence[Unit]) -> Interval | None:
+    """Held-back minus treated churn; Newcombe's interval in one stratum, pooled across several.
+
+    Across playbooks, each stratum's difference is weighted by its size and the normal interval
+    uses the sum of the strata's variances (each a two-proportion Wald variance).
+    """
+    strata: dict[str, list[Unit]] = defaultdict(list)
+    for unit in group:
+        strata[unit.playbook].append(unit)
+    counts = {name: _counts(units_) for name, units_ in strata.items()}
+    usable = {name: c for name, c in counts.items() if c[1] and c[3]}
+    if len(usable) == 1:
+        churned_h, held, churned_t, treated = next(iter(usable.values()))
+        return churn_reduction(churned_h, held, churned_t, treated)
+    if not usable:
+        return None
+    total = sum(held + treated for _, held, _, treated in usable.values())
+    estimate = variance = 0.0
+    for churned_h, held, churned_t, treated in usable.values():
+        weight = (held + treated) / total
+        rate_h, rate_t = churned_h / held, churned_t / treated
+        estimate += weight * (rate_h - rate_t)
+        variance += weight**2 * (rate_h * (1 - rate_h) / held + rate_t * (1 - rate_t) / treated)
+    return normal_interval(estimate, math.sqrt(variance))
+
+
+def _counts(group: Sequence[Unit]) -> tuple[int, int, int, int]:
+    """Churned and total among held-back, then among treated."""
+    held = [u for u in group if u.arm is Arm.HELD_BACK]
+    treated = [u for u in group if u.arm is Arm.TREATED]
+    return (
+        sum(u.churned for u in held),
+        len(held),
+        sum(u.churned for u in treated),
+        len(treated),
+    )
+
+
+def _cuped(treated: Sequence[Unit], held: Sequence[Unit]) -> tuple[Interval, float] | None:
+    """Churn reduction adjusted for sentiment before entry (missing sentiment counts as average)."""
+    known = [u.sentiment_before for u in (*treated, *held) if u.sentiment_before is not None]
+    if not known:
+        return None
+    average = sum(known) / len(known)
+
+    def covariate(arm: Sequence[Unit]) -> list[float]:
+        return [average if u.sentiment_before is None else u.sentiment_before for u in arm]
+
+    result = cuped_difference(
+        [float(u.churned) for u in treated],
+        covariate(treated),
+        [float(u.churned) for u in held],
+        covariate(held),
+    )
+    # CUPED compares treated minus held back; a reduction in churn is the opposite sign.
+    flipped = Interval(
+        -result.interval.estimate, -result.interval.high, -result.interval.low, LEVEL
+    )
+    return flipped, result.variance_reduction
+
+
+def _sequential(treated: Sequence[Unit], held: Sequence[Unit]) -> float | None:
+    """The always-valid p-value of the churn difference, looked at on every day a window ended.
+
+    None while it cannot be computed: fewer than two outcomes an arm, or nobody churned at all.
+    """
+    try:
+        return always_valid(
+            [float(u.churned) for u in treated],
+            [u.window_end for u in treated],
+            [float(u.churned) for u in held],
+            [u.window_end for u in held],
+        ).p_value
+    except ValueError:
+        return None
