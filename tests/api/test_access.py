@@ -81,6 +81,10 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/api/tasks/{task_id}"): READ,
     ("POST", "/api/tasks/{task_id}/close"): WORK_TASKS,
     ("POST", "/api/tasks/{task_id}/snooze"): WORK_TASKS,
+    ("GET", "/api/interventions"): READ,
+    ("GET", "/api/interventions/{intervention_id}"): READ,
+    ("POST", "/api/interventions"): WORK_TASKS,
+    ("POST", "/api/interventions/{intervention_id}/corrections"): WORK_TASKS,
     ("GET", "/api/roi"): READ,
 }
 

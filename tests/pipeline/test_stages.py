@@ -37,6 +37,7 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
             "outlook",
             "churn",
             "playbooks",
+            "outcomes",
         ]
     )
     assert [result.processed for result in first[:3]] == [4, 4, 4]
@@ -44,8 +45,8 @@ def test_stages_run_in_order_and_only_on_what_changed(db_session: Session) -> No
     assert reported[:3] == [("nlp", 4, 4), ("topics", 4, 4), ("analytics", 4, 4)]
     assert [result.processed for result in second[:3]] == [0, 0, 0]
     # One customer: too little history for a churn model, skipped with why.
-    assert first[-2].name == "churn" and first[-2].processed == 0
-    assert first[-2].detail.startswith("skipped:")
+    assert first[-3].name == "churn" and first[-3].processed == 0
+    assert first[-3].detail.startswith("skipped:")
 
 
 def test_topics_too_few_to_find_are_skipped_and_later_stages_still_run(

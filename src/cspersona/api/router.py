@@ -17,6 +17,7 @@ from cspersona.playbooks.task_router import router as tasks_router
 from cspersona.predict.router import router as insights_router
 from cspersona.reports.roi_router import router as roi_router
 from cspersona.reports.router import router as customer_list_router
+from cspersona.roi.log_router import router as interventions_router
 
 # Authentication here covers every route, present and future; each route then states the
 # permission it needs (Reader, JobStarter, AccessManager from cspersona.auth.deps).
@@ -35,4 +36,5 @@ api_router.include_router(personas_router)
 api_router.include_router(customer_persona_router)
 api_router.include_router(playbooks_router)
 api_router.include_router(tasks_router)
+api_router.include_router(interventions_router)
 api_router.include_router(roi_router)

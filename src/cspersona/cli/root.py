@@ -23,6 +23,7 @@ from cspersona.pipeline.commands import app as pipeline_app
 from cspersona.playbooks.commands import playbooks_app, tasks_app
 from cspersona.predict.commands import app as churn_app
 from cspersona.registry.commands import app as models_app
+from cspersona.roi.log_commands import interventions_app
 from cspersona.synth.commands import generate_command
 
 app = typer.Typer(
@@ -44,6 +45,7 @@ app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(personas_app, name="personas")
 app.add_typer(playbooks_app, name="playbooks")
 app.add_typer(tasks_app, name="tasks")
+app.add_typer(interventions_app, name="interventions")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(customers_app, name="customers")
 app.add_typer(nlp_app, name="nlp")

@@ -12,6 +12,7 @@ from cspersona.config import Settings
 from cspersona.db.types import utc_now
 from cspersona.exceptions import BadInput, DatabaseError, NotFound
 from cspersona.ingest.anonymize import RecordAnonymizer
+from cspersona.ingest.interventions import load_interventions
 from cspersona.ingest.loader import Loader, LoadSettings
 from cspersona.ingest.mapping import ColumnMapping
 from cspersona.ingest.models import IngestionRun, QuarantinedRecord, RunStatus
@@ -79,6 +80,7 @@ def run_import(
         dayfirst=mapping.dayfirst if mapping else None,
     )
     problems: list[str] = []
+    logged: dict[str, dict[str, int]] = {}
     try:
         for path in files:
             try:
@@ -95,6 +97,17 @@ def run_import(
             except InputProblem as problem:
                 problems.append(problem.message)
         loader.finish()
+        # Past actions name customers by external id: they load once the customers are in.
+        for folder in (path for path in paths if path.is_dir()):
+            try:
+                counts = load_interventions(
+                    db_session, run=run, folder=folder, anonymizer=anonymizer
+                )
+            except BadInput as problem:
+                problems.append(str(problem))
+                continue
+            if counts is not None:
+                logged = {"interventions": counts.model_dump()}
     except BaseException as error:
         _fail(db_session, run, loader.summary(), problems, error)
         if isinstance(error, SQLAlchemyError):
@@ -102,9 +115,10 @@ def run_import(
         raise
     finally:
         anonymizer.close()
-    run.summary = {"entities": loader.summary(), "problems": problems, "notes": options.notes}
+    entities = {**loader.summary(), **logged}
+    run.summary = {"entities": entities, "problems": problems, "notes": options.notes}
     run.finished_at = utc_now()
-    if problems and not loader.summary():
+    if problems and not entities:
         run.status, run.error = RunStatus.FAILED, "; ".join(problems)
         db_session.commit()
         raise BadInput("; ".join(problems))

@@ -2,8 +2,8 @@
 
 A stage is a function ``(db_session, settings, progress) -> StageResult``; ``progress`` is called
 with ``(done, total)``. :data:`STAGES` lists every stage in the order they must run (NLP, topics,
-analytics, personas, persona outlook, churn, playbooks); callers that need more, like the demo,
-build their own list around it.
+analytics, personas, persona outlook, churn, playbooks, intervention outcomes); callers that need
+more, like the demo, build their own list around it.
 ``settings.as_of``, when set, tells stages that compute snapshots to use only data before it.
 """
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cspersona.analytics import service as analytics
 from cspersona.config import Settings
 from cspersona.conversations.models import AuthorRole, Message
+from cspersona.customers.status import data_as_of
 from cspersona.exceptions import BadInput, NotFound
 from cspersona.nlp import service as nlp
 from cspersona.nlp.models import MessageAnalysis
@@ -24,6 +25,7 @@ from cspersona.personas import evolution
 from cspersona.personas.follow import update_personas
 from cspersona.playbooks.cycle import run_cycle
 from cspersona.predict import scoring
+from cspersona.roi.outcomes import refresh_outcomes
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -166,6 +168,17 @@ def playbook_triggers(
     return StageResult("playbooks", report.acted_on, time.perf_counter() - started, report.words())
 
 
+def intervention_outcomes(
+    db_session: Session, settings: Settings, progress: ProgressCallback | None
+) -> StageResult:
+    """Compute what followed each logged intervention, for windows not yet final."""
+    started = time.perf_counter()
+    refresh = refresh_outcomes(db_session, today=data_as_of(db_session))
+    if progress is not None:
+        progress(refresh.computed, refresh.computed)
+    return StageResult("outcomes", refresh.computed, time.perf_counter() - started, refresh.words())
+
+
 STAGES: list[tuple[str, Stage]] = [
     ("nlp", message_analysis),
     ("topics", topic_discovery),
@@ -174,6 +187,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("outlook", persona_outlook),
     ("churn", churn_scores),
     ("playbooks", playbook_triggers),
+    ("outcomes", intervention_outcomes),
 ]
 
 

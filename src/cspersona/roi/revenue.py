@@ -75,7 +75,7 @@ class ArrHistory:
 
     def arr_of(self, customer: int, day: date) -> float:
         """One customer's ARR at the start of ``day``."""
-        return self._arr_at(customer, datetime.combine(day, time(), UTC))
+        return self.arr_at(customer, datetime.combine(day, time(), UTC))
 
     def movements(self, start: date, end: date, *, customers: set[int] | None = None) -> Movements:
         """Churn, contraction and expansion in [``start``, ``end``), of ``customers`` or all."""
@@ -95,7 +95,8 @@ class ArrHistory:
                     expanded += abs(event.amount)
         return Movements(churned, contracted, expanded)
 
-    def _arr_at(self, customer: int, moment: datetime) -> float:
+    def arr_at(self, customer: int, moment: datetime) -> float:
+        """``customer``'s ARR just after ``moment`` (events at ``moment`` count as done)."""
         started = self._start[customer]
         if started is not None and started > moment.date():
             return 0.0

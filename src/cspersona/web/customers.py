@@ -22,6 +22,7 @@ from cspersona.reports.router import customer_list_filters
 from cspersona.reports.schemas import CustomerListFilters
 from cspersona.web.charts import activity_figure, timeline_figure
 from cspersona.web.deps import PageCustomer, PageUser
+from cspersona.web.logged_actions import actions_context
 from cspersona.web.pagination import Pager
 from cspersona.web.playbook_start import playbooks_context
 from cspersona.web.templating import is_partial, render
@@ -114,7 +115,9 @@ def customer_page(
         "churn_scored": bool(scores) or reports_service.has_churn_scores(db_session=db_session),
         "can_give_feedback": principal.can(Permission.GIVE_FEEDBACK),
         "result": None,
+        "action_result": None,
         **playbooks_context(db_session, customer, principal),
+        **actions_context(db_session, customer, principal),
     }
     return render(request, "customers/detail.html", context, principal=principal)
 

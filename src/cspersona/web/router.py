@@ -9,6 +9,7 @@ from cspersona.web import (
     chat_history,
     customers,
     expansion,
+    logged_actions,
     login,
     overview,
     persona_changes,
@@ -37,6 +38,7 @@ router.include_router(chat_history.router)
 router.include_router(tasks.router)
 router.include_router(playbook_editor.router)
 router.include_router(playbook_start.router)
+router.include_router(logged_actions.router)
 router.include_router(playbooks.router)
 router.include_router(roi.router)
 
