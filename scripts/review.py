@@ -5,14 +5,15 @@ loopback port, and writes into ``<out>``:
 
 - ``pages/<page>-<width>.png``: every dashboard page at 1440 and 768 pixels wide (overview,
   persona map and each persona, churn risk, customers, three customer pages, chat, the work
-  queue, two tasks, the playbooks and three playbook pages);
+  queue, two tasks, the playbooks, three playbook pages and the ROI page);
 - ``readme/<image>.png``: the README's seven screenshots (a 1440 x 900 window each), to copy into
   ``docs/images/``;
 - ``digest.txt``: every persona's name, narrative, profile, quotes and top topics; the 20
   riskiest customers with drivers and interventions; the 10 likeliest expansions; the playbooks
   with their steps and evidence; the first tasks of the work queue with their messages; and 20
-  persona chat replies (four conversations of five turns); and, last, every line the text
-  checks (:mod:`cspersona.nlp.text_checks`) find fault with.
+  persona chat replies (four conversations of five turns); the 10 newest entries of the
+  interventions log; every line the text checks (:mod:`cspersona.nlp.text_checks`) find fault
+  with; and, last, the executive ROI report's text (``roi-report.pdf``, its pages as PNGs).
 
 Needs the dev install (Playwright) and Debian's chromium. Run it as ``make review``.
 
@@ -168,6 +169,7 @@ def pages(base: str, key: str) -> list[tuple[str, str]]:
         *[(f"task-{rank}", f"/tasks/{item['id']}") for rank, item in enumerate(tasks, start=1)],
         ("playbooks", "/playbooks"),
         *[(f"playbook-{item['id']}", f"/playbooks/{item['id']}") for item in playbooks[:3]],
+        ("roi", "/roi"),
     ]
 
 
@@ -190,6 +192,9 @@ def screenshots(base: str, key: str, folder: Path) -> list[Path]:
                 target = folder / f"{name}-{width}.png"
                 page.screenshot(path=str(target), full_page=True)
                 saved.append(target)
+                if width == WIDTHS[0] and name == "roi":
+                    report = page.request.get(f"{base}/roi/report.pdf")
+                    (folder.parent / "roi-report.pdf").write_bytes(report.body())
                 if width == WIDTHS[0] and name in README_IMAGES:
                     readme = folder.parent / "readme" / f"{README_IMAGES[name]}.png"
                     readme.parent.mkdir(exist_ok=True)
@@ -268,6 +273,13 @@ def digest(base: str, key: str) -> str:
                 write(f"  [{message['channel']}] {message['subject'] or ''}")
                 write(textwrap.indent(message["body"], "    "))
         write("")
+    write("# The interventions log: the 10 newest entries\n")
+    for row in api(base, key, "/api/interventions?limit=10")["items"]:
+        arm = f", {row['arm'].replace('_', ' ')}" if row["arm"] else ""
+        playbook = f" in {row['playbook']}{arm}" if row["playbook"] else ""
+        write(f"- {row['performed_at'][:10]} {row['kind']} by {row['performed_by']}{playbook}")
+        write(f"  {row['note']}")
+    write("")
     write("# Persona chat: 20 replies\n")
     for summary in api(base, key, "/api/personas?limit=4")["items"]:
         write(f"## Talking to {summary['name']}")
@@ -298,6 +310,18 @@ def flagged(lines: list[str]) -> list[str]:
     return ["# What the text checks flag", *(faults or ["(nothing)"])]
 
 
+def report_text(pdf: Path) -> str:
+    """The executive report's pages as text, and each page as ``roi-report-N.png`` beside it."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    lines = ["\n# The executive report (roi-report.pdf)\n"]
+    for number, page in enumerate(document, start=1):
+        page.render(scale=1.5).to_pil().save(pdf.with_name(f"roi-report-{number}.png"))
+        lines += [f"## page {number}", page.get_textpage().get_text_range(), ""]
+    return "\n".join(lines)
+
+
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 300 else text[:297] + "..."
@@ -312,8 +336,9 @@ def main() -> None:
     out = args.out.resolve()
     key = build_world(out / "data", args.scale)
     with served(out / "data") as (base, _app):
-        (out / "digest.txt").write_text(digest(base, key))
+        text = digest(base, key)
         saved = screenshots(base, key, out / "pages")
+    (out / "digest.txt").write_text(text + report_text(out / "roi-report.pdf"))
     print(f"review digest: {out / 'digest.txt'} and {len(saved)} screenshots in {out / 'pages'}")
 
 
