@@ -245,3 +245,38 @@ def test_the_return_is_saved_arr_as_a_multiple_of_the_cost(
     assert figures.roi is not None and figures.saved_arr is not None
     assert figures.roi.estimate == pytest.approx(3.0)
     assert figures.roi.low == pytest.approx(figures.saved_arr.low / 40_000)
+
+
+def test_playbooks_are_also_read_together_each_one_a_stratum(
+    db_session: Session, settings: Settings
+) -> None:
+    _arm(db_session, "Save treated", 30, 3, playbook="Save the renewal", arm=Arm.TREATED)
+    _arm(db_session, "Save held", 10, 3, playbook="Save the renewal", arm=Arm.HELD_BACK)
+    _arm(db_session, "Grow treated", 20, 2, playbook="Grow the account", arm=Arm.TREATED)
+    _arm(db_session, "Grow held", 20, 4, playbook="Grow the account", arm=Arm.HELD_BACK)
+
+    pooled, *each = summary(db_session, period=Q3, settings=settings).by_playbook
+
+    assert (pooled.scope, pooled.name, pooled.treated, pooled.held_back) == (
+        "all",
+        "All playbooks together",
+        50,
+        30,
+    )
+    # Strata weighted by size: 40/80 of (0.3 - 0.1) and 40/80 of (0.2 - 0.1).
+    assert pooled.churn_reduction is not None
+    assert pooled.churn_reduction.estimate == pytest.approx(0.15)
+    assert [e.name for e in each] == ["Save the renewal", "Grow the account"]
+
+
+def test_saved_arr_waits_until_both_sides_have_customers_whose_arr_changed(
+    db_session: Session, settings: Settings
+) -> None:
+    _arm(db_session, "Treated", 40, 2, playbook="Save the renewal", arm=Arm.TREATED)
+    _arm(db_session, "Held", 12, 0, playbook="Save the renewal", arm=Arm.HELD_BACK)
+
+    figures = summary(db_session, period=Q3, settings=settings)
+
+    (effect,) = figures.by_playbook
+    assert effect.churn_reduction is not None  # Newcombe copes with no churn at all
+    assert effect.saved_arr is None and figures.saved_arr is None and figures.roi is None

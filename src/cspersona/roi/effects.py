@@ -36,6 +36,12 @@ from cspersona.roi.summary import Design, Effect
 EFFECT_WINDOW = 90
 # Below this many customers in either arm, no interval is drawn: it would say nothing.
 MIN_PER_ARM = 5
+# The delta method estimates retained ARR's variance from the customers whose ARR changed; with
+# fewer than this many on either side (an arm where nobody churned looks certain), it has almost
+# nothing to go on and its interval is far too narrow, so saved ARR is not given.
+MIN_ARR_CHANGES = 5
+# The row that pools every playbook, each a stratum: more customers, so sooner readable.
+ALL_PLAYBOOKS = "All playbooks together"
 
 
 @dataclass(frozen=True)
@@ -93,12 +99,15 @@ def units(db_session: Session, *, until: date, customers: Select[int]) -> list[U
 
 
 def by_playbook(measured: Sequence[Unit]) -> list[Effect]:
-    """One randomised effect per playbook, largest first."""
+    """One randomised effect per playbook, largest first, after all of them pooled (if several)."""
     groups: dict[str, list[Unit]] = defaultdict(list)
     for unit in measured:
         groups[unit.playbook].append(unit)
     effects = [_effect("playbook", name, group) for name, group in groups.items()]
-    return sorted(effects, key=lambda e: -(e.treated + e.held_back))
+    effects.sort(key=lambda e: -(e.treated + e.held_back))
+    if len(groups) > 1:
+        effects.insert(0, _effect("all", ALL_PLAYBOOKS, measured))
+    return effects
 
 
 def by_persona(db_session: Session, measured: Sequence[Unit]) -> list[Effect]:
@@ -118,7 +127,9 @@ def _effect(scope: str, name: str, group: Sequence[Unit]) -> Effect:
     churn_t, churn_h = _rate(treated), _rate(held)
     readable = len(treated) >= MIN_PER_ARM and len(held) >= MIN_PER_ARM
     reduction = _stratified_reduction(group) if readable else None
-    has_arr = all(any(u.arr_start > 0 for u in arm) for arm in (treated, held))
+    has_arr = all(
+        sum(u.arr_end != u.arr_start for u in arm) >= MIN_ARR_CHANGES for arm in (treated, held)
+    )
     retained = (
         retained_arr_difference(
             [u.arr_start for u in treated],

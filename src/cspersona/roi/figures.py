@@ -97,7 +97,9 @@ def _saved_arr(
         [
             effect.retained_arr_difference.scaled(treated_arr[effect.name])
             for effect in playbooks
-            if effect.retained_arr_difference is not None and treated_arr.get(effect.name)
+            if effect.scope == "playbook"
+            and effect.retained_arr_difference is not None
+            and treated_arr.get(effect.name)
         ]
     )
 

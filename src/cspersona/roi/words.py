@@ -91,7 +91,10 @@ def _points_number(value: float) -> str:
 def saved_arr_sentence(summary: RoiSummary) -> str:
     """Saved ARR with its interval and design, or why it cannot be given yet."""
     if summary.saved_arr is None:
-        return "Saved ARR: not measured yet, too few customers have finished their effect window."
+        return (
+            "Saved ARR: not measured yet: too few customers have finished their effect window, "
+            "or too few on either side gained or lost ARR to weigh it."
+        )
     figure = interval_words(summary.saved_arr, money)
     return f"Saved ARR: {figure}, {design_words(summary.saved_arr_design)}."
 
@@ -155,21 +158,34 @@ def effect_sentence(effect: Effect) -> str:
         return said + "."
     reduction = effect.churn_reduction
     assert reduction is not None
+    comparison = "held back" if effect.design is Design.RANDOMISED else "not treated"
+    rates = ""
+    if effect.churn_treated is not None and effect.churn_held_back is not None:
+        rates = (
+            f"{share(effect.churn_treated)} against {share(effect.churn_held_back)} {comparison}"
+        )
+    if reduction.covers(0.0):
+        return (
+            f"Cannot tell yet: {rates} churned within {effect.window_days} days "
+            f"({effect.treated:,} treated, {effect.held_back:,} {comparison}), "
+            f"{design_words(effect.design)}; the {reduction.level:.0%} interval runs from "
+            f"{_signed_points(reduction.low)} to {_signed_points(reduction.high)}, so it includes "
+            "no effect at all."
+        )
     direction = "fewer" if reduction.estimate >= 0 else "more"
     bounds = (
         f"{reduction.level:.0%} interval {_points_number(reduction.low)} to "
         f"{_points_number(reduction.high)} points"
     )
     said = f"{points(abs(reduction.estimate))} {direction} customers churned ({bounds})"
-    if effect.churn_treated is not None and effect.churn_held_back is not None:
-        comparison = "held back" if effect.design is Design.RANDOMISED else "not treated"
-        said += (
-            f", {share(effect.churn_treated)} against {share(effect.churn_held_back)} {comparison}"
-        )
-    said += f" over {effect.window_days} days, {design_words(effect.design)}"
-    if reduction.covers(0.0):
-        said += "; the interval includes no effect at all"
-    return said + "."
+    if rates:
+        said += f", {rates}"
+    return said + f" over {effect.window_days} days, {design_words(effect.design)}."
+
+
+def _signed_points(value: float) -> str:
+    """A churn reduction bound as words: ``0.05`` "5.0 points fewer", ``-0.02`` "2.0 more"."""
+    return f"{points(abs(value))} {'fewer' if value >= 0 else 'more'} churned"
 
 
 def effect_saved_arr(effect: Effect) -> str | None:
