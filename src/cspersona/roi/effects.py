@@ -173,7 +173,9 @@ def _stratified_reduction(group: Sequence[Unit]) -> Interval | None:
     """Held-back minus treated churn; Newcombe's interval in one stratum, pooled across several.
 
     Across playbooks, each stratum's difference is weighted by its size and the normal interval
-    uses the sum of the strata's variances (each a two-proportion Wald variance).
+    uses the weighted sum of the strata's variances. Each variance takes Agresti and Caffo's
+    adjusted rates (one churn and one stay added to each side), so a side where nobody churned
+    does not look certain, as the plain Wald variance would make it.
     """
     strata: dict[str, list[Unit]] = defaultdict(list)
     for unit in group:
@@ -189,9 +191,12 @@ def _stratified_reduction(group: Sequence[Unit]) -> Interval | None:
     estimate = variance = 0.0
     for churned_h, held, churned_t, treated in usable.values():
         weight = (held + treated) / total
-        rate_h, rate_t = churned_h / held, churned_t / treated
-        estimate += weight * (rate_h - rate_t)
-        variance += weight**2 * (rate_h * (1 - rate_h) / held + rate_t * (1 - rate_t) / treated)
+        estimate += weight * (churned_h / held - churned_t / treated)
+        adjusted_h, adjusted_t = (churned_h + 1) / (held + 2), (churned_t + 1) / (treated + 2)
+        variance += weight**2 * (
+            adjusted_h * (1 - adjusted_h) / (held + 2)
+            + adjusted_t * (1 - adjusted_t) / (treated + 2)
+        )
     return normal_interval(estimate, math.sqrt(variance))
 
 
