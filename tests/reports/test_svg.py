@@ -32,3 +32,12 @@ def test_monthly_bars_draw_losses_gains_and_the_saved_line() -> None:
 
     assert "<polyline" in svg and svg.count("<circle") == 2
     assert ">Jul<" in svg and ">2025<" in svg and "saved by playbooks" in svg
+
+
+def test_with_nothing_saved_yet_there_is_no_line_and_no_key_for_it() -> None:
+    months = [MonthBars("Jul", "2025", 30.0, 5.0, 40.0, None)]
+
+    svg = monthly_bars(months, said=str, label="Revenue")
+
+    assert "<polyline" not in svg and "<circle" not in svg
+    assert "saved by playbooks" not in svg

@@ -182,14 +182,10 @@ def monthly_bars(
             f'<polyline points="{" ".join(line)}" fill="none" stroke="{SAVED}" stroke-width="2"/>'
         )
     legend_y = bottom + 50
-    for offset, (colour, name) in enumerate(
-        (
-            (CHURNED, "churned"),
-            (CONTRACTED, "contracted"),
-            (EXPANDED, "expanded"),
-            (SAVED, "saved by playbooks"),
-        )
-    ):
+    keys = [(CHURNED, "churned"), (CONTRACTED, "contracted"), (EXPANDED, "expanded")]
+    if line:
+        keys.append((SAVED, "saved by playbooks"))
+    for offset, (colour, name) in enumerate(keys):
         body.append(_swatch(left + 120 * offset, legend_y, colour, name))
     return _svg(legend_y + 8, label, body)
 

@@ -70,11 +70,13 @@ def revenue_figure(months: list[RevenueMonth]) -> dict[str, Any]:
     def bars(name: str, values: list[float], colour: str) -> dict[str, Any]:
         return {"type": "bar", "name": name, "x": labels, "y": values, "marker": {"color": colour}}
 
-    return {
-        "data": [
-            bars("churned", [-month.churned_arr for month in months], CHURNED),
-            bars("contracted", [-month.contracted_arr for month in months], CONTRACTED),
-            bars("expanded", [month.expanded_arr for month in months], EXPANDED),
+    series = [
+        bars("churned", [-month.churned_arr for month in months], CHURNED),
+        bars("contracted", [-month.contracted_arr for month in months], CONTRACTED),
+        bars("expanded", [month.expanded_arr for month in months], EXPANDED),
+    ]
+    if any(month.saved_arr is not None for month in months):
+        series.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
@@ -82,8 +84,10 @@ def revenue_figure(months: list[RevenueMonth]) -> dict[str, Any]:
                 "x": labels,
                 "y": [month.saved_arr for month in months],
                 "line": {"color": SAVED},
-            },
-        ],
+            }
+        )
+    return {
+        "data": series,
         "layout": {
             **BASE_LAYOUT,
             "barmode": "relative",
