@@ -10,15 +10,19 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from cspersona.reports.executive import CAPTIONS, effect_rows, report_html, report_pdf
+from cspersona.reports.executive import (
+    CAPTIONS,
+    effect_chart,
+    effect_rows,
+    report_html,
+    report_pdf,
+)
 from cspersona.roi import words
+from cspersona.roi.summary import Interval
 from tests.roi.examples import TOO_FEW, quarter_summary
 
 HEADINGS = (
     "Headline figures",
-    "Saved ARR",
-    "Cost and return",
-    "Revenue retention",
     "Churn reduction by playbook",
     "Churn reduction by persona",
     "Revenue movements by month",
@@ -150,3 +154,13 @@ def test_an_effect_too_small_to_read_is_said_not_drawn() -> None:
     assert "No persona has results yet." in html
     assert "How it was measured" in html
     assert "No revenue movements recorded yet." in html
+
+
+def test_bar_labels_round_points_as_the_sentences_do() -> None:
+    worse = replace(
+        quarter_summary().by_playbook[0], churn_reduction=Interval(-0.0606, -0.109, -0.012)
+    )
+
+    chart = str(effect_chart([worse], "Churn reduction"))
+
+    assert ">-6.1 pts<" in chart and "-6.06" not in chart

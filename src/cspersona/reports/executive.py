@@ -92,7 +92,8 @@ _ENVIRONMENT = _environment()
 
 
 def _in_points(value: float) -> str:
-    return f"{value:g} pts"
+    """An axis tick or a bar's label in points, one decimal at most: ``-6.06`` as ``-6.1 pts``."""
+    return f"{round(value, 1):g} pts"
 
 
 def effect_rows(effects: Sequence[Effect]) -> list[IntervalRow]:
@@ -148,11 +149,7 @@ def report_context(summary: RoiSummary, *, generated_on: date) -> dict[str, Any]
         "period_name": words.period_name(summary.period),
         "generated_on": generated_on.isoformat(),
         "headline": words.headline(summary),
-        "saved_arr": words.saved_arr_sentence(summary),
         "design": words.design_explanation(summary.saved_arr_design),
-        "cost": words.cost_sentence(summary.cost),
-        "roi": words.roi_sentence(summary),
-        "retention": words.retention_sentences(summary),
         "playbooks": effect_lines(summary.by_playbook),
         "personas": effect_lines(summary.by_persona),
         "playbook_chart": effect_chart(summary.by_playbook, PLAYBOOK_CAPTION)
