@@ -3,7 +3,7 @@
 import logging
 
 # Libraries that narrate routine work at INFO; their warnings still show.
-QUIET_LOGGERS = ("alembic",)
+QUIET_LOGGERS = ("alembic", "fontTools", "weasyprint")
 
 
 def configure_logging(level: str) -> None:

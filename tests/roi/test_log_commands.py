@@ -52,7 +52,9 @@ def test_an_action_is_recorded_corrected_and_shown_with_its_chain(book: dict[str
     ]
     assert listed[1]["performed_by"] == "Dana Scully"
     assert [link["id"] for link in shown["chain"]] == [1, 2]
-    assert "2 entries match" in _run("interventions", "list")
+    table = _run("interventions", "list")
+    assert "2 entries match" in table
+    assert "Acme Analytics" in table and "meeting" in table
 
 
 def test_a_csv_of_past_actions_is_imported_once_and_bad_rows_named(

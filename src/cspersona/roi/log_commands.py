@@ -47,7 +47,11 @@ def list_interventions(
 
     Example: cspersona interventions list --playbook "Save the renewal" --since 2025-01-01
     """
+    from sqlalchemy import select
+
+    from cspersona.customers.models import Customer
     from cspersona.interventions import log
+    from cspersona.interventions.words import ARM_WORDS, KIND_WORDS
     from cspersona.roi.log_schemas import InterventionRead
 
     with database_session() as db_session:
@@ -58,17 +62,25 @@ def list_interventions(
             limit=limit,
         )
         rows = [InterventionRead.of(e, found.corrected_by.get(e.id)) for e in found.entries]
+        names = {
+            customer: name
+            for customer, name in db_session.execute(
+                select(Customer.id, Customer.company_name).where(
+                    Customer.id.in_({row.customer_id for row in rows})
+                )
+            )
+        }
     print_rows(
         rows,
         as_json=as_json,
         columns={
             "id": lambda row: str(row.id),
-            "customer": lambda row: str(row.customer_id),
+            "customer": lambda row: f"{names.get(row.customer_id, '')} ({row.customer_id})",
             "done": lambda row: f"{row.performed_at:%Y-%m-%d %H:%M}",
-            "kind": lambda row: row.kind.value,
+            "kind": lambda row: KIND_WORDS[row.kind],
             "by": lambda row: row.performed_by,
             "playbook": lambda row: row.playbook or "",
-            "arm": lambda row: row.arm.value if row.arm else "",
+            "arm": lambda row: ARM_WORDS[row.arm] if row.arm else "",
             "corrected by": lambda row: str(row.corrected_by or ""),
         },
     )

@@ -17,25 +17,13 @@ from cspersona.exceptions import BadInput
 from cspersona.http.deps import SessionDep
 from cspersona.http.limits import TEXT_PATTERN
 from cspersona.interventions import log
-from cspersona.interventions.models import Arm, InterventionKind, InterventionSource
+from cspersona.interventions.models import InterventionKind, InterventionSource
+from cspersona.interventions.words import ARM_WORDS, KIND_WORDS
 from cspersona.web.deps import PageCustomer, PageUser
 from cspersona.web.templating import is_partial, render
 
 router = APIRouter(include_in_schema=False)
 ACTIONS_SHOWN = 20
-KIND_WORDS = {
-    InterventionKind.ENTERED: "entered a playbook",
-    InterventionKind.EMAIL: "e-mail",
-    InterventionKind.CALL: "call",
-    InterventionKind.MEETING: "meeting",
-    InterventionKind.IN_APP: "in-app message",
-    InterventionKind.TRAINING: "training",
-    InterventionKind.EXECUTIVE_SPONSOR: "executive sponsor",
-    InterventionKind.DISCOUNT: "discount",
-    InterventionKind.INTERNAL: "internal note",
-    InterventionKind.OTHER: "other",
-}
-ARM_WORDS = {Arm.TREATED: "treated", Arm.HELD_BACK: "held back (control group)"}
 # A person logs what they did; entering a playbook is the playbook's own entry.
 LOGGABLE = [kind for kind in InterventionKind if kind is not InterventionKind.ENTERED]
 

@@ -1,0 +1,13 @@
+"""Logging: one format, with libraries that narrate routine work held to warnings."""
+
+import logging
+
+from cspersona.logs import configure_logging
+
+
+def test_pdf_printing_does_not_narrate_each_step_at_info() -> None:
+    configure_logging("INFO")
+
+    assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
+    assert logging.getLogger("weasyprint.progress").isEnabledFor(logging.WARNING)
+    assert logging.getLogger("cspersona.roi").isEnabledFor(logging.INFO)
