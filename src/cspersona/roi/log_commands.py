@@ -62,14 +62,15 @@ def list_interventions(
             limit=limit,
         )
         rows = [InterventionRead.of(e, found.corrected_by.get(e.id)) for e in found.entries]
-        names = {
-            customer: name
-            for customer, name in db_session.execute(
+        names = dict(
+            db_session.execute(
                 select(Customer.id, Customer.company_name).where(
                     Customer.id.in_({row.customer_id for row in rows})
                 )
             )
-        }
+            .tuples()
+            .all()
+        )
     print_rows(
         rows,
         as_json=as_json,
