@@ -7,7 +7,9 @@ least 90 days before the world's last day) as a CSM team would, and are scored a
 world's truth (``docs/synthetic-world.md``, "Programmes and planted effects"):
 
 * coverage of the nominal 90% intervals for the churn reduction (Newcombe) and for the
-  retained-ARR ratio difference (delta method) (target 0.87-0.93);
+  retained-ARR ratio difference (delta method) (target 0.87-0.93); the latter also as the
+  product shows it: only where each side has at least ``roi.effects.MIN_ARR_CHANGES`` customers
+  whose ARR changed, with the share of worlds where it is shown;
 * false-positive rate of the always-valid test at alpha 0.10 in the no-effect worlds, looked at
   every day an outcome arrived (target at most 0.10);
 * bias and relative bias of the saved ARR (the retained-ARR difference times the treated ARR).
@@ -35,6 +37,7 @@ import numpy as np
 
 from cspersona.catalogue.models import Catalogue, load_catalogue
 from cspersona.interventions.models import Arm
+from cspersona.roi.effects import MIN_ARR_CHANGES
 from cspersona.roi.intervals import Interval, churn_reduction, retained_arr_difference
 from cspersona.roi.sequential import always_valid
 from cspersona.synth.life import Entry, Life
@@ -77,6 +80,8 @@ class WorldResult:
     saved_truth: float
     saved_estimate: float | None
     p_value: float | None
+    # Whether the product would show this retained-ARR figure (enough ARR changes each side).
+    arr_shown: bool
 
 
 def world(seed: int, customers: int, effect: float, catalogue: Catalogue) -> World:
@@ -169,6 +174,9 @@ def score(effect: float, entries: list[Observed]) -> WorldResult:
         saved_estimate=arr_interval.estimate * treated_arr if arr_interval else None,
         # Too few outcomes, or none that differ: the test never looked, so never rejected.
         p_value=sequential.p_value if sequential else 1.0,
+        arr_shown=all(
+            sum(e.churned for e in arm) >= MIN_ARR_CHANGES for arm in (treated, held_back)
+        ),
     )
 
 
@@ -204,6 +212,11 @@ def figures(results: list[WorldResult]) -> list[dict[str, object]]:
     return [
         {"figure": "coverage_churn_reduction", **_coverage(results, "churn")},
         {"figure": "coverage_retained_arr", **_coverage(results, "arr")},
+        {
+            "figure": "coverage_retained_arr_as_shown",
+            **_coverage([r for r in results if r.arr_shown], "arr"),
+            "shown_share": _share([r.arr_shown for r in results]),
+        },
         {
             "figure": "false_positive_rate_always_valid",
             "value": _share([r.p_value is not None and r.p_value < ALPHA for r in null]),

@@ -30,12 +30,16 @@ def test_twenty_worlds_give_every_figure_against_the_truth(bench: ModuleType) ->
     assert set(figures) == {
         "coverage_churn_reduction",
         "coverage_retained_arr",
+        "coverage_retained_arr_as_shown",
         "false_positive_rate_always_valid",
         "saved_arr_bias",
     }
     for name in ("coverage_churn_reduction", "coverage_retained_arr"):
         assert figures[name]["worlds"] == 20
         assert 0.6 <= figures[name]["value"] <= 1.0
+    shown = figures["coverage_retained_arr_as_shown"]
+    assert shown["worlds"] == sum(result.arr_shown for result in results)
+    assert shown["shown_share"] == shown["worlds"] / 20
     assert figures["false_positive_rate_always_valid"]["worlds"] == 10
     assert 0 <= figures["false_positive_rate_always_valid"]["value"] <= 0.3
     assert figures["saved_arr_bias"]["mean_truth_usd"] > 0
