@@ -280,3 +280,6 @@ def test_saved_arr_waits_until_both_sides_have_customers_whose_arr_changed(
     (effect,) = figures.by_playbook
     assert effect.churn_reduction is not None  # Newcombe copes with no churn at all
     assert effect.saved_arr is None and figures.saved_arr is None and figures.roi is None
+    # What could have been seen instead: the kept shares (1 or 0) spread widely at this size.
+    assert effect.minimum_detectable_arr_difference is not None
+    assert 0.05 < effect.minimum_detectable_arr_difference < 0.5

@@ -101,3 +101,13 @@ def test_the_headline_and_caveats_are_clean_prose() -> None:
     assert "1,284 interventions reached 225 customers in July to September 2025." in said
     assert [text for text in said if text_problems(text)] == []
     assert words.month_name(date(2025, 9, 1)) == "September 2025"
+
+
+def test_an_effect_without_saved_arr_says_what_size_of_gain_it_could_have_seen() -> None:
+    unmeasured = replace(CLEAR, saved_arr=None, minimum_detectable_arr_difference=0.183)
+
+    assert words.effect_saved_arr(unmeasured) == (
+        "Saved ARR: not measured yet, too few customers on a side gained or lost ARR; at this "
+        "size, a difference in ARR kept smaller than 18 points could not be seen."
+    )
+    assert words.effect_saved_arr(replace(TOO_FEW, minimum_detectable_arr_difference=0.4)) is None

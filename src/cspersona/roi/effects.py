@@ -9,6 +9,7 @@ playbooks as strata, so playbooks with different held-back shares do not bias ea
 """
 
 import math
+import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from cspersona.interventions import service as interventions
 from cspersona.interventions.models import Arm, InterventionKind
 from cspersona.personas.current import current_personas
-from cspersona.playbooks.power import minimum_detectable_reduction
+from cspersona.playbooks.power import minimum_detectable_difference, minimum_detectable_reduction
 from cspersona.roi.intervals import (
     LEVEL,
     Interval,
@@ -162,6 +163,17 @@ def _effect(scope: str, name: str, group: Sequence[Unit]) -> Effect:
             if baseline is not None
             else None
         ),
+        minimum_detectable_arr_difference=_detectable_arr_difference(treated, held),
+    )
+
+
+def _detectable_arr_difference(treated: Sequence[Unit], held: Sequence[Unit]) -> float | None:
+    """The smallest retained-ARR difference these sizes read, from the spread of shares kept."""
+    kept = [u.arr_end / u.arr_start for u in (*treated, *held) if u.arr_start > 0]
+    if len(kept) < 2:
+        return None
+    return minimum_detectable_difference(
+        float(statistics.stdev(kept)), treated=len(treated), held_back=len(held)
     )
 
 

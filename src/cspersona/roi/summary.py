@@ -73,6 +73,8 @@ class Effect:
     saved_arr: Interval | None
     sequential_p_value: float | None
     minimum_detectable_reduction: float | None
+    # The smallest retained-ARR difference (a share of starting ARR) these arms could show.
+    minimum_detectable_arr_difference: float | None = None
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -189,10 +189,16 @@ def _signed_points(value: float) -> str:
 
 
 def effect_saved_arr(effect: Effect) -> str | None:
-    """The ARR one effect saved, with its interval, when it was measured."""
-    if effect.saved_arr is None:
+    """The ARR one effect saved, with its interval; or, when it is not measured, what could be."""
+    if effect.saved_arr is not None:
+        return f"Saved ARR: {interval_words(effect.saved_arr, money)}."
+    if effect.minimum_detectable_arr_difference is None or too_few_to_tell(effect):
         return None
-    return f"Saved ARR: {interval_words(effect.saved_arr, money)}."
+    return (
+        "Saved ARR: not measured yet, too few customers on a side gained or lost ARR; at this "
+        "size, a difference in ARR kept smaller than "
+        f"{effect.minimum_detectable_arr_difference * 100:.0f} points could not be seen."
+    )
 
 
 def headline(summary: RoiSummary) -> list[str]:
