@@ -107,13 +107,22 @@ def test_churn_reduction_covers_the_true_difference_nine_times_in_ten() -> None:
     assert 0.86 <= np.mean(covered) <= 0.94
 
 
+def _hand_variance(start: list[float], end: list[float]) -> float:
+    """The delta-method variance with one lost and one kept customer of average ARR added."""
+    average = sum(start) / len(start)
+    start, end = [*start, average, average], [*end, 0.0, average]
+    ratio, n = sum(end) / sum(start), len(start)
+    residuals = [e - ratio * s for s, e in zip(start, end, strict=True)]
+    return sum(r**2 for r in residuals) / ((n - 1) * n * (sum(start) / n) ** 2)
+
+
 def test_retained_arr_difference_by_hand() -> None:
-    # Treated: R = 4/6; held back: R = 1.0 exactly, so its variance is 0.
+    # Treated: R = 4/6; held back: R = 1.0, nobody lost, yet not certain.
     interval = retained_arr_difference([1, 2, 3], [1, 3, 0], [1, 1, 1], [1, 1, 1])
-    ratio = 4 / 6
-    residuals = [1 - ratio * 1, 3 - ratio * 2, 0 - ratio * 3]
-    variance = sum(r**2 for r in residuals) / (2 * 3 * 2.0**2)
-    assert interval.estimate == pytest.approx(ratio - 1)
+
+    variance = _hand_variance([1, 2, 3], [1, 3, 0]) + _hand_variance([1, 1, 1], [1, 1, 1])
+    assert _hand_variance([1, 1, 1], [1, 1, 1]) > 0
+    assert interval.estimate == pytest.approx(4 / 6 - 1)
     assert interval.high - interval.estimate == pytest.approx(Z90 * math.sqrt(variance))
 
 
@@ -142,6 +151,19 @@ def test_retained_arr_difference_covers_the_true_difference_nine_times_in_ten() 
         start_h, end_h = _arm(rng, 300, 0.15)
         covered.append(retained_arr_difference(start_t, end_t, start_h, end_h).covers(truth))
     assert 0.86 <= np.mean(covered) <= 0.94
+
+
+def test_retained_arr_difference_holds_its_coverage_when_churn_is_rare() -> None:
+    # A few dozen customers a side and 3-6% churn: one or two losses decide each arm's ratio.
+    rng = np.random.default_rng(11)
+    truth = (1 - 0.03) - (1 - 0.06)
+    covered = []
+    for _ in range(1000):
+        start_t, start_h = rng.lognormal(10, 1.0, 70), rng.lognormal(10, 1.0, 70)
+        end_t = start_t * (rng.random(70) >= 0.03)
+        end_h = start_h * (rng.random(70) >= 0.06)
+        covered.append(retained_arr_difference(start_t, end_t, start_h, end_h).covers(truth))
+    assert 0.87 <= np.mean(covered) <= 0.95
 
 
 def test_cuped_narrows_the_interval_and_keeps_the_effect() -> None:

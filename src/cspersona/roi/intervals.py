@@ -89,8 +89,14 @@ def _ratio_and_variance(start: Sequence[float], end: Sequence[float]) -> tuple[f
     if starts.sum() <= 0:
         raise ValueError("retained ARR needs a positive starting ARR in each group")
     ratio = float(ends.sum() / starts.sum())
+    # The variance is read with one lost and one kept customer of average ARR added, as Agresti
+    # and Caffo add one event and one non-event to a proportion: an arm where nobody churned
+    # would otherwise claim no uncertainty at all.
+    average = starts.mean()
+    starts = np.append(starts, [average, average])
+    ends = np.append(ends, [0.0, average])
     n = starts.size
-    residuals = ends - ratio * starts
+    residuals = ends - (ends.sum() / starts.sum()) * starts
     variance = float((residuals**2).sum() / ((n - 1) * n * starts.mean() ** 2))
     return ratio, variance
 
@@ -107,8 +113,10 @@ def retained_arr_difference(
 
     Each arm's ratio R = Σend / Σstart (churned customers end at 0) weighs customers by their
     ARR, as the revenue figure does. Its variance comes from the delta method for a ratio of
-    means, Var(R) ≈ Σ(endᵢ − R·startᵢ)² / ((n−1)·n·mean(start)²); the arms are independent, so
-    the difference has variance Var(R_treated) + Var(R_held_back), and the interval is normal.
+    means, Var(R) ≈ Σ(endᵢ − R·startᵢ)² / ((n−1)·n·mean(start)²), computed with one lost and one
+    kept customer of the arm's average ARR added (as Agresti-Caffo do for a proportion); the arms
+    are independent, so the difference has variance Var(R_treated) + Var(R_held_back), and the
+    interval is normal.
     """
     ratio_treated, var_treated = _ratio_and_variance(start_treated, end_treated)
     ratio_held_back, var_held_back = _ratio_and_variance(start_held_back, end_held_back)
