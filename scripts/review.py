@@ -6,7 +6,7 @@ loopback port, and writes into ``<out>``:
 - ``pages/<page>-<width>.png``: every dashboard page at 1440 and 768 pixels wide (overview,
   persona map and each persona, churn risk, customers, three customer pages, chat, the work
   queue, two tasks, the playbooks, three playbook pages and the ROI page);
-- ``readme/<image>.png``: the README's seven screenshots (a 1440 x 900 window each), to copy into
+- ``readme/<image>.png``: the README's eight screenshots (a 1440 x 900 window each), to copy into
   ``docs/images/``;
 - ``digest.txt``: every persona's name, narrative, profile, quotes and top topics; the 20
   riskiest customers with drivers and interventions; the 10 likeliest expansions; the playbooks
@@ -51,6 +51,7 @@ README_IMAGES = {
     "customer-1": "customer",
     "tasks": "work-queue",
     "task-1": "task",
+    "roi": "roi",
 }
 # A profile line of the digest: "  pain_points: [{...}]", data rather than prose.
 STRUCTURED = re.compile(r"^\s+[a-z_]+: [\[{]")
