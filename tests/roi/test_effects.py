@@ -14,6 +14,7 @@ def _units(playbook: str, arm: Arm, churned: list[bool]) -> list[Unit]:
             customer_id=n,
             playbook=playbook,
             arm=arm,
+            entered_on=date(2025, 4, 1 + n % 28),
             window_end=date(2025, 7, 1 + n % 28),
             churned=lost,
             arr_start=10_000.0,

@@ -51,7 +51,9 @@ class Unit:
 
     customer_id: int
     playbook: str
-    arm: Arm
+    # None when the playbook held nobody back (an observational comparison).
+    arm: Arm | None
+    entered_on: date
     window_end: date
     churned: bool
     arr_start: float
@@ -59,14 +61,22 @@ class Unit:
     sentiment_before: float | None
 
 
-def units(db_session: Session, *, until: date, customers: Select[int]) -> list[Unit]:
-    """Every randomised entry of ``customers`` whose effect window ended before ``until``."""
+def units(
+    db_session: Session, *, until: date, customers: Select[int], randomised: bool = True
+) -> list[Unit]:
+    """Every entry of ``customers`` whose effect window ended before ``until``.
+
+    Randomised entries carry an arm; the others (``randomised=False``) are playbooks' entries
+    without one, for the observational comparison.
+    """
     entries = interventions.current().subquery()
+    has_arm = entries.c.arm.is_not(None) if randomised else entries.c.arm.is_(None)
     rows = db_session.execute(
         select(
             entries.c.customer_id,
             entries.c.playbook_name,
             entries.c.arm,
+            entries.c.performed_at,
             InterventionOutcome.window_end,
             InterventionOutcome.churned,
             InterventionOutcome.arr_start,
@@ -76,7 +86,7 @@ def units(db_session: Session, *, until: date, customers: Select[int]) -> list[U
         .join(InterventionOutcome, InterventionOutcome.intervention_id == entries.c.id)
         .where(
             entries.c.kind == InterventionKind.ENTERED,
-            entries.c.arm.is_not(None),
+            has_arm,
             entries.c.playbook_name.is_not(None),
             entries.c.customer_id.in_(customers),
             InterventionOutcome.window_days == EFFECT_WINDOW,
@@ -88,7 +98,8 @@ def units(db_session: Session, *, until: date, customers: Select[int]) -> list[U
         Unit(
             customer_id=row.customer_id,
             playbook=row.playbook_name,
-            arm=Arm(row.arm),
+            arm=Arm(row.arm) if row.arm else None,
+            entered_on=row.performed_at.date(),
             window_end=row.window_end,
             churned=row.churned,
             arr_start=row.arr_start or 0.0,

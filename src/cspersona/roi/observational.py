@@ -16,12 +16,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cspersona.interventions import service as interventions
-from cspersona.interventions.models import InterventionKind
 from cspersona.personas.current import current_personas
 from cspersona.roi.did import difference_in_differences
-from cspersona.roi.effects import EFFECT_WINDOW, MIN_PER_ARM
+from cspersona.roi.effects import EFFECT_WINDOW, MIN_PER_ARM, units
 from cspersona.roi.intervals import churn_reduction
-from cspersona.roi.models import InterventionOutcome
 from cspersona.roi.revenue import ArrHistory
 from cspersona.roi.summary import Design, Effect
 
@@ -35,30 +33,9 @@ def observational_effects(
     db_session: Session, *, until: date, customers: Select[int], history: ArrHistory
 ) -> list[Effect]:
     """An effect per playbook whose entries carry no arm, from windows ended before ``until``."""
-    entries = interventions.current().subquery()
-    rows = db_session.execute(
-        select(
-            entries.c.customer_id,
-            entries.c.playbook_name,
-            entries.c.performed_at,
-            InterventionOutcome.churned,
-        )
-        .join(InterventionOutcome, InterventionOutcome.intervention_id == entries.c.id)
-        .where(
-            entries.c.kind == InterventionKind.ENTERED,
-            entries.c.arm.is_(None),
-            entries.c.playbook_name.is_not(None),
-            entries.c.customer_id.in_(customers),
-            InterventionOutcome.window_days == EFFECT_WINDOW,
-            InterventionOutcome.complete.is_(True),
-            InterventionOutcome.window_end < until,
-        )
-    ).all()
     reached_by: dict[str, dict[int, tuple[date, bool]]] = defaultdict(dict)
-    for row in rows:
-        reached_by[row.playbook_name].setdefault(
-            row.customer_id, (row.performed_at.date(), row.churned)
-        )
+    for unit in units(db_session, until=until, customers=customers, randomised=False):
+        reached_by[unit.playbook].setdefault(unit.customer_id, (unit.entered_on, unit.churned))
     ever_entered = _ever_entered(db_session)
     personas = {c: p.persona_id for c, p in current_personas(db_session=db_session).items()}
     effects = []
