@@ -164,10 +164,11 @@ def effect_sentence(effect: Effect) -> str:
         rates = (
             f"{share(effect.churn_treated)} against {share(effect.churn_held_back)} {comparison}"
         )
-    if reduction.covers(0.0):
+    if reduction.covers(0.0) and effect.churn_treated is not None:
         return (
-            f"Cannot tell yet: {rates} churned within {effect.window_days} days "
-            f"({effect.treated:,} treated, {effect.held_back:,} {comparison}), "
+            f"Cannot tell yet: within {effect.window_days} days {share(effect.churn_treated)} of "
+            f"the {effect.treated:,} treated customers churned, against "
+            f"{share(effect.churn_held_back or 0.0)} of the {effect.held_back:,} {comparison}, "
             f"{design_words(effect.design)}; the {reduction.level:.0%} interval runs from "
             f"{_signed_points(reduction.low)} to {_signed_points(reduction.high)}, so it includes "
             "no effect at all."
