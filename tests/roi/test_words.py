@@ -101,7 +101,7 @@ def test_the_headline_and_caveats_are_clean_prose() -> None:
     said = words.headline(summary) + words.caveats(summary)
 
     assert said[-1].startswith("Playbooks marked too few to tell")
-    assert "1,284 interventions reached 225 customers in July to September 2025." in said
+    assert "1,284 interventions reached 225 customers over July to September 2025." in said
     assert [text for text in said if text_problems(text)] == []
     assert words.month_name(date(2025, 9, 1)) == "September 2025"
 

@@ -134,7 +134,7 @@ def reach_sentence(summary: RoiSummary) -> str:
     """How much work the figures rest on."""
     return (
         f"{summary.interventions:,} interventions reached {summary.customers_reached:,} "
-        f"customers in {period_name(summary.period)}."
+        f"customers over {period_name(summary.period)}."
     )
 
 
