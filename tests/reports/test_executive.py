@@ -153,7 +153,20 @@ def test_an_effect_too_small_to_read_is_said_not_drawn() -> None:
     assert "too few to tell yet" in html
     assert "No persona has results yet." in html
     assert "How it was measured" in html
-    assert "No revenue movements recorded yet." in html
+    assert "No ARR was lost or won in these months." in html
+
+
+def test_months_without_any_movement_are_said_not_drawn() -> None:
+    summary = quarter_summary()
+    still = [
+        replace(month, churned_arr=0.0, contracted_arr=0.0, expanded_arr=0.0, saved_arr=None)
+        for month in summary.revenue
+    ]
+
+    html = report_html(replace(summary, revenue=still), generated_on=date(2025, 10, 2))
+
+    assert "No ARR was lost or won in these months." in html
+    assert summary.revenue_moved and not replace(summary, revenue=still).revenue_moved
 
 
 def test_bar_labels_round_points_as_the_sentences_do() -> None:

@@ -162,6 +162,7 @@ def test_pages_fit_a_tablet(page: Page, live_server: LiveServer, console: Consol
         ("/customers", "customers-tablet"),
         ("/customers/1", "customer-tablet"),
         ("/persona-changes", "persona-changes-tablet"),
+        ("/roi", "roi-tablet"),
     ):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")

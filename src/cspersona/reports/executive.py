@@ -158,7 +158,7 @@ def report_context(summary: RoiSummary, *, generated_on: date) -> dict[str, Any]
         "persona_chart": effect_chart(summary.by_persona, PERSONA_CAPTION)
         if summary.by_persona
         else None,
-        "revenue_chart": revenue_chart(summary) if summary.revenue else None,
+        "revenue_chart": revenue_chart(summary) if summary.revenue_moved else None,
         "captions": dict(zip(("playbook", "persona", "revenue"), CAPTIONS, strict=True)),
         "caveats": words.caveats(summary),
         "money": words.money,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from cspersona.auth.deps import Reader
 from cspersona.http.deps import SessionDep, SettingsDep
 from cspersona.reports import executive
+from cspersona.roi.period import PERIOD_PATTERN
 from cspersona.roi.summary import RoiSummary
 
 router = APIRouter(prefix="/roi", tags=["roi"])
@@ -21,6 +22,7 @@ def roi_summary(
         str | None,
         Query(
             max_length=16,
+            pattern=PERIOD_PATTERN,
             description="A quarter (2025-Q3) or a month (2025-09); default: the data's last "
             "complete quarter.",
         ),

@@ -6,8 +6,10 @@ from datetime import date
 from cspersona.exceptions import BadInput
 from cspersona.roi.summary import Period
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# What the API accepts, as a pattern its schema publishes: years 1900 to 2999.
+PERIOD_PATTERN = r"^(19|2\d)\d{2}-([Qq][1-4]|0[1-9]|1[0-2])$"
+_QUARTER = re.compile(r"^((?:19|2\d)\d{2})-Q([1-4])$")
+_MONTH = re.compile(r"^((?:19|2\d)\d{2})-(0[1-9]|1[0-2])$")
 
 
 def parse_period(text: str) -> Period:
@@ -16,7 +18,7 @@ def parse_period(text: str) -> Period:
     if match := _QUARTER.match(cleaned):
         year, quarter = int(match[1]), int(match[2])
         return Period(cleaned, date(year, 3 * quarter - 2, 1), _month_after(year, 3 * quarter))
-    if (match := _MONTH.match(cleaned)) and 1 <= int(match[2]) <= 12:
+    if match := _MONTH.match(cleaned):
         year, month = int(match[1]), int(match[2])
         return Period(cleaned, date(year, month, 1), _month_after(year, month))
     raise BadInput(

@@ -128,3 +128,11 @@ class RoiSummary:
     by_persona: list[Effect]
     revenue: list[RevenueMonth]
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def revenue_moved(self) -> bool:
+        """Whether any month lost or gained ARR: a chart of nothing but zeros says nothing."""
+        return any(
+            month.churned_arr or month.contracted_arr or month.expanded_arr
+            for month in self.revenue
+        )

@@ -54,7 +54,7 @@ def roi_page(
         "personas": executive.effect_lines(summary.by_persona),
         "playbook_figure": effect_figure(summary.by_playbook) if summary.by_playbook else None,
         "persona_figure": effect_figure(summary.by_persona) if summary.by_persona else None,
-        "revenue_figure": revenue_figure(summary.revenue) if summary.revenue else None,
+        "revenue_figure": revenue_figure(summary.revenue) if summary.revenue_moved else None,
         "captions": executive.CAPTIONS,
         "caveats": words.caveats(summary),
     }
