@@ -266,6 +266,9 @@ def test_playbooks_are_also_read_together_each_one_a_stratum(
     # Strata weighted by size: 40/80 of (0.3 - 0.1) and 40/80 of (0.2 - 0.1).
     assert pooled.churn_reduction is not None
     assert pooled.churn_reduction.estimate == pytest.approx(0.15)
+    # The rates shown are weighted the same way, so their gap is the reduction.
+    assert pooled.standardised and pooled.churn_held_back and pooled.churn_treated
+    assert pooled.churn_held_back - pooled.churn_treated == pytest.approx(0.15)
     assert [e.name for e in each] == ["Save the renewal", "Grow the account"]
 
 

@@ -114,3 +114,9 @@ def test_an_effect_without_saved_arr_says_what_size_of_gain_it_could_have_seen()
         "size, a difference in ARR kept smaller than 18 points could not be seen."
     )
     assert words.effect_saved_arr(replace(TOO_FEW, minimum_detectable_arr_difference=0.4)) is None
+
+
+def test_pooled_rates_say_they_are_weighted_by_playbook() -> None:
+    pooled = replace(CLEAR, scope="all", standardised=True)
+
+    assert "held back (rates weighted by playbook) over 90 days" in words.effect_sentence(pooled)

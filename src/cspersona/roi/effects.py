@@ -136,9 +136,11 @@ def by_persona(db_session: Session, measured: Sequence[Unit]) -> list[Effect]:
 def _effect(scope: str, name: str, group: Sequence[Unit]) -> Effect:
     treated = [u for u in group if u.arm is Arm.TREATED]
     held = [u for u in group if u.arm is Arm.HELD_BACK]
-    churn_t, churn_h = _rate(treated), _rate(held)
+    strata = _strata(group)
+    standardised = len(strata) > 1
+    churn_t, churn_h = _weighted_rates(strata) if standardised else (_rate(treated), _rate(held))
     readable = len(treated) >= MIN_PER_ARM and len(held) >= MIN_PER_ARM
-    reduction = _stratified_reduction(group) if readable else None
+    reduction = _stratified_reduction(strata) if readable else None
     has_arr = all(
         sum(u.arr_end != u.arr_start for u in arm) >= MIN_ARR_CHANGES for arm in (treated, held)
     )
@@ -175,6 +177,7 @@ def _effect(scope: str, name: str, group: Sequence[Unit]) -> Effect:
             else None
         ),
         minimum_detectable_arr_difference=_detectable_arr_difference(treated, held),
+        standardised=standardised,
     )
 
 
@@ -192,7 +195,36 @@ def _rate(arm: Sequence[Unit]) -> float | None:
     return sum(u.churned for u in arm) / len(arm) if arm else None
 
 
-def _stratified_reduction(group: Sequence[Unit]) -> Interval | None:
+Counts = tuple[int, int, int, int]
+
+
+def _strata(group: Sequence[Unit]) -> dict[str, Counts]:
+    """Each playbook's churned and total among held-back, then treated; both sides present."""
+    strata: dict[str, list[Unit]] = defaultdict(list)
+    for unit in group:
+        strata[unit.playbook].append(unit)
+    counts = {name: _counts(members) for name, members in strata.items()}
+    return {name: c for name, c in counts.items() if c[1] and c[3]}
+
+
+def _weights(strata: dict[str, Counts]) -> list[tuple[float, Counts]]:
+    """Each stratum with its share of the customers: the weights of every pooled figure."""
+    total = sum(held + treated for _, held, _, treated in strata.values())
+    return [((c[1] + c[3]) / total, c) for c in strata.values()]
+
+
+def _weighted_rates(strata: dict[str, Counts]) -> tuple[float | None, float | None]:
+    """Treated and held-back churn rates standardised over the strata, as the reduction is."""
+    if not strata:
+        return None, None
+    weighted = _weights(strata)
+    return (
+        sum(w * churned_t / treated for w, (_, _, churned_t, treated) in weighted),
+        sum(w * churned_h / held for w, (churned_h, held, _, _) in weighted),
+    )
+
+
+def _stratified_reduction(strata: dict[str, Counts]) -> Interval | None:
     """Held-back minus treated churn; Newcombe's interval in one stratum, pooled across several.
 
     Across playbooks, each stratum's difference is weighted by its size and the normal interval
@@ -200,20 +232,13 @@ def _stratified_reduction(group: Sequence[Unit]) -> Interval | None:
     adjusted rates (one churn and one stay added to each side), so a side where nobody churned
     does not look certain, as the plain Wald variance would make it.
     """
-    strata: dict[str, list[Unit]] = defaultdict(list)
-    for unit in group:
-        strata[unit.playbook].append(unit)
-    counts = {name: _counts(units_) for name, units_ in strata.items()}
-    usable = {name: c for name, c in counts.items() if c[1] and c[3]}
-    if len(usable) == 1:
-        churned_h, held, churned_t, treated = next(iter(usable.values()))
+    if len(strata) == 1:
+        churned_h, held, churned_t, treated = next(iter(strata.values()))
         return churn_reduction(churned_h, held, churned_t, treated)
-    if not usable:
+    if not strata:
         return None
-    total = sum(held + treated for _, held, _, treated in usable.values())
     estimate = variance = 0.0
-    for churned_h, held, churned_t, treated in usable.values():
-        weight = (held + treated) / total
+    for weight, (churned_h, held, churned_t, treated) in _weights(strata):
         estimate += weight * (churned_h / held - churned_t / treated)
         adjusted_h, adjusted_t = (churned_h + 1) / (held + 2), (churned_t + 1) / (treated + 2)
         variance += weight**2 * (
@@ -223,7 +248,7 @@ def _stratified_reduction(group: Sequence[Unit]) -> Interval | None:
     return normal_interval(estimate, math.sqrt(variance))
 
 
-def _counts(group: Sequence[Unit]) -> tuple[int, int, int, int]:
+def _counts(group: Sequence[Unit]) -> Counts:
     """Churned and total among held-back, then among treated."""
     held = [u for u in group if u.arm is Arm.HELD_BACK]
     treated = [u for u in group if u.arm is Arm.TREATED]

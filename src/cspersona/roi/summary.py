@@ -75,6 +75,8 @@ class Effect:
     minimum_detectable_reduction: float | None
     # The smallest retained-ARR difference (a share of starting ARR) these arms could show.
     minimum_detectable_arr_difference: float | None = None
+    # True when the rates are weighted over several playbooks, so their gap is the reduction.
+    standardised: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property

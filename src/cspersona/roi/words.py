@@ -143,6 +143,10 @@ def too_few_to_tell(effect: Effect) -> bool:
     return effect.churn_reduction is None
 
 
+# Pooled rates are weighted by each playbook's size, so that their gap is the reduction shown.
+WEIGHTED = " (rates weighted by playbook)"
+
+
 def effect_sentence(effect: Effect) -> str:
     """What one playbook (or one persona's playbooks) did to churn, and how sure we are."""
     if too_few_to_tell(effect):
@@ -168,7 +172,8 @@ def effect_sentence(effect: Effect) -> str:
         return (
             f"Cannot tell yet: within {effect.window_days} days {share(effect.churn_treated)} of "
             f"the {effect.treated:,} treated customers churned, against "
-            f"{share(effect.churn_held_back or 0.0)} of the {effect.held_back:,} {comparison}, "
+            f"{share(effect.churn_held_back or 0.0)} of the {effect.held_back:,} {comparison}"
+            f"{WEIGHTED if effect.standardised else ''}, "
             f"{design_words(effect.design)}; the {reduction.level:.0%} interval runs from "
             f"{_signed_points(reduction.low)} to {_signed_points(reduction.high)}, so it includes "
             "no effect at all."
@@ -180,7 +185,7 @@ def effect_sentence(effect: Effect) -> str:
     )
     said = f"{points(abs(reduction.estimate))} {direction} customers churned ({bounds})"
     if rates:
-        said += f", {rates}"
+        said += f", {rates}{WEIGHTED if effect.standardised else ''}"
     return said + f" over {effect.window_days} days, {design_words(effect.design)}."
 
 
