@@ -24,7 +24,7 @@ from cspersona.roi.summary import Design, Effect, Period, RoiSummary
 
 PLAYBOOK_CAPTION = "Churn reduction by playbook, in points, with 90% intervals"
 PERSONA_CAPTION = "Churn reduction by persona, in points, with 90% intervals"
-REVENUE_CAPTION = "Revenue movements by month, and the ARR the playbooks saved so far"
+REVENUE_CAPTION = "ARR churned, contracted and expanded by month, and saved once measured"
 CAPTIONS = (PLAYBOOK_CAPTION, PERSONA_CAPTION, REVENUE_CAPTION)
 RECENT_QUARTERS, RECENT_MONTHS = 4, 6
 
